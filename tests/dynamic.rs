@@ -4,6 +4,7 @@
 use chargebee::customer::CreateBillingAddressParams;
 use chargebee::StringFilter;
 use chargebee_tests::{gateway_client, MockServer, Reply};
+use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 
 fn customer_answer() -> String {
@@ -112,4 +113,132 @@ async fn bad_dynamic_calls_are_refused_before_sending() {
         assert!(e.to_string().contains(named), "{operation}: {e}");
     }
     assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_dynamic_stream_follows_every_page_and_stops_on_a_repeated_offset() {
+    let page = |ids: &[&str], next: Option<&str>| {
+        let list: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"customer": {"id": id}}))
+            .collect();
+        Reply::json(200, json!({"list": list, "next_offset": next}).to_string())
+    };
+    let server = MockServer::start(vec![
+        page(&["c1", "c2"], Some("o1")),
+        page(&["c3"], Some("o2")),
+        page(&["c4"], None),
+    ])
+    .await;
+    let client = gateway_client(&server);
+    let entries: Vec<Value> = client
+        .dynamic("customer.list")
+        .params(json!({"limit": 2}))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = entries
+        .iter()
+        .map(|e| e["customer"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["c1", "c2", "c3", "c4"]);
+    let lines: Vec<String> = server.requests().into_iter().map(|r| r.line).collect();
+    assert!(
+        lines[1].contains("offset=o1") && lines[2].contains("offset=o2"),
+        "{lines:?}"
+    );
+
+    // A server that hands back an offset already followed ends the stream.
+    let server = MockServer::start(vec![
+        page(&["c1"], Some("o1")),
+        page(&["c2"], Some("o2")),
+        page(&["c3"], Some("o1")),
+    ])
+    .await;
+    let client = gateway_client(&server);
+    let results: Vec<_> = client.dynamic("customer.list").stream().collect().await;
+    assert_eq!(results.len(), 4);
+    match &results[3] {
+        Err(chargebee::Error::RepeatedOffset { operation, offset }) => {
+            assert_eq!((*operation, offset.as_str()), ("customer.list", "o1"));
+        }
+        other => panic!("expected a repeated offset, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_dynamic_stream_or_key_the_operation_cannot_take_sends_nothing() {
+    let server = MockServer::start(vec![]).await;
+    let client = gateway_client(&server);
+    let results: Vec<_> = client
+        .dynamic("customer.create")
+        .params(json!({"email": "a@b.c"}))
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 1);
+    let e = results[0].as_ref().unwrap_err();
+    assert!(e.to_string().contains("not a list operation"), "{e}");
+
+    let e = client
+        .dynamic("customer.list")
+        .idempotency_key("k1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("customer.list takes no idempotency key"),
+        "{e}"
+    );
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+/// A dry run needs no runtime and no server: it only builds the request.
+#[test]
+fn dry_runs_show_the_request_with_the_key_redacted() {
+    let client = chargebee::Client::builder()
+        .maton_api_key("secret-maton-key")
+        .connection("conn_7")
+        .build()
+        .unwrap();
+    let request = client
+        .dynamic("customer.update")
+        .id("cus_1")
+        .params(json!({"email": "ada@example.com"}))
+        .idempotency_key("k1")
+        .dry_run()
+        .unwrap();
+    assert_eq!(request.operation, "customer.update");
+    assert_eq!(request.method, chargebee::HttpMethod::Post);
+    assert_eq!(
+        request.url,
+        "https://gateway.maton.ai/chargebee/api/v2/customers/cus_1"
+    );
+    assert_eq!(request.header("authorization"), Some("Bearer <redacted>"));
+    assert_eq!(request.header("maton-connection"), Some("conn_7"));
+    assert_eq!(request.header("chargebee-idempotency-key"), Some("k1"));
+    assert_eq!(request.body.as_deref(), Some("email=ada%40example.com"));
+    let text = request.to_string();
+    assert!(!text.contains("secret-maton-key"), "{text}");
+    assert!(
+        text.ends_with("\n\nemail=ada%40example.com\n"),
+        "the body follows a blank line: {text}"
+    );
+
+    let direct = chargebee::Client::builder()
+        .direct("acme", "secret_cb_key")
+        .build()
+        .unwrap();
+    let raw = direct
+        .raw(chargebee::HttpMethod::Get, "/brand_new")
+        .params(json!({"a": 1}))
+        .dry_run()
+        .unwrap();
+    assert_eq!(raw.url, "https://acme.chargebee.com/api/v2/brand_new?a=1");
+    assert_eq!(raw.header("authorization"), Some("Basic <redacted>"));
+    assert_eq!(raw.body, None);
+    let bad = direct.raw(chargebee::HttpMethod::Get, "no-slash").dry_run();
+    assert!(bad.is_err());
 }

@@ -2,7 +2,8 @@
 //! operation under it, with the path id as a positional argument and every scalar parameter
 //! as a flag whose help gives its type, whether it is required and its values.
 
-use chargebee_description::{Api, Field, Operation, Type};
+use crate::flags::{flags, Count, Flag, Place, Value};
+use chargebee_description::{Api, Method, Operation};
 use clap::{Arg, ArgAction, Command};
 use std::collections::BTreeMap;
 
@@ -14,6 +15,11 @@ pub const CONTROL_URL: &str = "control-url";
 pub const ID: &str = "ID";
 pub const JSON: &str = "json";
 pub const ALL: &str = "all";
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+pub const DRY_RUN: &str = "dry-run";
+pub const JSON_ERRORS: &str = "json-errors";
+pub const COMPLETIONS: &str = "completions";
+pub const SHELL: &str = "SHELL";
 
 /// The site name read for direct calls.
 pub const SITE_VAR: &str = "CHARGEBEE_SITE";
@@ -60,27 +66,63 @@ pub fn root(api: &Api) -> Command {
                 .value_name("URL")
                 .help("Replace the Maton control API root"),
         )
+        .arg(
+            Arg::new(DRY_RUN)
+                .long(DRY_RUN)
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Print the HTTP request (key redacted) instead of sending it"),
+        )
+        .arg(
+            Arg::new(JSON_ERRORS)
+                .long(JSON_ERRORS)
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Write failures to stderr as one JSON object"),
+        )
         .subcommands(
             resources
                 .into_iter()
                 .map(|(resource, ops)| resource_command(api, resource, &ops)),
+        )
+        .subcommand(
+            Command::new(COMPLETIONS)
+                .about("Print a shell completion script")
+                .arg(
+                    Arg::new(SHELL)
+                        .required(true)
+                        .value_parser(clap::value_parser!(clap_complete::Shell)),
+                ),
         )
 }
 
 fn resource_command(api: &Api, resource: &str, ops: &[&Operation]) -> Command {
     Command::new(resource.to_string())
         .about(format!("The `{resource}` operations"))
+        .visible_alias(plural(resource))
         .subcommand_required(true)
         .subcommands(ops.iter().map(|op| operation_command(api, op)))
+}
+
+/// `resource` in the plural, as a second name for its command (`connections`).
+fn plural(resource: &str) -> String {
+    if resource.ends_with('s') {
+        format!("{resource}es")
+    } else if let Some(stem) = resource.strip_suffix('y') {
+        format!("{stem}ies")
+    } else {
+        format!("{resource}s")
+    }
 }
 
 fn operation_command(api: &Api, op: &Operation) -> Command {
     let mut command = Command::new(op.name.clone())
         .about(format!("{} {}", op.method.as_str(), op.path))
         .after_help(
-            "Every parameter, nested ones, lists, filters (`{\"email\": {\"is\": \"a@b.c\"}}`), \
-             `sort_by` and custom fields `cf_*` included, can be given in the official SDKs' \
-             JSON shape with --json; flags override the same keys.",
+            "Flags follow the parameters' JSON shape, one dot per level: --billing_address.city, \
+             --subscription_items.item_price_id (once per entry), --created_at.after, \
+             --sort_by.asc. Every parameter, custom fields `cf_*` included, can also be given \
+             in the official SDKs' JSON shape with --json; flags override the same keys.",
         )
         .arg(
             Arg::new(JSON)
@@ -88,6 +130,9 @@ fn operation_command(api: &Api, op: &Operation) -> Command {
                 .value_name("JSON")
                 .help("Parameters as one JSON object"),
         );
+    if op.name == "retrieve" {
+        command = command.visible_alias("get");
+    }
     if op.path.contains('{') {
         command = command.arg(
             Arg::new(ID)
@@ -95,7 +140,7 @@ fn operation_command(api: &Api, op: &Operation) -> Command {
                 .help(format!("The path parameter of {}", op.path)),
         );
     }
-    if op.paginated {
+    if op.paginated && op.method == Method::Get {
         command = command.arg(
             Arg::new(ALL)
                 .long(ALL)
@@ -103,62 +148,138 @@ fn operation_command(api: &Api, op: &Operation) -> Command {
                 .help("Every entry of every page, one JSON line each"),
         );
     }
-    for field in flag_fields(op) {
+    if op.idempotent && op.method == Method::Post {
         command = command.arg(
-            Arg::new(field.name.clone())
-                .long(field.name.clone())
-                .value_name(value_name(&field.ty))
-                .help(field_help(api, &field)),
+            Arg::new(IDEMPOTENCY_KEY)
+                .long(IDEMPOTENCY_KEY)
+                .value_name("KEY")
+                .help("Send this idempotency key instead of a generated one"),
+        );
+    }
+    for flag in operation_flags(api, op) {
+        let repeated = flag.count != Count::One;
+        command = command.arg(
+            Arg::new(flag.name.clone())
+                .long(flag.name.clone())
+                .value_name(value_name(&flag.value))
+                .action(if repeated {
+                    ArgAction::Append
+                } else {
+                    ArgAction::Set
+                })
+                .help(flag_help(api, &flag)),
         );
     }
     command
 }
 
-/// The parameters given as flags: those of a single value (objects and lists go in
-/// `--json`), and for a list operation its paging (`limit`, `offset`). A parameter named like
-/// an option of the command itself is reached through `--json` only.
-pub fn flag_fields(op: &Operation) -> Vec<Field> {
-    let paging = op.paginated.then(|| {
-        [("limit", Type::I32), ("offset", Type::String)].map(|(name, ty)| Field {
-            name: name.into(),
-            ty,
-            required: false,
-            max_length: None,
-        })
-    });
-    op.params
-        .iter()
-        .filter(|f| !matches!(f.ty, Type::Struct(_) | Type::List(_)))
-        .filter(|f| ![JSON, ALL, ID].contains(&f.name.as_str()))
-        .cloned()
-        .chain(paging.into_iter().flatten())
+/// The flags of `op`, less any named like an option of the command itself (those
+/// parameters are reached through `--json`).
+pub fn operation_flags(api: &Api, op: &Operation) -> Vec<Flag> {
+    flags(api, op)
+        .into_iter()
+        .filter(|f| ![JSON, ALL, ID, IDEMPOTENCY_KEY].contains(&f.name.as_str()))
         .collect()
 }
 
-fn value_name(ty: &Type) -> &'static str {
-    match ty {
-        Type::Bool => "BOOL",
-        Type::I32 | Type::I64 => "INTEGER",
-        Type::F64 => "NUMBER",
-        Type::Timestamp => "UNIX_SECONDS",
-        Type::Json => "JSON",
-        Type::Enum(_) => "VALUE",
-        _ => "TEXT",
+fn value_name(value: &Value) -> &'static str {
+    match value {
+        Value::Bool => "BOOL",
+        Value::Integer => "INTEGER",
+        Value::Timestamp => "UNIX_SECONDS",
+        Value::Number => "NUMBER",
+        Value::Json => "JSON",
+        Value::Enum(_) => "VALUE",
+        Value::SortField(_) => "FIELD",
+        Value::Text => "TEXT",
     }
 }
 
-fn field_help(api: &Api, field: &Field) -> String {
-    let mut help = String::new();
-    if field.required {
-        help.push_str("Required. ");
+fn flag_help(api: &Api, flag: &Flag) -> String {
+    let mut help = Vec::new();
+    if flag.required {
+        help.push(match &flag.place {
+            Place::At(path) if path.len() > 1 => {
+                format!("Required with any other --{}.* flag.", path[0])
+            }
+            Place::At(_) => "Required.".to_string(),
+            Place::Entries { .. } => "Required in each entry.".to_string(),
+        });
     }
-    if let Type::Enum(name) = &field.ty {
-        if let Some(values) = api.enums.get(name) {
-            help.push_str(&format!("One of: {}. ", values.join(", ")));
+    match &flag.value {
+        Value::Enum(name) => {
+            if let Some(values) = api.enums.get(name) {
+                help.push(format!("One of: {}.", values.join(", ")));
+            }
+        }
+        Value::SortField(fields) => help.push(format!("One of: {}.", fields.join(", "))),
+        _ => {}
+    }
+    match (&flag.place, flag.count) {
+        (Place::Entries { list, .. }, _) => {
+            help.push(format!("Once per entry of `{list}`, in order."))
+        }
+        (_, Count::Each) => help.push("Once per value.".into()),
+        (_, Count::Two) => help.push("Twice: from, then to.".into()),
+        (_, Count::One) => {}
+    }
+    if let Some(n) = flag.max_length {
+        help.push(format!("At most {n} characters."));
+    }
+    help.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::error::ErrorKind;
+
+    #[test]
+    fn the_command_tree_is_well_formed() {
+        root(Api::embedded()).debug_assert();
+    }
+
+    /// `--help` of every operation lists its method and path, each of its flags, and the
+    /// values of each enum flag.
+    #[test]
+    fn every_operation_has_help_from_the_spec() {
+        let api = Api::embedded();
+        let mut command = root(api);
+        for op in &api.operations {
+            let args = ["chargebee", &op.resource, &op.name, "--help"];
+            let error = command.try_get_matches_from_mut(args).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::DisplayHelp, "{}", op.id);
+            let help = error.to_string();
+            assert!(
+                help.contains(&format!("{} {}", op.method.as_str(), op.path)),
+                "{}",
+                op.id
+            );
+            for flag in operation_flags(api, op) {
+                assert!(
+                    help.contains(&format!("--{} <", flag.name)),
+                    "{}: --{}",
+                    op.id,
+                    flag.name
+                );
+                if let Value::Enum(name) = &flag.value {
+                    let values = api.enums[name].join(", ");
+                    assert!(help.contains(&values), "{}: --{} values", op.id, flag.name);
+                }
+            }
         }
     }
-    if let Some(n) = field.max_length {
-        help.push_str(&format!("At most {n} characters. "));
+
+    #[test]
+    fn resources_answer_to_their_plural_and_retrieve_to_get() {
+        let mut command = root(Api::embedded());
+        let matches = command
+            .try_get_matches_from_mut(["chargebee", "connections", "get", "conn_1"])
+            .unwrap();
+        let (resource, ops) = matches.subcommand().unwrap();
+        assert_eq!(resource, "connection");
+        assert_eq!(ops.subcommand_name(), Some("retrieve"));
+        assert_eq!(plural("address"), "addresses");
+        assert_eq!(plural("currency"), "currencies");
     }
-    help.trim_end().to_string()
 }

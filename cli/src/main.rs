@@ -1,41 +1,62 @@
 //! `chargebee`: every operation of the spec from the command line, sent through the client's
 //! transport (retries, rate limit, idempotency keys, errors).
 //!
-//! `chargebee [--emulator] <resource> <operation> [ID] [--param value …] [--json JSON] [--all]`
+//! `chargebee [--emulator] [--dry-run] <resource> <operation> [ID] [--param value …]
+//! [--json JSON] [--all]`; `chargebee completions <shell>`.
 
 mod commands;
 mod exit;
+mod flags;
 mod params;
 
 use chargebee::Client;
 use chargebee_description::Api;
 use clap::ArgMatches;
 use exit::Failure;
+use futures::StreamExt;
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let api = Api::embedded();
+    let json_errors = std::env::args().any(|a| a == format!("--{}", commands::JSON_ERRORS));
     let matches = match commands::root(api).try_get_matches() {
         Ok(matches) => matches,
-        Err(e) => {
-            // Help and version go to stdout with success; misuse is a usage error.
+        // Help and version go to stdout with success.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(exit::USAGE)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return ExitCode::SUCCESS;
+        }
+        Err(e) if json_errors => {
+            let message = e.to_string();
+            let message = message.trim().trim_start_matches("error: ");
+            report(&Failure::usage(message), true);
+            return ExitCode::from(exit::USAGE);
+        }
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(exit::USAGE);
         }
     };
     match run(api, &matches).await {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.code == exit::OUTPUT_CLOSED => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            report(&failure, json_errors);
             ExitCode::from(failure.code)
         }
+    }
+}
+
+/// Writes `failure` to stderr: one line of text, or one JSON object.
+fn report(failure: &Failure, json: bool) {
+    if json {
+        eprintln!("{}", failure.to_json());
+    } else {
+        eprintln!("error: {}", failure.message);
     }
 }
 
@@ -44,67 +65,131 @@ async fn run(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
     let (resource, resource_matches) = matches
         .subcommand()
         .ok_or_else(|| Failure::usage("no resource given"))?;
+    if resource == commands::COMPLETIONS {
+        return completions(api, resource_matches);
+    }
     let (name, op_matches) = resource_matches
         .subcommand()
         .ok_or_else(|| Failure::usage(format!("no operation given for `{resource}`")))?;
-    let id = format!("{resource}.{name}");
     let operation = api
-        .operation(&id)
-        .ok_or_else(|| Failure::usage(format!("`{id}` is not an operation")))?;
+        .operations
+        .iter()
+        .find(|op| op.resource == resource && op.name == name)
+        .ok_or_else(|| Failure::usage(format!("`{resource}.{name}` is not an operation")))?;
     let params = params::collect(api, operation, op_matches)?;
-    // Operations without a path id or paging have no such argument.
-    let path_id = op_matches
-        .try_get_one::<String>(commands::ID)
-        .ok()
-        .flatten()
-        .map(String::as_str);
+
+    // Keeps an in-process emulator running while the call uses it.
+    let (client, _emulator) = client(matches).await?;
+    let mut call = client.dynamic(operation.id.clone()).params(params);
+    // Operations without a path id, paging or idempotency key have no such argument.
+    let option = |id: &str| op_matches.try_get_one::<String>(id).ok().flatten();
+    if let Some(id) = option(commands::ID) {
+        call = call.id(id);
+    }
+    if let Some(key) = option(commands::IDEMPOTENCY_KEY) {
+        call = call.idempotency_key(key);
+    }
+    let mut out = std::io::stdout().lock();
+    if matches.get_flag(commands::DRY_RUN) {
+        let request = call.dry_run().map_err(Failure::from)?;
+        return write!(out, "{request}").map_err(write_failure);
+    }
     let all = op_matches
         .try_get_one::<bool>(commands::ALL)
         .ok()
         .flatten()
         .is_some_and(|all| *all);
-
-    // Keeps an in-process emulator running while the call uses it.
-    let (client, _emulator) = client(matches).await?;
-    let mut out = std::io::stdout().lock();
     if all {
-        return stream_all(&client, &id, path_id, params, &mut out).await;
+        return stream_all(call, &mut out).await;
     }
-    let answer = client
-        .call(&id, path_id, params)
-        .await
-        .map_err(Failure::from)?;
-    print(&mut out, &answer, std::io::stdout().is_terminal())
+    let answer = call.send().await.map_err(Failure::from)?;
+    print(&mut out, &answer, std::io::stdout().is_terminal())?;
+    if let Some(url) = authorization_url(&operation.id, &answer) {
+        eprintln!("Open this URL to authorize the connection: {url}");
+    }
+    Ok(())
 }
 
-/// Every entry of every page, one compact JSON line each, fetching a page at a time.
-async fn stream_all(
-    client: &Client,
-    id: &str,
-    path_id: Option<&str>,
-    mut params: Value,
-    out: &mut impl Write,
-) -> Result<(), Failure> {
-    loop {
-        let page = client
-            .call(id, path_id, params.clone())
-            .await
-            .map_err(Failure::from)?;
-        for entry in page["list"].as_array().into_iter().flatten() {
-            print(out, entry, false)?;
+/// The page a person opens to authorize a connection just created.
+fn authorization_url<'a>(operation: &str, answer: &'a Value) -> Option<&'a str> {
+    (operation == "connection.create")
+        .then(|| answer["connection"]["url"].as_str())
+        .flatten()
+}
+
+/// Every entry of every page, one compact JSON line each, fetching a page at a time; a count
+/// of the entries so far on stderr when it is a terminal.
+async fn stream_all(call: chargebee::DynamicCall, out: &mut impl Write) -> Result<(), Failure> {
+    let mut progress = Progress::new(std::io::stderr().is_terminal());
+    let mut entries = std::pin::pin!(call.stream());
+    while let Some(entry) = entries.next().await {
+        let entry = entry.map_err(|e| {
+            progress.finish();
+            Failure::from(e)
+        })?;
+        print(out, &entry, false)?;
+        progress.count();
+    }
+    progress.finish();
+    Ok(())
+}
+
+/// A count of streamed entries, rewritten in place on a terminal at most ten times a second.
+struct Progress {
+    shown: bool,
+    entries: u64,
+    last: Option<Instant>,
+}
+
+impl Progress {
+    fn new(shown: bool) -> Self {
+        Progress {
+            shown,
+            entries: 0,
+            last: None,
         }
-        match page.get("next_offset").and_then(Value::as_str) {
-            Some(next) if params["offset"].as_str() != Some(next) => {
-                params["offset"] = Value::from(next);
-            }
-            Some(next) => {
-                return Err(Failure::other(format!(
-                    "the list repeated its next_offset `{}`; paging stopped",
-                    next.escape_debug()
-                )))
-            }
-            None => return Ok(()),
+    }
+
+    fn count(&mut self) {
+        self.entries += 1;
+        if !self.shown
+            || self
+                .last
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+        {
+            return;
         }
+        self.last = Some(Instant::now());
+        eprint!("\r{} entries", self.entries);
+    }
+
+    /// Leaves the final count on its own line.
+    fn finish(&mut self) {
+        if self.shown && self.last.is_some() {
+            eprintln!("\r{} entries", self.entries);
+            self.last = None;
+        }
+    }
+}
+
+/// Prints the completion script for the shell named.
+fn completions(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
+    let shell = *matches
+        .get_one::<clap_complete::Shell>(commands::SHELL)
+        .ok_or_else(|| Failure::usage("no shell given"))?;
+    let mut command = commands::root(api);
+    // Written in one piece by us: the generator panics when its writer fails.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "chargebee", &mut script);
+    std::io::stdout().write_all(&script).map_err(write_failure)
+}
+
+/// A failure to write the answer; the reader going away (`| head`) ends the command quietly.
+fn write_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::output_closed()
+    } else {
+        Failure::other(format!("cannot write the answer: {e}"))
     }
 }
 
@@ -116,7 +201,7 @@ fn print(out: &mut impl Write, value: &Value, pretty: bool) -> Result<(), Failur
         serde_json::to_string(value)
     }
     .map_err(|e| Failure::other(format!("cannot print the answer: {e}")))?;
-    writeln!(out, "{text}").map_err(|e| Failure::other(format!("cannot write the answer: {e}")))
+    writeln!(out, "{text}").map_err(write_failure)
 }
 
 /// The client the global options and the environment ask for, and the emulator it calls

@@ -1,14 +1,17 @@
 //! The parameters of one call: the `--json` object, then each flag given, read as its
-//! parameter's type. A value that does not fit its type, or an enum value outside the
-//! spec's list, is a usage error naming the parameter, before anything is sent.
+//! parameter's type and put where the flag's name says. A value that does not fit its type,
+//! an enum value outside the spec's list, a key no parameter has: each is a usage error
+//! naming the parameter, before anything is sent.
 
-use crate::commands::{flag_fields, JSON};
+use crate::commands::{operation_flags, JSON};
 use crate::exit::Failure;
-use chargebee_description::{Api, Field, Operation, Type};
+use crate::flags::{Count, Flag, Place, Value as Kind};
+use chargebee::CUSTOM_FIELD_PREFIX;
+use chargebee_description::{Api, Field, Method, Operation, Type};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 
-/// The JSON `Client::call` takes for `op`, from the command line.
+/// The JSON `DynamicCall::params` takes for `op`, from the command line.
 pub fn collect(api: &Api, op: &Operation, matches: &ArgMatches) -> Result<Value, Failure> {
     let mut params = match matches.get_one::<String>(JSON) {
         Some(text) => match serde_json::from_str::<Value>(text) {
@@ -18,36 +21,330 @@ pub fn collect(api: &Api, op: &Operation, matches: &ArgMatches) -> Result<Value,
         },
         None => Map::new(),
     };
-    for field in flag_fields(op) {
-        let Ok(Some(text)) = matches.try_get_one::<String>(&field.name) else {
+    check_keys(api, op, &params)?;
+    for flag in operation_flags(api, op) {
+        let Ok(Some(given)) = matches.try_get_many::<String>(&flag.name) else {
             continue;
         };
-        params.insert(field.name.clone(), typed(api, &field, text)?);
+        let values = given
+            .map(|text| typed(api, &flag, text))
+            .collect::<Result<Vec<_>, _>>()?;
+        place(&mut params, &flag, values)?;
     }
     Ok(Value::Object(params))
 }
 
-/// `text` read as `field`'s type.
-fn typed(api: &Api, field: &Field, text: &str) -> Result<Value, Failure> {
-    let name = &field.name;
-    let refuse = |what: &str| Failure::usage(format!("--{name}: `{text}` is not {what}"));
-    Ok(match &field.ty {
-        Type::Bool => Value::Bool(text.parse().map_err(|_| refuse("true or false"))?),
-        Type::I32 | Type::I64 | Type::Timestamp => {
-            Value::from(text.parse::<i64>().map_err(|_| refuse("an integer"))?)
-        }
-        Type::F64 => Value::from(text.parse::<f64>().map_err(|_| refuse("a number"))?),
-        Type::Json => serde_json::from_str(text).map_err(|_| refuse("JSON"))?,
-        Type::Enum(enum_name) => {
-            let values = api.enums.get(enum_name).map(Vec::as_slice).unwrap_or(&[]);
-            if !values.is_empty() && !values.iter().any(|v| v == text) {
-                return Err(Failure::usage(format!(
-                    "--{name}: `{text}` is not one of {}",
-                    values.join(", ")
-                )));
+/// Puts a flag's values where its name says, replacing what `--json` had there.
+fn place(params: &mut Map<String, Value>, flag: &Flag, values: Vec<Value>) -> Result<(), Failure> {
+    let name = &flag.name;
+    match &flag.place {
+        Place::At(path) => {
+            let value = match flag.count {
+                Count::One => values.into_iter().next().unwrap_or(Value::Null),
+                Count::Each => Value::Array(values),
+                Count::Two if values.len() == 2 => Value::Array(values),
+                Count::Two => {
+                    return Err(Failure::usage(format!(
+                        "--{name} takes two values (from, then to): give it twice"
+                    )))
+                }
+            };
+            let Some((last, parents)) = path.split_last() else {
+                return Ok(());
+            };
+            let mut object = params;
+            for key in parents {
+                object = object_at(object, key, name)?;
             }
-            Value::from(text)
+            object.insert(last.clone(), value);
         }
-        _ => Value::from(text),
+        Place::Entries { list, field } => {
+            let entries = match params
+                .entry(list.clone())
+                .or_insert_with(|| Value::Array(Vec::new()))
+            {
+                Value::Array(entries) => entries,
+                _ => {
+                    return Err(Failure::usage(format!(
+                        "--{name}: `{list}` in --json is not a list"
+                    )))
+                }
+            };
+            for (n, value) in values.into_iter().enumerate() {
+                if entries.len() <= n {
+                    entries.push(Value::Object(Map::new()));
+                }
+                let Value::Object(entry) = &mut entries[n] else {
+                    return Err(Failure::usage(format!(
+                        "--{name}: entry {n} of `{list}` in --json is not an object"
+                    )));
+                };
+                entry.insert(field.clone(), value);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The object under `key`, made when absent.
+fn object_at<'a>(
+    object: &'a mut Map<String, Value>,
+    key: &str,
+    flag: &str,
+) -> Result<&'a mut Map<String, Value>, Failure> {
+    match object
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Object(Map::new()))
+    {
+        Value::Object(inner) => Ok(inner),
+        _ => Err(Failure::usage(format!(
+            "--{flag}: `{key}` in --json is not an object"
+        ))),
+    }
+}
+
+/// `text` read as `flag`'s value type.
+fn typed(api: &Api, flag: &Flag, text: &str) -> Result<Value, Failure> {
+    let name = &flag.name;
+    let refuse = |what: &str| Failure::usage(format!("--{name}: `{text}` is not {what}"));
+    let one_of = |values: &[String]| {
+        if values.is_empty() || values.iter().any(|v| v == text) {
+            Ok(Value::from(text))
+        } else {
+            Err(Failure::usage(format!(
+                "--{name}: `{text}` is not one of {}",
+                values.join(", ")
+            )))
+        }
+    };
+    Ok(match &flag.value {
+        Kind::Bool => Value::Bool(text.parse().map_err(|_| refuse("true or false"))?),
+        Kind::Integer => Value::from(text.parse::<i64>().map_err(|_| refuse("an integer"))?),
+        Kind::Timestamp => Value::from(
+            text.parse::<i64>()
+                .map_err(|_| refuse("a time in Unix seconds"))?,
+        ),
+        Kind::Number => Value::from(text.parse::<f64>().map_err(|_| refuse("a number"))?),
+        Kind::Json => serde_json::from_str(text).map_err(|_| refuse("JSON"))?,
+        Kind::Enum(enum_name) => {
+            one_of(api.enums.get(enum_name).map(Vec::as_slice).unwrap_or(&[]))?
+        }
+        Kind::SortField(fields) => one_of(fields)?,
+        Kind::Text => Value::from(text),
     })
+}
+
+/// Refuses a `--json` key that no parameter of `op` has, at the top level and inside object
+/// parameters, naming the closest ones. Custom fields (`cf_*`) pass where the spec allows
+/// them; deeper checks are the client's.
+fn check_keys(api: &Api, op: &Operation, params: &Map<String, Value>) -> Result<(), Failure> {
+    let mut known: Vec<&str> = op.params.iter().map(|f| f.name.as_str()).collect();
+    known.extend(
+        op.filters
+            .iter()
+            .map(|f| f.wire.split('[').next().unwrap_or(&f.wire)),
+    );
+    if !op.sort_by.is_empty() {
+        known.push("sort_by");
+    }
+    if op.paginated && op.method == Method::Get {
+        known.extend(["limit", "offset"]);
+    }
+    check_level(op, "", &known, op.custom_fields, params)?;
+    for field in &op.params {
+        let Some((fields, custom)) = object_fields(api, field) else {
+            continue;
+        };
+        let known: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let objects = match params.get(&field.name) {
+            Some(Value::Object(object)) => vec![object],
+            Some(Value::Array(entries)) => entries.iter().filter_map(Value::as_object).collect(),
+            _ => Vec::new(),
+        };
+        for object in objects {
+            check_level(op, &format!("{}.", field.name), &known, custom, object)?;
+        }
+    }
+    Ok(())
+}
+
+/// The fields of an object (or list of objects) parameter, and whether it takes custom
+/// fields.
+fn object_fields<'a>(api: &'a Api, field: &Field) -> Option<(&'a [Field], bool)> {
+    let name = match &field.ty {
+        Type::Struct(name) => name,
+        Type::List(item) => match item.as_ref() {
+            Type::Struct(name) => name,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let s = api.structs.get(name)?;
+    Some((s.fields.as_slice(), s.custom_fields))
+}
+
+fn check_level(
+    op: &Operation,
+    prefix: &str,
+    known: &[&str],
+    custom_fields: bool,
+    object: &Map<String, Value>,
+) -> Result<(), Failure> {
+    for key in object.keys() {
+        if known.contains(&key.as_str()) || (custom_fields && key.starts_with(CUSTOM_FIELD_PREFIX))
+        {
+            continue;
+        }
+        let mut close: Vec<(f64, &str)> = known
+            .iter()
+            .map(|k| (strsim::jaro_winkler(key, k), *k))
+            .filter(|(score, _)| *score > 0.8)
+            .collect();
+        close.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let hint = match close.as_slice() {
+            [] if custom_fields => format!(
+                "; custom fields start with `{CUSTOM_FIELD_PREFIX}`; see `chargebee {} {} --help`",
+                op.resource, op.name
+            ),
+            [] => format!("; see `chargebee {} {} --help`", op.resource, op.name),
+            close => format!(
+                "; did you mean {}?",
+                close
+                    .iter()
+                    .take(3)
+                    .map(|(_, k)| format!("`{prefix}{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        };
+        return Err(Failure::usage(format!(
+            "--json: {} has no parameter `{prefix}{key}`{hint}",
+            op.id
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::root;
+    use chargebee::Client;
+    use chargebee_description::{Base, Body};
+
+    /// A value of `flag`'s type that its checks accept.
+    fn sample(api: &Api, flag: &Flag) -> String {
+        match &flag.value {
+            Kind::Text => {
+                let max = flag.max_length.map_or(6, |n| n.min(6) as usize);
+                "sample"[..max].to_string()
+            }
+            Kind::Bool => "true".into(),
+            Kind::Integer => "3".into(),
+            Kind::Timestamp => "1704067200".into(),
+            Kind::Number => "2.5".into(),
+            Kind::Json => r#"{"note":"x"}"#.into(),
+            Kind::Enum(name) => api.enums[name][0].clone(),
+            Kind::SortField(fields) => fields[0].clone(),
+        }
+    }
+
+    /// The wire key a flag's value is sent under: `billing_address[city]`, and for a list's
+    /// entries the second entry's `subscription_items[item_price_id][1]`.
+    fn wire_key(flag: &Flag) -> String {
+        let path = match &flag.place {
+            Place::At(path) => path.clone(),
+            Place::Entries { list, field } => vec![list.clone(), field.clone(), "1".into()],
+        };
+        let (first, rest) = path.split_first().unwrap();
+        rest.iter()
+            .fold(first.clone(), |key, k| format!("{key}[{k}]"))
+    }
+
+    /// Every flag of every operation, each given a value (twice where it takes several),
+    /// reaches the request: the operation's own params type accepts them all and each is sent.
+    #[test]
+    fn every_flag_of_every_operation_reaches_the_request() {
+        let api = Api::embedded();
+        let client = Client::builder().maton_api_key("test-key").build().unwrap();
+        let mut command = root(api);
+        let mut failures = Vec::new();
+        for op in &api.operations {
+            let mut args = vec![
+                "chargebee".to_string(),
+                op.resource.clone(),
+                op.name.clone(),
+            ];
+            if op.path.contains('{') {
+                args.push("sample_id".into());
+            }
+            let flags = operation_flags(api, op);
+            for flag in &flags {
+                // Chargebee takes one sort order.
+                if flag.name == "sort_by.desc" {
+                    continue;
+                }
+                let times = if flag.count == Count::One { 1 } else { 2 };
+                for _ in 0..times {
+                    args.push(format!("--{}", flag.name));
+                    args.push(sample(api, flag));
+                }
+            }
+            let matches = command.try_get_matches_from_mut(&args).unwrap();
+            let (_, resource) = matches.subcommand().unwrap();
+            let (_, op_matches) = resource.subcommand().unwrap();
+            let params = match collect(api, op, op_matches) {
+                Ok(params) => params,
+                Err(e) => {
+                    failures.push(format!("{}: {}", op.id, e.message));
+                    continue;
+                }
+            };
+            let mut call = client.dynamic(op.id.clone()).params(params);
+            if op.path.contains('{') {
+                call = call.id("sample_id");
+            }
+            let request = match call.dry_run() {
+                Ok(request) => request,
+                Err(e) => {
+                    failures.push(format!("{}: {e}", op.id));
+                    continue;
+                }
+            };
+            let sent = match op.body {
+                Body::Query => request
+                    .url
+                    .split_once('?')
+                    .map_or("", |(_, q)| q)
+                    .to_string(),
+                _ => request.body.clone().unwrap_or_default(),
+            };
+            for flag in flags.iter().filter(|f| f.name != "sort_by.desc") {
+                let found = if op.body == Body::Json {
+                    let body: Value = serde_json::from_str(&sent).unwrap();
+                    let pointer = match &flag.place {
+                        Place::At(path) => format!("/{}", path.join("/")),
+                        Place::Entries { list, field } => format!("/{list}/1/{field}"),
+                    };
+                    body.pointer(&pointer).is_some()
+                } else {
+                    let key = wire_key(flag);
+                    form_urlencoded::parse(sent.as_bytes())
+                        .any(|(k, _)| k == key || k.starts_with(&format!("{key}[")))
+                };
+                if !found {
+                    failures.push(format!("{}: --{} is not sent: {sent}", op.id, flag.name));
+                }
+            }
+            if op.base == Base::Control {
+                assert!(request.url.starts_with(chargebee::CONTROL_URL), "{}", op.id);
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
 }

@@ -136,14 +136,17 @@ async fn the_everyday_flows() {
     .await
     .json();
     assert_eq!(filtered["list"].as_array().unwrap().len(), 1);
+    // A list of objects from flags: one value per entry.
     let subscription = against(
         &emulator,
         &[
             "subscription",
             "create_with_items",
             &ids[0],
-            "--json",
-            r#"{"subscription_items": [{"item_price_id": "plan-usd", "quantity": 2}]}"#,
+            "--subscription_items.item_price_id",
+            "plan-usd",
+            "--subscription_items.quantity",
+            "2",
         ],
     )
     .await
@@ -153,6 +156,53 @@ async fn the_everyday_flows() {
         .unwrap()
         .to_string();
     assert_eq!(subscription["subscription"]["status"], "active");
+    assert_eq!(
+        subscription["subscription"]["subscription_items"][0]["quantity"],
+        2
+    );
+
+    // The invoice it raised, found by a date filter, and its PDF.
+    let invoice = &subscription["invoice"];
+    let date = invoice["date"].as_i64().unwrap();
+    let count = |run: Run| run.json()["list"].as_array().unwrap().len();
+    let after = (date - 60).to_string();
+    let before = (date - 60).to_string();
+    let found = against(&emulator, &["invoice", "list", "--date.after", &after]).await;
+    assert_eq!(count(found), 1);
+    let none = against(&emulator, &["invoice", "list", "--date.before", &before]).await;
+    assert_eq!(count(none), 0);
+    let pdf = against(
+        &emulator,
+        &["invoice", "pdf", invoice["id"].as_str().unwrap()],
+    )
+    .await
+    .json();
+    let download_url = pdf["download"]["download_url"].as_str().unwrap();
+    assert!(download_url.starts_with(&emulator.url()), "{pdf}");
+
+    // A hosted checkout page and a portal session, both served by the emulator.
+    let page = against(
+        &emulator,
+        &[
+            "hosted_page",
+            "checkout_new_for_items",
+            "--subscription_items.item_price_id",
+            "plan-usd",
+        ],
+    )
+    .await
+    .json();
+    let page_url = page["hosted_page"]["url"].as_str().unwrap();
+    assert!(page_url.starts_with(&emulator.url()), "{page}");
+    let session = against(
+        &emulator,
+        &["portal_session", "create", "--customer.id", &ids[0]],
+    )
+    .await
+    .json();
+    assert_eq!(session["portal_session"]["customer_id"], ids[0].as_str());
+    let access_url = session["portal_session"]["access_url"].as_str().unwrap();
+    assert!(access_url.starts_with(&emulator.url()), "{session}");
     let cancelled = against(
         &emulator,
         &[
@@ -208,7 +258,8 @@ async fn mistakes_are_usage_errors_that_name_what_is_wrong() {
     .await;
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("unknown parameter `emial`"),
+        run.stderr
+            .contains("customer.create has no parameter `emial`; did you mean `email`?"),
         "{}",
         run.stderr
     );
@@ -287,4 +338,121 @@ async fn help_comes_from_the_spec() {
     assert!(run.stdout.contains("One of: on, off"), "{}", run.stdout);
     let run = chargebee(&["customer", "list", "--help"]).await;
     assert!(run.stdout.contains("--all"), "{}", run.stdout);
+}
+
+#[tokio::test]
+async fn connections_by_their_plural_and_create_prints_where_to_authorize() {
+    let emulator = Emulator::start().await.unwrap();
+    let created = against(&emulator, &["connections", "create", "--app", "chargebee"]).await;
+    let connection = created.json()["connection"].clone();
+    let url = connection["url"].as_str().unwrap();
+    assert!(
+        created
+            .stderr
+            .contains(&format!("Open this URL to authorize the connection: {url}")),
+        "{}",
+        created.stderr
+    );
+    let id = connection["connection_id"].as_str().unwrap();
+    let fetched = against(&emulator, &["connections", "get", id]).await.json();
+    assert_eq!(fetched["connection"]["connection_id"], id);
+    let listed = against(&emulator, &["connections", "list"]).await.json();
+    assert_eq!(listed["connections"].as_array().unwrap().len(), 2);
+    against(&emulator, &["connections", "delete", id])
+        .await
+        .json();
+    let listed = against(&emulator, &["connections", "list"]).await.json();
+    assert_eq!(listed["connections"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_dry_run_sends_nothing() {
+    let emulator = Emulator::start().await.unwrap();
+    let run = against(
+        &emulator,
+        &[
+            "--dry-run",
+            "customer",
+            "create",
+            "--email",
+            "ada@example.com",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("POST "), "{}", run.stdout);
+    assert!(run.stdout.contains("authorization: Bearer <redacted>"));
+    assert!(
+        !run.stdout.contains(DEFAULT_MATON_API_KEY),
+        "the key never shows"
+    );
+    let listed = against(&emulator, &["customer", "list"]).await.json();
+    assert_eq!(listed["list"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn failures_as_json_on_stderr_when_asked() {
+    let emulator = Emulator::start().await.unwrap();
+    let run = against(
+        &emulator,
+        &["--json-errors", "customer", "retrieve", "nobody"],
+    )
+    .await;
+    assert_eq!(run.code, 3);
+    let error: Value = serde_json::from_str(run.stderr.trim()).expect("one JSON object");
+    assert_eq!(error["error"]["kind"], "api");
+    assert_eq!(error["error"]["exit_code"], 3);
+    assert_eq!(
+        error["error"]["api_error"]["api_error_code"],
+        "resource_not_found"
+    );
+
+    // Usage errors too, clap's own included.
+    for args in [
+        vec![
+            "--json-errors",
+            "customer",
+            "create",
+            "--auto_collection",
+            "maybe",
+        ],
+        vec!["--json-errors", "customer", "creat"],
+    ] {
+        let run = chargebee(&args).await;
+        assert_eq!(run.code, 2);
+        let error: Value = serde_json::from_str(run.stderr.trim()).expect("one JSON object");
+        assert_eq!(error["error"]["kind"], "usage", "{args:?}");
+        assert!(error["error"]["message"].as_str().unwrap().len() > 10);
+    }
+}
+
+#[tokio::test]
+async fn shell_completions() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = chargebee(&["completions", shell]).await;
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains("subscription"), "{shell}");
+        assert!(run.stdout.contains("create_with_items"), "{shell}");
+    }
+    let run = chargebee(&["completions", "tcsh"]).await;
+    assert_eq!(run.code, 2);
+}
+
+#[tokio::test]
+async fn a_reader_that_goes_away_ends_the_command_quietly() {
+    // The script is far larger than a pipe's buffer, so writing it meets the closed pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chargebee"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().await.unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -53,6 +53,8 @@ pub(crate) struct CallSettings {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) auth: Auth,
+    /// The `user-agent` header every request carries.
+    pub(crate) user_agent: reqwest::header::HeaderValue,
     /// Chargebee API root, ending in `/api/v2`.
     pub(crate) chargebee_base: String,
     /// Maton control API root.
@@ -374,9 +376,10 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("chargebee-rust/{}", env!("CARGO_PKG_VERSION")));
+        let user_agent = reqwest::header::HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::Config("the user agent cannot travel in an HTTP header".into()))?;
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .user_agent(user_agent)
             // A redirect would carry the key, the body and the idempotency key to another
             // origin; the transport reports it instead.
             .redirect(reqwest::redirect::Policy::none())
@@ -391,6 +394,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 auth,
+                user_agent,
                 chargebee_base: format!("{base}/api/v2"),
                 control_base: control,
                 base_overridden: self.base_url.is_some(),

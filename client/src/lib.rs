@@ -7,6 +7,7 @@
 mod client;
 mod custom_fields;
 mod decode;
+mod dry_run;
 #[cfg(feature = "dynamic")]
 mod dynamic;
 mod error;
@@ -29,6 +30,9 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, GATEWAY_URL,
 };
 pub use custom_fields::{CustomFieldValues, CUSTOM_FIELD_PREFIX};
+pub use dry_run::HttpRequest;
+#[cfg(feature = "dynamic")]
+pub use dynamic::DynamicCall;
 pub use error::{ApiError, ApiErrorCode, Error, ErrorType, GatewayErrorKind};
 pub use filter::{
     BooleanFilter, DateFilter, EnumFilter, NumberFilter, Sort, SortField, StringFilter,

@@ -18,7 +18,7 @@
 
 use crate::form::{Form, FormEncode, FormField};
 use crate::transport::{ApiBase, BodyKind, CallOptions, HttpMethod, Operation};
-use crate::{Client, Error, ResponseInfo};
+use crate::{Client, Error, HttpRequest, ResponseInfo};
 use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -88,6 +88,31 @@ impl RawRequest {
 
     /// Sends the call; returns the decoded answer with what happened on the way.
     pub async fn send_with_info<T: DeserializeOwned>(self) -> Result<(T, ResponseInfo), Error> {
+        let op = self.operation()?;
+        self.client
+            .execute(
+                &op,
+                self.path.clone(),
+                &RawParams(&self.params),
+                &self.options,
+            )
+            .await
+    }
+
+    /// The request `send()` would make, built and checked the same way but not sent (the
+    /// credentials redacted).
+    pub fn dry_run(&self) -> Result<HttpRequest, Error> {
+        let op = self.operation()?;
+        self.client.show(
+            &op,
+            self.path.clone(),
+            &RawParams(&self.params),
+            &self.options,
+        )
+    }
+
+    /// Checks the path and parameters; the operation descriptor they make.
+    fn operation(&self) -> Result<Operation, Error> {
         check_path(&self.path)?;
         if self.params.contains_key("") {
             return Err(Error::InvalidArgument {
@@ -95,7 +120,7 @@ impl RawRequest {
                 message: "raw parameters must be a JSON object".into(),
             });
         }
-        let op = Operation {
+        Ok(Operation {
             id: RAW_OPERATION,
             path: "(raw)",
             method: self.method,
@@ -107,11 +132,7 @@ impl RawRequest {
             },
             subdomain: None,
             idempotent: self.options.idempotency_key.is_some(),
-        };
-        let params = RawParams(&self.params);
-        self.client
-            .execute(&op, self.path.clone(), &params, &self.options)
-            .await
+        })
     }
 }
 

@@ -1,13 +1,16 @@
 //! The one place a request is built, authenticated, sent and decoded.
 
 use crate::client::{Auth, Client};
+use crate::dry_run::{HttpRequest, REDACTED};
 use crate::error::{decode_json, snippet, ApiError, Error, GatewayErrorKind};
 use crate::form::{Form, FormEncode};
 use crate::limiter::SlotPastDeadline as Late;
 use crate::retry::{parse_retry_after, retryable, Failure};
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
@@ -46,6 +49,17 @@ pub enum HttpMethod {
     Post,
     /// `DELETE`
     Delete,
+}
+
+impl HttpMethod {
+    /// The method as it appears on the wire: `GET`, `POST`, `DELETE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
 }
 
 /// The API an operation belongs to.
@@ -128,7 +142,9 @@ pub struct ResponseInfo {
 }
 
 /// The header carrying an idempotency key.
-const IDEMPOTENCY_KEY: &str = "chargebee-idempotency-key";
+pub(crate) const IDEMPOTENCY_KEY: &str = "chargebee-idempotency-key";
+/// The header naming the Maton connection a gateway call goes through.
+const MATON_CONNECTION: &str = "maton-connection";
 /// The header saying a response was replayed.
 const IDEMPOTENCY_REPLAYED: &str = "chargebee-idempotency-replayed";
 
@@ -136,6 +152,8 @@ const IDEMPOTENCY_REPLAYED: &str = "chargebee-idempotency-replayed";
 struct Prepared {
     method: reqwest::Method,
     url: String,
+    /// Every header the client sets, the credentials marked sensitive.
+    headers: HeaderMap,
     /// Content type and bytes; shared, not copied, by every attempt.
     body: Option<(&'static str, Bytes)>,
     idempotency_key: Option<String>,
@@ -186,6 +204,43 @@ impl Client {
                 attempts: attempts.load(Ordering::Relaxed),
             }),
         }
+    }
+
+    /// The request `execute` would send first, shown and not sent; the credentials redacted.
+    pub(crate) fn show<P>(
+        &self,
+        op: &Operation,
+        path: String,
+        params: &P,
+        options: &CallOptions,
+    ) -> Result<HttpRequest, Error>
+    where
+        P: FormEncode + Serialize + ?Sized,
+    {
+        let prepared = self.prepare(op, path, params, options)?;
+        let headers = prepared
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let text = if value.is_sensitive() {
+                    let text = value.to_str().unwrap_or_default();
+                    let scheme = text.split_once(' ').map_or("", |(scheme, _)| scheme);
+                    format!("{scheme} {REDACTED}").trim_start().to_string()
+                } else {
+                    String::from_utf8_lossy(value.as_bytes()).into_owned()
+                };
+                (name.as_str().to_string(), text)
+            })
+            .collect();
+        Ok(HttpRequest {
+            operation: op.id,
+            method: op.method,
+            url: prepared.url,
+            headers,
+            body: prepared
+                .body
+                .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned()),
+        })
     }
 
     /// Makes attempts until one succeeds, fails for good, or the retry policy or `deadline`
@@ -304,22 +359,60 @@ impl Client {
             &options.idempotency_key,
             op.idempotent && op.method == HttpMethod::Post,
         ) {
-            (Some(key), true) => {
-                HeaderValue::from_str(key).map_err(|_| Error::InvalidArgument {
-                    param: "idempotency_key",
-                    message: "must be visible ASCII, as it travels in a header".into(),
-                })?;
-                Some(key.clone())
-            }
+            // Checked with the other headers below.
+            (Some(key), true) => Some(key.clone()),
             (None, true) => Some(uuid::Uuid::new_v4().to_string()),
             (_, false) => None,
         };
+        let headers = self.headers(op, body.as_ref().map(|(kind, _)| *kind), &idempotency_key)?;
         Ok(Prepared {
             method,
             url,
+            headers,
             body,
             idempotency_key,
         })
+    }
+
+    /// The headers every attempt of `op` carries: what it accepts, the user agent, its
+    /// body's type, the credentials (marked sensitive), the Maton connection and the
+    /// idempotency key.
+    fn headers(
+        &self,
+        op: &Operation,
+        content_type: Option<&'static str>,
+        idempotency_key: &Option<String>,
+    ) -> Result<HeaderMap, Error> {
+        use base64::Engine;
+        let value = |what: &'static str, text: &str| {
+            HeaderValue::from_str(text).map_err(|_| Error::InvalidArgument {
+                param: what,
+                message: "must be visible ASCII, as it travels in a header".into(),
+            })
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        if let Some(content_type) = content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        let credentials = match &self.inner.auth {
+            Auth::Gateway { key } => format!("Bearer {}", key.expose()),
+            Auth::Direct { key, .. } => format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{}:", key.expose()))
+            ),
+        };
+        let mut credentials = value("api_key", &credentials)?;
+        credentials.set_sensitive(true);
+        headers.insert(AUTHORIZATION, credentials);
+        if let (Some(connection), ApiBase::Chargebee) = (&self.settings.connection, op.base) {
+            headers.insert(MATON_CONNECTION, value("connection", connection)?);
+        }
+        if let Some(key) = idempotency_key {
+            headers.insert(IDEMPOTENCY_KEY, value("idempotency_key", key)?);
+        }
+        Ok(headers)
     }
 
     /// Where `op` is sent: the control API, the Chargebee API root, or in direct mode (with
@@ -348,21 +441,9 @@ impl Client {
             .http
             .request(prepared.method.clone(), &prepared.url)
             .timeout(self.settings.attempt_timeout)
-            .header(ACCEPT, "application/json");
-        if let Some((content_type, bytes)) = &prepared.body {
-            request = request
-                .header(CONTENT_TYPE, *content_type)
-                .body(bytes.clone());
-        }
-        request = match &inner.auth {
-            Auth::Gateway { key } => request.bearer_auth(key.expose()),
-            Auth::Direct { key, .. } => request.basic_auth(key.expose(), Some("")),
-        };
-        if let (Some(connection), ApiBase::Chargebee) = (&self.settings.connection, op.base) {
-            request = request.header("Maton-Connection", connection);
-        }
-        if let Some(key) = &prepared.idempotency_key {
-            request = request.header(IDEMPOTENCY_KEY, key);
+            .headers(prepared.headers.clone());
+        if let Some((_, bytes)) = &prepared.body {
+            request = request.body(bytes.clone());
         }
         tracing::debug!(operation = op.id, path = op.path, "sending request");
         let mut response = request.send().await.map_err(|e| transport_error(op, e))?;

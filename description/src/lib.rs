@@ -5,6 +5,8 @@
 //!
 //! Type names are qualified by their module: `customer.BillingAddress`, `enums.Channel`.
 
+mod sample;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

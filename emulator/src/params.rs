@@ -42,7 +42,7 @@ pub fn from_pairs(
 ) -> Result<Params, Failure> {
     let mut params = Params::default();
     for (key, value) in pairs {
-        if op.paginated && list_control(op, &mut params, &key, &value)? {
+        if list_control(op, &mut params, &key, &value)? {
             continue;
         }
         let segments =
@@ -79,14 +79,17 @@ pub fn from_json(api: &Api, op: &Operation, body: &[u8]) -> Result<Params, Failu
     })
 }
 
-/// Handles `limit`, `offset`, `sort_by[…]` and filters; false when `key` is none of them.
+/// Handles filters, and for a list `limit`, `offset` and `sort_by[…]`; false when `key` is
+/// none of them. Operations that are not lists take filters too (exports, `line_item[…]` on
+/// a retrieve).
 fn list_control(
     op: &Operation,
     params: &mut Params,
     key: &str,
     value: &str,
 ) -> Result<bool, Failure> {
-    match key {
+    let list_key = if op.paginated { key } else { "" };
+    match list_key {
         "limit" => {
             let limit: usize = value
                 .parse()

@@ -3517,25 +3517,38 @@ impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(UpdateTaxProvidersFieldsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("addon.create", &id)?;
+                crate::dynamic::no_path_id("addon.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("addon.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("addon.create", args.params)?,
                 };
-                crate::dynamic::answer("addon.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "addon.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -3543,71 +3556,147 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    addon_id: crate::dynamic::path_id("addon.update", id)?,
-                    params: crate::dynamic::params("addon.update", params)?,
+                    options: args.options,
+                    addon_id: crate::dynamic::path_id("addon.update", args.id)?,
+                    params: crate::dynamic::params("addon.update", args.params)?,
                 };
-                crate::dynamic::answer("addon.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "addon.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("addon.list", &id)?;
+                crate::dynamic::no_path_id("addon.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("addon.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("addon.list", args.params)?,
                 };
-                crate::dynamic::answer("addon.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "addon.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("addon.retrieve", &params)?;
+                crate::dynamic::no_params("addon.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    addon_id: crate::dynamic::path_id("addon.retrieve", id)?,
+                    options: args.options,
+                    addon_id: crate::dynamic::path_id("addon.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("addon.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "addon.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("addon.delete", &params)?;
+                crate::dynamic::no_params("addon.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    addon_id: crate::dynamic::path_id("addon.delete", id)?,
+                    options: args.options,
+                    addon_id: crate::dynamic::path_id("addon.delete", args.id)?,
                 };
-                crate::dynamic::answer("addon.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "addon.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "copy" => {
             async move {
-                crate::dynamic::no_path_id("addon.copy", &id)?;
+                crate::dynamic::no_path_id("addon.copy", &args.id)?;
                 let request = CopyRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("addon.copy", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("addon.copy", args.params)?,
                 };
-                crate::dynamic::answer("addon.copy", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "addon.copy",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&COPY, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "unarchive" => {
             async move {
-                crate::dynamic::no_params("addon.unarchive", &params)?;
+                crate::dynamic::no_params("addon.unarchive", &args.params)?;
                 let request = UnarchiveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    addon_id: crate::dynamic::path_id("addon.unarchive", id)?,
+                    options: args.options,
+                    addon_id: crate::dynamic::path_id("addon.unarchive", args.id)?,
                 };
-                crate::dynamic::answer("addon.unarchive", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "addon.unarchive",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UNARCHIVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

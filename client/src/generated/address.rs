@@ -646,37 +646,63 @@ impl<'de> Deserialize<'de> for UpdateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve" => {
             async move {
-                crate::dynamic::no_path_id("address.retrieve", &id)?;
+                crate::dynamic::no_path_id("address.retrieve", &args.id)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("address.retrieve", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("address.retrieve", args.params)?,
                 };
-                crate::dynamic::answer("address.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "address.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RETRIEVE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "update" => {
             async move {
-                crate::dynamic::no_path_id("address.update", &id)?;
+                crate::dynamic::no_path_id("address.update", &args.id)?;
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("address.update", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("address.update", args.params)?,
                 };
-                crate::dynamic::answer("address.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "address.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -1833,49 +1833,87 @@ impl crate::form::FormEncode for UpdateThresholdParams {
     }
 }
 crate::form::form_object!(UpdateThresholdParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("alert.create", &id)?;
+                crate::dynamic::no_path_id("alert.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("alert.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("alert.create", args.params)?,
                 };
-                crate::dynamic::answer("alert.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "alert.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("alert.retrieve", &params)?;
+                crate::dynamic::no_params("alert.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    alert_id: crate::dynamic::path_id("alert.retrieve", id)?,
+                    options: args.options,
+                    alert_id: crate::dynamic::path_id("alert.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("alert.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "alert.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("alert.list", &id)?;
+                crate::dynamic::no_path_id("alert.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("alert.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("alert.list", args.params)?,
                 };
-                crate::dynamic::answer("alert.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "alert.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -1883,23 +1921,48 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    alert_id: crate::dynamic::path_id("alert.update", id)?,
-                    params: crate::dynamic::params("alert.update", params)?,
+                    options: args.options,
+                    alert_id: crate::dynamic::path_id("alert.update", args.id)?,
+                    params: crate::dynamic::params("alert.update", args.params)?,
                 };
-                crate::dynamic::answer("alert.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "alert.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("alert.delete", &params)?;
+                crate::dynamic::no_params("alert.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    alert_id: crate::dynamic::path_id("alert.delete", id)?,
+                    options: args.options,
+                    alert_id: crate::dynamic::path_id("alert.delete", args.id)?,
                 };
-                crate::dynamic::answer("alert.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "alert.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1907,20 +1970,35 @@ pub(crate) async fn call(
             async move {
                 let request = ApplicationAlertsForSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "alert.application_alerts_for_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "alert.application_alerts_for_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "alert.application_alerts_for_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "alert.application_alerts_for_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &APPLICATION_ALERTS_FOR_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

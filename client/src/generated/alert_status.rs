@@ -587,34 +587,49 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "alert_statuses_for_subscription" => {
             async move {
                 let request = AlertStatusesForSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "alert_status.alert_statuses_for_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "alert_status.alert_statuses_for_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "alert_status.alert_statuses_for_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "alert_status.alert_statuses_for_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ALERT_STATUSES_FOR_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -622,20 +637,35 @@ pub(crate) async fn call(
             async move {
                 let request = AlertStatusesForAlertRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     alert_id: crate::dynamic::path_id(
                         "alert_status.alert_statuses_for_alert",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "alert_status.alert_statuses_for_alert",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "alert_status.alert_statuses_for_alert",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "alert_status.alert_statuses_for_alert",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ALERT_STATUSES_FOR_ALERT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

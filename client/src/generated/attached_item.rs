@@ -1523,25 +1523,41 @@ impl<'de> Deserialize<'de> for ListEntry {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    parent_item_id: crate::dynamic::path_id("attached_item.create", id)?,
-                    params: crate::dynamic::params("attached_item.create", params)?,
+                    options: args.options,
+                    parent_item_id: crate::dynamic::path_id(
+                        "attached_item.create",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("attached_item.create", args.params)?,
                 };
-                crate::dynamic::answer("attached_item.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "attached_item.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1549,14 +1565,27 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     attached_item_id: crate::dynamic::path_id(
                         "attached_item.update",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("attached_item.update", params)?,
+                    params: crate::dynamic::params("attached_item.update", args.params)?,
                 };
-                crate::dynamic::answer("attached_item.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "attached_item.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1564,14 +1593,30 @@ pub(crate) async fn call(
             async move {
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     attached_item_id: crate::dynamic::path_id(
                         "attached_item.retrieve",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("attached_item.retrieve", params)?,
+                    params: crate::dynamic::params(
+                        "attached_item.retrieve",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("attached_item.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "attached_item.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RETRIEVE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1579,14 +1624,27 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     attached_item_id: crate::dynamic::path_id(
                         "attached_item.delete",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("attached_item.delete", params)?,
+                    params: crate::dynamic::params("attached_item.delete", args.params)?,
                 };
-                crate::dynamic::answer("attached_item.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "attached_item.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1594,11 +1652,27 @@ pub(crate) async fn call(
             async move {
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    parent_item_id: crate::dynamic::path_id("attached_item.list", id)?,
-                    params: crate::dynamic::params("attached_item.list", params)?,
+                    options: args.options,
+                    parent_item_id: crate::dynamic::path_id(
+                        "attached_item.list",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("attached_item.list", args.params)?,
                 };
-                crate::dynamic::answer("attached_item.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "attached_item.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

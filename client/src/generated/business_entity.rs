@@ -696,49 +696,82 @@ impl<'de> Deserialize<'de> for GetTransfersEntry {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create_transfers" => {
             async move {
-                crate::dynamic::no_path_id("business_entity.create_transfers", &id)?;
+                crate::dynamic::no_path_id(
+                    "business_entity.create_transfers",
+                    &args.id,
+                )?;
                 let request = CreateTransfersRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "business_entity.create_transfers",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "business_entity.create_transfers",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "business_entity.create_transfers",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_TRANSFERS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "get_transfers" => {
             async move {
-                crate::dynamic::no_path_id("business_entity.get_transfers", &id)?;
+                crate::dynamic::no_path_id("business_entity.get_transfers", &args.id)?;
                 let request = GetTransfersRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "business_entity.get_transfers",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "business_entity.get_transfers",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "business_entity.get_transfers",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &GET_TRANSFERS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

@@ -1510,25 +1510,37 @@ impl crate::form::FormEncode for UpdateCardForCustomerCustomerParams {
     }
 }
 crate::form::form_object!(UpdateCardForCustomerCustomerParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("card.retrieve", &params)?;
+                crate::dynamic::no_params("card.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    customer_id: crate::dynamic::path_id("card.retrieve", id)?,
+                    options: args.options,
+                    customer_id: crate::dynamic::path_id("card.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("card.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "card.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1536,20 +1548,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateCardForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "card.update_card_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "card.update_card_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "card.update_card_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "card.update_card_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_CARD_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1557,20 +1584,35 @@ pub(crate) async fn call(
             async move {
                 let request = SwitchGatewayForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "card.switch_gateway_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "card.switch_gateway_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "card.switch_gateway_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "card.switch_gateway_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &SWITCH_GATEWAY_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1578,38 +1620,71 @@ pub(crate) async fn call(
             async move {
                 let request = CopyCardForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "card.copy_card_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "card.copy_card_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "card.copy_card_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "card.copy_card_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &COPY_CARD_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete_card_for_customer" => {
             async move {
-                crate::dynamic::no_params("card.delete_card_for_customer", &params)?;
+                crate::dynamic::no_params(
+                    "card.delete_card_for_customer",
+                    &args.params,
+                )?;
                 let request = DeleteCardForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "card.delete_card_for_customer",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "card.delete_card_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "card.delete_card_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &DELETE_CARD_FOR_CUSTOMER,
+                                path,
+                                &(),
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

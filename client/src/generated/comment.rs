@@ -942,61 +942,111 @@ impl<'de> Deserialize<'de> for DeleteResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("comment.create", &id)?;
+                crate::dynamic::no_path_id("comment.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("comment.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("comment.create", args.params)?,
                 };
-                crate::dynamic::answer("comment.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "comment.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("comment.retrieve", &params)?;
+                crate::dynamic::no_params("comment.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    comment_id: crate::dynamic::path_id("comment.retrieve", id)?,
+                    options: args.options,
+                    comment_id: crate::dynamic::path_id("comment.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("comment.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "comment.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("comment.list", &id)?;
+                crate::dynamic::no_path_id("comment.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("comment.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("comment.list", args.params)?,
                 };
-                crate::dynamic::answer("comment.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "comment.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("comment.delete", &params)?;
+                crate::dynamic::no_params("comment.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    comment_id: crate::dynamic::path_id("comment.delete", id)?,
+                    options: args.options,
+                    comment_id: crate::dynamic::path_id("comment.delete", args.id)?,
                 };
-                crate::dynamic::answer("comment.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "comment.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -648,61 +648,114 @@ impl<'de> Deserialize<'de> for DeleteResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "list" => {
             async move {
-                crate::dynamic::no_path_id("connection.list", &id)?;
+                crate::dynamic::no_path_id("connection.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("connection.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("connection.list", args.params)?,
                 };
-                crate::dynamic::answer("connection.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "connection.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create" => {
             async move {
-                crate::dynamic::no_path_id("connection.create", &id)?;
+                crate::dynamic::no_path_id("connection.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("connection.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("connection.create", args.params)?,
                 };
-                crate::dynamic::answer("connection.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "connection.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("connection.retrieve", &params)?;
+                crate::dynamic::no_params("connection.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    connection_id: crate::dynamic::path_id("connection.retrieve", id)?,
+                    options: args.options,
+                    connection_id: crate::dynamic::path_id(
+                        "connection.retrieve",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("connection.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "connection.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("connection.delete", &params)?;
+                crate::dynamic::no_params("connection.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    connection_id: crate::dynamic::path_id("connection.delete", id)?,
+                    options: args.options,
+                    connection_id: crate::dynamic::path_id("connection.delete", args.id)?,
                 };
-                crate::dynamic::answer("connection.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "connection.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

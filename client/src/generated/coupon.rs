@@ -4285,37 +4285,71 @@ impl crate::form::FormEncode for UpdateForItemsCouponConstraintsParams {
     }
 }
 crate::form::form_object!(UpdateForItemsCouponConstraintsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("coupon.create", &id)?;
+                crate::dynamic::no_path_id("coupon.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("coupon.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("coupon.create", args.params)?,
                 };
-                crate::dynamic::answer("coupon.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_for_items" => {
             async move {
-                crate::dynamic::no_path_id("coupon.create_for_items", &id)?;
+                crate::dynamic::no_path_id("coupon.create_for_items", &args.id)?;
                 let request = CreateForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("coupon.create_for_items", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "coupon.create_for_items",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("coupon.create_for_items", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon.create_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -4323,35 +4357,84 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    coupon_id: crate::dynamic::path_id("coupon.update_for_items", id)?,
-                    params: crate::dynamic::params("coupon.update_for_items", params)?,
+                    options: args.options,
+                    coupon_id: crate::dynamic::path_id(
+                        "coupon.update_for_items",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "coupon.update_for_items",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("coupon.update_for_items", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon.update_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("coupon.list", &id)?;
+                crate::dynamic::no_path_id("coupon.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("coupon.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("coupon.list", args.params)?,
                 };
-                crate::dynamic::answer("coupon.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("coupon.retrieve", &params)?;
+                crate::dynamic::no_params("coupon.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    coupon_id: crate::dynamic::path_id("coupon.retrieve", id)?,
+                    options: args.options,
+                    coupon_id: crate::dynamic::path_id("coupon.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("coupon.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -4359,47 +4442,98 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    coupon_id: crate::dynamic::path_id("coupon.update", id)?,
-                    params: crate::dynamic::params("coupon.update", params)?,
+                    options: args.options,
+                    coupon_id: crate::dynamic::path_id("coupon.update", args.id)?,
+                    params: crate::dynamic::params("coupon.update", args.params)?,
                 };
-                crate::dynamic::answer("coupon.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("coupon.delete", &params)?;
+                crate::dynamic::no_params("coupon.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    coupon_id: crate::dynamic::path_id("coupon.delete", id)?,
+                    options: args.options,
+                    coupon_id: crate::dynamic::path_id("coupon.delete", args.id)?,
                 };
-                crate::dynamic::answer("coupon.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "copy" => {
             async move {
-                crate::dynamic::no_path_id("coupon.copy", &id)?;
+                crate::dynamic::no_path_id("coupon.copy", &args.id)?;
                 let request = CopyRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("coupon.copy", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("coupon.copy", args.params)?,
                 };
-                crate::dynamic::answer("coupon.copy", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon.copy",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&COPY, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "unarchive" => {
             async move {
-                crate::dynamic::no_params("coupon.unarchive", &params)?;
+                crate::dynamic::no_params("coupon.unarchive", &args.params)?;
                 let request = UnarchiveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    coupon_id: crate::dynamic::path_id("coupon.unarchive", id)?,
+                    options: args.options,
+                    coupon_id: crate::dynamic::path_id("coupon.unarchive", args.id)?,
                 };
-                crate::dynamic::answer("coupon.unarchive", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon.unarchive",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UNARCHIVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

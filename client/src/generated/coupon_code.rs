@@ -835,64 +835,117 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("coupon_code.create", &id)?;
+                crate::dynamic::no_path_id("coupon_code.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("coupon_code.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("coupon_code.create", args.params)?,
                 };
-                crate::dynamic::answer("coupon_code.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_code.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("coupon_code.retrieve", &params)?;
+                crate::dynamic::no_params("coupon_code.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     coupon_code_code: crate::dynamic::path_id(
                         "coupon_code.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("coupon_code.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_code.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("coupon_code.list", &id)?;
+                crate::dynamic::no_path_id("coupon_code.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("coupon_code.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("coupon_code.list", args.params)?,
                 };
-                crate::dynamic::answer("coupon_code.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_code.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "archive" => {
             async move {
-                crate::dynamic::no_params("coupon_code.archive", &params)?;
+                crate::dynamic::no_params("coupon_code.archive", &args.params)?;
                 let request = ArchiveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    coupon_code_code: crate::dynamic::path_id("coupon_code.archive", id)?,
+                    options: args.options,
+                    coupon_code_code: crate::dynamic::path_id(
+                        "coupon_code.archive",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("coupon_code.archive", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_code.archive",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&ARCHIVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

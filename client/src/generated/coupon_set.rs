@@ -1361,25 +1361,38 @@ impl<'de> Deserialize<'de> for DeleteUnusedCouponCodesResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("coupon_set.create", &id)?;
+                crate::dynamic::no_path_id("coupon_set.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("coupon_set.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("coupon_set.create", args.params)?,
                 };
-                crate::dynamic::answer("coupon_set.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_set.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1387,44 +1400,87 @@ pub(crate) async fn call(
             async move {
                 let request = AddCouponCodesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     coupon_set_id: crate::dynamic::path_id(
                         "coupon_set.add_coupon_codes",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "coupon_set.add_coupon_codes",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "coupon_set.add_coupon_codes",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_set.add_coupon_codes",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ADD_COUPON_CODES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("coupon_set.list", &id)?;
+                crate::dynamic::no_path_id("coupon_set.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("coupon_set.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("coupon_set.list", args.params)?,
                 };
-                crate::dynamic::answer("coupon_set.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_set.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("coupon_set.retrieve", &params)?;
+                crate::dynamic::no_params("coupon_set.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    coupon_set_id: crate::dynamic::path_id("coupon_set.retrieve", id)?,
+                    options: args.options,
+                    coupon_set_id: crate::dynamic::path_id(
+                        "coupon_set.retrieve",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("coupon_set.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_set.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1432,23 +1488,51 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    coupon_set_id: crate::dynamic::path_id("coupon_set.update", id)?,
-                    params: crate::dynamic::params("coupon_set.update", params)?,
+                    options: args.options,
+                    coupon_set_id: crate::dynamic::path_id(
+                        "coupon_set.update",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("coupon_set.update", args.params)?,
                 };
-                crate::dynamic::answer("coupon_set.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_set.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("coupon_set.delete", &params)?;
+                crate::dynamic::no_params("coupon_set.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    coupon_set_id: crate::dynamic::path_id("coupon_set.delete", id)?,
+                    options: args.options,
+                    coupon_set_id: crate::dynamic::path_id("coupon_set.delete", args.id)?,
                 };
-                crate::dynamic::answer("coupon_set.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_set.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1456,20 +1540,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_params(
                     "coupon_set.delete_unused_coupon_codes",
-                    &params,
+                    &args.params,
                 )?;
                 let request = DeleteUnusedCouponCodesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     coupon_set_id: crate::dynamic::path_id(
                         "coupon_set.delete_unused_coupon_codes",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "coupon_set.delete_unused_coupon_codes",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "coupon_set.delete_unused_coupon_codes",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &DELETE_UNUSED_COUPON_CODES,
+                                path,
+                                &(),
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -7354,25 +7354,38 @@ impl crate::form::FormEncode for ImportCreditNoteLinkedRefundsParams {
     }
 }
 crate::form::form_object!(ImportCreditNoteLinkedRefundsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("credit_note.create", &id)?;
+                crate::dynamic::no_path_id("credit_note.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("credit_note.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("credit_note.create", args.params)?,
                 };
-                crate::dynamic::answer("credit_note.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -7380,11 +7393,27 @@ pub(crate) async fn call(
             async move {
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    credit_note_id: crate::dynamic::path_id("credit_note.retrieve", id)?,
-                    params: crate::dynamic::params("credit_note.retrieve", params)?,
+                    options: args.options,
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.retrieve",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("credit_note.retrieve", args.params)?,
                 };
-                crate::dynamic::answer("credit_note.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RETRIEVE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -7392,29 +7421,55 @@ pub(crate) async fn call(
             async move {
                 let request = PdfRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    credit_note_id: crate::dynamic::path_id("credit_note.pdf", id)?,
-                    params: crate::dynamic::params("credit_note.pdf", params)?,
+                    options: args.options,
+                    credit_note_id: crate::dynamic::path_id("credit_note.pdf", args.id)?,
+                    params: crate::dynamic::params("credit_note.pdf", args.params)?,
                 };
-                crate::dynamic::answer("credit_note.pdf", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.pdf",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&PDF, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "download_einvoice" => {
             async move {
-                crate::dynamic::no_params("credit_note.download_einvoice", &params)?;
+                crate::dynamic::no_params(
+                    "credit_note.download_einvoice",
+                    &args.params,
+                )?;
                 let request = DownloadEinvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     credit_note_id: crate::dynamic::path_id(
                         "credit_note.download_einvoice",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "credit_note.download_einvoice",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.download_einvoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DOWNLOAD_EINVOICE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -7422,11 +7477,27 @@ pub(crate) async fn call(
             async move {
                 let request = RefundRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    credit_note_id: crate::dynamic::path_id("credit_note.refund", id)?,
-                    params: crate::dynamic::params("credit_note.refund", params)?,
+                    options: args.options,
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.refund",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("credit_note.refund", args.params)?,
                 };
-                crate::dynamic::answer("credit_note.refund", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.refund",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REFUND, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -7434,17 +7505,35 @@ pub(crate) async fn call(
             async move {
                 let request = RecordRefundRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     credit_note_id: crate::dynamic::path_id(
                         "credit_note.record_refund",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("credit_note.record_refund", params)?,
+                    params: crate::dynamic::params(
+                        "credit_note.record_refund",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "credit_note.record_refund",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.record_refund",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RECORD_REFUND,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -7452,32 +7541,60 @@ pub(crate) async fn call(
             async move {
                 let request = VoidCreditNoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     credit_note_id: crate::dynamic::path_id(
                         "credit_note.void_credit_note",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "credit_note.void_credit_note",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "credit_note.void_credit_note",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.void_credit_note",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &VOID_CREDIT_NOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("credit_note.list", &id)?;
+                crate::dynamic::no_path_id("credit_note.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("credit_note.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("credit_note.list", args.params)?,
                 };
-                crate::dynamic::answer("credit_note.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -7485,20 +7602,35 @@ pub(crate) async fn call(
             async move {
                 let request = CreditNotesForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "credit_note.credit_notes_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "credit_note.credit_notes_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "credit_note.credit_notes_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.credit_notes_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREDIT_NOTES_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -7506,11 +7638,27 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    credit_note_id: crate::dynamic::path_id("credit_note.delete", id)?,
-                    params: crate::dynamic::params("credit_note.delete", params)?,
+                    options: args.options,
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.delete",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("credit_note.delete", args.params)?,
                 };
-                crate::dynamic::answer("credit_note.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -7518,11 +7666,27 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    credit_note_id: crate::dynamic::path_id("credit_note.update", id)?,
-                    params: crate::dynamic::params("credit_note.update", params)?,
+                    options: args.options,
+                    credit_note_id: crate::dynamic::path_id(
+                        "credit_note.update",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("credit_note.update", args.params)?,
                 };
-                crate::dynamic::answer("credit_note.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -7530,74 +7694,124 @@ pub(crate) async fn call(
             async move {
                 let request = RemoveTaxWithheldRefundRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     credit_note_id: crate::dynamic::path_id(
                         "credit_note.remove_tax_withheld_refund",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "credit_note.remove_tax_withheld_refund",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "credit_note.remove_tax_withheld_refund",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.remove_tax_withheld_refund",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REMOVE_TAX_WITHHELD_REFUND,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "resend_einvoice" => {
             async move {
-                crate::dynamic::no_params("credit_note.resend_einvoice", &params)?;
+                crate::dynamic::no_params("credit_note.resend_einvoice", &args.params)?;
                 let request = ResendEinvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     credit_note_id: crate::dynamic::path_id(
                         "credit_note.resend_einvoice",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "credit_note.resend_einvoice",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.resend_einvoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RESEND_EINVOICE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "send_einvoice" => {
             async move {
-                crate::dynamic::no_params("credit_note.send_einvoice", &params)?;
+                crate::dynamic::no_params("credit_note.send_einvoice", &args.params)?;
                 let request = SendEinvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     credit_note_id: crate::dynamic::path_id(
                         "credit_note.send_einvoice",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "credit_note.send_einvoice",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.send_einvoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&SEND_EINVOICE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "import_credit_note" => {
             async move {
-                crate::dynamic::no_path_id("credit_note.import_credit_note", &id)?;
+                crate::dynamic::no_path_id("credit_note.import_credit_note", &args.id)?;
                 let request = ImportCreditNoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "credit_note.import_credit_note",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "credit_note.import_credit_note",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_note.import_credit_note",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_CREDIT_NOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

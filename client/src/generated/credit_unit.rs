@@ -1050,37 +1050,63 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "list" => {
             async move {
-                crate::dynamic::no_path_id("credit_unit.list", &id)?;
+                crate::dynamic::no_path_id("credit_unit.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("credit_unit.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("credit_unit.list", args.params)?,
                 };
-                crate::dynamic::answer("credit_unit.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_unit.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "create" => {
             async move {
-                crate::dynamic::no_path_id("credit_unit.create", &id)?;
+                crate::dynamic::no_path_id("credit_unit.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("credit_unit.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("credit_unit.create", args.params)?,
                 };
-                crate::dynamic::answer("credit_unit.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_unit.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1088,38 +1114,82 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    credit_unit_id: crate::dynamic::path_id("credit_unit.update", id)?,
-                    params: crate::dynamic::params("credit_unit.update", params)?,
+                    options: args.options,
+                    credit_unit_id: crate::dynamic::path_id(
+                        "credit_unit.update",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("credit_unit.update", args.params)?,
                 };
-                crate::dynamic::answer("credit_unit.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_unit.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "archive" => {
             async move {
-                crate::dynamic::no_params("credit_unit.archive", &params)?;
+                crate::dynamic::no_params("credit_unit.archive", &args.params)?;
                 let request = ArchiveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    credit_unit_id: crate::dynamic::path_id("credit_unit.archive", id)?,
+                    options: args.options,
+                    credit_unit_id: crate::dynamic::path_id(
+                        "credit_unit.archive",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("credit_unit.archive", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_unit.archive",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&ARCHIVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "reactivate" => {
             async move {
-                crate::dynamic::no_params("credit_unit.reactivate", &params)?;
+                crate::dynamic::no_params("credit_unit.reactivate", &args.params)?;
                 let request = ReactivateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     credit_unit_id: crate::dynamic::path_id(
                         "credit_unit.reactivate",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("credit_unit.reactivate", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "credit_unit.reactivate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REACTIVATE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -1215,49 +1215,90 @@ impl<'de> Deserialize<'de> for RemoveScheduleResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "list" => {
             async move {
-                crate::dynamic::no_path_id("currency.list", &id)?;
+                crate::dynamic::no_path_id("currency.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("currency.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("currency.list", args.params)?,
                 };
-                crate::dynamic::answer("currency.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "currency.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("currency.retrieve", &params)?;
+                crate::dynamic::no_params("currency.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    site_currency_id: crate::dynamic::path_id("currency.retrieve", id)?,
+                    options: args.options,
+                    site_currency_id: crate::dynamic::path_id(
+                        "currency.retrieve",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("currency.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "currency.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create" => {
             async move {
-                crate::dynamic::no_path_id("currency.create", &id)?;
+                crate::dynamic::no_path_id("currency.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("currency.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("currency.create", args.params)?,
                 };
-                crate::dynamic::answer("currency.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "currency.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1265,11 +1306,27 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    site_currency_id: crate::dynamic::path_id("currency.update", id)?,
-                    params: crate::dynamic::params("currency.update", params)?,
+                    options: args.options,
+                    site_currency_id: crate::dynamic::path_id(
+                        "currency.update",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("currency.update", args.params)?,
                 };
-                crate::dynamic::answer("currency.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "currency.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1277,32 +1334,60 @@ pub(crate) async fn call(
             async move {
                 let request = AddScheduleRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     site_currency_id: crate::dynamic::path_id(
                         "currency.add_schedule",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("currency.add_schedule", params)?,
+                    params: crate::dynamic::params("currency.add_schedule", args.params)?,
                 };
-                crate::dynamic::answer("currency.add_schedule", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "currency.add_schedule",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ADD_SCHEDULE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "remove_schedule" => {
             async move {
-                crate::dynamic::no_params("currency.remove_schedule", &params)?;
+                crate::dynamic::no_params("currency.remove_schedule", &args.params)?;
                 let request = RemoveScheduleRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     site_currency_id: crate::dynamic::path_id(
                         "currency.remove_schedule",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "currency.remove_schedule",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "currency.remove_schedule",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REMOVE_SCHEDULE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -11187,49 +11187,87 @@ impl crate::form::FormEncode for UpdateHierarchySettingsChildAccountAccessParams
     }
 }
 crate::form::form_object!(UpdateHierarchySettingsChildAccountAccessParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("customer.create", &id)?;
+                crate::dynamic::no_path_id("customer.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("customer.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("customer.create", args.params)?,
                 };
-                crate::dynamic::answer("customer.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("customer.list", &id)?;
+                crate::dynamic::no_path_id("customer.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("customer.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("customer.list", args.params)?,
                 };
-                crate::dynamic::answer("customer.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("customer.retrieve", &params)?;
+                crate::dynamic::no_params("customer.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    customer_id: crate::dynamic::path_id("customer.retrieve", id)?,
+                    options: args.options,
+                    customer_id: crate::dynamic::path_id("customer.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("customer.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11237,11 +11275,24 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    customer_id: crate::dynamic::path_id("customer.update", id)?,
-                    params: crate::dynamic::params("customer.update", params)?,
+                    options: args.options,
+                    customer_id: crate::dynamic::path_id("customer.update", args.id)?,
+                    params: crate::dynamic::params("customer.update", args.params)?,
                 };
-                crate::dynamic::answer("customer.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11249,20 +11300,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpdatePaymentMethodRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.update_payment_method",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.update_payment_method",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.update_payment_method",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.update_payment_method",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_PAYMENT_METHOD,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11270,20 +11336,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateBillingInfoRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.update_billing_info",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.update_billing_info",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.update_billing_info",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.update_billing_info",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_BILLING_INFO,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11291,20 +11372,35 @@ pub(crate) async fn call(
             async move {
                 let request = ContactsForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.contacts_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.contacts_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.contacts_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.contacts_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CONTACTS_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -11312,20 +11408,35 @@ pub(crate) async fn call(
             async move {
                 let request = AssignPaymentRoleRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.assign_payment_role",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.assign_payment_role",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.assign_payment_role",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.assign_payment_role",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ASSIGN_PAYMENT_ROLE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11333,11 +11444,32 @@ pub(crate) async fn call(
             async move {
                 let request = AddContactRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    customer_id: crate::dynamic::path_id("customer.add_contact", id)?,
-                    params: crate::dynamic::params("customer.add_contact", params)?,
+                    options: args.options,
+                    customer_id: crate::dynamic::path_id(
+                        "customer.add_contact",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("customer.add_contact", args.params)?,
                 };
-                crate::dynamic::answer("customer.add_contact", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.add_contact",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ADD_CONTACT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11345,11 +11477,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateContactRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    customer_id: crate::dynamic::path_id("customer.update_contact", id)?,
-                    params: crate::dynamic::params("customer.update_contact", params)?,
+                    options: args.options,
+                    customer_id: crate::dynamic::path_id(
+                        "customer.update_contact",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.update_contact",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("customer.update_contact", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.update_contact",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_CONTACT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11357,11 +11513,35 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteContactRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    customer_id: crate::dynamic::path_id("customer.delete_contact", id)?,
-                    params: crate::dynamic::params("customer.delete_contact", params)?,
+                    options: args.options,
+                    customer_id: crate::dynamic::path_id(
+                        "customer.delete_contact",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.delete_contact",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("customer.delete_contact", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.delete_contact",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &DELETE_CONTACT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11369,20 +11549,35 @@ pub(crate) async fn call(
             async move {
                 let request = AddPromotionalCreditsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.add_promotional_credits",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.add_promotional_credits",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.add_promotional_credits",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.add_promotional_credits",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ADD_PROMOTIONAL_CREDITS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11390,20 +11585,35 @@ pub(crate) async fn call(
             async move {
                 let request = DeductPromotionalCreditsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.deduct_promotional_credits",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.deduct_promotional_credits",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.deduct_promotional_credits",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.deduct_promotional_credits",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &DEDUCT_PROMOTIONAL_CREDITS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11411,20 +11621,35 @@ pub(crate) async fn call(
             async move {
                 let request = SetPromotionalCreditsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.set_promotional_credits",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.set_promotional_credits",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.set_promotional_credits",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.set_promotional_credits",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &SET_PROMOTIONAL_CREDITS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11432,20 +11657,35 @@ pub(crate) async fn call(
             async move {
                 let request = RecordExcessPaymentRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.record_excess_payment",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.record_excess_payment",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.record_excess_payment",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.record_excess_payment",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RECORD_EXCESS_PAYMENT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11453,17 +11693,35 @@ pub(crate) async fn call(
             async move {
                 let request = CollectPaymentRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.collect_payment",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("customer.collect_payment", params)?,
+                    params: crate::dynamic::params(
+                        "customer.collect_payment",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "customer.collect_payment",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.collect_payment",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &COLLECT_PAYMENT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11471,23 +11729,49 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    customer_id: crate::dynamic::path_id("customer.delete", id)?,
-                    params: crate::dynamic::params("customer.delete", params)?,
+                    options: args.options,
+                    customer_id: crate::dynamic::path_id("customer.delete", args.id)?,
+                    params: crate::dynamic::params("customer.delete", args.params)?,
                 };
-                crate::dynamic::answer("customer.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "move" => {
             async move {
-                crate::dynamic::no_path_id("customer.move", &id)?;
+                crate::dynamic::no_path_id("customer.move", &args.id)?;
                 let request = MoveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("customer.move", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("customer.move", args.params)?,
                 };
-                crate::dynamic::answer("customer.move", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.move",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&MOVE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11495,50 +11779,88 @@ pub(crate) async fn call(
             async move {
                 let request = ChangeBillingDateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.change_billing_date",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.change_billing_date",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.change_billing_date",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.change_billing_date",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHANGE_BILLING_DATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "merge" => {
             async move {
-                crate::dynamic::no_path_id("customer.merge", &id)?;
+                crate::dynamic::no_path_id("customer.merge", &args.id)?;
                 let request = MergeRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("customer.merge", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("customer.merge", args.params)?,
                 };
-                crate::dynamic::answer("customer.merge", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.merge",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&MERGE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "clear_personal_data" => {
             async move {
-                crate::dynamic::no_params("customer.clear_personal_data", &params)?;
+                crate::dynamic::no_params("customer.clear_personal_data", &args.params)?;
                 let request = ClearPersonalDataRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.clear_personal_data",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.clear_personal_data",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.clear_personal_data",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CLEAR_PERSONAL_DATA, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11546,29 +11868,63 @@ pub(crate) async fn call(
             async move {
                 let request = RelationshipsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    customer_id: crate::dynamic::path_id("customer.relationships", id)?,
-                    params: crate::dynamic::params("customer.relationships", params)?,
+                    options: args.options,
+                    customer_id: crate::dynamic::path_id(
+                        "customer.relationships",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "customer.relationships",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("customer.relationships", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.relationships",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RELATIONSHIPS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete_relationship" => {
             async move {
-                crate::dynamic::no_params("customer.delete_relationship", &params)?;
+                crate::dynamic::no_params("customer.delete_relationship", &args.params)?;
                 let request = DeleteRelationshipRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.delete_relationship",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.delete_relationship",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.delete_relationship",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE_RELATIONSHIP, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11576,11 +11932,24 @@ pub(crate) async fn call(
             async move {
                 let request = HierarchyRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    customer_id: crate::dynamic::path_id("customer.hierarchy", id)?,
-                    params: crate::dynamic::params("customer.hierarchy", params)?,
+                    options: args.options,
+                    customer_id: crate::dynamic::path_id("customer.hierarchy", args.id)?,
+                    params: crate::dynamic::params("customer.hierarchy", args.params)?,
                 };
-                crate::dynamic::answer("customer.hierarchy", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.hierarchy",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&HIERARCHY, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11588,20 +11957,35 @@ pub(crate) async fn call(
             async move {
                 let request = ListHierarchyDetailRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.list_hierarchy_detail",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.list_hierarchy_detail",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.list_hierarchy_detail",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.list_hierarchy_detail",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &LIST_HIERARCHY_DETAIL,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -11609,20 +11993,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateHierarchySettingsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "customer.update_hierarchy_settings",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "customer.update_hierarchy_settings",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "customer.update_hierarchy_settings",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "customer.update_hierarchy_settings",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_HIERARCHY_SETTINGS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

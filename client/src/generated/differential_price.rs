@@ -1734,31 +1734,44 @@ impl crate::form::FormEncode for UpdateTiersParams {
     }
 }
 crate::form::form_object!(UpdateTiersParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     item_price_id: crate::dynamic::path_id(
                         "differential_price.create",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("differential_price.create", params)?,
+                    params: crate::dynamic::params(
+                        "differential_price.create",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "differential_price.create",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "differential_price.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1766,20 +1779,30 @@ pub(crate) async fn call(
             async move {
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     differential_price_id: crate::dynamic::path_id(
                         "differential_price.retrieve",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "differential_price.retrieve",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "differential_price.retrieve",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "differential_price.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RETRIEVE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1787,17 +1810,30 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     differential_price_id: crate::dynamic::path_id(
                         "differential_price.update",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("differential_price.update", params)?,
+                    params: crate::dynamic::params(
+                        "differential_price.update",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "differential_price.update",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "differential_price.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1805,29 +1841,58 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     differential_price_id: crate::dynamic::path_id(
                         "differential_price.delete",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("differential_price.delete", params)?,
+                    params: crate::dynamic::params(
+                        "differential_price.delete",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "differential_price.delete",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "differential_price.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("differential_price.list", &id)?;
+                crate::dynamic::no_path_id("differential_price.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("differential_price.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "differential_price.list",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("differential_price.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "differential_price.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

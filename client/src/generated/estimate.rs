@@ -13255,49 +13255,82 @@ impl crate::form::FormEncode for CreateInvoiceForItemsTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(CreateInvoiceForItemsTaxProvidersFieldsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create_subscription" => {
             async move {
-                crate::dynamic::no_path_id("estimate.create_subscription", &id)?;
+                crate::dynamic::no_path_id("estimate.create_subscription", &args.id)?;
                 let request = CreateSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "estimate.create_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.create_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.create_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_sub_item_estimate" => {
             async move {
-                crate::dynamic::no_path_id("estimate.create_sub_item_estimate", &id)?;
+                crate::dynamic::no_path_id(
+                    "estimate.create_sub_item_estimate",
+                    &args.id,
+                )?;
                 let request = CreateSubItemEstimateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "estimate.create_sub_item_estimate",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.create_sub_item_estimate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.create_sub_item_estimate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_SUB_ITEM_ESTIMATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13305,20 +13338,35 @@ pub(crate) async fn call(
             async move {
                 let request = CreateSubForCustomerEstimateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "estimate.create_sub_for_customer_estimate",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "estimate.create_sub_for_customer_estimate",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.create_sub_for_customer_estimate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.create_sub_for_customer_estimate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_SUB_FOR_CUSTOMER_ESTIMATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13326,38 +13374,68 @@ pub(crate) async fn call(
             async move {
                 let request = CreateSubItemForCustomerEstimateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "estimate.create_sub_item_for_customer_estimate",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "estimate.create_sub_item_for_customer_estimate",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.create_sub_item_for_customer_estimate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.create_sub_item_for_customer_estimate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_SUB_ITEM_FOR_CUSTOMER_ESTIMATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "update_subscription" => {
             async move {
-                crate::dynamic::no_path_id("estimate.update_subscription", &id)?;
+                crate::dynamic::no_path_id("estimate.update_subscription", &args.id)?;
                 let request = UpdateSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "estimate.update_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.update_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.update_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13365,20 +13443,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "estimate.update_subscription_for_items",
-                    &id,
+                    &args.id,
                 )?;
                 let request = UpdateSubscriptionForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "estimate.update_subscription_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.update_subscription_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.update_subscription_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_SUBSCRIPTION_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13386,17 +13479,35 @@ pub(crate) async fn call(
             async move {
                 let request = RenewalEstimateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "estimate.renewal_estimate",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("estimate.renewal_estimate", params)?,
+                    params: crate::dynamic::params(
+                        "estimate.renewal_estimate",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.renewal_estimate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.renewal_estimate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RENEWAL_ESTIMATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13404,20 +13515,35 @@ pub(crate) async fn call(
             async move {
                 let request = AdvanceInvoiceEstimateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "estimate.advance_invoice_estimate",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "estimate.advance_invoice_estimate",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.advance_invoice_estimate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.advance_invoice_estimate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ADVANCE_INVOICE_ESTIMATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13425,20 +13551,35 @@ pub(crate) async fn call(
             async move {
                 let request = RegenerateInvoiceEstimateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "estimate.regenerate_invoice_estimate",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "estimate.regenerate_invoice_estimate",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.regenerate_invoice_estimate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.regenerate_invoice_estimate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REGENERATE_INVOICE_ESTIMATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13446,20 +13587,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpcomingInvoicesEstimateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "estimate.upcoming_invoices_estimate",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "estimate.upcoming_invoices_estimate",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.upcoming_invoices_estimate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.upcoming_invoices_estimate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPCOMING_INVOICES_ESTIMATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13467,17 +13623,35 @@ pub(crate) async fn call(
             async move {
                 let request = ChangeTermEndRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "estimate.change_term_end",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("estimate.change_term_end", params)?,
+                    params: crate::dynamic::params(
+                        "estimate.change_term_end",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.change_term_end",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.change_term_end",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHANGE_TERM_END,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13485,20 +13659,35 @@ pub(crate) async fn call(
             async move {
                 let request = CancelSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "estimate.cancel_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "estimate.cancel_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.cancel_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.cancel_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CANCEL_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13506,20 +13695,35 @@ pub(crate) async fn call(
             async move {
                 let request = CancelSubscriptionForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "estimate.cancel_subscription_for_items",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "estimate.cancel_subscription_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.cancel_subscription_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.cancel_subscription_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CANCEL_SUBSCRIPTION_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13527,20 +13731,35 @@ pub(crate) async fn call(
             async move {
                 let request = PauseSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "estimate.pause_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "estimate.pause_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.pause_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.pause_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PAUSE_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -13548,98 +13767,206 @@ pub(crate) async fn call(
             async move {
                 let request = ResumeSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "estimate.resume_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "estimate.resume_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.resume_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.resume_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RESUME_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "gift_subscription" => {
             async move {
-                crate::dynamic::no_path_id("estimate.gift_subscription", &id)?;
+                crate::dynamic::no_path_id("estimate.gift_subscription", &args.id)?;
                 let request = GiftSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("estimate.gift_subscription", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "estimate.gift_subscription",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.gift_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.gift_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &GIFT_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "gift_subscription_for_items" => {
             async move {
-                crate::dynamic::no_path_id("estimate.gift_subscription_for_items", &id)?;
+                crate::dynamic::no_path_id(
+                    "estimate.gift_subscription_for_items",
+                    &args.id,
+                )?;
                 let request = GiftSubscriptionForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "estimate.gift_subscription_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.gift_subscription_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.gift_subscription_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &GIFT_SUBSCRIPTION_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_invoice" => {
             async move {
-                crate::dynamic::no_path_id("estimate.create_invoice", &id)?;
+                crate::dynamic::no_path_id("estimate.create_invoice", &args.id)?;
                 let request = CreateInvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("estimate.create_invoice", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "estimate.create_invoice",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("estimate.create_invoice", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.create_invoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_INVOICE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_invoice_for_items" => {
             async move {
-                crate::dynamic::no_path_id("estimate.create_invoice_for_items", &id)?;
+                crate::dynamic::no_path_id(
+                    "estimate.create_invoice_for_items",
+                    &args.id,
+                )?;
                 let request = CreateInvoiceForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "estimate.create_invoice_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.create_invoice_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.create_invoice_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_INVOICE_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "payment_schedules" => {
             async move {
-                crate::dynamic::no_path_id("estimate.payment_schedules", &id)?;
+                crate::dynamic::no_path_id("estimate.payment_schedules", &args.id)?;
                 let request = PaymentSchedulesRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("estimate.payment_schedules", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "estimate.payment_schedules",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "estimate.payment_schedules",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "estimate.payment_schedules",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PAYMENT_SCHEDULES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

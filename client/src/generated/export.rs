@@ -13113,247 +13113,546 @@ impl<'de> Deserialize<'de> for RampsResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("export.retrieve", &params)?;
+                crate::dynamic::no_params("export.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    export_id: crate::dynamic::path_id("export.retrieve", id)?,
+                    options: args.options,
+                    export_id: crate::dynamic::path_id("export.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("export.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "revenue_recognition" => {
             async move {
-                crate::dynamic::no_path_id("export.revenue_recognition", &id)?;
+                crate::dynamic::no_path_id("export.revenue_recognition", &args.id)?;
                 let request = RevenueRecognitionRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.revenue_recognition", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "export.revenue_recognition",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "export.revenue_recognition",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.revenue_recognition",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REVENUE_RECOGNITION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "deferred_revenue" => {
             async move {
-                crate::dynamic::no_path_id("export.deferred_revenue", &id)?;
+                crate::dynamic::no_path_id("export.deferred_revenue", &args.id)?;
                 let request = DeferredRevenueRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.deferred_revenue", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "export.deferred_revenue",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("export.deferred_revenue", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.deferred_revenue",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &DEFERRED_REVENUE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "plans" => {
             async move {
-                crate::dynamic::no_path_id("export.plans", &id)?;
+                crate::dynamic::no_path_id("export.plans", &args.id)?;
                 let request = PlansRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.plans", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.plans", args.params)?,
                 };
-                crate::dynamic::answer("export.plans", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.plans",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&PLANS, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "addons" => {
             async move {
-                crate::dynamic::no_path_id("export.addons", &id)?;
+                crate::dynamic::no_path_id("export.addons", &args.id)?;
                 let request = AddonsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.addons", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.addons", args.params)?,
                 };
-                crate::dynamic::answer("export.addons", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.addons",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ADDONS, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "coupons" => {
             async move {
-                crate::dynamic::no_path_id("export.coupons", &id)?;
+                crate::dynamic::no_path_id("export.coupons", &args.id)?;
                 let request = CouponsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.coupons", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.coupons", args.params)?,
                 };
-                crate::dynamic::answer("export.coupons", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.coupons",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&COUPONS, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "customers" => {
             async move {
-                crate::dynamic::no_path_id("export.customers", &id)?;
+                crate::dynamic::no_path_id("export.customers", &args.id)?;
                 let request = CustomersRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.customers", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.customers", args.params)?,
                 };
-                crate::dynamic::answer("export.customers", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.customers",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CUSTOMERS, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "subscriptions" => {
             async move {
-                crate::dynamic::no_path_id("export.subscriptions", &id)?;
+                crate::dynamic::no_path_id("export.subscriptions", &args.id)?;
                 let request = SubscriptionsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.subscriptions", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.subscriptions", args.params)?,
                 };
-                crate::dynamic::answer("export.subscriptions", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.subscriptions",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &SUBSCRIPTIONS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "invoices" => {
             async move {
-                crate::dynamic::no_path_id("export.invoices", &id)?;
+                crate::dynamic::no_path_id("export.invoices", &args.id)?;
                 let request = InvoicesRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.invoices", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.invoices", args.params)?,
                 };
-                crate::dynamic::answer("export.invoices", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.invoices",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&INVOICES, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "credit_notes" => {
             async move {
-                crate::dynamic::no_path_id("export.credit_notes", &id)?;
+                crate::dynamic::no_path_id("export.credit_notes", &args.id)?;
                 let request = CreditNotesRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.credit_notes", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.credit_notes", args.params)?,
                 };
-                crate::dynamic::answer("export.credit_notes", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.credit_notes",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREDIT_NOTES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "transactions" => {
             async move {
-                crate::dynamic::no_path_id("export.transactions", &id)?;
+                crate::dynamic::no_path_id("export.transactions", &args.id)?;
                 let request = TransactionsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.transactions", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.transactions", args.params)?,
                 };
-                crate::dynamic::answer("export.transactions", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.transactions",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &TRANSACTIONS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "orders" => {
             async move {
-                crate::dynamic::no_path_id("export.orders", &id)?;
+                crate::dynamic::no_path_id("export.orders", &args.id)?;
                 let request = OrdersRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.orders", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.orders", args.params)?,
                 };
-                crate::dynamic::answer("export.orders", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.orders",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ORDERS, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "item_families" => {
             async move {
-                crate::dynamic::no_path_id("export.item_families", &id)?;
+                crate::dynamic::no_path_id("export.item_families", &args.id)?;
                 let request = ItemFamiliesRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.item_families", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.item_families", args.params)?,
                 };
-                crate::dynamic::answer("export.item_families", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.item_families",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ITEM_FAMILIES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "items" => {
             async move {
-                crate::dynamic::no_path_id("export.items", &id)?;
+                crate::dynamic::no_path_id("export.items", &args.id)?;
                 let request = ItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.items", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.items", args.params)?,
                 };
-                crate::dynamic::answer("export.items", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ITEMS, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "item_prices" => {
             async move {
-                crate::dynamic::no_path_id("export.item_prices", &id)?;
+                crate::dynamic::no_path_id("export.item_prices", &args.id)?;
                 let request = ItemPricesRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.item_prices", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.item_prices", args.params)?,
                 };
-                crate::dynamic::answer("export.item_prices", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.item_prices",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ITEM_PRICES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "attached_items" => {
             async move {
-                crate::dynamic::no_path_id("export.attached_items", &id)?;
+                crate::dynamic::no_path_id("export.attached_items", &args.id)?;
                 let request = AttachedItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.attached_items", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.attached_items", args.params)?,
                 };
-                crate::dynamic::answer("export.attached_items", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.attached_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ATTACHED_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "differential_prices" => {
             async move {
-                crate::dynamic::no_path_id("export.differential_prices", &id)?;
+                crate::dynamic::no_path_id("export.differential_prices", &args.id)?;
                 let request = DifferentialPricesRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.differential_prices", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "export.differential_prices",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "export.differential_prices",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.differential_prices",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &DIFFERENTIAL_PRICES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "price_variants" => {
             async move {
-                crate::dynamic::no_path_id("export.price_variants", &id)?;
+                crate::dynamic::no_path_id("export.price_variants", &args.id)?;
                 let request = PriceVariantsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.price_variants", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.price_variants", args.params)?,
                 };
-                crate::dynamic::answer("export.price_variants", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.price_variants",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PRICE_VARIANTS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "ramps" => {
             async move {
-                crate::dynamic::no_path_id("export.ramps", &id)?;
+                crate::dynamic::no_path_id("export.ramps", &args.id)?;
                 let request = RampsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("export.ramps", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("export.ramps", args.params)?,
                 };
-                crate::dynamic::answer("export.ramps", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "export.ramps",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RAMPS, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

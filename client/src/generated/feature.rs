@@ -1768,37 +1768,63 @@ impl crate::form::FormEncode for UpdateLevelsParams {
     }
 }
 crate::form::form_object!(UpdateLevelsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "list" => {
             async move {
-                crate::dynamic::no_path_id("feature.list", &id)?;
+                crate::dynamic::no_path_id("feature.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("feature.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("feature.list", args.params)?,
                 };
-                crate::dynamic::answer("feature.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "feature.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "create" => {
             async move {
-                crate::dynamic::no_path_id("feature.create", &id)?;
+                crate::dynamic::no_path_id("feature.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("feature.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("feature.create", args.params)?,
                 };
-                crate::dynamic::answer("feature.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "feature.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1806,71 +1832,145 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    feature_id: crate::dynamic::path_id("feature.update", id)?,
-                    params: crate::dynamic::params("feature.update", params)?,
+                    options: args.options,
+                    feature_id: crate::dynamic::path_id("feature.update", args.id)?,
+                    params: crate::dynamic::params("feature.update", args.params)?,
                 };
-                crate::dynamic::answer("feature.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "feature.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("feature.retrieve", &params)?;
+                crate::dynamic::no_params("feature.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    feature_id: crate::dynamic::path_id("feature.retrieve", id)?,
+                    options: args.options,
+                    feature_id: crate::dynamic::path_id("feature.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("feature.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "feature.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("feature.delete", &params)?;
+                crate::dynamic::no_params("feature.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    feature_id: crate::dynamic::path_id("feature.delete", id)?,
+                    options: args.options,
+                    feature_id: crate::dynamic::path_id("feature.delete", args.id)?,
                 };
-                crate::dynamic::answer("feature.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "feature.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "activate" => {
             async move {
-                crate::dynamic::no_params("feature.activate", &params)?;
+                crate::dynamic::no_params("feature.activate", &args.params)?;
                 let request = ActivateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    feature_id: crate::dynamic::path_id("feature.activate", id)?,
+                    options: args.options,
+                    feature_id: crate::dynamic::path_id("feature.activate", args.id)?,
                 };
-                crate::dynamic::answer("feature.activate", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "feature.activate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&ACTIVATE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "archive" => {
             async move {
-                crate::dynamic::no_params("feature.archive", &params)?;
+                crate::dynamic::no_params("feature.archive", &args.params)?;
                 let request = ArchiveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    feature_id: crate::dynamic::path_id("feature.archive", id)?,
+                    options: args.options,
+                    feature_id: crate::dynamic::path_id("feature.archive", args.id)?,
                 };
-                crate::dynamic::answer("feature.archive", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "feature.archive",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&ARCHIVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "reactivate" => {
             async move {
-                crate::dynamic::no_params("feature.reactivate", &params)?;
+                crate::dynamic::no_params("feature.reactivate", &args.params)?;
                 let request = ReactivateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    feature_id: crate::dynamic::path_id("feature.reactivate", id)?,
+                    options: args.options,
+                    feature_id: crate::dynamic::path_id("feature.reactivate", args.id)?,
                 };
-                crate::dynamic::answer("feature.reactivate", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "feature.reactivate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REACTIVATE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -3396,85 +3396,165 @@ impl crate::form::FormEncode for UpdateGiftGiftReceiverParams {
     }
 }
 crate::form::form_object!(UpdateGiftGiftReceiverParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("gift.create", &id)?;
+                crate::dynamic::no_path_id("gift.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("gift.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("gift.create", args.params)?,
                 };
-                crate::dynamic::answer("gift.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "gift.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_for_items" => {
             async move {
-                crate::dynamic::no_path_id("gift.create_for_items", &id)?;
+                crate::dynamic::no_path_id("gift.create_for_items", &args.id)?;
                 let request = CreateForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("gift.create_for_items", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("gift.create_for_items", args.params)?,
                 };
-                crate::dynamic::answer("gift.create_for_items", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "gift.create_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("gift.retrieve", &params)?;
+                crate::dynamic::no_params("gift.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    gift_id: crate::dynamic::path_id("gift.retrieve", id)?,
+                    options: args.options,
+                    gift_id: crate::dynamic::path_id("gift.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("gift.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "gift.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("gift.list", &id)?;
+                crate::dynamic::no_path_id("gift.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("gift.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("gift.list", args.params)?,
                 };
-                crate::dynamic::answer("gift.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "gift.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "claim" => {
             async move {
-                crate::dynamic::no_params("gift.claim", &params)?;
+                crate::dynamic::no_params("gift.claim", &args.params)?;
                 let request = ClaimRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    gift_id: crate::dynamic::path_id("gift.claim", id)?,
+                    options: args.options,
+                    gift_id: crate::dynamic::path_id("gift.claim", args.id)?,
                 };
-                crate::dynamic::answer("gift.claim", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "gift.claim",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&CLAIM, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "cancel" => {
             async move {
-                crate::dynamic::no_params("gift.cancel", &params)?;
+                crate::dynamic::no_params("gift.cancel", &args.params)?;
                 let request = CancelRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    gift_id: crate::dynamic::path_id("gift.cancel", id)?,
+                    options: args.options,
+                    gift_id: crate::dynamic::path_id("gift.cancel", args.id)?,
                 };
-                crate::dynamic::answer("gift.cancel", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "gift.cancel",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&CANCEL, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -3482,11 +3562,29 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateGiftRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    gift_id: crate::dynamic::path_id("gift.update_gift", id)?,
-                    params: crate::dynamic::params("gift.update_gift", params)?,
+                    options: args.options,
+                    gift_id: crate::dynamic::path_id("gift.update_gift", args.id)?,
+                    params: crate::dynamic::params("gift.update_gift", args.params)?,
                 };
-                crate::dynamic::answer("gift.update_gift", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "gift.update_gift",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_GIFT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

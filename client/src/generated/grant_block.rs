@@ -691,31 +691,46 @@ impl<'de> Deserialize<'de> for ListGrantBlocksEntry {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "list_grant_blocks" => {
             async move {
-                crate::dynamic::no_path_id("grant_block.list_grant_blocks", &id)?;
+                crate::dynamic::no_path_id("grant_block.list_grant_blocks", &args.id)?;
                 let request = ListGrantBlocksRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "grant_block.list_grant_blocks",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "grant_block.list_grant_blocks",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "grant_block.list_grant_blocks",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &LIST_GRANT_BLOCKS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

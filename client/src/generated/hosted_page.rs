@@ -11702,46 +11702,79 @@ impl crate::form::FormEncode for ViewVoucherCustomerParams {
     }
 }
 crate::form::form_object!(ViewVoucherCustomerParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "checkout_new" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.checkout_new", &id)?;
+                crate::dynamic::no_path_id("hosted_page.checkout_new", &args.id)?;
                 let request = CheckoutNewRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.checkout_new", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "hosted_page.checkout_new",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.checkout_new",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.checkout_new",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHECKOUT_NEW,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "checkout_one_time" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.checkout_one_time", &id)?;
+                crate::dynamic::no_path_id("hosted_page.checkout_one_time", &args.id)?;
                 let request = CheckoutOneTimeRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.checkout_one_time",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.checkout_one_time",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.checkout_one_time",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHECKOUT_ONE_TIME,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11749,56 +11782,104 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "hosted_page.checkout_one_time_for_items",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CheckoutOneTimeForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.checkout_one_time_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.checkout_one_time_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.checkout_one_time_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHECKOUT_ONE_TIME_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "checkout_new_for_items" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.checkout_new_for_items", &id)?;
+                crate::dynamic::no_path_id(
+                    "hosted_page.checkout_new_for_items",
+                    &args.id,
+                )?;
                 let request = CheckoutNewForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.checkout_new_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.checkout_new_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.checkout_new_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHECKOUT_NEW_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "checkout_existing" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.checkout_existing", &id)?;
+                crate::dynamic::no_path_id("hosted_page.checkout_existing", &args.id)?;
                 let request = CheckoutExistingRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.checkout_existing",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.checkout_existing",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.checkout_existing",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHECKOUT_EXISTING,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -11806,254 +11887,538 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "hosted_page.checkout_existing_for_items",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CheckoutExistingForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.checkout_existing_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.checkout_existing_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.checkout_existing_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHECKOUT_EXISTING_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "update_card" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.update_card", &id)?;
+                crate::dynamic::no_path_id("hosted_page.update_card", &args.id)?;
                 let request = UpdateCardRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.update_card", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "hosted_page.update_card",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("hosted_page.update_card", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.update_card",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_CARD,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "update_payment_method" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.update_payment_method", &id)?;
+                crate::dynamic::no_path_id(
+                    "hosted_page.update_payment_method",
+                    &args.id,
+                )?;
                 let request = UpdatePaymentMethodRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.update_payment_method",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.update_payment_method",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.update_payment_method",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_PAYMENT_METHOD,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "manage_payment_sources" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.manage_payment_sources", &id)?;
+                crate::dynamic::no_path_id(
+                    "hosted_page.manage_payment_sources",
+                    &args.id,
+                )?;
                 let request = ManagePaymentSourcesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.manage_payment_sources",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.manage_payment_sources",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.manage_payment_sources",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &MANAGE_PAYMENT_SOURCES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "collect_now" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.collect_now", &id)?;
+                crate::dynamic::no_path_id("hosted_page.collect_now", &args.id)?;
                 let request = CollectNowRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.collect_now", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "hosted_page.collect_now",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("hosted_page.collect_now", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.collect_now",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &COLLECT_NOW,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "accept_quote" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.accept_quote", &id)?;
+                crate::dynamic::no_path_id("hosted_page.accept_quote", &args.id)?;
                 let request = AcceptQuoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.accept_quote", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "hosted_page.accept_quote",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.accept_quote",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.accept_quote",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ACCEPT_QUOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "extend_subscription" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.extend_subscription", &id)?;
+                crate::dynamic::no_path_id("hosted_page.extend_subscription", &args.id)?;
                 let request = ExtendSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.extend_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.extend_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.extend_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EXTEND_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "checkout_gift" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.checkout_gift", &id)?;
+                crate::dynamic::no_path_id("hosted_page.checkout_gift", &args.id)?;
                 let request = CheckoutGiftRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.checkout_gift", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "hosted_page.checkout_gift",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.checkout_gift",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.checkout_gift",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHECKOUT_GIFT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "checkout_gift_for_items" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.checkout_gift_for_items", &id)?;
+                crate::dynamic::no_path_id(
+                    "hosted_page.checkout_gift_for_items",
+                    &args.id,
+                )?;
                 let request = CheckoutGiftForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.checkout_gift_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.checkout_gift_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.checkout_gift_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHECKOUT_GIFT_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "claim_gift" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.claim_gift", &id)?;
+                crate::dynamic::no_path_id("hosted_page.claim_gift", &args.id)?;
                 let request = ClaimGiftRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.claim_gift", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "hosted_page.claim_gift",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("hosted_page.claim_gift", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.claim_gift",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CLAIM_GIFT, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve_agreement_pdf" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.retrieve_agreement_pdf", &id)?;
+                crate::dynamic::no_path_id(
+                    "hosted_page.retrieve_agreement_pdf",
+                    &args.id,
+                )?;
                 let request = RetrieveAgreementPdfRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "hosted_page.retrieve_agreement_pdf",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.retrieve_agreement_pdf",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.retrieve_agreement_pdf",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RETRIEVE_AGREEMENT_PDF,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "acknowledge" => {
             async move {
-                crate::dynamic::no_params("hosted_page.acknowledge", &params)?;
+                crate::dynamic::no_params("hosted_page.acknowledge", &args.params)?;
                 let request = AcknowledgeRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     hosted_page_id: crate::dynamic::path_id(
                         "hosted_page.acknowledge",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("hosted_page.acknowledge", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.acknowledge",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ACKNOWLEDGE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("hosted_page.retrieve", &params)?;
+                crate::dynamic::no_params("hosted_page.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    hosted_page_id: crate::dynamic::path_id("hosted_page.retrieve", id)?,
+                    options: args.options,
+                    hosted_page_id: crate::dynamic::path_id(
+                        "hosted_page.retrieve",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("hosted_page.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.list", &id)?;
+                crate::dynamic::no_path_id("hosted_page.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("hosted_page.list", args.params)?,
                 };
-                crate::dynamic::answer("hosted_page.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "pre_cancel" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.pre_cancel", &id)?;
+                crate::dynamic::no_path_id("hosted_page.pre_cancel", &args.id)?;
                 let request = PreCancelRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.pre_cancel", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "hosted_page.pre_cancel",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("hosted_page.pre_cancel", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.pre_cancel",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&PRE_CANCEL, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "events" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.events", &id)?;
+                crate::dynamic::no_path_id("hosted_page.events", &args.id)?;
                 let request = EventsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.events", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("hosted_page.events", args.params)?,
                 };
-                crate::dynamic::answer("hosted_page.events", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.events",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&EVENTS, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "view_voucher" => {
             async move {
-                crate::dynamic::no_path_id("hosted_page.view_voucher", &id)?;
+                crate::dynamic::no_path_id("hosted_page.view_voucher", &args.id)?;
                 let request = ViewVoucherRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("hosted_page.view_voucher", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "hosted_page.view_voucher",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "hosted_page.view_voucher",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "hosted_page.view_voucher",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &VIEW_VOUCHER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

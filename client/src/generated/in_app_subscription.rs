@@ -1214,34 +1214,49 @@ impl crate::form::FormEncode for ImportSubscriptionCustomerParams {
     }
 }
 crate::form::form_object!(ImportSubscriptionCustomerParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "process_receipt" => {
             async move {
                 let request = ProcessReceiptRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     in_app_subscription_app_id: crate::dynamic::path_id(
                         "in_app_subscription.process_receipt",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "in_app_subscription.process_receipt",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "in_app_subscription.process_receipt",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "in_app_subscription.process_receipt",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PROCESS_RECEIPT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1249,20 +1264,35 @@ pub(crate) async fn call(
             async move {
                 let request = ImportReceiptRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     in_app_subscription_app_id: crate::dynamic::path_id(
                         "in_app_subscription.import_receipt",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "in_app_subscription.import_receipt",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "in_app_subscription.import_receipt",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "in_app_subscription.import_receipt",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_RECEIPT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1270,20 +1300,35 @@ pub(crate) async fn call(
             async move {
                 let request = ImportSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     in_app_subscription_app_id: crate::dynamic::path_id(
                         "in_app_subscription.import_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "in_app_subscription.import_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "in_app_subscription.import_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "in_app_subscription.import_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1291,20 +1336,35 @@ pub(crate) async fn call(
             async move {
                 let request = RetrieveStoreSubsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     in_app_subscription_app_id: crate::dynamic::path_id(
                         "in_app_subscription.retrieve_store_subs",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "in_app_subscription.retrieve_store_subs",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "in_app_subscription.retrieve_store_subs",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "in_app_subscription.retrieve_store_subs",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RETRIEVE_STORE_SUBS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

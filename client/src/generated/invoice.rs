@@ -19542,25 +19542,38 @@ impl crate::form::FormEncode for UpdateDetailsStatementDescriptorParams {
     }
 }
 crate::form::form_object!(UpdateDetailsStatementDescriptorParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("invoice.create", &id)?;
+                crate::dynamic::no_path_id("invoice.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("invoice.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("invoice.create", args.params)?,
                 };
-                crate::dynamic::answer("invoice.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19568,62 +19581,123 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "invoice.create_for_charge_items_and_charges",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateForChargeItemsAndChargesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "invoice.create_for_charge_items_and_charges",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.create_for_charge_items_and_charges",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.create_for_charge_items_and_charges",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "charge" => {
             async move {
-                crate::dynamic::no_path_id("invoice.charge", &id)?;
+                crate::dynamic::no_path_id("invoice.charge", &args.id)?;
                 let request = ChargeRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("invoice.charge", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("invoice.charge", args.params)?,
                 };
-                crate::dynamic::answer("invoice.charge", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.charge",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CHARGE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "charge_addon" => {
             async move {
-                crate::dynamic::no_path_id("invoice.charge_addon", &id)?;
+                crate::dynamic::no_path_id("invoice.charge_addon", &args.id)?;
                 let request = ChargeAddonRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("invoice.charge_addon", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("invoice.charge_addon", args.params)?,
                 };
-                crate::dynamic::answer("invoice.charge_addon", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.charge_addon",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHARGE_ADDON,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_for_charge_item" => {
             async move {
-                crate::dynamic::no_path_id("invoice.create_for_charge_item", &id)?;
+                crate::dynamic::no_path_id("invoice.create_for_charge_item", &args.id)?;
                 let request = CreateForChargeItemRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "invoice.create_for_charge_item",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.create_for_charge_item",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.create_for_charge_item",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_FOR_CHARGE_ITEM,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19631,11 +19705,32 @@ pub(crate) async fn call(
             async move {
                 let request = StopDunningRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.stop_dunning", id)?,
-                    params: crate::dynamic::params("invoice.stop_dunning", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.stop_dunning",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("invoice.stop_dunning", args.params)?,
                 };
-                crate::dynamic::answer("invoice.stop_dunning", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.stop_dunning",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &STOP_DUNNING,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19643,11 +19738,32 @@ pub(crate) async fn call(
             async move {
                 let request = PauseDunningRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.pause_dunning", id)?,
-                    params: crate::dynamic::params("invoice.pause_dunning", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.pause_dunning",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("invoice.pause_dunning", args.params)?,
                 };
-                crate::dynamic::answer("invoice.pause_dunning", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.pause_dunning",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PAUSE_DUNNING,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19655,23 +19771,68 @@ pub(crate) async fn call(
             async move {
                 let request = ResumeDunningRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.resume_dunning", id)?,
-                    params: crate::dynamic::params("invoice.resume_dunning", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.resume_dunning",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.resume_dunning",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.resume_dunning", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.resume_dunning",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RESUME_DUNNING,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "import_invoice" => {
             async move {
-                crate::dynamic::no_path_id("invoice.import_invoice", &id)?;
+                crate::dynamic::no_path_id("invoice.import_invoice", &args.id)?;
                 let request = ImportInvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("invoice.import_invoice", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "invoice.import_invoice",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.import_invoice", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.import_invoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_INVOICE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19679,23 +19840,60 @@ pub(crate) async fn call(
             async move {
                 let request = ApplyPaymentsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.apply_payments", id)?,
-                    params: crate::dynamic::params("invoice.apply_payments", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.apply_payments",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.apply_payments",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.apply_payments", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.apply_payments",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &APPLY_PAYMENTS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "sync_usages" => {
             async move {
-                crate::dynamic::no_params("invoice.sync_usages", &params)?;
+                crate::dynamic::no_params("invoice.sync_usages", &args.params)?;
                 let request = SyncUsagesRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.sync_usages", id)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id("invoice.sync_usages", args.id)?,
                 };
-                crate::dynamic::answer("invoice.sync_usages", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.sync_usages",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&SYNC_USAGES, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19703,17 +19901,35 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteLineItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     invoice_id: crate::dynamic::path_id(
                         "invoice.delete_line_items",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("invoice.delete_line_items", params)?,
+                    params: crate::dynamic::params(
+                        "invoice.delete_line_items",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.delete_line_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.delete_line_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &DELETE_LINE_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19721,23 +19937,57 @@ pub(crate) async fn call(
             async move {
                 let request = ApplyCreditsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.apply_credits", id)?,
-                    params: crate::dynamic::params("invoice.apply_credits", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.apply_credits",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("invoice.apply_credits", args.params)?,
                 };
-                crate::dynamic::answer("invoice.apply_credits", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.apply_credits",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &APPLY_CREDITS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("invoice.list", &id)?;
+                crate::dynamic::no_path_id("invoice.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("invoice.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("invoice.list", args.params)?,
                 };
-                crate::dynamic::answer("invoice.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -19745,20 +19995,35 @@ pub(crate) async fn call(
             async move {
                 let request = InvoicesForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "invoice.invoices_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "invoice.invoices_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.invoices_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.invoices_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &INVOICES_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -19766,20 +20031,35 @@ pub(crate) async fn call(
             async move {
                 let request = InvoicesForSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "invoice.invoices_for_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "invoice.invoices_for_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.invoices_for_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.invoices_for_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &INVOICES_FOR_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -19787,11 +20067,24 @@ pub(crate) async fn call(
             async move {
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.retrieve", id)?,
-                    params: crate::dynamic::params("invoice.retrieve", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id("invoice.retrieve", args.id)?,
+                    params: crate::dynamic::params("invoice.retrieve", args.params)?,
                 };
-                crate::dynamic::answer("invoice.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RETRIEVE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19799,26 +20092,52 @@ pub(crate) async fn call(
             async move {
                 let request = PdfRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.pdf", id)?,
-                    params: crate::dynamic::params("invoice.pdf", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id("invoice.pdf", args.id)?,
+                    params: crate::dynamic::params("invoice.pdf", args.params)?,
                 };
-                crate::dynamic::answer("invoice.pdf", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.pdf",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&PDF, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "download_einvoice" => {
             async move {
-                crate::dynamic::no_params("invoice.download_einvoice", &params)?;
+                crate::dynamic::no_params("invoice.download_einvoice", &args.params)?;
                 let request = DownloadEinvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.download_einvoice", id)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.download_einvoice",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.download_einvoice",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.download_einvoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DOWNLOAD_EINVOICE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19826,20 +20145,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "invoice.list_payment_reference_numbers",
-                    &id,
+                    &args.id,
                 )?;
                 let request = ListPaymentReferenceNumbersRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "invoice.list_payment_reference_numbers",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.list_payment_reference_numbers",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.list_payment_reference_numbers",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &LIST_PAYMENT_REFERENCE_NUMBERS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -19847,11 +20181,24 @@ pub(crate) async fn call(
             async move {
                 let request = AddChargeRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.add_charge", id)?,
-                    params: crate::dynamic::params("invoice.add_charge", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id("invoice.add_charge", args.id)?,
+                    params: crate::dynamic::params("invoice.add_charge", args.params)?,
                 };
-                crate::dynamic::answer("invoice.add_charge", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.add_charge",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ADD_CHARGE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19859,14 +20206,35 @@ pub(crate) async fn call(
             async move {
                 let request = AddAddonChargeRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.add_addon_charge", id)?,
-                    params: crate::dynamic::params("invoice.add_addon_charge", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.add_addon_charge",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.add_addon_charge",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.add_addon_charge",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.add_addon_charge",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ADD_ADDON_CHARGE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19874,11 +20242,35 @@ pub(crate) async fn call(
             async move {
                 let request = AddChargeItemRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.add_charge_item", id)?,
-                    params: crate::dynamic::params("invoice.add_charge_item", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.add_charge_item",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.add_charge_item",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.add_charge_item", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.add_charge_item",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ADD_CHARGE_ITEM,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19886,11 +20278,24 @@ pub(crate) async fn call(
             async move {
                 let request = CloseRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.close", id)?,
-                    params: crate::dynamic::params("invoice.close", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id("invoice.close", args.id)?,
+                    params: crate::dynamic::params("invoice.close", args.params)?,
                 };
-                crate::dynamic::answer("invoice.close", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.close",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CLOSE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19898,11 +20303,35 @@ pub(crate) async fn call(
             async move {
                 let request = CollectPaymentRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.collect_payment", id)?,
-                    params: crate::dynamic::params("invoice.collect_payment", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.collect_payment",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.collect_payment",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.collect_payment", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.collect_payment",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &COLLECT_PAYMENT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19910,11 +20339,35 @@ pub(crate) async fn call(
             async move {
                 let request = RecordPaymentRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.record_payment", id)?,
-                    params: crate::dynamic::params("invoice.record_payment", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.record_payment",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.record_payment",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.record_payment", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.record_payment",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RECORD_PAYMENT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19922,20 +20375,35 @@ pub(crate) async fn call(
             async move {
                 let request = RecordTaxWithheldRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     invoice_id: crate::dynamic::path_id(
                         "invoice.record_tax_withheld",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "invoice.record_tax_withheld",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.record_tax_withheld",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.record_tax_withheld",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RECORD_TAX_WITHHELD,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19943,20 +20411,35 @@ pub(crate) async fn call(
             async move {
                 let request = RemoveTaxWithheldRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     invoice_id: crate::dynamic::path_id(
                         "invoice.remove_tax_withheld",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "invoice.remove_tax_withheld",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.remove_tax_withheld",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.remove_tax_withheld",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REMOVE_TAX_WITHHELD,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19964,11 +20447,24 @@ pub(crate) async fn call(
             async move {
                 let request = RefundRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.refund", id)?,
-                    params: crate::dynamic::params("invoice.refund", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id("invoice.refund", args.id)?,
+                    params: crate::dynamic::params("invoice.refund", args.params)?,
                 };
-                crate::dynamic::answer("invoice.refund", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.refund",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REFUND, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19976,11 +20472,32 @@ pub(crate) async fn call(
             async move {
                 let request = RecordRefundRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.record_refund", id)?,
-                    params: crate::dynamic::params("invoice.record_refund", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.record_refund",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("invoice.record_refund", args.params)?,
                 };
-                crate::dynamic::answer("invoice.record_refund", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.record_refund",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RECORD_REFUND,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -19988,11 +20505,35 @@ pub(crate) async fn call(
             async move {
                 let request = RemovePaymentRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.remove_payment", id)?,
-                    params: crate::dynamic::params("invoice.remove_payment", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.remove_payment",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.remove_payment",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.remove_payment", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.remove_payment",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REMOVE_PAYMENT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -20000,17 +20541,35 @@ pub(crate) async fn call(
             async move {
                 let request = RemoveCreditNoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     invoice_id: crate::dynamic::path_id(
                         "invoice.remove_credit_note",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("invoice.remove_credit_note", params)?,
+                    params: crate::dynamic::params(
+                        "invoice.remove_credit_note",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.remove_credit_note",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.remove_credit_note",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REMOVE_CREDIT_NOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -20018,11 +20577,32 @@ pub(crate) async fn call(
             async move {
                 let request = VoidInvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.void_invoice", id)?,
-                    params: crate::dynamic::params("invoice.void_invoice", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.void_invoice",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("invoice.void_invoice", args.params)?,
                 };
-                crate::dynamic::answer("invoice.void_invoice", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.void_invoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &VOID_INVOICE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -20030,11 +20610,24 @@ pub(crate) async fn call(
             async move {
                 let request = WriteOffRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.write_off", id)?,
-                    params: crate::dynamic::params("invoice.write_off", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id("invoice.write_off", args.id)?,
+                    params: crate::dynamic::params("invoice.write_off", args.params)?,
                 };
-                crate::dynamic::answer("invoice.write_off", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.write_off",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&WRITE_OFF, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -20042,20 +20635,35 @@ pub(crate) async fn call(
             async move {
                 let request = VoidBeforeCaptureRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     invoice_id: crate::dynamic::path_id(
                         "invoice.void_before_capture",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "invoice.void_before_capture",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.void_before_capture",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.void_before_capture",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &VOID_BEFORE_CAPTURE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -20063,11 +20671,24 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.delete", id)?,
-                    params: crate::dynamic::params("invoice.delete", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id("invoice.delete", args.id)?,
+                    params: crate::dynamic::params("invoice.delete", args.params)?,
                 };
-                crate::dynamic::answer("invoice.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -20075,11 +20696,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateDetailsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.update_details", id)?,
-                    params: crate::dynamic::params("invoice.update_details", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.update_details",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "invoice.update_details",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.update_details", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.update_details",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_DETAILS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -20087,59 +20732,119 @@ pub(crate) async fn call(
             async move {
                 let request = ApplyPaymentScheduleSchemeRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     invoice_id: crate::dynamic::path_id(
                         "invoice.apply_payment_schedule_scheme",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "invoice.apply_payment_schedule_scheme",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.apply_payment_schedule_scheme",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.apply_payment_schedule_scheme",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &APPLY_PAYMENT_SCHEDULE_SCHEME,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "payment_schedules" => {
             async move {
-                crate::dynamic::no_params("invoice.payment_schedules", &params)?;
+                crate::dynamic::no_params("invoice.payment_schedules", &args.params)?;
                 let request = PaymentSchedulesRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.payment_schedules", id)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.payment_schedules",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "invoice.payment_schedules",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.payment_schedules",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&PAYMENT_SCHEDULES, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "resend_einvoice" => {
             async move {
-                crate::dynamic::no_params("invoice.resend_einvoice", &params)?;
+                crate::dynamic::no_params("invoice.resend_einvoice", &args.params)?;
                 let request = ResendEinvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.resend_einvoice", id)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.resend_einvoice",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.resend_einvoice", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.resend_einvoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RESEND_EINVOICE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "send_einvoice" => {
             async move {
-                crate::dynamic::no_params("invoice.send_einvoice", &params)?;
+                crate::dynamic::no_params("invoice.send_einvoice", &args.params)?;
                 let request = SendEinvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("invoice.send_einvoice", id)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "invoice.send_einvoice",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("invoice.send_einvoice", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "invoice.send_einvoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&SEND_EINVOICE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -1174,34 +1174,49 @@ for UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
     }
 }
 crate::form::form_object!(UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "item_entitlements_for_item" => {
             async move {
                 let request = ItemEntitlementsForItemRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     item_id: crate::dynamic::path_id(
                         "item_entitlement.item_entitlements_for_item",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "item_entitlement.item_entitlements_for_item",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "item_entitlement.item_entitlements_for_item",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_entitlement.item_entitlements_for_item",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ITEM_ENTITLEMENTS_FOR_ITEM,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -1209,20 +1224,35 @@ pub(crate) async fn call(
             async move {
                 let request = ItemEntitlementsForFeatureRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     feature_id: crate::dynamic::path_id(
                         "item_entitlement.item_entitlements_for_feature",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "item_entitlement.item_entitlements_for_feature",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "item_entitlement.item_entitlements_for_feature",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_entitlement.item_entitlements_for_feature",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ITEM_ENTITLEMENTS_FOR_FEATURE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -1230,20 +1260,35 @@ pub(crate) async fn call(
             async move {
                 let request = AddItemEntitlementsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     feature_id: crate::dynamic::path_id(
                         "item_entitlement.add_item_entitlements",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "item_entitlement.add_item_entitlements",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "item_entitlement.add_item_entitlements",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_entitlement.add_item_entitlements",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ADD_ITEM_ENTITLEMENTS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1251,20 +1296,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpsertOrRemoveItemEntitlementsForItemRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     item_id: crate::dynamic::path_id(
                         "item_entitlement.upsert_or_remove_item_entitlements_for_item",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "item_entitlement.upsert_or_remove_item_entitlements_for_item",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "item_entitlement.upsert_or_remove_item_entitlements_for_item",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_entitlement.upsert_or_remove_item_entitlements_for_item",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPSERT_OR_REMOVE_ITEM_ENTITLEMENTS_FOR_ITEM,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -4108,37 +4108,65 @@ impl crate::form::FormEncode for UpdateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(UpdateTaxProvidersFieldsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("item_price.create", &id)?;
+                crate::dynamic::no_path_id("item_price.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("item_price.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("item_price.create", args.params)?,
                 };
-                crate::dynamic::answer("item_price.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_price.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("item_price.retrieve", &params)?;
+                crate::dynamic::no_params("item_price.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    item_price_id: crate::dynamic::path_id("item_price.retrieve", id)?,
+                    options: args.options,
+                    item_price_id: crate::dynamic::path_id(
+                        "item_price.retrieve",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("item_price.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_price.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -4146,35 +4174,76 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    item_price_id: crate::dynamic::path_id("item_price.update", id)?,
-                    params: crate::dynamic::params("item_price.update", params)?,
+                    options: args.options,
+                    item_price_id: crate::dynamic::path_id(
+                        "item_price.update",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("item_price.update", args.params)?,
                 };
-                crate::dynamic::answer("item_price.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_price.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("item_price.list", &id)?;
+                crate::dynamic::no_path_id("item_price.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("item_price.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("item_price.list", args.params)?,
                 };
-                crate::dynamic::answer("item_price.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_price.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("item_price.delete", &params)?;
+                crate::dynamic::no_params("item_price.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    item_price_id: crate::dynamic::path_id("item_price.delete", id)?,
+                    options: args.options,
+                    item_price_id: crate::dynamic::path_id("item_price.delete", args.id)?,
                 };
-                crate::dynamic::answer("item_price.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_price.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -4182,20 +4251,35 @@ pub(crate) async fn call(
             async move {
                 let request = FindApplicableItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     item_price_id: crate::dynamic::path_id(
                         "item_price.find_applicable_items",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "item_price.find_applicable_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "item_price.find_applicable_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_price.find_applicable_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &FIND_APPLICABLE_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -4203,20 +4287,35 @@ pub(crate) async fn call(
             async move {
                 let request = FindApplicableItemPricesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     item_price_id: crate::dynamic::path_id(
                         "item_price.find_applicable_item_prices",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "item_price.find_applicable_item_prices",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "item_price.find_applicable_item_prices",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "item_price.find_applicable_item_prices",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &FIND_APPLICABLE_ITEM_PRICES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

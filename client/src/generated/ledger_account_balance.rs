@@ -566,34 +566,49 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesEntry {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "list_ledger_account_balances" => {
             async move {
                 crate::dynamic::no_path_id(
                     "ledger_account_balance.list_ledger_account_balances",
-                    &id,
+                    &args.id,
                 )?;
                 let request = ListLedgerAccountBalancesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "ledger_account_balance.list_ledger_account_balances",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "ledger_account_balance.list_ledger_account_balances",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "ledger_account_balance.list_ledger_account_balances",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &LIST_LEDGER_ACCOUNT_BALANCES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

@@ -1916,34 +1916,49 @@ impl<'de> Deserialize<'de> for AllocateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve_ledger_operation" => {
             async move {
                 crate::dynamic::no_params(
                     "ledger_operation.retrieve_ledger_operation",
-                    &params,
+                    &args.params,
                 )?;
                 let request = RetrieveLedgerOperationRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     ledger_operation_id: crate::dynamic::path_id(
                         "ledger_operation.retrieve_ledger_operation",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "ledger_operation.retrieve_ledger_operation",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "ledger_operation.retrieve_ledger_operation",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RETRIEVE_LEDGER_OPERATION,
+                                path,
+                                &(),
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1951,50 +1966,91 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "ledger_operation.list_ledger_operations",
-                    &id,
+                    &args.id,
                 )?;
                 let request = ListLedgerOperationsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "ledger_operation.list_ledger_operations",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "ledger_operation.list_ledger_operations",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "ledger_operation.list_ledger_operations",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &LIST_LEDGER_OPERATIONS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "capture" => {
             async move {
-                crate::dynamic::no_path_id("ledger_operation.capture", &id)?;
+                crate::dynamic::no_path_id("ledger_operation.capture", &args.id)?;
                 let request = CaptureRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("ledger_operation.capture", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "ledger_operation.capture",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "ledger_operation.capture",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "ledger_operation.capture",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CAPTURE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "authorize" => {
             async move {
-                crate::dynamic::no_path_id("ledger_operation.authorize", &id)?;
+                crate::dynamic::no_path_id("ledger_operation.authorize", &args.id)?;
                 let request = AuthorizeRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("ledger_operation.authorize", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "ledger_operation.authorize",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "ledger_operation.authorize",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "ledger_operation.authorize",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&AUTHORIZE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -2002,20 +2058,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "ledger_operation.capture_authorization",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CaptureAuthorizationRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "ledger_operation.capture_authorization",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "ledger_operation.capture_authorization",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "ledger_operation.capture_authorization",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CAPTURE_AUTHORIZATION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -2023,35 +2094,63 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "ledger_operation.release_authorization",
-                    &id,
+                    &args.id,
                 )?;
                 let request = ReleaseAuthorizationRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "ledger_operation.release_authorization",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "ledger_operation.release_authorization",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "ledger_operation.release_authorization",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RELEASE_AUTHORIZATION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "allocate" => {
             async move {
-                crate::dynamic::no_path_id("ledger_operation.allocate", &id)?;
+                crate::dynamic::no_path_id("ledger_operation.allocate", &args.id)?;
                 let request = AllocateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("ledger_operation.allocate", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "ledger_operation.allocate",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "ledger_operation.allocate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "ledger_operation.allocate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ALLOCATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -770,73 +770,123 @@ impl crate::form::FormEncode for CreateColumnDefinitionsParams {
     }
 }
 crate::form::form_object!(CreateColumnDefinitionsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("metered_feature.create", &id)?;
+                crate::dynamic::no_path_id("metered_feature.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("metered_feature.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "metered_feature.create",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("metered_feature.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "metered_feature.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "archive" => {
             async move {
-                crate::dynamic::no_params("metered_feature.archive", &params)?;
+                crate::dynamic::no_params("metered_feature.archive", &args.params)?;
                 let request = ArchiveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     metered_feature_id: crate::dynamic::path_id(
                         "metered_feature.archive",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("metered_feature.archive", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "metered_feature.archive",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&ARCHIVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "reactivate" => {
             async move {
-                crate::dynamic::no_params("metered_feature.reactivate", &params)?;
+                crate::dynamic::no_params("metered_feature.reactivate", &args.params)?;
                 let request = ReactivateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     metered_feature_id: crate::dynamic::path_id(
                         "metered_feature.reactivate",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "metered_feature.reactivate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "metered_feature.reactivate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REACTIVATE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("metered_feature.delete", &params)?;
+                crate::dynamic::no_params("metered_feature.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     metered_feature_id: crate::dynamic::path_id(
                         "metered_feature.delete",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("metered_feature.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "metered_feature.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -377,234 +377,243 @@ pub mod webhook_endpoint;
 /// The `WebhookEvent` resource.
 #[cfg(feature = "webhook_event")]
 pub mod webhook_event;
-/// Calls operation `name` of `resource` with JSON parameters; `None` when no compiled
-/// module has it.
+/// Sends, or shows, operation `name` of `resource` with JSON parameters; `None` when
+/// no compiled module has it.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &crate::Client,
     resource: &str,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, crate::Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, crate::Error>> {
     match resource {
         #[cfg(feature = "addon")]
-        "addon" => Box::pin(addon::call(client, name, id, params)).await,
+        "addon" => Box::pin(addon::call(client, name, args, action)).await,
         #[cfg(feature = "address")]
-        "address" => Box::pin(address::call(client, name, id, params)).await,
+        "address" => Box::pin(address::call(client, name, args, action)).await,
         #[cfg(feature = "alert")]
-        "alert" => Box::pin(alert::call(client, name, id, params)).await,
+        "alert" => Box::pin(alert::call(client, name, args, action)).await,
         #[cfg(feature = "alert_status")]
-        "alert_status" => Box::pin(alert_status::call(client, name, id, params)).await,
+        "alert_status" => Box::pin(alert_status::call(client, name, args, action)).await,
         #[cfg(feature = "attached_item")]
-        "attached_item" => Box::pin(attached_item::call(client, name, id, params)).await,
+        "attached_item" => {
+            Box::pin(attached_item::call(client, name, args, action)).await
+        }
         #[cfg(feature = "business_entity")]
         "business_entity" => {
-            Box::pin(business_entity::call(client, name, id, params)).await
+            Box::pin(business_entity::call(client, name, args, action)).await
         }
         #[cfg(feature = "card")]
-        "card" => Box::pin(card::call(client, name, id, params)).await,
+        "card" => Box::pin(card::call(client, name, args, action)).await,
         #[cfg(feature = "comment")]
-        "comment" => Box::pin(comment::call(client, name, id, params)).await,
+        "comment" => Box::pin(comment::call(client, name, args, action)).await,
         #[cfg(feature = "configuration")]
-        "configuration" => Box::pin(configuration::call(client, name, id, params)).await,
+        "configuration" => {
+            Box::pin(configuration::call(client, name, args, action)).await
+        }
         #[cfg(feature = "connection")]
-        "connection" => Box::pin(connection::call(client, name, id, params)).await,
+        "connection" => Box::pin(connection::call(client, name, args, action)).await,
         #[cfg(feature = "coupon")]
-        "coupon" => Box::pin(coupon::call(client, name, id, params)).await,
+        "coupon" => Box::pin(coupon::call(client, name, args, action)).await,
         #[cfg(feature = "coupon_code")]
-        "coupon_code" => Box::pin(coupon_code::call(client, name, id, params)).await,
+        "coupon_code" => Box::pin(coupon_code::call(client, name, args, action)).await,
         #[cfg(feature = "coupon_set")]
-        "coupon_set" => Box::pin(coupon_set::call(client, name, id, params)).await,
+        "coupon_set" => Box::pin(coupon_set::call(client, name, args, action)).await,
         #[cfg(feature = "credit_note")]
-        "credit_note" => Box::pin(credit_note::call(client, name, id, params)).await,
+        "credit_note" => Box::pin(credit_note::call(client, name, args, action)).await,
         #[cfg(feature = "credit_unit")]
-        "credit_unit" => Box::pin(credit_unit::call(client, name, id, params)).await,
+        "credit_unit" => Box::pin(credit_unit::call(client, name, args, action)).await,
         #[cfg(feature = "currency")]
-        "currency" => Box::pin(currency::call(client, name, id, params)).await,
+        "currency" => Box::pin(currency::call(client, name, args, action)).await,
         #[cfg(feature = "customer")]
-        "customer" => Box::pin(customer::call(client, name, id, params)).await,
+        "customer" => Box::pin(customer::call(client, name, args, action)).await,
         #[cfg(feature = "customer_entitlement")]
         "customer_entitlement" => {
-            Box::pin(customer_entitlement::call(client, name, id, params)).await
+            Box::pin(customer_entitlement::call(client, name, args, action)).await
         }
         #[cfg(feature = "differential_price")]
         "differential_price" => {
-            Box::pin(differential_price::call(client, name, id, params)).await
+            Box::pin(differential_price::call(client, name, args, action)).await
         }
         #[cfg(feature = "entitlement")]
-        "entitlement" => Box::pin(entitlement::call(client, name, id, params)).await,
+        "entitlement" => Box::pin(entitlement::call(client, name, args, action)).await,
         #[cfg(feature = "entitlement_override")]
         "entitlement_override" => {
-            Box::pin(entitlement_override::call(client, name, id, params)).await
+            Box::pin(entitlement_override::call(client, name, args, action)).await
         }
         #[cfg(feature = "estimate")]
-        "estimate" => Box::pin(estimate::call(client, name, id, params)).await,
+        "estimate" => Box::pin(estimate::call(client, name, args, action)).await,
         #[cfg(feature = "event")]
-        "event" => Box::pin(event::call(client, name, id, params)).await,
+        "event" => Box::pin(event::call(client, name, args, action)).await,
         #[cfg(feature = "export")]
-        "export" => Box::pin(export::call(client, name, id, params)).await,
+        "export" => Box::pin(export::call(client, name, args, action)).await,
         #[cfg(feature = "feature")]
-        "feature" => Box::pin(feature::call(client, name, id, params)).await,
+        "feature" => Box::pin(feature::call(client, name, args, action)).await,
         #[cfg(feature = "gift")]
-        "gift" => Box::pin(gift::call(client, name, id, params)).await,
+        "gift" => Box::pin(gift::call(client, name, args, action)).await,
         #[cfg(feature = "grant_block")]
-        "grant_block" => Box::pin(grant_block::call(client, name, id, params)).await,
+        "grant_block" => Box::pin(grant_block::call(client, name, args, action)).await,
         #[cfg(feature = "hosted_page")]
-        "hosted_page" => Box::pin(hosted_page::call(client, name, id, params)).await,
+        "hosted_page" => Box::pin(hosted_page::call(client, name, args, action)).await,
         #[cfg(feature = "in_app_subscription")]
         "in_app_subscription" => {
-            Box::pin(in_app_subscription::call(client, name, id, params)).await
+            Box::pin(in_app_subscription::call(client, name, args, action)).await
         }
         #[cfg(feature = "invoice")]
-        "invoice" => Box::pin(invoice::call(client, name, id, params)).await,
+        "invoice" => Box::pin(invoice::call(client, name, args, action)).await,
         #[cfg(feature = "item")]
-        "item" => Box::pin(item::call(client, name, id, params)).await,
+        "item" => Box::pin(item::call(client, name, args, action)).await,
         #[cfg(feature = "item_entitlement")]
         "item_entitlement" => {
-            Box::pin(item_entitlement::call(client, name, id, params)).await
+            Box::pin(item_entitlement::call(client, name, args, action)).await
         }
         #[cfg(feature = "item_family")]
-        "item_family" => Box::pin(item_family::call(client, name, id, params)).await,
+        "item_family" => Box::pin(item_family::call(client, name, args, action)).await,
         #[cfg(feature = "item_price")]
-        "item_price" => Box::pin(item_price::call(client, name, id, params)).await,
+        "item_price" => Box::pin(item_price::call(client, name, args, action)).await,
         #[cfg(feature = "ledger_account_balance")]
         "ledger_account_balance" => {
-            Box::pin(ledger_account_balance::call(client, name, id, params)).await
+            Box::pin(ledger_account_balance::call(client, name, args, action)).await
         }
         #[cfg(feature = "ledger_operation")]
         "ledger_operation" => {
-            Box::pin(ledger_operation::call(client, name, id, params)).await
+            Box::pin(ledger_operation::call(client, name, args, action)).await
         }
         #[cfg(feature = "meter")]
-        "meter" => Box::pin(meter::call(client, name, id, params)).await,
+        "meter" => Box::pin(meter::call(client, name, args, action)).await,
         #[cfg(feature = "metered_feature")]
         "metered_feature" => {
-            Box::pin(metered_feature::call(client, name, id, params)).await
+            Box::pin(metered_feature::call(client, name, args, action)).await
         }
         #[cfg(feature = "non_subscription")]
         "non_subscription" => {
-            Box::pin(non_subscription::call(client, name, id, params)).await
+            Box::pin(non_subscription::call(client, name, args, action)).await
         }
         #[cfg(feature = "offer_event")]
-        "offer_event" => Box::pin(offer_event::call(client, name, id, params)).await,
+        "offer_event" => Box::pin(offer_event::call(client, name, args, action)).await,
         #[cfg(feature = "offer_fulfillment")]
         "offer_fulfillment" => {
-            Box::pin(offer_fulfillment::call(client, name, id, params)).await
+            Box::pin(offer_fulfillment::call(client, name, args, action)).await
         }
         #[cfg(feature = "omnichannel_one_time_order")]
         "omnichannel_one_time_order" => {
-            Box::pin(omnichannel_one_time_order::call(client, name, id, params)).await
+            Box::pin(omnichannel_one_time_order::call(client, name, args, action)).await
         }
         #[cfg(feature = "omnichannel_subscription")]
         "omnichannel_subscription" => {
-            Box::pin(omnichannel_subscription::call(client, name, id, params)).await
+            Box::pin(omnichannel_subscription::call(client, name, args, action)).await
         }
         #[cfg(feature = "omnichannel_subscription_item")]
         "omnichannel_subscription_item" => {
-            Box::pin(omnichannel_subscription_item::call(client, name, id, params)).await
+            Box::pin(omnichannel_subscription_item::call(client, name, args, action))
+                .await
         }
         #[cfg(feature = "order")]
-        "order" => Box::pin(order::call(client, name, id, params)).await,
+        "order" => Box::pin(order::call(client, name, args, action)).await,
         #[cfg(feature = "payment_intent")]
         "payment_intent" => {
-            Box::pin(payment_intent::call(client, name, id, params)).await
+            Box::pin(payment_intent::call(client, name, args, action)).await
         }
         #[cfg(feature = "payment_schedule_scheme")]
         "payment_schedule_scheme" => {
-            Box::pin(payment_schedule_scheme::call(client, name, id, params)).await
+            Box::pin(payment_schedule_scheme::call(client, name, args, action)).await
         }
         #[cfg(feature = "payment_source")]
         "payment_source" => {
-            Box::pin(payment_source::call(client, name, id, params)).await
+            Box::pin(payment_source::call(client, name, args, action)).await
         }
         #[cfg(feature = "payment_voucher")]
         "payment_voucher" => {
-            Box::pin(payment_voucher::call(client, name, id, params)).await
+            Box::pin(payment_voucher::call(client, name, args, action)).await
         }
         #[cfg(feature = "personalized_offer")]
         "personalized_offer" => {
-            Box::pin(personalized_offer::call(client, name, id, params)).await
+            Box::pin(personalized_offer::call(client, name, args, action)).await
         }
         #[cfg(feature = "plan")]
-        "plan" => Box::pin(plan::call(client, name, id, params)).await,
+        "plan" => Box::pin(plan::call(client, name, args, action)).await,
         #[cfg(feature = "portal_session")]
         "portal_session" => {
-            Box::pin(portal_session::call(client, name, id, params)).await
+            Box::pin(portal_session::call(client, name, args, action)).await
         }
         #[cfg(feature = "price_variant")]
-        "price_variant" => Box::pin(price_variant::call(client, name, id, params)).await,
+        "price_variant" => {
+            Box::pin(price_variant::call(client, name, args, action)).await
+        }
         #[cfg(feature = "pricing_page_session")]
         "pricing_page_session" => {
-            Box::pin(pricing_page_session::call(client, name, id, params)).await
+            Box::pin(pricing_page_session::call(client, name, args, action)).await
         }
         #[cfg(feature = "promotional_credit")]
         "promotional_credit" => {
-            Box::pin(promotional_credit::call(client, name, id, params)).await
+            Box::pin(promotional_credit::call(client, name, args, action)).await
         }
         #[cfg(feature = "promotional_grant")]
         "promotional_grant" => {
-            Box::pin(promotional_grant::call(client, name, id, params)).await
+            Box::pin(promotional_grant::call(client, name, args, action)).await
         }
         #[cfg(feature = "purchase")]
-        "purchase" => Box::pin(purchase::call(client, name, id, params)).await,
+        "purchase" => Box::pin(purchase::call(client, name, args, action)).await,
         #[cfg(feature = "quote")]
-        "quote" => Box::pin(quote::call(client, name, id, params)).await,
+        "quote" => Box::pin(quote::call(client, name, args, action)).await,
         #[cfg(feature = "quote_entitlement")]
         "quote_entitlement" => {
-            Box::pin(quote_entitlement::call(client, name, id, params)).await
+            Box::pin(quote_entitlement::call(client, name, args, action)).await
         }
         #[cfg(feature = "ramp")]
-        "ramp" => Box::pin(ramp::call(client, name, id, params)).await,
+        "ramp" => Box::pin(ramp::call(client, name, args, action)).await,
         #[cfg(feature = "recorded_purchase")]
         "recorded_purchase" => {
-            Box::pin(recorded_purchase::call(client, name, id, params)).await
+            Box::pin(recorded_purchase::call(client, name, args, action)).await
         }
         #[cfg(feature = "resource_migration")]
         "resource_migration" => {
-            Box::pin(resource_migration::call(client, name, id, params)).await
+            Box::pin(resource_migration::call(client, name, args, action)).await
         }
         #[cfg(feature = "rule")]
-        "rule" => Box::pin(rule::call(client, name, id, params)).await,
+        "rule" => Box::pin(rule::call(client, name, args, action)).await,
         #[cfg(feature = "site_migration_detail")]
         "site_migration_detail" => {
-            Box::pin(site_migration_detail::call(client, name, id, params)).await
+            Box::pin(site_migration_detail::call(client, name, args, action)).await
         }
         #[cfg(feature = "subscription")]
-        "subscription" => Box::pin(subscription::call(client, name, id, params)).await,
+        "subscription" => Box::pin(subscription::call(client, name, args, action)).await,
         #[cfg(feature = "subscription_entitlement")]
         "subscription_entitlement" => {
-            Box::pin(subscription_entitlement::call(client, name, id, params)).await
+            Box::pin(subscription_entitlement::call(client, name, args, action)).await
         }
         #[cfg(feature = "time_machine")]
-        "time_machine" => Box::pin(time_machine::call(client, name, id, params)).await,
+        "time_machine" => Box::pin(time_machine::call(client, name, args, action)).await,
         #[cfg(feature = "transaction")]
-        "transaction" => Box::pin(transaction::call(client, name, id, params)).await,
+        "transaction" => Box::pin(transaction::call(client, name, args, action)).await,
         #[cfg(feature = "unbilled_charge")]
         "unbilled_charge" => {
-            Box::pin(unbilled_charge::call(client, name, id, params)).await
+            Box::pin(unbilled_charge::call(client, name, args, action)).await
         }
         #[cfg(feature = "usage")]
-        "usage" => Box::pin(usage::call(client, name, id, params)).await,
+        "usage" => Box::pin(usage::call(client, name, args, action)).await,
         #[cfg(feature = "usage_charge")]
-        "usage_charge" => Box::pin(usage_charge::call(client, name, id, params)).await,
+        "usage_charge" => Box::pin(usage_charge::call(client, name, args, action)).await,
         #[cfg(feature = "usage_event")]
-        "usage_event" => Box::pin(usage_event::call(client, name, id, params)).await,
+        "usage_event" => Box::pin(usage_event::call(client, name, args, action)).await,
         #[cfg(feature = "usage_file")]
-        "usage_file" => Box::pin(usage_file::call(client, name, id, params)).await,
+        "usage_file" => Box::pin(usage_file::call(client, name, args, action)).await,
         #[cfg(feature = "usage_summary")]
-        "usage_summary" => Box::pin(usage_summary::call(client, name, id, params)).await,
+        "usage_summary" => {
+            Box::pin(usage_summary::call(client, name, args, action)).await
+        }
         #[cfg(feature = "vaulted_payment_method")]
         "vaulted_payment_method" => {
-            Box::pin(vaulted_payment_method::call(client, name, id, params)).await
+            Box::pin(vaulted_payment_method::call(client, name, args, action)).await
         }
         #[cfg(feature = "virtual_bank_account")]
         "virtual_bank_account" => {
-            Box::pin(virtual_bank_account::call(client, name, id, params)).await
+            Box::pin(virtual_bank_account::call(client, name, args, action)).await
         }
         #[cfg(feature = "webhook_endpoint")]
         "webhook_endpoint" => {
-            Box::pin(webhook_endpoint::call(client, name, id, params)).await
+            Box::pin(webhook_endpoint::call(client, name, args, action)).await
         }
         _ => None,
     }

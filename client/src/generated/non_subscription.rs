@@ -447,34 +447,49 @@ impl crate::form::FormEncode for ProcessReceiptCustomerParams {
     }
 }
 crate::form::form_object!(ProcessReceiptCustomerParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "process_receipt" => {
             async move {
                 let request = ProcessReceiptRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     non_subscription_app_id: crate::dynamic::path_id(
                         "non_subscription.process_receipt",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "non_subscription.process_receipt",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "non_subscription.process_receipt",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "non_subscription.process_receipt",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PROCESS_RECEIPT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -249,28 +249,46 @@ impl<'de> Deserialize<'de> for OfferEventsResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "offer_events" => {
             async move {
-                crate::dynamic::no_path_id("offer_event.offer_events", &id)?;
+                crate::dynamic::no_path_id("offer_event.offer_events", &args.id)?;
                 let request = OfferEventsRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("offer_event.offer_events", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "offer_event.offer_events",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "offer_event.offer_events",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "offer_event.offer_events",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &OFFER_EVENTS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -858,31 +858,49 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "offer_fulfillments" => {
             async move {
-                crate::dynamic::no_path_id("offer_fulfillment.offer_fulfillments", &id)?;
+                crate::dynamic::no_path_id(
+                    "offer_fulfillment.offer_fulfillments",
+                    &args.id,
+                )?;
                 let request = OfferFulfillmentsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "offer_fulfillment.offer_fulfillments",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "offer_fulfillment.offer_fulfillments",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "offer_fulfillment.offer_fulfillments",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &OFFER_FULFILLMENTS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -890,20 +908,30 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_params(
                     "offer_fulfillment.offer_fulfillments_get",
-                    &params,
+                    &args.params,
                 )?;
                 let request = OfferFulfillmentsGetRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     offer_fulfillment_id: crate::dynamic::path_id(
                         "offer_fulfillment.offer_fulfillments_get",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "offer_fulfillment.offer_fulfillments_get",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "offer_fulfillment.offer_fulfillments_get",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&OFFER_FULFILLMENTS_GET, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -911,20 +939,35 @@ pub(crate) async fn call(
             async move {
                 let request = OfferFulfillmentsUpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     offer_fulfillment_id: crate::dynamic::path_id(
                         "offer_fulfillment.offer_fulfillments_update",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "offer_fulfillment.offer_fulfillments_update",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "offer_fulfillment.offer_fulfillments_update",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "offer_fulfillment.offer_fulfillments_update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &OFFER_FULFILLMENTS_UPDATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

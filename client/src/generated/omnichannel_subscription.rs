@@ -1219,49 +1219,71 @@ impl<'de> Deserialize<'de> for MoveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("omnichannel_subscription.retrieve", &params)?;
+                crate::dynamic::no_params(
+                    "omnichannel_subscription.retrieve",
+                    &args.params,
+                )?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     omnichannel_subscription_id: crate::dynamic::path_id(
                         "omnichannel_subscription.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "omnichannel_subscription.retrieve",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "omnichannel_subscription.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("omnichannel_subscription.list", &id)?;
+                crate::dynamic::no_path_id("omnichannel_subscription.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "omnichannel_subscription.list",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "omnichannel_subscription.list",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "omnichannel_subscription.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -1269,20 +1291,35 @@ pub(crate) async fn call(
             async move {
                 let request = OmnichannelTransactionsForOmnichannelSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     omnichannel_subscription_id: crate::dynamic::path_id(
                         "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "omnichannel_subscription.omnichannel_transactions_for_omnichannel_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &OMNICHANNEL_TRANSACTIONS_FOR_OMNICHANNEL_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -1290,20 +1327,30 @@ pub(crate) async fn call(
             async move {
                 let request = MoveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     omnichannel_subscription_id: crate::dynamic::path_id(
                         "omnichannel_subscription.move",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "omnichannel_subscription.move",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "omnichannel_subscription.move",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "omnichannel_subscription.move",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&MOVE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

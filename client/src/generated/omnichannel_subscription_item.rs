@@ -770,34 +770,49 @@ impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesEntry {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "list_omni_sub_item_schedule_changes" => {
             async move {
                 let request = ListOmniSubItemScheduleChangesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     omnichannel_subscription_item_id: crate::dynamic::path_id(
                         "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "omnichannel_subscription_item.list_omni_sub_item_schedule_changes",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &LIST_OMNI_SUB_ITEM_SCHEDULE_CHANGES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

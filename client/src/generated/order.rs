@@ -5763,25 +5763,38 @@ impl crate::form::FormEncode for ResendOrderLineItemsParams {
     }
 }
 crate::form::form_object!(ResendOrderLineItemsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("order.create", &id)?;
+                crate::dynamic::no_path_id("order.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("order.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("order.create", args.params)?,
                 };
-                crate::dynamic::answer("order.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -5789,38 +5802,82 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    order_id: crate::dynamic::path_id("order.update", id)?,
-                    params: crate::dynamic::params("order.update", params)?,
+                    options: args.options,
+                    order_id: crate::dynamic::path_id("order.update", args.id)?,
+                    params: crate::dynamic::params("order.update", args.params)?,
                 };
-                crate::dynamic::answer("order.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "import_order" => {
             async move {
-                crate::dynamic::no_path_id("order.import_order", &id)?;
+                crate::dynamic::no_path_id("order.import_order", &args.id)?;
                 let request = ImportOrderRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("order.import_order", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("order.import_order", args.params)?,
                 };
-                crate::dynamic::answer("order.import_order", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.import_order",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_ORDER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "assign_order_number" => {
             async move {
-                crate::dynamic::no_params("order.assign_order_number", &params)?;
+                crate::dynamic::no_params("order.assign_order_number", &args.params)?;
                 let request = AssignOrderNumberRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    order_id: crate::dynamic::path_id("order.assign_order_number", id)?,
+                    options: args.options,
+                    order_id: crate::dynamic::path_id(
+                        "order.assign_order_number",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "order.assign_order_number",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.assign_order_number",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ASSIGN_ORDER_NUMBER, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -5828,11 +5885,24 @@ pub(crate) async fn call(
             async move {
                 let request = CancelRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    order_id: crate::dynamic::path_id("order.cancel", id)?,
-                    params: crate::dynamic::params("order.cancel", params)?,
+                    options: args.options,
+                    order_id: crate::dynamic::path_id("order.cancel", args.id)?,
+                    params: crate::dynamic::params("order.cancel", args.params)?,
                 };
-                crate::dynamic::answer("order.cancel", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.cancel",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CANCEL, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -5840,20 +5910,35 @@ pub(crate) async fn call(
             async move {
                 let request = CreateRefundableCreditNoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     order_id: crate::dynamic::path_id(
                         "order.create_refundable_credit_note",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "order.create_refundable_credit_note",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "order.create_refundable_credit_note",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.create_refundable_credit_note",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_REFUNDABLE_CREDIT_NOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -5861,47 +5946,97 @@ pub(crate) async fn call(
             async move {
                 let request = ReopenRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    order_id: crate::dynamic::path_id("order.reopen", id)?,
-                    params: crate::dynamic::params("order.reopen", params)?,
+                    options: args.options,
+                    order_id: crate::dynamic::path_id("order.reopen", args.id)?,
+                    params: crate::dynamic::params("order.reopen", args.params)?,
                 };
-                crate::dynamic::answer("order.reopen", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.reopen",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REOPEN, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("order.retrieve", &params)?;
+                crate::dynamic::no_params("order.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    order_id: crate::dynamic::path_id("order.retrieve", id)?,
+                    options: args.options,
+                    order_id: crate::dynamic::path_id("order.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("order.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("order.delete", &params)?;
+                crate::dynamic::no_params("order.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    order_id: crate::dynamic::path_id("order.delete", id)?,
+                    options: args.options,
+                    order_id: crate::dynamic::path_id("order.delete", args.id)?,
                 };
-                crate::dynamic::answer("order.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("order.list", &id)?;
+                crate::dynamic::no_path_id("order.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("order.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("order.list", args.params)?,
                 };
-                crate::dynamic::answer("order.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -5909,14 +6044,35 @@ pub(crate) async fn call(
             async move {
                 let request = OrdersForInvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    invoice_id: crate::dynamic::path_id("order.orders_for_invoice", id)?,
-                    params: crate::dynamic::params("order.orders_for_invoice", params)?,
+                    options: args.options,
+                    invoice_id: crate::dynamic::path_id(
+                        "order.orders_for_invoice",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "order.orders_for_invoice",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "order.orders_for_invoice",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.orders_for_invoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ORDERS_FOR_INVOICE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -5924,11 +6080,24 @@ pub(crate) async fn call(
             async move {
                 let request = ResendRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    order_id: crate::dynamic::path_id("order.resend", id)?,
-                    params: crate::dynamic::params("order.resend", params)?,
+                    options: args.options,
+                    order_id: crate::dynamic::path_id("order.resend", args.id)?,
+                    params: crate::dynamic::params("order.resend", args.params)?,
                 };
-                crate::dynamic::answer("order.resend", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "order.resend",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RESEND, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

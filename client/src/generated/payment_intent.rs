@@ -2112,25 +2112,38 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("payment_intent.create", &id)?;
+                crate::dynamic::no_path_id("payment_intent.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("payment_intent.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("payment_intent.create", args.params)?,
                 };
-                crate::dynamic::answer("payment_intent.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_intent.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -2138,29 +2151,54 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     payment_intent_id: crate::dynamic::path_id(
                         "payment_intent.update",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("payment_intent.update", params)?,
+                    params: crate::dynamic::params("payment_intent.update", args.params)?,
                 };
-                crate::dynamic::answer("payment_intent.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_intent.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("payment_intent.retrieve", &params)?;
+                crate::dynamic::no_params("payment_intent.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     payment_intent_id: crate::dynamic::path_id(
                         "payment_intent.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("payment_intent.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_intent.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -777,67 +777,101 @@ impl crate::form::FormEncode for CreateFlexibleSchedulesParams {
     }
 }
 crate::form::form_object!(CreateFlexibleSchedulesParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("payment_schedule_scheme.create", &id)?;
+                crate::dynamic::no_path_id("payment_schedule_scheme.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "payment_schedule_scheme.create",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_schedule_scheme.create",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_schedule_scheme.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("payment_schedule_scheme.retrieve", &params)?;
+                crate::dynamic::no_params(
+                    "payment_schedule_scheme.retrieve",
+                    &args.params,
+                )?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     payment_schedule_scheme_id: crate::dynamic::path_id(
                         "payment_schedule_scheme.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_schedule_scheme.retrieve",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_schedule_scheme.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("payment_schedule_scheme.delete", &params)?;
+                crate::dynamic::no_params(
+                    "payment_schedule_scheme.delete",
+                    &args.params,
+                )?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     payment_schedule_scheme_id: crate::dynamic::path_id(
                         "payment_schedule_scheme.delete",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_schedule_scheme.delete",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_schedule_scheme.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -6369,34 +6369,49 @@ impl crate::form::FormEncode for UpdateBankAccountBankAccountParams {
     }
 }
 crate::form::form_object!(UpdateBankAccountBankAccountParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create_using_temp_token" => {
             async move {
                 crate::dynamic::no_path_id(
                     "payment_source.create_using_temp_token",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateUsingTempTokenRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "payment_source.create_using_temp_token",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.create_using_temp_token",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.create_using_temp_token",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_USING_TEMP_TOKEN,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -6404,38 +6419,71 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "payment_source.create_using_permanent_token",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateUsingPermanentTokenRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "payment_source.create_using_permanent_token",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.create_using_permanent_token",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.create_using_permanent_token",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_USING_PERMANENT_TOKEN,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_using_token" => {
             async move {
-                crate::dynamic::no_path_id("payment_source.create_using_token", &id)?;
+                crate::dynamic::no_path_id(
+                    "payment_source.create_using_token",
+                    &args.id,
+                )?;
                 let request = CreateUsingTokenRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "payment_source.create_using_token",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.create_using_token",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.create_using_token",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_USING_TOKEN,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -6443,20 +6491,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "payment_source.create_using_payment_intent",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateUsingPaymentIntentRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "payment_source.create_using_payment_intent",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.create_using_payment_intent",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.create_using_payment_intent",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_USING_PAYMENT_INTENT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -6464,53 +6527,104 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "payment_source.create_voucher_payment_source",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateVoucherPaymentSourceRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "payment_source.create_voucher_payment_source",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.create_voucher_payment_source",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.create_voucher_payment_source",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_VOUCHER_PAYMENT_SOURCE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_card" => {
             async move {
-                crate::dynamic::no_path_id("payment_source.create_card", &id)?;
+                crate::dynamic::no_path_id("payment_source.create_card", &args.id)?;
                 let request = CreateCardRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("payment_source.create_card", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "payment_source.create_card",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.create_card",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.create_card",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_CARD,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_bank_account" => {
             async move {
-                crate::dynamic::no_path_id("payment_source.create_bank_account", &id)?;
+                crate::dynamic::no_path_id(
+                    "payment_source.create_bank_account",
+                    &args.id,
+                )?;
                 let request = CreateBankAccountRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "payment_source.create_bank_account",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.create_bank_account",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.create_bank_account",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_BANK_ACCOUNT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -6518,17 +6632,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateCardRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     cust_payment_source_id: crate::dynamic::path_id(
                         "payment_source.update_card",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("payment_source.update_card", params)?,
+                    params: crate::dynamic::params(
+                        "payment_source.update_card",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.update_card",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.update_card",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_CARD,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -6536,20 +6668,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateBankAccountRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     cust_payment_source_id: crate::dynamic::path_id(
                         "payment_source.update_bank_account",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "payment_source.update_bank_account",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.update_bank_account",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.update_bank_account",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_BANK_ACCOUNT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -6557,20 +6704,35 @@ pub(crate) async fn call(
             async move {
                 let request = VerifyBankAccountRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     cust_payment_source_id: crate::dynamic::path_id(
                         "payment_source.verify_bank_account",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "payment_source.verify_bank_account",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.verify_bank_account",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.verify_bank_account",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &VERIFY_BANK_ACCOUNT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -6578,47 +6740,87 @@ pub(crate) async fn call(
             async move {
                 let request = ListGatewayTokensForPaymentSourceRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     cust_payment_source_id: crate::dynamic::path_id(
                         "payment_source.list_gateway_tokens_for_payment_source",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "payment_source.list_gateway_tokens_for_payment_source",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.list_gateway_tokens_for_payment_source",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.list_gateway_tokens_for_payment_source",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &LIST_GATEWAY_TOKENS_FOR_PAYMENT_SOURCE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("payment_source.retrieve", &params)?;
+                crate::dynamic::no_params("payment_source.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     cust_payment_source_id: crate::dynamic::path_id(
                         "payment_source.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("payment_source.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("payment_source.list", &id)?;
+                crate::dynamic::no_path_id("payment_source.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("payment_source.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("payment_source.list", args.params)?,
                 };
-                crate::dynamic::answer("payment_source.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -6626,20 +6828,35 @@ pub(crate) async fn call(
             async move {
                 let request = SwitchGatewayAccountRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     cust_payment_source_id: crate::dynamic::path_id(
                         "payment_source.switch_gateway_account",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "payment_source.switch_gateway_account",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.switch_gateway_account",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.switch_gateway_account",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &SWITCH_GATEWAY_ACCOUNT,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -6647,53 +6864,90 @@ pub(crate) async fn call(
             async move {
                 let request = ExportPaymentSourceRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     cust_payment_source_id: crate::dynamic::path_id(
                         "payment_source.export_payment_source",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "payment_source.export_payment_source",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.export_payment_source",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.export_payment_source",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EXPORT_PAYMENT_SOURCE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("payment_source.delete", &params)?;
+                crate::dynamic::no_params("payment_source.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     cust_payment_source_id: crate::dynamic::path_id(
                         "payment_source.delete",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("payment_source.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete_local" => {
             async move {
-                crate::dynamic::no_params("payment_source.delete_local", &params)?;
+                crate::dynamic::no_params("payment_source.delete_local", &args.params)?;
                 let request = DeleteLocalRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     cust_payment_source_id: crate::dynamic::path_id(
                         "payment_source.delete_local",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_source.delete_local",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_source.delete_local",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE_LOCAL, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -1161,43 +1161,68 @@ impl crate::form::FormEncode for CreateInvoiceAllocationsParams {
     }
 }
 crate::form::form_object!(CreateInvoiceAllocationsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("payment_voucher.create", &id)?;
+                crate::dynamic::no_path_id("payment_voucher.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("payment_voucher.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "payment_voucher.create",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("payment_voucher.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_voucher.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("payment_voucher.retrieve", &params)?;
+                crate::dynamic::no_params("payment_voucher.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     payment_voucher_id: crate::dynamic::path_id(
                         "payment_voucher.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_voucher.retrieve",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_voucher.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1205,20 +1230,35 @@ pub(crate) async fn call(
             async move {
                 let request = PaymentVouchersForInvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     invoice_id: crate::dynamic::path_id(
                         "payment_voucher.payment_vouchers_for_invoice",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "payment_voucher.payment_vouchers_for_invoice",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_voucher.payment_vouchers_for_invoice",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_voucher.payment_vouchers_for_invoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PAYMENT_VOUCHERS_FOR_INVOICE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -1226,20 +1266,35 @@ pub(crate) async fn call(
             async move {
                 let request = PaymentVouchersForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "payment_voucher.payment_vouchers_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "payment_voucher.payment_vouchers_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "payment_voucher.payment_vouchers_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "payment_voucher.payment_vouchers_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PAYMENT_VOUCHERS_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

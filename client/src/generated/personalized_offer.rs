@@ -671,34 +671,49 @@ impl crate::form::FormEncode for PersonalizedOffersRequestContextParams {
     }
 }
 crate::form::form_object!(PersonalizedOffersRequestContextParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "personalized_offers" => {
             async move {
                 crate::dynamic::no_path_id(
                     "personalized_offer.personalized_offers",
-                    &id,
+                    &args.id,
                 )?;
                 let request = PersonalizedOffersRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "personalized_offer.personalized_offers",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "personalized_offer.personalized_offers",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "personalized_offer.personalized_offers",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PERSONALIZED_OFFERS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -4490,25 +4490,38 @@ impl crate::form::FormEncode for UpdateEventBasedAddonsParams {
     }
 }
 crate::form::form_object!(UpdateEventBasedAddonsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("plan.create", &id)?;
+                crate::dynamic::no_path_id("plan.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("plan.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("plan.create", args.params)?,
                 };
-                crate::dynamic::answer("plan.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "plan.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -4516,71 +4529,147 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    plan_id: crate::dynamic::path_id("plan.update", id)?,
-                    params: crate::dynamic::params("plan.update", params)?,
+                    options: args.options,
+                    plan_id: crate::dynamic::path_id("plan.update", args.id)?,
+                    params: crate::dynamic::params("plan.update", args.params)?,
                 };
-                crate::dynamic::answer("plan.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "plan.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("plan.list", &id)?;
+                crate::dynamic::no_path_id("plan.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("plan.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("plan.list", args.params)?,
                 };
-                crate::dynamic::answer("plan.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "plan.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("plan.retrieve", &params)?;
+                crate::dynamic::no_params("plan.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    plan_id: crate::dynamic::path_id("plan.retrieve", id)?,
+                    options: args.options,
+                    plan_id: crate::dynamic::path_id("plan.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("plan.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "plan.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("plan.delete", &params)?;
+                crate::dynamic::no_params("plan.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    plan_id: crate::dynamic::path_id("plan.delete", id)?,
+                    options: args.options,
+                    plan_id: crate::dynamic::path_id("plan.delete", args.id)?,
                 };
-                crate::dynamic::answer("plan.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "plan.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "copy" => {
             async move {
-                crate::dynamic::no_path_id("plan.copy", &id)?;
+                crate::dynamic::no_path_id("plan.copy", &args.id)?;
                 let request = CopyRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("plan.copy", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("plan.copy", args.params)?,
                 };
-                crate::dynamic::answer("plan.copy", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "plan.copy",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&COPY, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "unarchive" => {
             async move {
-                crate::dynamic::no_params("plan.unarchive", &params)?;
+                crate::dynamic::no_params("plan.unarchive", &args.params)?;
                 let request = UnarchiveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    plan_id: crate::dynamic::path_id("plan.unarchive", id)?,
+                    options: args.options,
+                    plan_id: crate::dynamic::path_id("plan.unarchive", args.id)?,
                 };
-                crate::dynamic::answer("plan.unarchive", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "plan.unarchive",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UNARCHIVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -926,55 +926,92 @@ impl crate::form::FormEncode for CreateCustomerParams {
     }
 }
 crate::form::form_object!(CreateCustomerParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("portal_session.create", &id)?;
+                crate::dynamic::no_path_id("portal_session.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("portal_session.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("portal_session.create", args.params)?,
                 };
-                crate::dynamic::answer("portal_session.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "portal_session.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("portal_session.retrieve", &params)?;
+                crate::dynamic::no_params("portal_session.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     portal_session_id: crate::dynamic::path_id(
                         "portal_session.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("portal_session.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "portal_session.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "logout" => {
             async move {
-                crate::dynamic::no_params("portal_session.logout", &params)?;
+                crate::dynamic::no_params("portal_session.logout", &args.params)?;
                 let request = LogoutRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     portal_session_id: crate::dynamic::path_id(
                         "portal_session.logout",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("portal_session.logout", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "portal_session.logout",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&LOGOUT, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -982,14 +1019,30 @@ pub(crate) async fn call(
             async move {
                 let request = ActivateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     portal_session_id: crate::dynamic::path_id(
                         "portal_session.activate",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("portal_session.activate", params)?,
+                    params: crate::dynamic::params(
+                        "portal_session.activate",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("portal_session.activate", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "portal_session.activate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ACTIVATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -1564,34 +1564,49 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionDiscountsParams {
     }
 }
 crate::form::form_object!(CreateForExistingSubscriptionDiscountsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create_for_new_subscription" => {
             async move {
                 crate::dynamic::no_path_id(
                     "pricing_page_session.create_for_new_subscription",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateForNewSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "pricing_page_session.create_for_new_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "pricing_page_session.create_for_new_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "pricing_page_session.create_for_new_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_FOR_NEW_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1599,20 +1614,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "pricing_page_session.create_for_existing_subscription",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateForExistingSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "pricing_page_session.create_for_existing_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "pricing_page_session.create_for_existing_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "pricing_page_session.create_for_existing_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_FOR_EXISTING_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

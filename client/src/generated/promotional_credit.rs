@@ -1317,82 +1317,152 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "add" => {
             async move {
-                crate::dynamic::no_path_id("promotional_credit.add", &id)?;
+                crate::dynamic::no_path_id("promotional_credit.add", &args.id)?;
                 let request = AddRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("promotional_credit.add", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "promotional_credit.add",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("promotional_credit.add", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "promotional_credit.add",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ADD, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "deduct" => {
             async move {
-                crate::dynamic::no_path_id("promotional_credit.deduct", &id)?;
+                crate::dynamic::no_path_id("promotional_credit.deduct", &args.id)?;
                 let request = DeductRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("promotional_credit.deduct", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "promotional_credit.deduct",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "promotional_credit.deduct",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "promotional_credit.deduct",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DEDUCT, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "set" => {
             async move {
-                crate::dynamic::no_path_id("promotional_credit.set", &id)?;
+                crate::dynamic::no_path_id("promotional_credit.set", &args.id)?;
                 let request = SetRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("promotional_credit.set", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "promotional_credit.set",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("promotional_credit.set", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "promotional_credit.set",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&SET, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("promotional_credit.list", &id)?;
+                crate::dynamic::no_path_id("promotional_credit.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("promotional_credit.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "promotional_credit.list",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("promotional_credit.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "promotional_credit.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("promotional_credit.retrieve", &params)?;
+                crate::dynamic::no_params("promotional_credit.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     account_credit_id: crate::dynamic::path_id(
                         "promotional_credit.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "promotional_credit.retrieve",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "promotional_credit.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

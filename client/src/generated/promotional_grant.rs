@@ -328,31 +328,49 @@ impl<'de> Deserialize<'de> for PromotionalGrantsResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "promotional_grants" => {
             async move {
-                crate::dynamic::no_path_id("promotional_grant.promotional_grants", &id)?;
+                crate::dynamic::no_path_id(
+                    "promotional_grant.promotional_grants",
+                    &args.id,
+                )?;
                 let request = PromotionalGrantsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "promotional_grant.promotional_grants",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "promotional_grant.promotional_grants",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "promotional_grant.promotional_grants",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PROMOTIONAL_GRANTS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -2352,37 +2352,63 @@ impl crate::form::FormEncode for EstimateContractTermsParams {
     }
 }
 crate::form::form_object!(EstimateContractTermsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("purchase.create", &id)?;
+                crate::dynamic::no_path_id("purchase.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("purchase.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("purchase.create", args.params)?,
                 };
-                crate::dynamic::answer("purchase.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "purchase.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "estimate" => {
             async move {
-                crate::dynamic::no_path_id("purchase.estimate", &id)?;
+                crate::dynamic::no_path_id("purchase.estimate", &args.id)?;
                 let request = EstimateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("purchase.estimate", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("purchase.estimate", args.params)?,
                 };
-                crate::dynamic::answer("purchase.estimate", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "purchase.estimate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&ESTIMATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -18265,25 +18265,37 @@ impl crate::form::FormEncode for UpdateSignatureStatusCpqQuoteSignatureParams {
     }
 }
 crate::form::form_object!(UpdateSignatureStatusCpqQuoteSignatureParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("quote.retrieve", &params)?;
+                crate::dynamic::no_params("quote.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.retrieve", id)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id("quote.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("quote.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18291,20 +18303,35 @@ pub(crate) async fn call(
             async move {
                 let request = CreateSubForCustomerQuoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "quote.create_sub_for_customer_quote",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote.create_sub_for_customer_quote",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.create_sub_for_customer_quote",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.create_sub_for_customer_quote",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_SUB_FOR_CUSTOMER_QUOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18312,38 +18339,68 @@ pub(crate) async fn call(
             async move {
                 let request = EditCreateSubForCustomerQuoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     quote_id: crate::dynamic::path_id(
                         "quote.edit_create_sub_for_customer_quote",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote.edit_create_sub_for_customer_quote",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.edit_create_sub_for_customer_quote",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.edit_create_sub_for_customer_quote",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EDIT_CREATE_SUB_FOR_CUSTOMER_QUOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "update_subscription_quote" => {
             async move {
-                crate::dynamic::no_path_id("quote.update_subscription_quote", &id)?;
+                crate::dynamic::no_path_id("quote.update_subscription_quote", &args.id)?;
                 let request = UpdateSubscriptionQuoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "quote.update_subscription_quote",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.update_subscription_quote",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.update_subscription_quote",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_SUBSCRIPTION_QUOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18351,38 +18408,71 @@ pub(crate) async fn call(
             async move {
                 let request = EditUpdateSubscriptionQuoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     quote_id: crate::dynamic::path_id(
                         "quote.edit_update_subscription_quote",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote.edit_update_subscription_quote",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.edit_update_subscription_quote",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.edit_update_subscription_quote",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EDIT_UPDATE_SUBSCRIPTION_QUOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_for_onetime_charges" => {
             async move {
-                crate::dynamic::no_path_id("quote.create_for_onetime_charges", &id)?;
+                crate::dynamic::no_path_id(
+                    "quote.create_for_onetime_charges",
+                    &args.id,
+                )?;
                 let request = CreateForOnetimeChargesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "quote.create_for_onetime_charges",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.create_for_onetime_charges",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.create_for_onetime_charges",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_FOR_ONETIME_CHARGES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18390,14 +18480,35 @@ pub(crate) async fn call(
             async move {
                 let request = EditOneTimeQuoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.edit_one_time_quote", id)?,
-                    params: crate::dynamic::params("quote.edit_one_time_quote", params)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id(
+                        "quote.edit_one_time_quote",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.edit_one_time_quote",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "quote.edit_one_time_quote",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.edit_one_time_quote",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EDIT_ONE_TIME_QUOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18405,20 +18516,35 @@ pub(crate) async fn call(
             async move {
                 let request = CreateSubItemsForCustomerQuoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "quote.create_sub_items_for_customer_quote",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote.create_sub_items_for_customer_quote",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.create_sub_items_for_customer_quote",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.create_sub_items_for_customer_quote",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_SUB_ITEMS_FOR_CUSTOMER_QUOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18426,20 +18552,35 @@ pub(crate) async fn call(
             async move {
                 let request = EditCreateSubCustomerQuoteForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     quote_id: crate::dynamic::path_id(
                         "quote.edit_create_sub_customer_quote_for_items",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote.edit_create_sub_customer_quote_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.edit_create_sub_customer_quote_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.edit_create_sub_customer_quote_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EDIT_CREATE_SUB_CUSTOMER_QUOTE_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18447,20 +18588,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "quote.update_subscription_quote_for_items",
-                    &id,
+                    &args.id,
                 )?;
                 let request = UpdateSubscriptionQuoteForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "quote.update_subscription_quote_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.update_subscription_quote_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.update_subscription_quote_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18468,20 +18624,35 @@ pub(crate) async fn call(
             async move {
                 let request = EditUpdateSubscriptionQuoteForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     quote_id: crate::dynamic::path_id(
                         "quote.edit_update_subscription_quote_for_items",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote.edit_update_subscription_quote_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.edit_update_subscription_quote_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.edit_update_subscription_quote_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EDIT_UPDATE_SUBSCRIPTION_QUOTE_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18489,20 +18660,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "quote.create_for_charge_items_and_charges",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateForChargeItemsAndChargesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "quote.create_for_charge_items_and_charges",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.create_for_charge_items_and_charges",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.create_for_charge_items_and_charges",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_FOR_CHARGE_ITEMS_AND_CHARGES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18510,32 +18696,60 @@ pub(crate) async fn call(
             async move {
                 let request = EditForChargeItemsAndChargesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     quote_id: crate::dynamic::path_id(
                         "quote.edit_for_charge_items_and_charges",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote.edit_for_charge_items_and_charges",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.edit_for_charge_items_and_charges",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.edit_for_charge_items_and_charges",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EDIT_FOR_CHARGE_ITEMS_AND_CHARGES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("quote.list", &id)?;
+                crate::dynamic::no_path_id("quote.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("quote.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("quote.list", args.params)?,
                 };
-                crate::dynamic::answer("quote.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -18543,20 +18757,35 @@ pub(crate) async fn call(
             async move {
                 let request = QuoteLineGroupsForQuoteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     quote_id: crate::dynamic::path_id(
                         "quote.quote_line_groups_for_quote",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote.quote_line_groups_for_quote",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.quote_line_groups_for_quote",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.quote_line_groups_for_quote",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &QUOTE_LINE_GROUPS_FOR_QUOTE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -18564,11 +18793,24 @@ pub(crate) async fn call(
             async move {
                 let request = ConvertRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.convert", id)?,
-                    params: crate::dynamic::params("quote.convert", params)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id("quote.convert", args.id)?,
+                    params: crate::dynamic::params("quote.convert", args.params)?,
                 };
-                crate::dynamic::answer("quote.convert", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.convert",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CONVERT, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18576,11 +18818,29 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateStatusRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.update_status", id)?,
-                    params: crate::dynamic::params("quote.update_status", params)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id("quote.update_status", args.id)?,
+                    params: crate::dynamic::params("quote.update_status", args.params)?,
                 };
-                crate::dynamic::answer("quote.update_status", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.update_status",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_STATUS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18588,14 +18848,35 @@ pub(crate) async fn call(
             async move {
                 let request = ExtendExpiryDateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.extend_expiry_date", id)?,
-                    params: crate::dynamic::params("quote.extend_expiry_date", params)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id(
+                        "quote.extend_expiry_date",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params(
+                        "quote.extend_expiry_date",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "quote.extend_expiry_date",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.extend_expiry_date",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EXTEND_EXPIRY_DATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18603,11 +18884,24 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.delete", id)?,
-                    params: crate::dynamic::params("quote.delete", params)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id("quote.delete", args.id)?,
+                    params: crate::dynamic::params("quote.delete", args.params)?,
                 };
-                crate::dynamic::answer("quote.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18615,65 +18909,130 @@ pub(crate) async fn call(
             async move {
                 let request = PdfRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.pdf", id)?,
-                    params: crate::dynamic::params("quote.pdf", params)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id("quote.pdf", args.id)?,
+                    params: crate::dynamic::params("quote.pdf", args.params)?,
                 };
-                crate::dynamic::answer("quote.pdf", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.pdf",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&PDF, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve_signature" => {
             async move {
-                crate::dynamic::no_params("quote.retrieve_signature", &params)?;
+                crate::dynamic::no_params("quote.retrieve_signature", &args.params)?;
                 let request = RetrieveSignatureRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.retrieve_signature", id)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id(
+                        "quote.retrieve_signature",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "quote.retrieve_signature",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.retrieve_signature",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RETRIEVE_SIGNATURE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve_signed_pdf" => {
             async move {
-                crate::dynamic::no_params("quote.retrieve_signed_pdf", &params)?;
+                crate::dynamic::no_params("quote.retrieve_signed_pdf", &args.params)?;
                 let request = RetrieveSignedPdfRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.retrieve_signed_pdf", id)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id(
+                        "quote.retrieve_signed_pdf",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "quote.retrieve_signed_pdf",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.retrieve_signed_pdf",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RETRIEVE_SIGNED_PDF, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create_signature" => {
             async move {
-                crate::dynamic::no_params("quote.create_signature", &params)?;
+                crate::dynamic::no_params("quote.create_signature", &args.params)?;
                 let request = CreateSignatureRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.create_signature", id)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id("quote.create_signature", args.id)?,
                 };
-                crate::dynamic::answer("quote.create_signature", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.create_signature",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE_SIGNATURE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "update_signature" => {
             async move {
-                crate::dynamic::no_params("quote.update_signature", &params)?;
+                crate::dynamic::no_params("quote.update_signature", &args.params)?;
                 let request = UpdateSignatureRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    quote_id: crate::dynamic::path_id("quote.update_signature", id)?,
+                    options: args.options,
+                    quote_id: crate::dynamic::path_id("quote.update_signature", args.id)?,
                 };
-                crate::dynamic::answer("quote.update_signature", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.update_signature",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE_SIGNATURE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -18681,38 +19040,63 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateSignatureStatusRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     quote_id: crate::dynamic::path_id(
                         "quote.update_signature_status",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote.update_signature_status",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.update_signature_status",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.update_signature_status",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_SIGNATURE_STATUS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "refresh_signature_link" => {
             async move {
-                crate::dynamic::no_params("quote.refresh_signature_link", &params)?;
+                crate::dynamic::no_params("quote.refresh_signature_link", &args.params)?;
                 let request = RefreshSignatureLinkRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     quote_id: crate::dynamic::path_id(
                         "quote.refresh_signature_link",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote.refresh_signature_link",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote.refresh_signature_link",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REFRESH_SIGNATURE_LINK, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -508,34 +508,49 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsEntry {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "list_quote_entitlements" => {
             async move {
                 let request = ListQuoteEntitlementsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     quote_id: crate::dynamic::path_id(
                         "quote_entitlement.list_quote_entitlements",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "quote_entitlement.list_quote_entitlements",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "quote_entitlement.list_quote_entitlements",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "quote_entitlement.list_quote_entitlements",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &LIST_QUOTE_ENTITLEMENTS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

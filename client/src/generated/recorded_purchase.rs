@@ -938,46 +938,68 @@ impl crate::form::FormEncode for CreateOmnichannelSubscriptionParams {
     }
 }
 crate::form::form_object!(CreateOmnichannelSubscriptionParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("recorded_purchase.create", &id)?;
+                crate::dynamic::no_path_id("recorded_purchase.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("recorded_purchase.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "recorded_purchase.create",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "recorded_purchase.create",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "recorded_purchase.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("recorded_purchase.retrieve", &params)?;
+                crate::dynamic::no_params("recorded_purchase.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     recorded_purchase_id: crate::dynamic::path_id(
                         "recorded_purchase.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "recorded_purchase.retrieve",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "recorded_purchase.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

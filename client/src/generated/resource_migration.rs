@@ -376,31 +376,49 @@ impl<'de> Deserialize<'de> for RetrieveLatestResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve_latest" => {
             async move {
-                crate::dynamic::no_path_id("resource_migration.retrieve_latest", &id)?;
+                crate::dynamic::no_path_id(
+                    "resource_migration.retrieve_latest",
+                    &args.id,
+                )?;
                 let request = RetrieveLatestRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "resource_migration.retrieve_latest",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "resource_migration.retrieve_latest",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "resource_migration.retrieve_latest",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RETRIEVE_LATEST,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -292,25 +292,37 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("rule.retrieve", &params)?;
+                crate::dynamic::no_params("rule.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    rule_id: crate::dynamic::path_id("rule.retrieve", id)?,
+                    options: args.options,
+                    rule_id: crate::dynamic::path_id("rule.retrieve", args.id)?,
                 };
-                crate::dynamic::answer("rule.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "rule.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -25400,25 +25400,38 @@ impl crate::form::FormEncode for ResumePaymentIntentParams {
     }
 }
 crate::form::form_object!(ResumePaymentIntentParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("subscription.create", &id)?;
+                crate::dynamic::no_path_id("subscription.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("subscription.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("subscription.create", args.params)?,
                 };
-                crate::dynamic::answer("subscription.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25426,20 +25439,35 @@ pub(crate) async fn call(
             async move {
                 let request = CreateForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "subscription.create_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.create_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.create_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.create_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25447,32 +25475,60 @@ pub(crate) async fn call(
             async move {
                 let request = CreateWithItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "subscription.create_with_items",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.create_with_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.create_with_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.create_with_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_WITH_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("subscription.list", &id)?;
+                crate::dynamic::no_path_id("subscription.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("subscription.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("subscription.list", args.params)?,
                 };
-                crate::dynamic::answer("subscription.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -25480,20 +25536,35 @@ pub(crate) async fn call(
             async move {
                 let request = SubscriptionsForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "subscription.subscriptions_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.subscriptions_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.subscriptions_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.subscriptions_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &SUBSCRIPTIONS_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -25501,20 +25572,35 @@ pub(crate) async fn call(
             async move {
                 let request = ContractTermsForSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.contract_terms_for_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.contract_terms_for_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.contract_terms_for_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.contract_terms_for_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CONTRACT_TERMS_FOR_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -25522,35 +25608,62 @@ pub(crate) async fn call(
             async move {
                 let request = ListDiscountsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.list_discounts",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.list_discounts",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.list_discounts",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.list_discounts",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &LIST_DISCOUNTS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("subscription.retrieve", &params)?;
+                crate::dynamic::no_params("subscription.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("subscription.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25558,20 +25671,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_params(
                     "subscription.retrieve_with_scheduled_changes",
-                    &params,
+                    &args.params,
                 )?;
                 let request = RetrieveWithScheduledChangesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.retrieve_with_scheduled_changes",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.retrieve_with_scheduled_changes",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.retrieve_with_scheduled_changes",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RETRIEVE_WITH_SCHEDULED_CHANGES,
+                                path,
+                                &(),
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25579,20 +25707,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_params(
                     "subscription.remove_scheduled_changes",
-                    &params,
+                    &args.params,
                 )?;
                 let request = RemoveScheduledChangesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.remove_scheduled_changes",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.remove_scheduled_changes",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.remove_scheduled_changes",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REMOVE_SCHEDULED_CHANGES,
+                                path,
+                                &(),
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25600,20 +25743,35 @@ pub(crate) async fn call(
             async move {
                 let request = RemoveScheduledCancellationRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.remove_scheduled_cancellation",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.remove_scheduled_cancellation",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.remove_scheduled_cancellation",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.remove_scheduled_cancellation",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REMOVE_SCHEDULED_CANCELLATION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25621,20 +25779,35 @@ pub(crate) async fn call(
             async move {
                 let request = RemoveCouponsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.remove_coupons",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.remove_coupons",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.remove_coupons",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.remove_coupons",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REMOVE_COUPONS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25642,11 +25815,27 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    subscription_id: crate::dynamic::path_id("subscription.update", id)?,
-                    params: crate::dynamic::params("subscription.update", params)?,
+                    options: args.options,
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.update",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("subscription.update", args.params)?,
                 };
-                crate::dynamic::answer("subscription.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25654,20 +25843,35 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.update_for_items",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.update_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.update_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.update_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &UPDATE_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25675,20 +25879,35 @@ pub(crate) async fn call(
             async move {
                 let request = ChangeTermEndRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.change_term_end",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.change_term_end",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.change_term_end",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.change_term_end",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHANGE_TERM_END,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25696,14 +25915,30 @@ pub(crate) async fn call(
             async move {
                 let request = ReactivateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.reactivate",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("subscription.reactivate", params)?,
+                    params: crate::dynamic::params(
+                        "subscription.reactivate",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("subscription.reactivate", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.reactivate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REACTIVATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25711,20 +25946,35 @@ pub(crate) async fn call(
             async move {
                 let request = AddChargeAtTermEndRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.add_charge_at_term_end",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.add_charge_at_term_end",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.add_charge_at_term_end",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.add_charge_at_term_end",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &ADD_CHARGE_AT_TERM_END,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25732,20 +25982,35 @@ pub(crate) async fn call(
             async move {
                 let request = ChargeAddonAtTermEndRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.charge_addon_at_term_end",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.charge_addon_at_term_end",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.charge_addon_at_term_end",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.charge_addon_at_term_end",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHARGE_ADDON_AT_TERM_END,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25753,20 +26018,35 @@ pub(crate) async fn call(
             async move {
                 let request = ChargeFutureRenewalsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.charge_future_renewals",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.charge_future_renewals",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.charge_future_renewals",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.charge_future_renewals",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CHARGE_FUTURE_RENEWALS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25774,20 +26054,35 @@ pub(crate) async fn call(
             async move {
                 let request = EditAdvanceInvoiceScheduleRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.edit_advance_invoice_schedule",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.edit_advance_invoice_schedule",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.edit_advance_invoice_schedule",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.edit_advance_invoice_schedule",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &EDIT_ADVANCE_INVOICE_SCHEDULE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25795,20 +26090,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_params(
                     "subscription.retrieve_advance_invoice_schedule",
-                    &params,
+                    &args.params,
                 )?;
                 let request = RetrieveAdvanceInvoiceScheduleRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.retrieve_advance_invoice_schedule",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.retrieve_advance_invoice_schedule",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.retrieve_advance_invoice_schedule",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RETRIEVE_ADVANCE_INVOICE_SCHEDULE,
+                                path,
+                                &(),
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25816,20 +26126,35 @@ pub(crate) async fn call(
             async move {
                 let request = RemoveAdvanceInvoiceScheduleRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.remove_advance_invoice_schedule",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.remove_advance_invoice_schedule",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.remove_advance_invoice_schedule",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.remove_advance_invoice_schedule",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REMOVE_ADVANCE_INVOICE_SCHEDULE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25837,38 +26162,71 @@ pub(crate) async fn call(
             async move {
                 let request = RegenerateInvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.regenerate_invoice",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.regenerate_invoice",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.regenerate_invoice",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.regenerate_invoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REGENERATE_INVOICE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "import_subscription" => {
             async move {
-                crate::dynamic::no_path_id("subscription.import_subscription", &id)?;
+                crate::dynamic::no_path_id(
+                    "subscription.import_subscription",
+                    &args.id,
+                )?;
                 let request = ImportSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "subscription.import_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.import_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.import_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25876,20 +26234,35 @@ pub(crate) async fn call(
             async move {
                 let request = ImportForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "subscription.import_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.import_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.import_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.import_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25897,20 +26270,35 @@ pub(crate) async fn call(
             async move {
                 let request = ImportContractTermRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.import_contract_term",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.import_contract_term",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.import_contract_term",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.import_contract_term",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_CONTRACT_TERM,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25918,20 +26306,35 @@ pub(crate) async fn call(
             async move {
                 let request = ImportUnbilledChargesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.import_unbilled_charges",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.import_unbilled_charges",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.import_unbilled_charges",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.import_unbilled_charges",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_UNBILLED_CHARGES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25939,20 +26342,35 @@ pub(crate) async fn call(
             async move {
                 let request = ImportForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "subscription.import_for_items",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.import_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.import_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.import_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &IMPORT_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25960,32 +26378,62 @@ pub(crate) async fn call(
             async move {
                 let request = OverrideBillingProfileRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.override_billing_profile",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.override_billing_profile",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.override_billing_profile",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.override_billing_profile",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &OVERRIDE_BILLING_PROFILE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("subscription.delete", &params)?;
+                crate::dynamic::no_params("subscription.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    subscription_id: crate::dynamic::path_id("subscription.delete", id)?,
+                    options: args.options,
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.delete",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("subscription.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -25993,11 +26441,27 @@ pub(crate) async fn call(
             async move {
                 let request = PauseRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    subscription_id: crate::dynamic::path_id("subscription.pause", id)?,
-                    params: crate::dynamic::params("subscription.pause", params)?,
+                    options: args.options,
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.pause",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("subscription.pause", args.params)?,
                 };
-                crate::dynamic::answer("subscription.pause", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.pause",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&PAUSE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -26005,11 +26469,27 @@ pub(crate) async fn call(
             async move {
                 let request = CancelRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    subscription_id: crate::dynamic::path_id("subscription.cancel", id)?,
-                    params: crate::dynamic::params("subscription.cancel", params)?,
+                    options: args.options,
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.cancel",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("subscription.cancel", args.params)?,
                 };
-                crate::dynamic::answer("subscription.cancel", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.cancel",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CANCEL, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -26017,20 +26497,35 @@ pub(crate) async fn call(
             async move {
                 let request = CancelForItemsRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.cancel_for_items",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription.cancel_for_items",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.cancel_for_items",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.cancel_for_items",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CANCEL_FOR_ITEMS,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -26038,11 +26533,27 @@ pub(crate) async fn call(
             async move {
                 let request = ResumeRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    subscription_id: crate::dynamic::path_id("subscription.resume", id)?,
-                    params: crate::dynamic::params("subscription.resume", params)?,
+                    options: args.options,
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.resume",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("subscription.resume", args.params)?,
                 };
-                crate::dynamic::answer("subscription.resume", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.resume",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RESUME, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -26050,20 +26561,30 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_params(
                     "subscription.remove_scheduled_pause",
-                    &params,
+                    &args.params,
                 )?;
                 let request = RemoveScheduledPauseRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.remove_scheduled_pause",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.remove_scheduled_pause",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.remove_scheduled_pause",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REMOVE_SCHEDULED_PAUSE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -26071,20 +26592,35 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_params(
                     "subscription.remove_scheduled_resumption",
-                    &params,
+                    &args.params,
                 )?;
                 let request = RemoveScheduledResumptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription.remove_scheduled_resumption",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription.remove_scheduled_resumption",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.remove_scheduled_resumption",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &REMOVE_SCHEDULED_RESUMPTION,
+                                path,
+                                &(),
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -26092,11 +26628,27 @@ pub(crate) async fn call(
             async move {
                 let request = MoveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    subscription_id: crate::dynamic::path_id("subscription.move", id)?,
-                    params: crate::dynamic::params("subscription.move", params)?,
+                    options: args.options,
+                    subscription_id: crate::dynamic::path_id(
+                        "subscription.move",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("subscription.move", args.params)?,
                 };
-                crate::dynamic::answer("subscription.move", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription.move",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&MOVE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -766,34 +766,49 @@ for SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
 crate::form::form_object!(
     SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams
 );
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "subscription_entitlements_for_subscription" => {
             async move {
                 let request = SubscriptionEntitlementsForSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription_entitlement.subscription_entitlements_for_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription_entitlement.subscription_entitlements_for_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription_entitlement.subscription_entitlements_for_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription_entitlement.subscription_entitlements_for_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &SUBSCRIPTION_ENTITLEMENTS_FOR_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -801,20 +816,35 @@ pub(crate) async fn call(
             async move {
                 let request = SetSubscriptionEntitlementAvailabilityRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "subscription_entitlement.set_subscription_entitlement_availability",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "subscription_entitlement.set_subscription_entitlement_availability",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "subscription_entitlement.set_subscription_entitlement_availability",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "subscription_entitlement.set_subscription_entitlement_availability",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &SET_SUBSCRIPTION_ENTITLEMENT_AVAILABILITY,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

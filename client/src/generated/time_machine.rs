@@ -630,28 +630,40 @@ impl<'de> Deserialize<'de> for TravelForwardResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("time_machine.retrieve", &params)?;
+                crate::dynamic::no_params("time_machine.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     time_machine_name: crate::dynamic::path_id(
                         "time_machine.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("time_machine.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "time_machine.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -659,17 +671,35 @@ pub(crate) async fn call(
             async move {
                 let request = StartAfreshRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     time_machine_name: crate::dynamic::path_id(
                         "time_machine.start_afresh",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("time_machine.start_afresh", params)?,
+                    params: crate::dynamic::params(
+                        "time_machine.start_afresh",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "time_machine.start_afresh",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "time_machine.start_afresh",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &START_AFRESH,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -677,20 +707,35 @@ pub(crate) async fn call(
             async move {
                 let request = TravelForwardRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     time_machine_name: crate::dynamic::path_id(
                         "time_machine.travel_forward",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "time_machine.travel_forward",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "time_machine.travel_forward",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "time_machine.travel_forward",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &TRAVEL_FORWARD,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

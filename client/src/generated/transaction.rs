@@ -4097,49 +4097,77 @@ impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create_authorization" => {
             async move {
-                crate::dynamic::no_path_id("transaction.create_authorization", &id)?;
+                crate::dynamic::no_path_id(
+                    "transaction.create_authorization",
+                    &args.id,
+                )?;
                 let request = CreateAuthorizationRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "transaction.create_authorization",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "transaction.create_authorization",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.create_authorization",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_AUTHORIZATION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "void_transaction" => {
             async move {
-                crate::dynamic::no_params("transaction.void_transaction", &params)?;
+                crate::dynamic::no_params("transaction.void_transaction", &args.params)?;
                 let request = VoidTransactionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     transaction_id: crate::dynamic::path_id(
                         "transaction.void_transaction",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "transaction.void_transaction",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.void_transaction",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&VOID_TRANSACTION, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -4147,17 +4175,35 @@ pub(crate) async fn call(
             async move {
                 let request = RecordRefundRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     transaction_id: crate::dynamic::path_id(
                         "transaction.record_refund",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("transaction.record_refund", params)?,
+                    params: crate::dynamic::params(
+                        "transaction.record_refund",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "transaction.record_refund",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.record_refund",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &RECORD_REFUND,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -4165,14 +4211,27 @@ pub(crate) async fn call(
             async move {
                 let request = ReconcileRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     transaction_id: crate::dynamic::path_id(
                         "transaction.reconcile",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("transaction.reconcile", params)?,
+                    params: crate::dynamic::params("transaction.reconcile", args.params)?,
                 };
-                crate::dynamic::answer("transaction.reconcile", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.reconcile",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RECONCILE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -4180,23 +4239,52 @@ pub(crate) async fn call(
             async move {
                 let request = RefundRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    transaction_id: crate::dynamic::path_id("transaction.refund", id)?,
-                    params: crate::dynamic::params("transaction.refund", params)?,
+                    options: args.options,
+                    transaction_id: crate::dynamic::path_id(
+                        "transaction.refund",
+                        args.id,
+                    )?,
+                    params: crate::dynamic::params("transaction.refund", args.params)?,
                 };
-                crate::dynamic::answer("transaction.refund", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.refund",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&REFUND, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("transaction.list", &id)?;
+                crate::dynamic::no_path_id("transaction.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("transaction.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("transaction.list", args.params)?,
                 };
-                crate::dynamic::answer("transaction.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -4204,20 +4292,35 @@ pub(crate) async fn call(
             async move {
                 let request = TransactionsForCustomerRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     customer_id: crate::dynamic::path_id(
                         "transaction.transactions_for_customer",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "transaction.transactions_for_customer",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "transaction.transactions_for_customer",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.transactions_for_customer",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &TRANSACTIONS_FOR_CUSTOMER,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -4225,20 +4328,35 @@ pub(crate) async fn call(
             async move {
                 let request = TransactionsForSubscriptionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     subscription_id: crate::dynamic::path_id(
                         "transaction.transactions_for_subscription",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "transaction.transactions_for_subscription",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "transaction.transactions_for_subscription",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.transactions_for_subscription",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &TRANSACTIONS_FOR_SUBSCRIPTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
@@ -4246,32 +4364,62 @@ pub(crate) async fn call(
             async move {
                 let request = PaymentsForInvoiceRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     invoice_id: crate::dynamic::path_id(
                         "transaction.payments_for_invoice",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "transaction.payments_for_invoice",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "transaction.payments_for_invoice",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.payments_for_invoice",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &PAYMENTS_FOR_INVOICE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("transaction.retrieve", &params)?;
+                crate::dynamic::no_params("transaction.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    transaction_id: crate::dynamic::path_id("transaction.retrieve", id)?,
+                    options: args.options,
+                    transaction_id: crate::dynamic::path_id(
+                        "transaction.retrieve",
+                        args.id,
+                    )?,
                 };
-                crate::dynamic::answer("transaction.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -4279,20 +4427,35 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteOfflineTransactionRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     transaction_id: crate::dynamic::path_id(
                         "transaction.delete_offline_transaction",
-                        id,
+                        args.id,
                     )?,
                     params: crate::dynamic::params(
                         "transaction.delete_offline_transaction",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "transaction.delete_offline_transaction",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "transaction.delete_offline_transaction",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &DELETE_OFFLINE_TRANSACTION,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

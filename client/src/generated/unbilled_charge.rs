@@ -2255,46 +2255,77 @@ impl crate::form::FormEncode for CreateTaxProvidersFieldsParams {
     }
 }
 crate::form::form_object!(CreateTaxProvidersFieldsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create_unbilled_charge" => {
             async move {
                 crate::dynamic::no_path_id(
                     "unbilled_charge.create_unbilled_charge",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateUnbilledChargeRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "unbilled_charge.create_unbilled_charge",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "unbilled_charge.create_unbilled_charge",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "unbilled_charge.create_unbilled_charge",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_UNBILLED_CHARGE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create" => {
             async move {
-                crate::dynamic::no_path_id("unbilled_charge.create", &id)?;
+                crate::dynamic::no_path_id("unbilled_charge.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("unbilled_charge.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "unbilled_charge.create",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("unbilled_charge.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "unbilled_charge.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -2302,65 +2333,123 @@ pub(crate) async fn call(
             async move {
                 crate::dynamic::no_path_id(
                     "unbilled_charge.invoice_unbilled_charges",
-                    &id,
+                    &args.id,
                 )?;
                 let request = InvoiceUnbilledChargesRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "unbilled_charge.invoice_unbilled_charges",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "unbilled_charge.invoice_unbilled_charges",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "unbilled_charge.invoice_unbilled_charges",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &INVOICE_UNBILLED_CHARGES,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("unbilled_charge.delete", &params)?;
+                crate::dynamic::no_params("unbilled_charge.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     unbilled_charge_id: crate::dynamic::path_id(
                         "unbilled_charge.delete",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("unbilled_charge.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "unbilled_charge.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("unbilled_charge.list", &id)?;
+                crate::dynamic::no_path_id("unbilled_charge.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("unbilled_charge.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("unbilled_charge.list", args.params)?,
                 };
-                crate::dynamic::answer("unbilled_charge.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "unbilled_charge.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "invoice_now_estimate" => {
             async move {
-                crate::dynamic::no_path_id("unbilled_charge.invoice_now_estimate", &id)?;
+                crate::dynamic::no_path_id(
+                    "unbilled_charge.invoice_now_estimate",
+                    &args.id,
+                )?;
                 let request = InvoiceNowEstimateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "unbilled_charge.invoice_now_estimate",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "unbilled_charge.invoice_now_estimate",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "unbilled_charge.invoice_now_estimate",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &INVOICE_NOW_ESTIMATE,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

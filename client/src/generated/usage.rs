@@ -1310,25 +1310,38 @@ impl crate::form::FormEncode for PdfInvoiceParams {
     }
 }
 crate::form::form_object!(PdfInvoiceParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    subscription_id: crate::dynamic::path_id("usage.create", id)?,
-                    params: crate::dynamic::params("usage.create", params)?,
+                    options: args.options,
+                    subscription_id: crate::dynamic::path_id("usage.create", args.id)?,
+                    params: crate::dynamic::params("usage.create", args.params)?,
                 };
-                crate::dynamic::answer("usage.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "usage.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1336,11 +1349,24 @@ pub(crate) async fn call(
             async move {
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    subscription_id: crate::dynamic::path_id("usage.retrieve", id)?,
-                    params: crate::dynamic::params("usage.retrieve", params)?,
+                    options: args.options,
+                    subscription_id: crate::dynamic::path_id("usage.retrieve", args.id)?,
+                    params: crate::dynamic::params("usage.retrieve", args.params)?,
                 };
-                crate::dynamic::answer("usage.retrieve", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "usage.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&RETRIEVE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1348,35 +1374,74 @@ pub(crate) async fn call(
             async move {
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    subscription_id: crate::dynamic::path_id("usage.delete", id)?,
-                    params: crate::dynamic::params("usage.delete", params)?,
+                    options: args.options,
+                    subscription_id: crate::dynamic::path_id("usage.delete", args.id)?,
+                    params: crate::dynamic::params("usage.delete", args.params)?,
                 };
-                crate::dynamic::answer("usage.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "usage.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("usage.list", &id)?;
+                crate::dynamic::no_path_id("usage.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("usage.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("usage.list", args.params)?,
                 };
-                crate::dynamic::answer("usage.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "usage.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "pdf" => {
             async move {
-                crate::dynamic::no_path_id("usage.pdf", &id)?;
+                crate::dynamic::no_path_id("usage.pdf", &args.id)?;
                 let request = PdfRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("usage.pdf", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("usage.pdf", args.params)?,
                 };
-                crate::dynamic::answer("usage.pdf", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "usage.pdf",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&PDF, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -494,40 +494,71 @@ impl crate::form::FormEncode for BatchIngestEventsParams {
     }
 }
 crate::form::form_object!(BatchIngestEventsParams);
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("usage_event.create", &id)?;
+                crate::dynamic::no_path_id("usage_event.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("usage_event.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("usage_event.create", args.params)?,
                 };
-                crate::dynamic::answer("usage_event.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "usage_event.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "batch_ingest" => {
             async move {
-                crate::dynamic::no_path_id("usage_event.batch_ingest", &id)?;
+                crate::dynamic::no_path_id("usage_event.batch_ingest", &args.id)?;
                 let request = BatchIngestRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("usage_event.batch_ingest", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "usage_event.batch_ingest",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "usage_event.batch_ingest",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "usage_event.batch_ingest",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &BATCH_INGEST,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

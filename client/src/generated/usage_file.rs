@@ -599,43 +599,66 @@ impl<'de> Deserialize<'de> for ProcessingStatusResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "upload_url" => {
             async move {
-                crate::dynamic::no_path_id("usage_file.upload_url", &id)?;
+                crate::dynamic::no_path_id("usage_file.upload_url", &args.id)?;
                 let request = UploadUrlRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("usage_file.upload_url", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("usage_file.upload_url", args.params)?,
                 };
-                crate::dynamic::answer("usage_file.upload_url", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "usage_file.upload_url",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPLOAD_URL, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "processing_status" => {
             async move {
-                crate::dynamic::no_params("usage_file.processing_status", &params)?;
+                crate::dynamic::no_params("usage_file.processing_status", &args.params)?;
                 let request = ProcessingStatusRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     usage_file_id: crate::dynamic::path_id(
                         "usage_file.processing_status",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "usage_file.processing_status",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "usage_file.processing_status",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&PROCESSING_STATUS, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -240,31 +240,43 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("vaulted_payment_method.retrieve", &params)?;
+                crate::dynamic::no_params(
+                    "vaulted_payment_method.retrieve",
+                    &args.params,
+                )?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     vaulted_payment_method_id: crate::dynamic::path_id(
                         "vaulted_payment_method.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "vaulted_payment_method.retrieve",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "vaulted_payment_method.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

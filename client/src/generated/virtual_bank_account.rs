@@ -1387,121 +1387,193 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create_using_permanent_token" => {
             async move {
                 crate::dynamic::no_path_id(
                     "virtual_bank_account.create_using_permanent_token",
-                    &id,
+                    &args.id,
                 )?;
                 let request = CreateUsingPermanentTokenRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "virtual_bank_account.create_using_permanent_token",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "virtual_bank_account.create_using_permanent_token",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "virtual_bank_account.create_using_permanent_token",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(
+                                &CREATE_USING_PERMANENT_TOKEN,
+                                path,
+                                &request.params,
+                                &request.options,
+                            )?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "create" => {
             async move {
-                crate::dynamic::no_path_id("virtual_bank_account.create", &id)?;
+                crate::dynamic::no_path_id("virtual_bank_account.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     params: crate::dynamic::params(
                         "virtual_bank_account.create",
-                        params,
+                        args.params,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "virtual_bank_account.create",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "virtual_bank_account.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("virtual_bank_account.retrieve", &params)?;
+                crate::dynamic::no_params(
+                    "virtual_bank_account.retrieve",
+                    &args.params,
+                )?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     virtual_bank_account_id: crate::dynamic::path_id(
                         "virtual_bank_account.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "virtual_bank_account.retrieve",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "virtual_bank_account.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("virtual_bank_account.list", &id)?;
+                crate::dynamic::no_path_id("virtual_bank_account.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("virtual_bank_account.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "virtual_bank_account.list",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer(
-                    "virtual_bank_account.list",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "virtual_bank_account.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("virtual_bank_account.delete", &params)?;
+                crate::dynamic::no_params("virtual_bank_account.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     virtual_bank_account_id: crate::dynamic::path_id(
                         "virtual_bank_account.delete",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "virtual_bank_account.delete",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "virtual_bank_account.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete_local" => {
             async move {
-                crate::dynamic::no_params("virtual_bank_account.delete_local", &params)?;
+                crate::dynamic::no_params(
+                    "virtual_bank_account.delete_local",
+                    &args.params,
+                )?;
                 let request = DeleteLocalRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     virtual_bank_account_id: crate::dynamic::path_id(
                         "virtual_bank_account.delete_local",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "virtual_bank_account.delete_local",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "virtual_bank_account.delete_local",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&DELETE_LOCAL, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }

@@ -1114,25 +1114,41 @@ impl<'de> Deserialize<'de> for ListEntry {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-/// operation of that name.
+/// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+/// when it has no operation of that name.
 #[cfg(feature = "dynamic")]
 pub(crate) async fn call(
     client: &Client,
     name: &str,
-    id: Option<String>,
-    params: serde_json::Value,
-) -> Option<Result<serde_json::Value, Error>> {
+    args: crate::dynamic::Args,
+    action: crate::dynamic::Action,
+) -> Option<Result<crate::dynamic::Outcome, Error>> {
     let result = match name {
         "create" => {
             async move {
-                crate::dynamic::no_path_id("webhook_endpoint.create", &id)?;
+                crate::dynamic::no_path_id("webhook_endpoint.create", &args.id)?;
                 let request = CreateRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("webhook_endpoint.create", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params(
+                        "webhook_endpoint.create",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("webhook_endpoint.create", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "webhook_endpoint.create",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&CREATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
@@ -1140,59 +1156,109 @@ pub(crate) async fn call(
             async move {
                 let request = UpdateRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     webhook_endpoint_id: crate::dynamic::path_id(
                         "webhook_endpoint.update",
-                        id,
+                        args.id,
                     )?,
-                    params: crate::dynamic::params("webhook_endpoint.update", params)?,
+                    params: crate::dynamic::params(
+                        "webhook_endpoint.update",
+                        args.params,
+                    )?,
                 };
-                crate::dynamic::answer("webhook_endpoint.update", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "webhook_endpoint.update",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&UPDATE, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "retrieve" => {
             async move {
-                crate::dynamic::no_params("webhook_endpoint.retrieve", &params)?;
+                crate::dynamic::no_params("webhook_endpoint.retrieve", &args.params)?;
                 let request = RetrieveRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     webhook_endpoint_id: crate::dynamic::path_id(
                         "webhook_endpoint.retrieve",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer(
-                    "webhook_endpoint.retrieve",
-                    &request.send().await?,
-                )
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "webhook_endpoint.retrieve",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&RETRIEVE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "delete" => {
             async move {
-                crate::dynamic::no_params("webhook_endpoint.delete", &params)?;
+                crate::dynamic::no_params("webhook_endpoint.delete", &args.params)?;
                 let request = DeleteRequest {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     webhook_endpoint_id: crate::dynamic::path_id(
                         "webhook_endpoint.delete",
-                        id,
+                        args.id,
                     )?,
                 };
-                crate::dynamic::answer("webhook_endpoint.delete", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "webhook_endpoint.delete",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&DELETE, path, &(), &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, false))
+                    }
+                }
             }
                 .await
         }
         "list" => {
             async move {
-                crate::dynamic::no_path_id("webhook_endpoint.list", &id)?;
+                crate::dynamic::no_path_id("webhook_endpoint.list", &args.id)?;
                 let request = ListRequest {
                     client: client.clone(),
-                    options: Default::default(),
-                    params: crate::dynamic::params("webhook_endpoint.list", params)?,
+                    options: args.options,
+                    params: crate::dynamic::params("webhook_endpoint.list", args.params)?,
                 };
-                crate::dynamic::answer("webhook_endpoint.list", &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(
+                            "webhook_endpoint.list",
+                            request.send_with_info().await?,
+                        )
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client
+                            .show(&LIST, path, &request.params, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, true))
+                    }
+                }
             }
                 .await
         }

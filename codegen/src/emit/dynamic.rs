@@ -4,6 +4,7 @@
 //! its own response type, so a dynamic call encodes and decodes exactly as the typed one.
 
 use crate::model::{Api, Resource};
+use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -16,20 +17,33 @@ pub fn module_dispatcher(res: &Resource) -> TokenStream {
         let name = &op.name;
         let id = &op.id;
         let request = format_ident!("{}Request", op.pascal);
+        let constant = format_ident!("{}", op.name.to_shouty_snake_case());
+        let pages = super::operations::pages(op);
         let (path_check, path_field) = match op.path_param() {
             Some(p) => {
                 let p = format_ident!("{}", p);
-                (quote!(), quote!(#p: crate::dynamic::path_id(#id, id)?,))
+                (
+                    quote!(),
+                    quote!(#p: crate::dynamic::path_id(#id, args.id)?,),
+                )
             }
-            None => (quote!(crate::dynamic::no_path_id(#id, &id)?;), quote!()),
+            None => (
+                quote!(crate::dynamic::no_path_id(#id, &args.id)?;),
+                quote!(),
+            ),
         };
-        let (params_check, params_field) = if super::operations::has_params(op) {
+        let (params_check, params_field, params_ref) = if super::operations::has_params(op) {
             (
                 quote!(),
-                quote!(params: crate::dynamic::params(#id, params)?,),
+                quote!(params: crate::dynamic::params(#id, args.params)?,),
+                quote!(&request.params),
             )
         } else {
-            (quote!(crate::dynamic::no_params(#id, &params)?;), quote!())
+            (
+                quote!(crate::dynamic::no_params(#id, &args.params)?;),
+                quote!(),
+                quote!(&()),
+            )
         };
         quote! {
             #name => async move {
@@ -37,24 +51,33 @@ pub fn module_dispatcher(res: &Resource) -> TokenStream {
                 #params_check
                 let request = #request {
                     client: client.clone(),
-                    options: Default::default(),
+                    options: args.options,
                     #path_field
                     #params_field
                 };
-                crate::dynamic::answer(#id, &request.send().await?)
+                match action {
+                    crate::dynamic::Action::Send => {
+                        crate::dynamic::answered(#id, request.send_with_info().await?)
+                    }
+                    crate::dynamic::Action::Show => {
+                        let path = request.prepare()?;
+                        let shown = client.show(&#constant, path, #params_ref, &request.options)?;
+                        Ok(crate::dynamic::Outcome::Shown(shown, #pages))
+                    }
+                }
             }.await,
         }
     });
     quote! {
-        /// Calls this resource's operation `name` with JSON parameters; `None` when it has no
-        /// operation of that name.
+        /// Sends, or shows, this resource's operation `name` with JSON parameters; `None`
+        /// when it has no operation of that name.
         #[cfg(feature = "dynamic")]
         pub(crate) async fn call(
             client: &Client,
             name: &str,
-            id: Option<String>,
-            params: serde_json::Value,
-        ) -> Option<Result<serde_json::Value, Error>> {
+            args: crate::dynamic::Args,
+            action: crate::dynamic::Action,
+        ) -> Option<Result<crate::dynamic::Outcome, Error>> {
             let result = match name {
                 #(#arms)*
                 _ => return None,
@@ -75,20 +98,20 @@ pub fn index_dispatcher(api: &Api) -> TokenStream {
             let m = format_ident!("{}", r.module);
             quote! {
                 #[cfg(feature = #module)]
-                #module => Box::pin(#m::call(client, name, id, params)).await,
+                #module => Box::pin(#m::call(client, name, args, action)).await,
             }
         });
     quote! {
-        /// Calls operation `name` of `resource` with JSON parameters; `None` when no compiled
-        /// module has it.
+        /// Sends, or shows, operation `name` of `resource` with JSON parameters; `None` when
+        /// no compiled module has it.
         #[cfg(feature = "dynamic")]
         pub(crate) async fn call(
             client: &crate::Client,
             resource: &str,
             name: &str,
-            id: Option<String>,
-            params: serde_json::Value,
-        ) -> Option<Result<serde_json::Value, crate::Error>> {
+            args: crate::dynamic::Args,
+            action: crate::dynamic::Action,
+        ) -> Option<Result<crate::dynamic::Outcome, crate::Error>> {
             match resource {
                 #(#arms)*
                 _ => None,

@@ -69,7 +69,7 @@ fn type_names(op: &Operation) -> (syn::Ident, syn::Ident, syn::Ident, syn::Ident
 }
 
 /// Whether the operation is a paged GET: `limit`, `offset`, and `stream()`.
-fn pages(op: &Operation) -> bool {
+pub fn pages(op: &Operation) -> bool {
     op.paginated && op.method == Method::Get
 }
 

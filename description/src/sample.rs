@@ -1,0 +1,113 @@
+//! Parameters synthesized from the description, for tests that call every operation: each
+//! value is deterministic and passes every check the spec states (type, enum, length).
+
+use crate::{Api, Field, FilterKind, Method, Operation, Type};
+use serde_json::{json, Map, Value};
+
+impl Api {
+    /// Parameters for `op` in the official SDKs' JSON shape: every parameter (objects to
+    /// three levels, then their required fields; lists of two entries), each filter with its
+    /// first operator, the first sort field ascending, and `limit` for a paged list.
+    pub fn sample_params(&self, op: &Operation) -> Value {
+        let Value::Object(mut params) = self.sample_object(&op.params, 0) else {
+            return Value::Null;
+        };
+        for filter in &op.filters {
+            let Some(operator) = filter.ops.first() else {
+                continue;
+            };
+            let mut path: Vec<&str> = filter
+                .wire
+                .split(['[', ']'])
+                .filter(|s| !s.is_empty())
+                .collect();
+            path.push(operator);
+            let value = match operator.as_str() {
+                "is_present" => json!(true),
+                "in" | "not_in" | "between" => json!([
+                    self.filter_sample(&filter.kind),
+                    self.filter_sample(&filter.kind)
+                ]),
+                _ => self.filter_sample(&filter.kind),
+            };
+            insert(&mut params, &path, value);
+        }
+        if let Some(field) = op.sort_by.first() {
+            params.insert("sort_by".into(), json!({ "asc": field }));
+        }
+        if op.paginated && op.method == Method::Get {
+            params.insert("limit".into(), json!(2));
+        }
+        Value::Object(params)
+    }
+
+    /// A value of `ty` that a parameter's checks accept.
+    fn sample_value(&self, ty: &Type, max_length: Option<u32>, depth: usize) -> Value {
+        match ty {
+            Type::String => {
+                let text = "sample-text";
+                let max = max_length
+                    .map_or(text.len(), |m| m as usize)
+                    .clamp(1, text.len());
+                json!(text[..max])
+            }
+            Type::Bool => json!(true),
+            Type::I32 | Type::I64 => json!(3),
+            Type::F64 => json!(2.5),
+            Type::Timestamp => json!(1_704_067_200),
+            Type::Json => json!({"note": "sample"}),
+            Type::Enum(e) => json!(self.enums.get(e).and_then(|v| v.last())),
+            Type::Struct(s) => match self.structs.get(s) {
+                Some(s) => self.sample_object(&s.fields, depth + 1),
+                None => json!({}),
+            },
+            Type::List(inner) => json!([
+                self.sample_value(inner, max_length, depth),
+                self.sample_value(inner, max_length, depth)
+            ]),
+        }
+    }
+
+    /// Every field (below depth 4, the required ones only).
+    fn sample_object(&self, fields: &[Field], depth: usize) -> Value {
+        let mut out = Map::new();
+        for f in fields {
+            if depth < 4 || f.required {
+                out.insert(
+                    f.name.clone(),
+                    self.sample_value(&f.ty, f.max_length, depth),
+                );
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn filter_sample(&self, kind: &FilterKind) -> Value {
+        match kind {
+            FilterKind::String => json!("sample"),
+            FilterKind::Number => json!(3),
+            FilterKind::Timestamp | FilterKind::Date => json!(1_704_067_200),
+            FilterKind::Boolean => json!(true),
+            FilterKind::Enum(e) => json!(self.enums.get(e).and_then(|v| v.first())),
+        }
+    }
+}
+
+/// Puts `value` at `path` of nested objects, making the objects on the way.
+fn insert(params: &mut Map<String, Value>, path: &[&str], value: Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut object = params;
+    for key in parents {
+        let entry = object
+            .entry(key.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        let Value::Object(inner) = entry else { return };
+        object = inner;
+    }
+    object.insert(last.to_string(), value);
+}
