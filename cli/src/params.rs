@@ -31,6 +31,22 @@ pub fn collect(api: &Api, op: &Operation, matches: &ArgMatches) -> Result<Value,
             .collect::<Result<Vec<_>, _>>()?;
         place(&mut params, &flag, values)?;
     }
+    let missing: Vec<String> = op
+        .params
+        .iter()
+        .filter(|f| f.required && !params.contains_key(&f.name))
+        .map(|f| match object_fields(api, f) {
+            Some(_) => format!("--{}.*", f.name),
+            None => format!("--{}", f.name),
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::usage(format!(
+            "{} needs {} (or the same keys in --json)",
+            op.id,
+            missing.join(", ")
+        )));
+    }
     Ok(Value::Object(params))
 }
 

@@ -272,6 +272,16 @@ async fn mistakes_are_usage_errors_that_name_what_is_wrong() {
         run.stderr
     );
 
+    let run = chargebee(&["--emulator", "item", "create", "--name", "Plan"]).await;
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "item.create needs --id, --type, --item_family_id (or the same keys in --json)"
+        ),
+        "{}",
+        run.stderr
+    );
+
     let run = chargebee(&["--emulator", "customer", "creat"]).await;
     assert_eq!(run.code, 2);
     assert!(
