@@ -77,12 +77,7 @@ pub fn flags(api: &Api, op: &Operation) -> Vec<Flag> {
         param_flags(api, field, &mut flags);
     }
     for filter in &op.filters {
-        let mut path: Vec<String> = filter
-            .wire
-            .split(['[', ']'])
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
+        let mut path: Vec<String> = filter.path().map(str::to_string).collect();
         for operator in &filter.ops {
             path.push(operator.clone());
             let (value, count) = match operator.as_str() {

@@ -155,11 +155,7 @@ fn typed(api: &Api, flag: &Flag, text: &str) -> Result<Value, Failure> {
 /// them; deeper checks are the client's.
 fn check_keys(api: &Api, op: &Operation, params: &Map<String, Value>) -> Result<(), Failure> {
     let mut known: Vec<&str> = op.params.iter().map(|f| f.name.as_str()).collect();
-    known.extend(
-        op.filters
-            .iter()
-            .map(|f| f.wire.split('[').next().unwrap_or(&f.wire)),
-    );
+    known.extend(op.filters.iter().filter_map(|f| f.path().next()));
     if !op.sort_by.is_empty() {
         known.push("sort_by");
     }

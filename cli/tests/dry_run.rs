@@ -4,79 +4,15 @@
 
 use chargebee::Client;
 use chargebee_description::{Api, Method};
+use chargebee_tests::{MockServer, Reply};
 use futures::StreamExt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use std::sync::Arc;
 use tokio::process::Command;
-use tokio::sync::mpsc;
 
 /// The key both sides use; a dry run shows it redacted.
 const KEY: &str = "dry-run-test-key";
 /// The idempotency key given to both sides, where the operation takes one.
 const IDEMPOTENCY_KEY: &str = "fixed-key-1";
-
-/// One request as a server received it.
-#[derive(Debug)]
-struct Received {
-    /// `POST /chargebee/api/v2/customers?…`
-    request_line: String,
-    /// Names in lower case, in the order sent.
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-/// A server on 127.0.0.1 that hands over every request it receives and answers each with a
-/// Chargebee 404, so the client neither retries nor waits.
-async fn recording_server() -> (String, mpsc::UnboundedReceiver<Received>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (sender, receiver) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        loop {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut bytes = Vec::new();
-            let mut buf = [0u8; 8192];
-            let head_end = loop {
-                let n = socket.read(&mut buf).await.unwrap();
-                assert!(n > 0, "the connection closed mid-request");
-                bytes.extend_from_slice(&buf[..n]);
-                if let Some(at) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
-                    break at;
-                }
-            };
-            let head = String::from_utf8(bytes[..head_end].to_vec()).unwrap();
-            let mut lines = head.split("\r\n");
-            let request_line = lines.next().unwrap().to_string();
-            let headers: Vec<(String, String)> = lines
-                .map(|l| {
-                    let (n, v) = l.split_once(':').unwrap();
-                    (n.to_ascii_lowercase(), v.trim().to_string())
-                })
-                .collect();
-            let length: usize = headers
-                .iter()
-                .find(|(n, _)| n == "content-length")
-                .map_or(0, |(_, v)| v.parse().unwrap());
-            let mut body = bytes[head_end + 4..].to_vec();
-            while body.len() < length {
-                let n = socket.read(&mut buf).await.unwrap();
-                body.extend_from_slice(&buf[..n]);
-            }
-            let answer = r#"{"message":"recorded","type":"invalid_request","api_error_code":"resource_not_found","http_status_code":404}"#;
-            let response = format!(
-                "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-                answer.len()
-            );
-            socket.write_all(response.as_bytes()).await.unwrap();
-            let _ = sender.send(Received {
-                request_line,
-                headers,
-                body,
-            });
-        }
-    });
-    (url, receiver)
-}
 
 /// Runs `chargebee` with the test key and `args`; its stdout, after asserting success.
 async fn chargebee(args: &[&str]) -> String {
@@ -113,7 +49,15 @@ fn parse_dry_run(text: &str) -> (String, Vec<(String, String)>, Option<String>) 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_dry_runs_to_the_bytes_the_typed_client_sends() {
     let api = Api::embedded();
-    let (url, mut received) = recording_server().await;
+    // Every request gets a Chargebee 404, so the client neither retries nor waits.
+    let server = MockServer::with_handler(Arc::new(|_| {
+        Reply::json(
+            404,
+            r#"{"message":"recorded","type":"invalid_request","api_error_code":"resource_not_found","http_status_code":404}"#,
+        )
+    }))
+    .await;
+    let url = server.url().to_string();
     let client = Client::builder()
         .maton_api_key(KEY)
         .base_url(&url)
@@ -136,7 +80,8 @@ async fn every_operation_dry_runs_to_the_bytes_the_typed_client_sends() {
         }
         let error = call.send().await.unwrap_err();
         assert!(error.is_not_found(), "{}: {error}", op.id);
-        sent.push((op, params, idempotent, received.recv().await.unwrap()));
+        let wire = server.requests().pop().unwrap();
+        sent.push((op, params, idempotent, wire));
     }
 
     // The dry runs, two processes at a time.
@@ -172,12 +117,7 @@ async fn every_operation_dry_runs_to_the_bytes_the_typed_client_sends() {
         let (first, headers, body) = parse_dry_run(&shown);
         let (method, target) = first.split_once(' ').unwrap();
         let path = target.strip_prefix(&url).unwrap();
-        assert_eq!(
-            wire.request_line,
-            format!("{method} {path} HTTP/1.1"),
-            "{}",
-            op.id
-        );
+        assert_eq!(wire.line, format!("{method} {path} HTTP/1.1"), "{}", op.id);
         assert_eq!(
             wire.body,
             body.unwrap_or_default().into_bytes(),

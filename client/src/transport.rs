@@ -154,8 +154,8 @@ struct Prepared {
     url: String,
     /// Every header the client sets, the credentials marked sensitive.
     headers: HeaderMap,
-    /// Content type and bytes; shared, not copied, by every attempt.
-    body: Option<(&'static str, Bytes)>,
+    /// The body, shared, not copied, by every attempt (its type is among the headers).
+    body: Option<Bytes>,
     idempotency_key: Option<String>,
 }
 
@@ -239,7 +239,7 @@ impl Client {
             headers,
             body: prepared
                 .body
-                .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned()),
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
         })
     }
 
@@ -369,7 +369,7 @@ impl Client {
             method,
             url,
             headers,
-            body,
+            body: body.map(|(_, bytes)| bytes),
             idempotency_key,
         })
     }
@@ -442,7 +442,7 @@ impl Client {
             .request(prepared.method.clone(), &prepared.url)
             .timeout(self.settings.attempt_timeout)
             .headers(prepared.headers.clone());
-        if let Some((_, bytes)) = &prepared.body {
+        if let Some(bytes) = &prepared.body {
             request = request.body(bytes.clone());
         }
         tracing::debug!(operation = op.id, path = op.path, "sending request");

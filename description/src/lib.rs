@@ -169,6 +169,13 @@ pub struct Filter {
     pub ops: Vec<String>,
 }
 
+impl Filter {
+    /// The keys of `wire` in the parameters' JSON shape: `["relationship", "parent_id"]`.
+    pub fn path(&self) -> impl Iterator<Item = &str> {
+        self.wire.split(['[', ']']).filter(|s| !s.is_empty())
+    }
+}
+
 /// What a filter compares.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -16,11 +16,7 @@ impl Api {
             let Some(operator) = filter.ops.first() else {
                 continue;
             };
-            let mut path: Vec<&str> = filter
-                .wire
-                .split(['[', ']'])
-                .filter(|s| !s.is_empty())
-                .collect();
+            let mut path: Vec<&str> = filter.path().collect();
             path.push(operator);
             let value = match operator.as_str() {
                 "is_present" => json!(true),
