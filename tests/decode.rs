@@ -237,3 +237,64 @@ fn generated_values_are_built_with_new_and_default() {
     params.email = Some("ada@example.com".into());
     assert_eq!(params.to_form().unwrap(), "email=ada%40example.com");
 }
+
+/// Keys and enum values are matched on their bytes: escapes decode before matching, a key
+/// or value the spec does not know is kept with its decoded text, and one that is not UTF-8
+/// is an error rather than a lossy copy.
+#[test]
+fn keys_and_enum_values_are_matched_after_unescaping() {
+    let text = r#"{"id":"c1","first\u005fname":"Ada","auto_collection":"o\u006e","channel":"k\u0069osk","cf_t\u0069er":"gold","object":"customer"}"#;
+    let c: customer::Customer = serde_json::from_str(text).unwrap();
+    assert_eq!(c.first_name.as_deref(), Some("Ada"), "escaped known key");
+    assert_eq!(
+        c.auto_collection,
+        Some(AutoCollection::On),
+        "escaped known value"
+    );
+    assert_eq!(
+        c.channel.as_ref().map(|v| v.to_string()).as_deref(),
+        Some("kiosk"),
+        "an unknown value keeps its decoded text"
+    );
+    assert_eq!(c.extra_field("cf_tier"), Some(&json!("gold")));
+    assert_eq!(c.object.as_deref(), Some("customer"));
+
+    let lone_surrogate = r#"{"id":"c1","cf_\ud800":1}"#;
+    let err = serde_json::from_str::<customer::Customer>(lone_surrogate).unwrap_err();
+    assert!(err.to_string().contains("UTF-8"), "{err}");
+    let bad_value = r#"{"id":"c1","auto_collection":"\ud800"}"#;
+    let err = serde_json::from_str::<customer::Customer>(bad_value).unwrap_err();
+    assert!(err.is_data() || err.is_syntax(), "{err}");
+}
+
+/// The same payload decodes alike from JSON text, from a `serde_json::Value` (owned and
+/// borrowed), and from serde's buffered content (a caller's untagged enum), which hand keys
+/// and values over as strings rather than bytes.
+#[test]
+fn models_decode_from_text_value_and_buffered_content() {
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(untagged)]
+    enum Either {
+        Customer(Box<customer::Customer>),
+        Other(serde_json::Value),
+    }
+    let body = fixture("customer");
+    let text = body.to_string();
+    let from_text: customer::Customer = serde_json::from_str(&text).unwrap();
+    let from_value: customer::Customer = serde_json::from_value(body.clone()).unwrap();
+    let from_ref = <customer::Customer as serde::Deserialize>::deserialize(&body).unwrap();
+    let buffered = match serde_json::from_str::<Either>(&text).unwrap() {
+        Either::Customer(c) => c,
+        Either::Other(v) => panic!("the customer decoded as the fallback variant: {v}"),
+    };
+    for (how, c) in [
+        ("value", &from_value),
+        ("&value", &from_ref),
+        ("buffered", &buffered),
+    ] {
+        assert_eq!(c, &from_text, "decoded from {how}");
+    }
+    assert_eq!(from_text.auto_collection, Some(AutoCollection::On));
+    assert_eq!(from_text.extra_field("cf_seats"), Some(&json!(12)));
+    assert_eq!(serde_json::to_value(&from_text).unwrap(), body);
+}

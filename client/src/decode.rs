@@ -1,57 +1,135 @@
-//! Helpers the generated `Deserialize` impls share: map keys read without copying, and the
-//! `object` key read into its field without allocating when it names the expected type.
+//! Helpers the generated `Deserialize` impls share: map keys read as bytes without copying,
+//! field values read out of line, and the `object` key read into its field without
+//! allocating when it names the expected type.
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
-/// A map key as decoded: borrowed from the input when it can be, owned when it had escapes.
+/// A map key as decoded, still as bytes: the generated impls match known keys on the bytes
+/// (a key equal to an ASCII name is valid UTF-8 without checking), and only keys kept in
+/// `extra` are checked, by [`WireKey::into_string`]. Borrowed from the input when it can be,
+/// owned when it had escapes.
 pub(crate) enum WireKey<'de> {
-    Borrowed(&'de str),
-    Owned(String),
+    Borrowed(&'de [u8]),
+    Owned(Vec<u8>),
 }
 
 impl WireKey<'_> {
-    /// The key's text.
-    pub(crate) fn as_str(&self) -> &str {
+    /// The key's bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
-            WireKey::Borrowed(s) => s,
-            WireKey::Owned(s) => s,
+            WireKey::Borrowed(b) => b,
+            WireKey::Owned(b) => b,
         }
     }
 
-    /// The key as an owned string.
-    pub(crate) fn into_string(self) -> String {
-        match self {
-            WireKey::Borrowed(s) => s.to_string(),
-            WireKey::Owned(s) => s,
+    /// The key as an owned string; an error if it is not UTF-8.
+    pub(crate) fn into_string<E: Error>(self) -> Result<String, E> {
+        let bytes = match self {
+            WireKey::Borrowed(b) => b.to_vec(),
+            WireKey::Owned(b) => b,
+        };
+        String::from_utf8(bytes)
+            .map_err(|e| E::invalid_value(Unexpected::Bytes(e.as_bytes()), &"a UTF-8 object key"))
+    }
+}
+
+thread_local! {
+    /// Set while [`with_keys_as_text`] runs.
+    static KEYS_AS_TEXT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `decode` with map keys read as text rather than bytes, on this thread:
+/// `serde_path_to_error` records a key only when it arrives as a string, so the second
+/// reading that finds the path of a decode error needs this.
+pub(crate) fn with_keys_as_text<R>(decode: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            KEYS_AS_TEXT.set(self.0);
+        }
+    }
+    let _reset = Reset(KEYS_AS_TEXT.replace(true));
+    decode()
+}
+
+/// Reads the keys of one object: as bytes, or as text while [`with_keys_as_text`] runs (the
+/// mode is read once per object, not once per key).
+#[derive(Clone, Copy)]
+pub(crate) struct KeyReader {
+    as_text: bool,
+}
+
+impl KeyReader {
+    /// A reader in this thread's current mode.
+    pub(crate) fn new() -> KeyReader {
+        KeyReader {
+            as_text: KEYS_AS_TEXT.get(),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for WireKey<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = WireKey<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(WireKey::Borrowed(v))
-            }
-            fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(WireKey::Owned(v.to_string()))
-            }
-            fn visit_string<E: Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(WireKey::Owned(v))
-            }
+impl<'de> DeserializeSeed<'de> for KeyReader {
+    type Value = WireKey<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<WireKey<'de>, D::Error> {
+        // serde_json hands a string key over as bytes without checking its UTF-8; its
+        // `Value` and serde's buffered content call the `str` methods. (`serde_yaml` refuses
+        // `deserialize_bytes`: YAML goes through a `serde_json::Value`.)
+        if self.as_text {
+            key_as_text(deserializer)
+        } else {
+            deserializer.deserialize_bytes(KeyVisitor)
         }
-        deserializer.deserialize_str(KeyVisitor)
     }
+}
+
+/// A key read as text: out of line, so the decoders' hot path holds only the bytes reading.
+#[cold]
+#[inline(never)]
+fn key_as_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<WireKey<'de>, D::Error> {
+    deserializer.deserialize_str(KeyVisitor)
+}
+
+/// Builds a [`WireKey`] from whatever form the deserializer hands a key over in.
+struct KeyVisitor;
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = WireKey<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_borrowed_bytes<E: Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+        Ok(WireKey::Borrowed(v))
+    }
+    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(WireKey::Owned(v.to_vec()))
+    }
+    fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+        Ok(WireKey::Owned(v))
+    }
+    fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(WireKey::Borrowed(v.as_bytes()))
+    }
+    fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(WireKey::Owned(v.as_bytes().to_vec()))
+    }
+    fn visit_string<E: Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(WireKey::Owned(v.into_bytes()))
+    }
+}
+
+/// Reads the value of a named field. Kept out of line, so the many fields of one type share
+/// one copy of its decoding code; inlined into every match arm, the decoders of large
+/// resources overflow the instruction cache and decode markedly slower.
+#[inline(never)]
+pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+) -> Result<T, A::Error> {
+    map.next_value()
 }
 
 /// Reads the value of an `object` key. A string goes to `tag`, borrowing `expected` when it
@@ -146,7 +224,7 @@ mod tests {
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
                 let (mut tag, mut extra) = (None, Map::new());
-                while map.next_key::<WireKey<'de>>()?.is_some() {
+                while map.next_key_seed(KeyReader::new())?.is_some() {
                     read_object_key(&mut map, "customer", &mut tag, &mut extra)?;
                 }
                 Ok((tag, extra))
@@ -154,6 +232,17 @@ mod tests {
         }
         let mut de = serde_json::Deserializer::from_str(json);
         de.deserialize_map(Probe).unwrap()
+    }
+
+    #[test]
+    fn keys_are_text_only_inside_with_keys_as_text() {
+        assert!(!KeyReader::new().as_text);
+        let inside = with_keys_as_text(|| {
+            let nested = with_keys_as_text(|| KeyReader::new().as_text);
+            (nested, KeyReader::new().as_text)
+        });
+        assert_eq!(inside, (true, true), "a nested call keeps the mode");
+        assert!(!KeyReader::new().as_text, "the mode is reset afterwards");
     }
 
     #[test]

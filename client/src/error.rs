@@ -260,11 +260,14 @@ macro_rules! wire_enum {
                     Self::Unknown(value) => value,
                 }
             }
-            fn from_wire(value: &str) -> Self {
+            fn known(value: &[u8]) -> Option<Self> {
                 match value {
-                    $($wire => Self::$variant,)*
-                    other => Self::Unknown(other.to_string()),
+                    $(v if v == $wire.as_bytes() => Some(Self::$variant),)*
+                    _ => None,
                 }
+            }
+            fn unknown(value: String) -> Self {
+                Self::Unknown(value)
             }
         }
         crate::api_enum_traits!($name);
@@ -428,7 +431,9 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
 ) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|source| {
         let mut reader = serde_json::Deserializer::from_slice(body);
-        let path = match serde_path_to_error::deserialize::<_, T>(&mut reader) {
+        let path = match crate::decode::with_keys_as_text(|| {
+            serde_path_to_error::deserialize::<_, T>(&mut reader)
+        }) {
             Err(e) => e.path().to_string(),
             Ok(_) => ".".to_string(),
         };

@@ -79,7 +79,13 @@ pub trait ApiEnum: Sized {
     /// The value as sent on the wire.
     fn as_str(&self) -> &str;
     /// The variant for a wire value (`Unknown` when the value is not known).
-    fn from_wire(value: &str) -> Self;
+    fn from_wire(value: &str) -> Self {
+        Self::known(value.as_bytes()).unwrap_or_else(|| Self::unknown(value.to_owned()))
+    }
+    /// The variant of a known wire value, given as bytes; `None` for any other value.
+    fn known(value: &[u8]) -> Option<Self>;
+    /// The `Unknown` variant, holding `value`.
+    fn unknown(value: String) -> Self;
 }
 
 /// Implements `Display`, `From<&str>`, `Serialize` and `Deserialize` through [`ApiEnum`].
@@ -112,7 +118,9 @@ macro_rules! api_enum_traits {
     };
 }
 
-/// Decodes an [`ApiEnum`] from a string without allocating for known values.
+/// Decodes an [`ApiEnum`] from a string without allocating for known values. A JSON
+/// deserializer hands the string over as bytes without checking its UTF-8: a known value is
+/// valid by construction, and only an unknown one is checked.
 #[doc(hidden)]
 pub fn deserialize_api_enum<'de, D, E>(deserializer: D) -> Result<E, D::Error>
 where
@@ -125,11 +133,23 @@ where
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a string")
         }
+        fn visit_bytes<Err: serde::de::Error>(self, v: &[u8]) -> Result<E, Err> {
+            match E::known(v) {
+                Some(known) => Ok(known),
+                None => match std::str::from_utf8(v) {
+                    Ok(s) => Ok(E::unknown(s.to_owned())),
+                    Err(_) => Err(Err::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+                },
+            }
+        }
         fn visit_str<Err: serde::de::Error>(self, v: &str) -> Result<E, Err> {
             Ok(E::from_wire(v))
         }
+        fn visit_string<Err: serde::de::Error>(self, v: String) -> Result<E, Err> {
+            Ok(E::known(v.as_bytes()).unwrap_or_else(|| E::unknown(v)))
+        }
     }
-    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+    deserializer.deserialize_bytes(Visitor(std::marker::PhantomData))
 }
 
 /// Decoded objects (resources, their sub-objects, operation answers and page entries): every

@@ -272,75 +272,115 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut show_description_in_quotes: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "invoice_name" => invoice_name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "pricing_model" => pricing_model = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "charge_type" => charge_type = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "period_unit" => period_unit = map.next_value()?,
-                        "unit" => unit = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "archived_at" => archived_at = map.next_value()?,
-                        "enabled_in_portal" => enabled_in_portal = map.next_value()?,
-                        "tax_code" => tax_code = map.next_value()?,
-                        "hsn_code" => hsn_code = map.next_value()?,
-                        "taxjar_product_code" => taxjar_product_code = map.next_value()?,
-                        "avalara_sale_type" => avalara_sale_type = map.next_value()?,
-                        "avalara_transaction_type" => {
-                            avalara_transaction_type = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            12 if key == b"invoice_name" => 2,
+                            11 if key == b"description" => 3,
+                            13 if key == b"pricing_model" => 4,
+                            4 if key == b"type" => 5,
+                            11 if key == b"charge_type" => 6,
+                            5 if key == b"price" => 7,
+                            13 if key == b"currency_code" => 8,
+                            6 if key == b"period" => 9,
+                            11 if key == b"period_unit" => 10,
+                            4 if key == b"unit" => 11,
+                            6 if key == b"status" => 12,
+                            11 if key == b"archived_at" => 13,
+                            17 if key == b"enabled_in_portal" => 14,
+                            8 if key == b"tax_code" => 15,
+                            8 if key == b"hsn_code" => 16,
+                            19 if key == b"taxjar_product_code" => 17,
+                            17 if key == b"avalara_sale_type" => 18,
+                            24 if key == b"avalara_transaction_type" => 19,
+                            20 if key == b"avalara_service_type" => 20,
+                            3 if key == b"sku" => 21,
+                            15 if key == b"accounting_code" => 22,
+                            20 if key == b"accounting_category1" => 23,
+                            20 if key == b"accounting_category2" => 24,
+                            20 if key == b"accounting_category3" => 25,
+                            20 if key == b"accounting_category4" => 26,
+                            12 if key == b"is_shippable" => 27,
+                            25 if key == b"shipping_frequency_period" => 28,
+                            30 if key == b"shipping_frequency_period_unit" => 29,
+                            16 if key == b"resource_version" => 30,
+                            10 if key == b"updated_at" => 31,
+                            16 if key == b"price_in_decimal" => 32,
+                            15 if key == b"included_in_mrr" => 33,
+                            7 if key == b"channel" => 34,
+                            14 if key == b"proration_type" => 35,
+                            13 if key == b"invoice_notes" => 36,
+                            7 if key == b"taxable" => 37,
+                            14 if key == b"tax_profile_id" => 38,
+                            9 if key == b"meta_data" => 39,
+                            5 if key == b"tiers" => 40,
+                            20 if key == b"tax_providers_fields" => 41,
+                            28 if key == b"show_description_in_invoices" => 42,
+                            26 if key == b"show_description_in_quotes" => 43,
+                            6 if key == b"object" => 44,
+                            _ => usize::MAX,
                         }
-                        "avalara_service_type" => {
-                            avalara_service_type = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => invoice_name = crate::decode::field(&mut map)?,
+                        3 => description = crate::decode::field(&mut map)?,
+                        4 => pricing_model = crate::decode::field(&mut map)?,
+                        5 => r#type = crate::decode::field(&mut map)?,
+                        6 => charge_type = crate::decode::field(&mut map)?,
+                        7 => price = crate::decode::field(&mut map)?,
+                        8 => currency_code = crate::decode::field(&mut map)?,
+                        9 => period = crate::decode::field(&mut map)?,
+                        10 => period_unit = crate::decode::field(&mut map)?,
+                        11 => unit = crate::decode::field(&mut map)?,
+                        12 => status = crate::decode::field(&mut map)?,
+                        13 => archived_at = crate::decode::field(&mut map)?,
+                        14 => enabled_in_portal = crate::decode::field(&mut map)?,
+                        15 => tax_code = crate::decode::field(&mut map)?,
+                        16 => hsn_code = crate::decode::field(&mut map)?,
+                        17 => taxjar_product_code = crate::decode::field(&mut map)?,
+                        18 => avalara_sale_type = crate::decode::field(&mut map)?,
+                        19 => avalara_transaction_type = crate::decode::field(&mut map)?,
+                        20 => avalara_service_type = crate::decode::field(&mut map)?,
+                        21 => sku = crate::decode::field(&mut map)?,
+                        22 => accounting_code = crate::decode::field(&mut map)?,
+                        23 => accounting_category1 = crate::decode::field(&mut map)?,
+                        24 => accounting_category2 = crate::decode::field(&mut map)?,
+                        25 => accounting_category3 = crate::decode::field(&mut map)?,
+                        26 => accounting_category4 = crate::decode::field(&mut map)?,
+                        27 => is_shippable = crate::decode::field(&mut map)?,
+                        28 => shipping_frequency_period = crate::decode::field(&mut map)?,
+                        29 => {
+                            shipping_frequency_period_unit = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "sku" => sku = map.next_value()?,
-                        "accounting_code" => accounting_code = map.next_value()?,
-                        "accounting_category1" => {
-                            accounting_category1 = map.next_value()?;
+                        30 => resource_version = crate::decode::field(&mut map)?,
+                        31 => updated_at = crate::decode::field(&mut map)?,
+                        32 => price_in_decimal = crate::decode::field(&mut map)?,
+                        33 => included_in_mrr = crate::decode::field(&mut map)?,
+                        34 => channel = crate::decode::field(&mut map)?,
+                        35 => proration_type = crate::decode::field(&mut map)?,
+                        36 => invoice_notes = crate::decode::field(&mut map)?,
+                        37 => taxable = crate::decode::field(&mut map)?,
+                        38 => tax_profile_id = crate::decode::field(&mut map)?,
+                        39 => meta_data = crate::decode::field(&mut map)?,
+                        40 => tiers = crate::decode::field(&mut map)?,
+                        41 => tax_providers_fields = crate::decode::field(&mut map)?,
+                        42 => {
+                            show_description_in_invoices = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "accounting_category2" => {
-                            accounting_category2 = map.next_value()?;
+                        43 => {
+                            show_description_in_quotes = crate::decode::field(&mut map)?;
                         }
-                        "accounting_category3" => {
-                            accounting_category3 = map.next_value()?;
-                        }
-                        "accounting_category4" => {
-                            accounting_category4 = map.next_value()?;
-                        }
-                        "is_shippable" => is_shippable = map.next_value()?,
-                        "shipping_frequency_period" => {
-                            shipping_frequency_period = map.next_value()?;
-                        }
-                        "shipping_frequency_period_unit" => {
-                            shipping_frequency_period_unit = map.next_value()?;
-                        }
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "included_in_mrr" => included_in_mrr = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
-                        "proration_type" => proration_type = map.next_value()?,
-                        "invoice_notes" => invoice_notes = map.next_value()?,
-                        "taxable" => taxable = map.next_value()?,
-                        "tax_profile_id" => tax_profile_id = map.next_value()?,
-                        "meta_data" => meta_data = map.next_value()?,
-                        "tiers" => tiers = map.next_value()?,
-                        "tax_providers_fields" => {
-                            tax_providers_fields = map.next_value()?;
-                        }
-                        "show_description_in_invoices" => {
-                            show_description_in_invoices = map.next_value()?;
-                        }
-                        "show_description_in_quotes" => {
-                            show_description_in_quotes = map.next_value()?;
-                        }
-                        "object" => {
+                        44 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "addon",
@@ -349,7 +389,7 @@ impl<'de> Deserialize<'de> for Addon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -470,21 +510,33 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"starting_unit" => 0,
+                            11 if key == b"ending_unit" => 1,
+                            5 if key == b"price" => 2,
+                            24 if key == b"starting_unit_in_decimal" => 3,
+                            22 if key == b"ending_unit_in_decimal" => 4,
+                            16 if key == b"price_in_decimal" => 5,
+                            12 if key == b"pricing_type" => 6,
+                            12 if key == b"package_size" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => starting_unit = crate::decode::field(&mut map)?,
+                        1 => ending_unit = crate::decode::field(&mut map)?,
+                        2 => price = crate::decode::field(&mut map)?,
+                        3 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        4 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => price_in_decimal = crate::decode::field(&mut map)?,
+                        6 => pricing_type = crate::decode::field(&mut map)?,
+                        7 => package_size = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tier",
@@ -493,7 +545,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -558,12 +610,23 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut field_value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "provider_name" => provider_name = map.next_value()?,
-                        "field_id" => field_id = map.next_value()?,
-                        "field_value" => field_value = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"provider_name" => 0,
+                            8 if key == b"field_id" => 1,
+                            11 if key == b"field_value" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => provider_name = crate::decode::field(&mut map)?,
+                        1 => field_id = crate::decode::field(&mut map)?,
+                        2 => field_value = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax_providers_field",
@@ -572,7 +635,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -616,15 +679,20 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on_off" => Self::OnOff,
-            "quantity" => Self::Quantity,
-            "tiered" => Self::Tiered,
-            "volume" => Self::Volume,
-            "stairstep" => Self::Stairstep,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"on_off" => Self::OnOff,
+                b"quantity" => Self::Quantity,
+                b"tiered" => Self::Tiered,
+                b"volume" => Self::Volume,
+                b"stairstep" => Self::Stairstep,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -647,12 +715,17 @@ impl ApiEnum for ChargeType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recurring" => Self::Recurring,
-            "non_recurring" => Self::NonRecurring,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recurring" => Self::Recurring,
+                b"non_recurring" => Self::NonRecurring,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChargeType);
@@ -684,15 +757,20 @@ impl ApiEnum for PeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PeriodUnit);
@@ -718,13 +796,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -753,14 +836,19 @@ impl ApiEnum for ShippingFrequencyPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "year" => Self::Year,
-            "month" => Self::Month,
-            "week" => Self::Week,
-            "day" => Self::Day,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"year" => Self::Year,
+                b"month" => Self::Month,
+                b"week" => Self::Week,
+                b"day" => Self::Day,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ShippingFrequencyPeriodUnit);
@@ -786,13 +874,18 @@ impl ApiEnum for ProrationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "partial_term" => Self::PartialTerm,
-            "full_term" => Self::FullTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"partial_term" => Self::PartialTerm,
+                b"full_term" => Self::FullTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ProrationType);
@@ -815,12 +908,17 @@ impl ApiEnum for CreateChargeType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recurring" => Self::Recurring,
-            "non_recurring" => Self::NonRecurring,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recurring" => Self::Recurring,
+                b"non_recurring" => Self::NonRecurring,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateChargeType);
@@ -852,15 +950,20 @@ impl ApiEnum for CreatePeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreatePeriodUnit);
@@ -892,15 +995,20 @@ impl ApiEnum for CreateType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on_off" => Self::OnOff,
-            "quantity" => Self::Quantity,
-            "tiered" => Self::Tiered,
-            "volume" => Self::Volume,
-            "stairstep" => Self::Stairstep,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"on_off" => Self::OnOff,
+                b"quantity" => Self::Quantity,
+                b"tiered" => Self::Tiered,
+                b"volume" => Self::Volume,
+                b"stairstep" => Self::Stairstep,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateType);
@@ -929,14 +1037,19 @@ impl ApiEnum for CreateShippingFrequencyPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "year" => Self::Year,
-            "month" => Self::Month,
-            "week" => Self::Week,
-            "day" => Self::Day,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"year" => Self::Year,
+                b"month" => Self::Month,
+                b"week" => Self::Week,
+                b"day" => Self::Day,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateShippingFrequencyPeriodUnit);
@@ -962,13 +1075,18 @@ impl ApiEnum for CreateProrationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "partial_term" => Self::PartialTerm,
-            "full_term" => Self::FullTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"partial_term" => Self::PartialTerm,
+                b"full_term" => Self::FullTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateProrationType);
@@ -991,12 +1109,17 @@ impl ApiEnum for CreateStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateStatus);
@@ -1019,12 +1142,17 @@ impl ApiEnum for UpdateChargeType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recurring" => Self::Recurring,
-            "non_recurring" => Self::NonRecurring,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recurring" => Self::Recurring,
+                b"non_recurring" => Self::NonRecurring,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateChargeType);
@@ -1056,15 +1184,20 @@ impl ApiEnum for UpdatePeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdatePeriodUnit);
@@ -1096,15 +1229,20 @@ impl ApiEnum for UpdateType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on_off" => Self::OnOff,
-            "quantity" => Self::Quantity,
-            "tiered" => Self::Tiered,
-            "volume" => Self::Volume,
-            "stairstep" => Self::Stairstep,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"on_off" => Self::OnOff,
+                b"quantity" => Self::Quantity,
+                b"tiered" => Self::Tiered,
+                b"volume" => Self::Volume,
+                b"stairstep" => Self::Stairstep,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateType);
@@ -1133,14 +1271,19 @@ impl ApiEnum for UpdateShippingFrequencyPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "year" => Self::Year,
-            "month" => Self::Month,
-            "week" => Self::Week,
-            "day" => Self::Day,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"year" => Self::Year,
+                b"month" => Self::Month,
+                b"week" => Self::Week,
+                b"day" => Self::Day,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateShippingFrequencyPeriodUnit);
@@ -1166,13 +1309,18 @@ impl ApiEnum for UpdateProrationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "partial_term" => Self::PartialTerm,
-            "full_term" => Self::FullTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"partial_term" => Self::PartialTerm,
+                b"full_term" => Self::FullTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateProrationType);
@@ -1793,11 +1941,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "addon" => addon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"addon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => addon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2337,11 +2493,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "addon" => addon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"addon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => addon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2774,11 +2938,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "addon" => addon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"addon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => addon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2878,11 +3050,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "addon" => addon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"addon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => addon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2986,11 +3166,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "addon" => addon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"addon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => addon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3165,11 +3353,19 @@ impl<'de> Deserialize<'de> for CopyResponse {
             ) -> Result<CopyResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "addon" => addon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"addon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => addon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3275,11 +3471,19 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
             ) -> Result<UnarchiveResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "addon" => addon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"addon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => addon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -101,25 +101,49 @@ impl<'de> Deserialize<'de> for Address {
                 let mut subscription_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "label" => label = map.next_value()?,
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "addr" => addr = map.next_value()?,
-                        "extended_addr" => extended_addr = map.next_value()?,
-                        "extended_addr2" => extended_addr2 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"label" => 0,
+                            10 if key == b"first_name" => 1,
+                            9 if key == b"last_name" => 2,
+                            5 if key == b"email" => 3,
+                            7 if key == b"company" => 4,
+                            5 if key == b"phone" => 5,
+                            4 if key == b"addr" => 6,
+                            13 if key == b"extended_addr" => 7,
+                            14 if key == b"extended_addr2" => 8,
+                            4 if key == b"city" => 9,
+                            10 if key == b"state_code" => 10,
+                            5 if key == b"state" => 11,
+                            7 if key == b"country" => 12,
+                            3 if key == b"zip" => 13,
+                            17 if key == b"validation_status" => 14,
+                            15 if key == b"subscription_id" => 15,
+                            6 if key == b"object" => 16,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => label = crate::decode::field(&mut map)?,
+                        1 => first_name = crate::decode::field(&mut map)?,
+                        2 => last_name = crate::decode::field(&mut map)?,
+                        3 => email = crate::decode::field(&mut map)?,
+                        4 => company = crate::decode::field(&mut map)?,
+                        5 => phone = crate::decode::field(&mut map)?,
+                        6 => addr = crate::decode::field(&mut map)?,
+                        7 => extended_addr = crate::decode::field(&mut map)?,
+                        8 => extended_addr2 = crate::decode::field(&mut map)?,
+                        9 => city = crate::decode::field(&mut map)?,
+                        10 => state_code = crate::decode::field(&mut map)?,
+                        11 => state = crate::decode::field(&mut map)?,
+                        12 => country = crate::decode::field(&mut map)?,
+                        13 => zip = crate::decode::field(&mut map)?,
+                        14 => validation_status = crate::decode::field(&mut map)?,
+                        15 => subscription_id = crate::decode::field(&mut map)?,
+                        16 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "address",
@@ -128,7 +152,7 @@ impl<'de> Deserialize<'de> for Address {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -332,11 +356,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut address: Option<Address> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "address" => address = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"address" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => address = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -628,11 +660,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut address: Option<Address> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "address" => address = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"address" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => address = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -65,17 +65,25 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                 let mut specific_dates_schedule: Option<Box<SpecificDatesSchedule>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "schedule_type" => schedule_type = map.next_value()?,
-                        "fixed_interval_schedule" => {
-                            fixed_interval_schedule = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            13 if key == b"schedule_type" => 1,
+                            23 if key == b"fixed_interval_schedule" => 2,
+                            23 if key == b"specific_dates_schedule" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
                         }
-                        "specific_dates_schedule" => {
-                            specific_dates_schedule = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => schedule_type = crate::decode::field(&mut map)?,
+                        2 => fixed_interval_schedule = crate::decode::field(&mut map)?,
+                        3 => specific_dates_schedule = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "advance_invoice_schedule",
@@ -84,7 +92,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -157,17 +165,29 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
                 let mut terms_to_charge: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "end_schedule_on" => end_schedule_on = map.next_value()?,
-                        "number_of_occurrences" => {
-                            number_of_occurrences = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"end_schedule_on" => 0,
+                            21 if key == b"number_of_occurrences" => 1,
+                            19 if key == b"days_before_renewal" => 2,
+                            8 if key == b"end_date" => 3,
+                            10 if key == b"created_at" => 4,
+                            15 if key == b"terms_to_charge" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
                         }
-                        "days_before_renewal" => days_before_renewal = map.next_value()?,
-                        "end_date" => end_date = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "terms_to_charge" => terms_to_charge = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => end_schedule_on = crate::decode::field(&mut map)?,
+                        1 => number_of_occurrences = crate::decode::field(&mut map)?,
+                        2 => days_before_renewal = crate::decode::field(&mut map)?,
+                        3 => end_date = crate::decode::field(&mut map)?,
+                        4 => created_at = crate::decode::field(&mut map)?,
+                        5 => terms_to_charge = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "fixed_interval_schedule",
@@ -176,7 +196,7 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -239,12 +259,23 @@ impl<'de> Deserialize<'de> for SpecificDatesSchedule {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "terms_to_charge" => terms_to_charge = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"terms_to_charge" => 0,
+                            4 if key == b"date" => 1,
+                            10 if key == b"created_at" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => terms_to_charge = crate::decode::field(&mut map)?,
+                        1 => date = crate::decode::field(&mut map)?,
+                        2 => created_at = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "specific_dates_schedule",
@@ -253,7 +284,7 @@ impl<'de> Deserialize<'de> for SpecificDatesSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -288,12 +319,17 @@ impl ApiEnum for ScheduleType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_intervals" => Self::FixedIntervals,
-            "specific_dates" => Self::SpecificDates,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_intervals" => Self::FixedIntervals,
+                b"specific_dates" => Self::SpecificDates,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ScheduleType);

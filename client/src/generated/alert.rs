@@ -119,23 +119,45 @@ impl<'de> Deserialize<'de> for Alert {
                 let mut filter_conditions: Option<Vec<FilterCondition>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "type" => r#type = map.next_value()?,
-                        "name" => name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "metered_feature_id" => metered_feature_id = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "unit_id" => unit_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "meta" => meta = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "threshold" => threshold = map.next_value()?,
-                        "filter_conditions" => filter_conditions = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"type" => 1,
+                            4 if key == b"name" => 2,
+                            11 if key == b"description" => 3,
+                            18 if key == b"metered_feature_id" => 4,
+                            13 if key == b"currency_code" => 5,
+                            7 if key == b"unit_id" => 6,
+                            15 if key == b"subscription_id" => 7,
+                            6 if key == b"status" => 8,
+                            4 if key == b"meta" => 9,
+                            10 if key == b"created_at" => 10,
+                            10 if key == b"updated_at" => 11,
+                            9 if key == b"threshold" => 12,
+                            17 if key == b"filter_conditions" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => r#type = crate::decode::field(&mut map)?,
+                        2 => name = crate::decode::field(&mut map)?,
+                        3 => description = crate::decode::field(&mut map)?,
+                        4 => metered_feature_id = crate::decode::field(&mut map)?,
+                        5 => currency_code = crate::decode::field(&mut map)?,
+                        6 => unit_id = crate::decode::field(&mut map)?,
+                        7 => subscription_id = crate::decode::field(&mut map)?,
+                        8 => status = crate::decode::field(&mut map)?,
+                        9 => meta = crate::decode::field(&mut map)?,
+                        10 => created_at = crate::decode::field(&mut map)?,
+                        11 => updated_at = crate::decode::field(&mut map)?,
+                        12 => threshold = crate::decode::field(&mut map)?,
+                        13 => filter_conditions = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "alert",
@@ -144,7 +166,7 @@ impl<'de> Deserialize<'de> for Alert {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -211,11 +233,21 @@ impl<'de> Deserialize<'de> for Threshold {
                 let mut value: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "mode" => mode = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"mode" => 0,
+                            5 if key == b"value" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => mode = crate::decode::field(&mut map)?,
+                        1 => value = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "threshold",
@@ -224,7 +256,7 @@ impl<'de> Deserialize<'de> for Threshold {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -283,12 +315,23 @@ impl<'de> Deserialize<'de> for FilterCondition {
                 let mut value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "field" => field = map.next_value()?,
-                        "operator" => operator = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"field" => 0,
+                            8 if key == b"operator" => 1,
+                            5 if key == b"value" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => field = crate::decode::field(&mut map)?,
+                        1 => operator = crate::decode::field(&mut map)?,
+                        2 => value = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "filter_condition",
@@ -297,7 +340,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -332,12 +375,17 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"enabled" => Self::Enabled,
+                b"disabled" => Self::Disabled,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -357,11 +405,16 @@ impl ApiEnum for FilterConditionField {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan_price_id" => Self::PlanPriceId,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan_price_id" => Self::PlanPriceId,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(FilterConditionField);
@@ -384,12 +437,17 @@ impl ApiEnum for FilterConditionOperator {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "equals" => Self::Equals,
-            "not_equals" => Self::NotEquals,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"equals" => Self::Equals,
+                b"not_equals" => Self::NotEquals,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(FilterConditionOperator);
@@ -409,11 +467,16 @@ impl ApiEnum for CreateFilterConditionsField {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan_price_id" => Self::PlanPriceId,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan_price_id" => Self::PlanPriceId,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateFilterConditionsField);
@@ -436,12 +499,17 @@ impl ApiEnum for CreateFilterConditionsOperator {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "equals" => Self::Equals,
-            "not_equals" => Self::NotEquals,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"equals" => Self::Equals,
+                b"not_equals" => Self::NotEquals,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateFilterConditionsOperator);
@@ -467,13 +535,18 @@ impl ApiEnum for ListType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "usage_exceeded" => Self::UsageExceeded,
-            "spend_exceeded" => Self::SpendExceeded,
-            "credit_balance_dropped" => Self::CreditBalanceDropped,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"usage_exceeded" => Self::UsageExceeded,
+                b"spend_exceeded" => Self::SpendExceeded,
+                b"credit_balance_dropped" => Self::CreditBalanceDropped,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListType);
@@ -496,12 +569,17 @@ impl ApiEnum for UpdateStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"enabled" => Self::Enabled,
+                b"disabled" => Self::Disabled,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateStatus);
@@ -803,11 +881,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "alert" => alert = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"alert" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => alert = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -907,11 +993,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "alert" => alert = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"alert" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => alert = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1170,11 +1264,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "alert" => alert = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"alert" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => alert = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1344,11 +1446,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "alert" => alert = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"alert" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => alert = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1452,11 +1562,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "alert" => alert = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"alert" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => alert = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1703,11 +1821,19 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionEntry {
             ) -> Result<ApplicationAlertsForSubscriptionEntry, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "alert" => alert = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"alert" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => alert = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -55,13 +55,25 @@ impl<'de> Deserialize<'de> for AlertStatus {
                 let mut alarm_triggered_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "alert_id" => alert_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "alarm_status" => alarm_status = map.next_value()?,
-                        "alarm_triggered_at" => alarm_triggered_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"alert_id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            12 if key == b"alarm_status" => 2,
+                            18 if key == b"alarm_triggered_at" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => alert_id = crate::decode::field(&mut map)?,
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => alarm_status = crate::decode::field(&mut map)?,
+                        3 => alarm_triggered_at = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "alert_status",
@@ -70,7 +82,7 @@ impl<'de> Deserialize<'de> for AlertStatus {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -353,11 +365,19 @@ impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionEntry {
             ) -> Result<AlertStatusesForSubscriptionEntry, A::Error> {
                 let mut alert_status: Option<AlertStatus> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "alert_status" => alert_status = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"alert_status" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => alert_status = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -569,11 +589,19 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {
             ) -> Result<AlertStatusesForAlertEntry, A::Error> {
                 let mut alert_status: Option<AlertStatus> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "alert_status" => alert_status = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"alert_status" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => alert_status = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

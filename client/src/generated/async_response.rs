@@ -65,16 +65,31 @@ impl<'de> Deserialize<'de> for AsyncResponse {
                 let mut result: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "api_version" => api_version = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "completed_at" => completed_at = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "request" => request = map.next_value()?,
-                        "error_detail" => error_detail = map.next_value()?,
-                        "result" => result = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"api_version" => 0,
+                            10 if key == b"created_at" => 1,
+                            12 if key == b"completed_at" => 2,
+                            6 if key == b"status" => 3,
+                            7 if key == b"request" => 4,
+                            12 if key == b"error_detail" => 5,
+                            6 if key == b"result" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => api_version = crate::decode::field(&mut map)?,
+                        1 => created_at = crate::decode::field(&mut map)?,
+                        2 => completed_at = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => request = crate::decode::field(&mut map)?,
+                        5 => error_detail = crate::decode::field(&mut map)?,
+                        6 => result = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "async_response",
@@ -83,7 +98,7 @@ impl<'de> Deserialize<'de> for AsyncResponse {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -159,15 +174,29 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
                 let mut idempotency_key: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "resource" => resource = map.next_value()?,
-                        "operation_type" => operation_type = map.next_value()?,
-                        "method" => method = map.next_value()?,
-                        "uri" => uri = map.next_value()?,
-                        "idempotency_key" => idempotency_key = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            8 if key == b"resource" => 1,
+                            14 if key == b"operation_type" => 2,
+                            6 if key == b"method" => 3,
+                            3 if key == b"uri" => 4,
+                            15 if key == b"idempotency_key" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => resource = crate::decode::field(&mut map)?,
+                        2 => operation_type = crate::decode::field(&mut map)?,
+                        3 => method = crate::decode::field(&mut map)?,
+                        4 => uri = crate::decode::field(&mut map)?,
+                        5 => idempotency_key = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "request_async_api",
@@ -176,7 +205,7 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -252,15 +281,29 @@ impl<'de> Deserialize<'de> for AsyncResponseError {
                 let mut http_status_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "message" => message = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "api_error_code" => api_error_code = map.next_value()?,
-                        "error_code" => error_code = map.next_value()?,
-                        "error_msg" => error_msg = map.next_value()?,
-                        "http_status_code" => http_status_code = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"message" => 0,
+                            4 if key == b"type" => 1,
+                            14 if key == b"api_error_code" => 2,
+                            10 if key == b"error_code" => 3,
+                            9 if key == b"error_msg" => 4,
+                            16 if key == b"http_status_code" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => message = crate::decode::field(&mut map)?,
+                        1 => r#type = crate::decode::field(&mut map)?,
+                        2 => api_error_code = crate::decode::field(&mut map)?,
+                        3 => error_code = crate::decode::field(&mut map)?,
+                        4 => error_msg = crate::decode::field(&mut map)?,
+                        5 => http_status_code = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "async_response_error",
@@ -269,7 +312,7 @@ impl<'de> Deserialize<'de> for AsyncResponseError {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -307,12 +350,17 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"success" => Self::Success,
+                b"failed" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);

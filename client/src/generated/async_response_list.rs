@@ -40,12 +40,21 @@ impl<'de> Deserialize<'de> for AsyncResponseList {
                 #[cfg(feature = "async_response")]
                 let mut list: Option<Vec<async_response::AsyncResponse>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            #[cfg(feature = "async_response")]
+                            4 if key == b"list" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
                         #[cfg(feature = "async_response")]
-                        "list" => list = map.next_value()?,
+                        0 => list = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

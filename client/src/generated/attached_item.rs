@@ -129,25 +129,49 @@ impl<'de> Deserialize<'de> for AttachedItem {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "parent_item_id" => parent_item_id = map.next_value()?,
-                        "item_id" => item_id = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "billing_cycles" => billing_cycles = map.next_value()?,
-                        "charge_on_event" => charge_on_event = map.next_value()?,
-                        "charge_once" => charge_once = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            14 if key == b"parent_item_id" => 1,
+                            7 if key == b"item_id" => 2,
+                            4 if key == b"type" => 3,
+                            6 if key == b"status" => 4,
+                            8 if key == b"quantity" => 5,
+                            19 if key == b"quantity_in_decimal" => 6,
+                            14 if key == b"billing_cycles" => 7,
+                            15 if key == b"charge_on_event" => 8,
+                            11 if key == b"charge_once" => 9,
+                            10 if key == b"created_at" => 10,
+                            16 if key == b"resource_version" => 11,
+                            10 if key == b"updated_at" => 12,
+                            7 if key == b"channel" => 13,
+                            18 if key == b"business_entity_id" => 14,
+                            7 if key == b"deleted" => 15,
+                            6 if key == b"object" => 16,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => parent_item_id = crate::decode::field(&mut map)?,
+                        2 => item_id = crate::decode::field(&mut map)?,
+                        3 => r#type = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => quantity = crate::decode::field(&mut map)?,
+                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        7 => billing_cycles = crate::decode::field(&mut map)?,
+                        8 => charge_on_event = crate::decode::field(&mut map)?,
+                        9 => charge_once = crate::decode::field(&mut map)?,
+                        10 => created_at = crate::decode::field(&mut map)?,
+                        11 => resource_version = crate::decode::field(&mut map)?,
+                        12 => updated_at = crate::decode::field(&mut map)?,
+                        13 => channel = crate::decode::field(&mut map)?,
+                        14 => business_entity_id = crate::decode::field(&mut map)?,
+                        15 => deleted = crate::decode::field(&mut map)?,
+                        16 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "attached_item",
@@ -156,7 +180,7 @@ impl<'de> Deserialize<'de> for AttachedItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -207,13 +231,18 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recommended" => Self::Recommended,
-            "mandatory" => Self::Mandatory,
-            "optional" => Self::Optional,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recommended" => Self::Recommended,
+                b"mandatory" => Self::Mandatory,
+                b"optional" => Self::Optional,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -239,13 +268,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -271,13 +305,18 @@ impl ApiEnum for CreateType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recommended" => Self::Recommended,
-            "mandatory" => Self::Mandatory,
-            "optional" => Self::Optional,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recommended" => Self::Recommended,
+                b"mandatory" => Self::Mandatory,
+                b"optional" => Self::Optional,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateType);
@@ -303,13 +342,18 @@ impl ApiEnum for UpdateType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recommended" => Self::Recommended,
-            "mandatory" => Self::Mandatory,
-            "optional" => Self::Optional,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recommended" => Self::Recommended,
+                b"mandatory" => Self::Mandatory,
+                b"optional" => Self::Optional,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateType);
@@ -335,13 +379,18 @@ impl ApiEnum for ListItemType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListItemType);
@@ -642,11 +691,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "attached_item" => attached_item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"attached_item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => attached_item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -864,11 +921,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "attached_item" => attached_item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"attached_item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => attached_item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1021,11 +1086,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "attached_item" => attached_item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"attached_item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => attached_item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1182,11 +1255,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "attached_item" => attached_item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"attached_item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => attached_item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1503,11 +1584,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "attached_item" => attached_item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"attached_item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => attached_item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -44,13 +44,23 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
                 let mut billing_dates: Option<Vec<BillingDate>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "is_calendar_billing_enabled" => {
-                            is_calendar_billing_enabled = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            27 if key == b"is_calendar_billing_enabled" => 0,
+                            13 if key == b"billing_dates" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
                         }
-                        "billing_dates" => billing_dates = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => {
+                            is_calendar_billing_enabled = crate::decode::field(&mut map)?;
+                        }
+                        1 => billing_dates = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "billing_configuration",
@@ -59,7 +69,7 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -114,11 +124,21 @@ impl<'de> Deserialize<'de> for BillingDate {
                 let mut end_date: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "start_date" => start_date = map.next_value()?,
-                        "end_date" => end_date = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"start_date" => 0,
+                            8 if key == b"end_date" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => start_date = crate::decode::field(&mut map)?,
+                        1 => end_date = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "billing_date",
@@ -127,7 +147,7 @@ impl<'de> Deserialize<'de> for BillingDate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -84,21 +84,37 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "resource_type" => resource_type = map.next_value()?,
-                        "resource_id" => resource_id = map.next_value()?,
-                        "active_resource_id" => active_resource_id = map.next_value()?,
-                        "destination_business_entity_id" => {
-                            destination_business_entity_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            13 if key == b"resource_type" => 1,
+                            11 if key == b"resource_id" => 2,
+                            18 if key == b"active_resource_id" => 3,
+                            30 if key == b"destination_business_entity_id" => 4,
+                            25 if key == b"source_business_entity_id" => 5,
+                            11 if key == b"reason_code" => 6,
+                            10 if key == b"created_at" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "source_business_entity_id" => {
-                            source_business_entity_id = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => resource_type = crate::decode::field(&mut map)?,
+                        2 => resource_id = crate::decode::field(&mut map)?,
+                        3 => active_resource_id = crate::decode::field(&mut map)?,
+                        4 => {
+                            destination_business_entity_id = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "reason_code" => reason_code = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "object" => {
+                        5 => source_business_entity_id = crate::decode::field(&mut map)?,
+                        6 => reason_code = crate::decode::field(&mut map)?,
+                        7 => created_at = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "business_entity_transfer",
@@ -107,7 +123,7 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -147,12 +163,17 @@ impl ApiEnum for ResourceType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            "subscription" => Self::Subscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                b"subscription" => Self::Subscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ResourceType);
@@ -172,11 +193,16 @@ impl ApiEnum for ReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "correction" => Self::Correction,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"correction" => Self::Correction,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReasonCode);

@@ -153,37 +153,73 @@ impl<'de> Deserialize<'de> for Card {
                 let mut masked_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_source_id" => payment_source_id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "gateway" => gateway = map.next_value()?,
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "ref_tx_id" => ref_tx_id = map.next_value()?,
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "iin" => iin = map.next_value()?,
-                        "last4" => last4 = map.next_value()?,
-                        "card_type" => card_type = map.next_value()?,
-                        "funding_type" => funding_type = map.next_value()?,
-                        "expiry_month" => expiry_month = map.next_value()?,
-                        "expiry_year" => expiry_year = map.next_value()?,
-                        "issuing_country" => issuing_country = map.next_value()?,
-                        "billing_addr1" => billing_addr1 = map.next_value()?,
-                        "billing_addr2" => billing_addr2 = map.next_value()?,
-                        "billing_city" => billing_city = map.next_value()?,
-                        "billing_state_code" => billing_state_code = map.next_value()?,
-                        "billing_state" => billing_state = map.next_value()?,
-                        "billing_country" => billing_country = map.next_value()?,
-                        "billing_zip" => billing_zip = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "ip_address" => ip_address = map.next_value()?,
-                        "powered_by" => powered_by = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "masked_number" => masked_number = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"payment_source_id" => 0,
+                            6 if key == b"status" => 1,
+                            7 if key == b"gateway" => 2,
+                            18 if key == b"gateway_account_id" => 3,
+                            9 if key == b"ref_tx_id" => 4,
+                            10 if key == b"first_name" => 5,
+                            9 if key == b"last_name" => 6,
+                            3 if key == b"iin" => 7,
+                            5 if key == b"last4" => 8,
+                            9 if key == b"card_type" => 9,
+                            12 if key == b"funding_type" => 10,
+                            12 if key == b"expiry_month" => 11,
+                            11 if key == b"expiry_year" => 12,
+                            15 if key == b"issuing_country" => 13,
+                            13 if key == b"billing_addr1" => 14,
+                            13 if key == b"billing_addr2" => 15,
+                            12 if key == b"billing_city" => 16,
+                            18 if key == b"billing_state_code" => 17,
+                            13 if key == b"billing_state" => 18,
+                            15 if key == b"billing_country" => 19,
+                            11 if key == b"billing_zip" => 20,
+                            10 if key == b"created_at" => 21,
+                            16 if key == b"resource_version" => 22,
+                            10 if key == b"updated_at" => 23,
+                            10 if key == b"ip_address" => 24,
+                            10 if key == b"powered_by" => 25,
+                            11 if key == b"customer_id" => 26,
+                            13 if key == b"masked_number" => 27,
+                            6 if key == b"object" => 28,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_source_id = crate::decode::field(&mut map)?,
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => gateway = crate::decode::field(&mut map)?,
+                        3 => gateway_account_id = crate::decode::field(&mut map)?,
+                        4 => ref_tx_id = crate::decode::field(&mut map)?,
+                        5 => first_name = crate::decode::field(&mut map)?,
+                        6 => last_name = crate::decode::field(&mut map)?,
+                        7 => iin = crate::decode::field(&mut map)?,
+                        8 => last4 = crate::decode::field(&mut map)?,
+                        9 => card_type = crate::decode::field(&mut map)?,
+                        10 => funding_type = crate::decode::field(&mut map)?,
+                        11 => expiry_month = crate::decode::field(&mut map)?,
+                        12 => expiry_year = crate::decode::field(&mut map)?,
+                        13 => issuing_country = crate::decode::field(&mut map)?,
+                        14 => billing_addr1 = crate::decode::field(&mut map)?,
+                        15 => billing_addr2 = crate::decode::field(&mut map)?,
+                        16 => billing_city = crate::decode::field(&mut map)?,
+                        17 => billing_state_code = crate::decode::field(&mut map)?,
+                        18 => billing_state = crate::decode::field(&mut map)?,
+                        19 => billing_country = crate::decode::field(&mut map)?,
+                        20 => billing_zip = crate::decode::field(&mut map)?,
+                        21 => created_at = crate::decode::field(&mut map)?,
+                        22 => resource_version = crate::decode::field(&mut map)?,
+                        23 => updated_at = crate::decode::field(&mut map)?,
+                        24 => ip_address = crate::decode::field(&mut map)?,
+                        25 => powered_by = crate::decode::field(&mut map)?,
+                        26 => customer_id = crate::decode::field(&mut map)?,
+                        27 => masked_number = crate::decode::field(&mut map)?,
+                        28 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "card",
@@ -192,7 +228,7 @@ impl<'de> Deserialize<'de> for Card {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -255,13 +291,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "valid" => Self::Valid,
-            "expiring" => Self::Expiring,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"valid" => Self::Valid,
+                b"expiring" => Self::Expiring,
+                b"expired" => Self::Expired,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -347,33 +388,38 @@ impl ApiEnum for CardType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "visa" => Self::Visa,
-            "mastercard" => Self::Mastercard,
-            "american_express" => Self::AmericanExpress,
-            "discover" => Self::Discover,
-            "jcb" => Self::Jcb,
-            "diners_club" => Self::DinersClub,
-            "bancontact" => Self::Bancontact,
-            "cmr_falabella" => Self::CmrFalabella,
-            "tarjeta_naranja" => Self::TarjetaNaranja,
-            "nativa" => Self::Nativa,
-            "cencosud" => Self::Cencosud,
-            "cabal" => Self::Cabal,
-            "argencard" => Self::Argencard,
-            "elo" => Self::Elo,
-            "hipercard" => Self::Hipercard,
-            "carnet" => Self::Carnet,
-            "rupay" => Self::Rupay,
-            "maestro" => Self::Maestro,
-            "dankort" => Self::Dankort,
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mada" => Self::Mada,
-            "other" => Self::Other,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"visa" => Self::Visa,
+                b"mastercard" => Self::Mastercard,
+                b"american_express" => Self::AmericanExpress,
+                b"discover" => Self::Discover,
+                b"jcb" => Self::Jcb,
+                b"diners_club" => Self::DinersClub,
+                b"bancontact" => Self::Bancontact,
+                b"cmr_falabella" => Self::CmrFalabella,
+                b"tarjeta_naranja" => Self::TarjetaNaranja,
+                b"nativa" => Self::Nativa,
+                b"cencosud" => Self::Cencosud,
+                b"cabal" => Self::Cabal,
+                b"argencard" => Self::Argencard,
+                b"elo" => Self::Elo,
+                b"hipercard" => Self::Hipercard,
+                b"carnet" => Self::Carnet,
+                b"rupay" => Self::Rupay,
+                b"maestro" => Self::Maestro,
+                b"dankort" => Self::Dankort,
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mada" => Self::Mada,
+                b"other" => Self::Other,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CardType);
@@ -405,15 +451,20 @@ impl ApiEnum for FundingType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credit" => Self::Credit,
-            "debit" => Self::Debit,
-            "prepaid" => Self::Prepaid,
-            "not_known" => Self::NotKnown,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"credit" => Self::Credit,
+                b"debit" => Self::Debit,
+                b"prepaid" => Self::Prepaid,
+                b"not_known" => Self::NotKnown,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(FundingType);
@@ -454,18 +505,23 @@ impl ApiEnum for PoweredBy {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "giropay" => Self::Giropay,
-            "card" => Self::Card,
-            "latam_local_card" => Self::LatamLocalCard,
-            "payconiq" => Self::Payconiq,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"giropay" => Self::Giropay,
+                b"card" => Self::Card,
+                b"latam_local_card" => Self::LatamLocalCard,
+                b"payconiq" => Self::Payconiq,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PoweredBy);
@@ -491,13 +547,18 @@ impl ApiEnum for UpdateCardForCustomerPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateCardForCustomerPreferredScheme);
@@ -670,11 +731,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "card" => card = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"card" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => card = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1006,12 +1075,21 @@ impl<'de> Deserialize<'de> for UpdateCardForCustomerResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1184,12 +1262,21 @@ impl<'de> Deserialize<'de> for SwitchGatewayForCustomerResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1352,13 +1439,23 @@ impl<'de> Deserialize<'de> for CopyCardForCustomerResponse {
                     third_party_payment_method::ThirdPartyPaymentMethod,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "third_party_payment_method" => {
-                            third_party_payment_method = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            26 if key == b"third_party_payment_method" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            third_party_payment_method = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1466,11 +1563,19 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
             ) -> Result<DeleteCardForCustomerResponse, A::Error> {
                 let mut customer: Option<customer::Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

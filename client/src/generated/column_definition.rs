@@ -44,11 +44,21 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
                 let mut data_type: Option<DataType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "column_name" => column_name = map.next_value()?,
-                        "data_type" => data_type = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"column_name" => 0,
+                            9 if key == b"data_type" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => column_name = crate::decode::field(&mut map)?,
+                        1 => data_type = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "column_definition",
@@ -57,7 +67,7 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -91,12 +101,17 @@ impl ApiEnum for DataType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "number" => Self::Number,
-            "string" => Self::String,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"number" => Self::Number,
+                b"string" => Self::String,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DataType);

@@ -89,17 +89,33 @@ impl<'de> Deserialize<'de> for Comment {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "entity_type" => entity_type = map.next_value()?,
-                        "added_by" => added_by = map.next_value()?,
-                        "notes" => notes = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"entity_type" => 1,
+                            8 if key == b"added_by" => 2,
+                            5 if key == b"notes" => 3,
+                            10 if key == b"created_at" => 4,
+                            4 if key == b"type" => 5,
+                            9 if key == b"entity_id" => 6,
+                            18 if key == b"business_entity_id" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => entity_type = crate::decode::field(&mut map)?,
+                        2 => added_by = crate::decode::field(&mut map)?,
+                        3 => notes = crate::decode::field(&mut map)?,
+                        4 => created_at = crate::decode::field(&mut map)?,
+                        5 => r#type = crate::decode::field(&mut map)?,
+                        6 => entity_id = crate::decode::field(&mut map)?,
+                        7 => business_entity_id = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "comment",
@@ -108,7 +124,7 @@ impl<'de> Deserialize<'de> for Comment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -148,12 +164,17 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "system" => Self::System,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"user" => Self::User,
+                b"system" => Self::System,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -215,25 +236,30 @@ impl ApiEnum for ListEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            "subscription" => Self::Subscription,
-            "invoice" => Self::Invoice,
-            "quote" => Self::Quote,
-            "credit_note" => Self::CreditNote,
-            "transaction" => Self::Transaction,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "coupon" => Self::Coupon,
-            "order" => Self::Order,
-            "business_entity" => Self::BusinessEntity,
-            "item_family" => Self::ItemFamily,
-            "item" => Self::Item,
-            "item_price" => Self::ItemPrice,
-            "price_variant" => Self::PriceVariant,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                b"subscription" => Self::Subscription,
+                b"invoice" => Self::Invoice,
+                b"quote" => Self::Quote,
+                b"credit_note" => Self::CreditNote,
+                b"transaction" => Self::Transaction,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"coupon" => Self::Coupon,
+                b"order" => Self::Order,
+                b"business_entity" => Self::BusinessEntity,
+                b"item_family" => Self::ItemFamily,
+                b"item" => Self::Item,
+                b"item_price" => Self::ItemPrice,
+                b"price_variant" => Self::PriceVariant,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListEntityType);
@@ -449,11 +475,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut comment: Option<Comment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "comment" => comment = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"comment" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => comment = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -553,11 +587,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut comment: Option<Comment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "comment" => comment = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"comment" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => comment = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -816,11 +858,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut comment: Option<Comment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "comment" => comment = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"comment" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => comment = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -924,11 +974,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut comment: Option<Comment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "comment" => comment = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"comment" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => comment = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -51,16 +51,27 @@ impl<'de> Deserialize<'de> for Configuration {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "domain" => domain = map.next_value()?,
-                        "product_catalog_version" => {
-                            product_catalog_version = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"domain" => 0,
+                            23 if key == b"product_catalog_version" => 1,
+                            30 if key == b"chargebee_response_schema_type" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
                         }
-                        "chargebee_response_schema_type" => {
-                            chargebee_response_schema_type = map.next_value()?;
+                    };
+                    match slot {
+                        0 => domain = crate::decode::field(&mut map)?,
+                        1 => product_catalog_version = crate::decode::field(&mut map)?,
+                        2 => {
+                            chargebee_response_schema_type = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "object" => {
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "configuration",
@@ -69,7 +80,7 @@ impl<'de> Deserialize<'de> for Configuration {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -185,11 +196,19 @@ impl<'de> Deserialize<'de> for ListResponse {
             ) -> Result<ListResponse, A::Error> {
                 let mut configurations: Option<Vec<Configuration>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "configurations" => configurations = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"configurations" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => configurations = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -65,16 +65,31 @@ impl<'de> Deserialize<'de> for Connection {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "connection_id" => connection_id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "creation_time" => creation_time = map.next_value()?,
-                        "last_updated_time" => last_updated_time = map.next_value()?,
-                        "url" => url = map.next_value()?,
-                        "app" => app = map.next_value()?,
-                        "metadata" => metadata = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"connection_id" => 0,
+                            6 if key == b"status" => 1,
+                            13 if key == b"creation_time" => 2,
+                            17 if key == b"last_updated_time" => 3,
+                            3 if key == b"url" => 4,
+                            3 if key == b"app" => 5,
+                            8 if key == b"metadata" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => connection_id = crate::decode::field(&mut map)?,
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => creation_time = crate::decode::field(&mut map)?,
+                        3 => last_updated_time = crate::decode::field(&mut map)?,
+                        4 => url = crate::decode::field(&mut map)?,
+                        5 => app = crate::decode::field(&mut map)?,
+                        6 => metadata = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "connection",
@@ -83,7 +98,7 @@ impl<'de> Deserialize<'de> for Connection {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -125,13 +140,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "PENDING" => Self::Pending,
-            "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"ACTIVE" => Self::Active,
+                b"PENDING" => Self::Pending,
+                b"FAILED" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -315,11 +335,19 @@ impl<'de> Deserialize<'de> for ListResponse {
             ) -> Result<ListResponse, A::Error> {
                 let mut connections: Option<Vec<Connection>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "connections" => connections = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"connections" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => connections = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -445,11 +473,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut connection: Option<Connection> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "connection" => connection = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"connection" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => connection = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -549,11 +585,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut connection: Option<Connection> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "connection" => connection = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"connection" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => connection = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -639,8 +683,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 mut map: A,
             ) -> Result<DeleteResponse, A::Error> {
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    extra.insert(key.into_string(), map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    extra.insert(key.into_string()?, map.next_value()?);
                 }
                 Ok(DeleteResponse { extra })
             }

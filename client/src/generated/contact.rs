@@ -89,18 +89,35 @@ impl<'de> Deserialize<'de> for Contact {
                 let mut send_billing_email: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "label" => label = map.next_value()?,
-                        "enabled" => enabled = map.next_value()?,
-                        "send_account_email" => send_account_email = map.next_value()?,
-                        "send_billing_email" => send_billing_email = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            10 if key == b"first_name" => 1,
+                            9 if key == b"last_name" => 2,
+                            5 if key == b"email" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"label" => 5,
+                            7 if key == b"enabled" => 6,
+                            18 if key == b"send_account_email" => 7,
+                            18 if key == b"send_billing_email" => 8,
+                            6 if key == b"object" => 9,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => first_name = crate::decode::field(&mut map)?,
+                        2 => last_name = crate::decode::field(&mut map)?,
+                        3 => email = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => label = crate::decode::field(&mut map)?,
+                        6 => enabled = crate::decode::field(&mut map)?,
+                        7 => send_account_email = crate::decode::field(&mut map)?,
+                        8 => send_billing_email = crate::decode::field(&mut map)?,
+                        9 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "contact",
@@ -109,7 +126,7 @@ impl<'de> Deserialize<'de> for Contact {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

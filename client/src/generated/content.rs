@@ -1192,325 +1192,564 @@ impl<'de> Deserialize<'de> for Content {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            #[cfg(feature = "addon")]
+                            5 if key == b"addon" => 0,
+                            #[cfg(feature = "address")]
+                            7 if key == b"address" => 1,
+                            #[cfg(feature = "advance_invoice_schedule")]
+                            24 if key == b"advance_invoice_schedule" => 2,
+                            #[cfg(feature = "alert")]
+                            5 if key == b"alert" => 3,
+                            #[cfg(feature = "alert_status")]
+                            12 if key == b"alert_status" => 4,
+                            #[cfg(feature = "async_response")]
+                            14 if key == b"async_response" => 5,
+                            #[cfg(feature = "async_response_list")]
+                            19 if key == b"async_response_list" => 6,
+                            #[cfg(feature = "attached_item")]
+                            13 if key == b"attached_item" => 7,
+                            #[cfg(feature = "attribute")]
+                            9 if key == b"attribute" => 8,
+                            #[cfg(feature = "billing_configuration")]
+                            21 if key == b"billing_configuration" => 9,
+                            #[cfg(feature = "brand")]
+                            5 if key == b"brand" => 10,
+                            #[cfg(feature = "business_entity")]
+                            15 if key == b"business_entity" => 11,
+                            #[cfg(feature = "business_entity_transfer")]
+                            24 if key == b"business_entity_transfer" => 12,
+                            #[cfg(feature = "card")]
+                            4 if key == b"card" => 13,
+                            #[cfg(feature = "column_definition")]
+                            17 if key == b"column_definition" => 14,
+                            #[cfg(feature = "comment")]
+                            7 if key == b"comment" => 15,
+                            #[cfg(feature = "configuration")]
+                            13 if key == b"configuration" => 16,
+                            #[cfg(feature = "contact")]
+                            7 if key == b"contact" => 17,
+                            #[cfg(feature = "contract_term")]
+                            13 if key == b"contract_term" => 18,
+                            #[cfg(feature = "coupon")]
+                            6 if key == b"coupon" => 19,
+                            #[cfg(feature = "coupon_code")]
+                            11 if key == b"coupon_code" => 20,
+                            #[cfg(feature = "coupon_set")]
+                            10 if key == b"coupon_set" => 21,
+                            #[cfg(feature = "cpq_quote_signature")]
+                            19 if key == b"cpq_quote_signature" => 22,
+                            #[cfg(feature = "credit_note")]
+                            11 if key == b"credit_note" => 23,
+                            #[cfg(feature = "credit_note_estimate")]
+                            20 if key == b"credit_note_estimate" => 24,
+                            #[cfg(feature = "credit_unit")]
+                            11 if key == b"credit_unit" => 25,
+                            #[cfg(feature = "currency")]
+                            8 if key == b"currency" => 26,
+                            #[cfg(feature = "customer")]
+                            8 if key == b"customer" => 27,
+                            #[cfg(feature = "customer_entitlement")]
+                            20 if key == b"customer_entitlement" => 28,
+                            #[cfg(feature = "differential_price")]
+                            18 if key == b"differential_price" => 29,
+                            #[cfg(feature = "discount")]
+                            8 if key == b"discount" => 30,
+                            #[cfg(feature = "download")]
+                            8 if key == b"download" => 31,
+                            #[cfg(feature = "einvoice")]
+                            8 if key == b"einvoice" => 32,
+                            #[cfg(feature = "entitlement")]
+                            11 if key == b"entitlement" => 33,
+                            #[cfg(feature = "entitlement_override")]
+                            20 if key == b"entitlement_override" => 34,
+                            #[cfg(feature = "estimate")]
+                            8 if key == b"estimate" => 35,
+                            #[cfg(feature = "event")]
+                            5 if key == b"event" => 36,
+                            #[cfg(feature = "export")]
+                            6 if key == b"export" => 37,
+                            #[cfg(feature = "feature")]
+                            7 if key == b"feature" => 38,
+                            #[cfg(feature = "filter_condition")]
+                            16 if key == b"filter_condition" => 39,
+                            #[cfg(feature = "gateway_error_detail")]
+                            20 if key == b"gateway_error_detail" => 40,
+                            #[cfg(feature = "gateway_payment_method_token")]
+                            28 if key == b"gateway_payment_method_token" => 41,
+                            #[cfg(feature = "gift")]
+                            4 if key == b"gift" => 42,
+                            #[cfg(feature = "grant_block")]
+                            11 if key == b"grant_block" => 43,
+                            #[cfg(feature = "hierarchy")]
+                            9 if key == b"hierarchy" => 44,
+                            #[cfg(feature = "hosted_page")]
+                            11 if key == b"hosted_page" => 45,
+                            #[cfg(feature = "impacted_customer")]
+                            17 if key == b"impacted_customer" => 46,
+                            #[cfg(feature = "impacted_item")]
+                            13 if key == b"impacted_item" => 47,
+                            #[cfg(feature = "impacted_item_price")]
+                            19 if key == b"impacted_item_price" => 48,
+                            #[cfg(feature = "impacted_subscription")]
+                            21 if key == b"impacted_subscription" => 49,
+                            #[cfg(feature = "in_app_subscription")]
+                            19 if key == b"in_app_subscription" => 50,
+                            #[cfg(feature = "invoice")]
+                            7 if key == b"invoice" => 51,
+                            #[cfg(feature = "invoice_estimate")]
+                            16 if key == b"invoice_estimate" => 52,
+                            #[cfg(feature = "item")]
+                            4 if key == b"item" => 53,
+                            #[cfg(feature = "item_entitlement")]
+                            16 if key == b"item_entitlement" => 54,
+                            #[cfg(feature = "item_family")]
+                            11 if key == b"item_family" => 55,
+                            #[cfg(feature = "item_price")]
+                            10 if key == b"item_price" => 56,
+                            #[cfg(feature = "ledger_account_balance")]
+                            22 if key == b"ledger_account_balance" => 57,
+                            #[cfg(feature = "ledger_entry")]
+                            12 if key == b"ledger_entry" => 58,
+                            #[cfg(feature = "ledger_operation")]
+                            16 if key == b"ledger_operation" => 59,
+                            #[cfg(feature = "metadata")]
+                            8 if key == b"metadata" => 60,
+                            #[cfg(feature = "meter")]
+                            5 if key == b"meter" => 61,
+                            #[cfg(feature = "metered_feature")]
+                            15 if key == b"metered_feature" => 62,
+                            #[cfg(feature = "non_subscription")]
+                            16 if key == b"non_subscription" => 63,
+                            #[cfg(feature = "offer_event")]
+                            11 if key == b"offer_event" => 64,
+                            #[cfg(feature = "offer_fulfillment")]
+                            17 if key == b"offer_fulfillment" => 65,
+                            #[cfg(feature = "omnichannel_one_time_order")]
+                            26 if key == b"omnichannel_one_time_order" => 66,
+                            #[cfg(feature = "omnichannel_one_time_order_item")]
+                            31 if key == b"omnichannel_one_time_order_item" => 67,
+                            #[cfg(feature = "omnichannel_subscription")]
+                            24 if key == b"omnichannel_subscription" => 68,
+                            #[cfg(feature = "omnichannel_subscription_item")]
+                            29 if key == b"omnichannel_subscription_item" => 69,
+                            #[cfg(feature = "omnichannel_subscription_item_metric")]
+                            36 if key == b"omnichannel_subscription_item_metric" => 70,
+                            #[cfg(feature = "omnichannel_subscription_item_offer")]
+                            35 if key == b"omnichannel_subscription_item_offer" => 71,
+                            #[cfg(
+                                feature = "omnichannel_subscription_item_scheduled_change"
+                            )]
+                            46 if key
+                                == b"omnichannel_subscription_item_scheduled_change" => 72,
+                            #[cfg(feature = "omnichannel_transaction")]
+                            23 if key == b"omnichannel_transaction" => 73,
+                            #[cfg(feature = "order")]
+                            5 if key == b"order" => 74,
+                            #[cfg(feature = "payment_intent")]
+                            14 if key == b"payment_intent" => 75,
+                            #[cfg(feature = "payment_reference_number")]
+                            24 if key == b"payment_reference_number" => 76,
+                            #[cfg(feature = "payment_schedule")]
+                            16 if key == b"payment_schedule" => 77,
+                            #[cfg(feature = "payment_schedule_estimate")]
+                            25 if key == b"payment_schedule_estimate" => 78,
+                            #[cfg(feature = "payment_schedule_scheme")]
+                            23 if key == b"payment_schedule_scheme" => 79,
+                            #[cfg(feature = "payment_source")]
+                            14 if key == b"payment_source" => 80,
+                            #[cfg(feature = "payment_voucher")]
+                            15 if key == b"payment_voucher" => 81,
+                            #[cfg(feature = "personalized_offer")]
+                            18 if key == b"personalized_offer" => 82,
+                            #[cfg(feature = "plan")]
+                            4 if key == b"plan" => 83,
+                            #[cfg(feature = "portal_session")]
+                            14 if key == b"portal_session" => 84,
+                            #[cfg(feature = "price_variant")]
+                            13 if key == b"price_variant" => 85,
+                            #[cfg(feature = "pricing_page_session")]
+                            20 if key == b"pricing_page_session" => 86,
+                            #[cfg(feature = "promotional_credit")]
+                            18 if key == b"promotional_credit" => 87,
+                            #[cfg(feature = "promotional_grant")]
+                            17 if key == b"promotional_grant" => 88,
+                            #[cfg(feature = "purchase")]
+                            8 if key == b"purchase" => 89,
+                            #[cfg(feature = "quote")]
+                            5 if key == b"quote" => 90,
+                            #[cfg(feature = "quote_entitlement")]
+                            17 if key == b"quote_entitlement" => 91,
+                            #[cfg(feature = "quote_line_group")]
+                            16 if key == b"quote_line_group" => 92,
+                            #[cfg(feature = "quoted_charge")]
+                            13 if key == b"quoted_charge" => 93,
+                            #[cfg(feature = "quoted_delta_ramp")]
+                            17 if key == b"quoted_delta_ramp" => 94,
+                            #[cfg(feature = "quoted_ramp")]
+                            11 if key == b"quoted_ramp" => 95,
+                            #[cfg(feature = "quoted_subscription")]
+                            19 if key == b"quoted_subscription" => 96,
+                            #[cfg(feature = "ramp")]
+                            4 if key == b"ramp" => 97,
+                            #[cfg(feature = "recorded_purchase")]
+                            17 if key == b"recorded_purchase" => 98,
+                            #[cfg(feature = "resource_migration")]
+                            18 if key == b"resource_migration" => 99,
+                            #[cfg(feature = "rule")]
+                            4 if key == b"rule" => 100,
+                            #[cfg(feature = "site_migration_detail")]
+                            21 if key == b"site_migration_detail" => 101,
+                            #[cfg(feature = "subscription")]
+                            12 if key == b"subscription" => 102,
+                            #[cfg(feature = "subscription_entitlement")]
+                            24 if key == b"subscription_entitlement" => 103,
+                            #[cfg(feature = "subscription_entitlements_created_detail")]
+                            40 if key == b"subscription_entitlements_created_detail" => {
+                                104
+                            }
+                            #[cfg(feature = "subscription_entitlements_updated_detail")]
+                            40 if key == b"subscription_entitlements_updated_detail" => {
+                                105
+                            }
+                            #[cfg(feature = "subscription_estimate")]
+                            21 if key == b"subscription_estimate" => 106,
+                            #[cfg(feature = "tax_withheld")]
+                            12 if key == b"tax_withheld" => 107,
+                            #[cfg(feature = "third_party_payment_method")]
+                            26 if key == b"third_party_payment_method" => 108,
+                            #[cfg(feature = "time_machine")]
+                            12 if key == b"time_machine" => 109,
+                            #[cfg(feature = "token")]
+                            5 if key == b"token" => 110,
+                            #[cfg(feature = "transaction")]
+                            11 if key == b"transaction" => 111,
+                            #[cfg(feature = "unbilled_charge")]
+                            15 if key == b"unbilled_charge" => 112,
+                            #[cfg(feature = "usage")]
+                            5 if key == b"usage" => 113,
+                            #[cfg(feature = "usage_charge")]
+                            12 if key == b"usage_charge" => 114,
+                            #[cfg(feature = "usage_event")]
+                            11 if key == b"usage_event" => 115,
+                            #[cfg(feature = "usage_file")]
+                            10 if key == b"usage_file" => 116,
+                            #[cfg(feature = "usage_summary")]
+                            13 if key == b"usage_summary" => 117,
+                            #[cfg(feature = "vaulted_payment_method")]
+                            22 if key == b"vaulted_payment_method" => 118,
+                            #[cfg(feature = "virtual_bank_account")]
+                            20 if key == b"virtual_bank_account" => 119,
+                            #[cfg(feature = "webhook_endpoint")]
+                            16 if key == b"webhook_endpoint" => 120,
+                            #[cfg(feature = "subscription")]
+                            13 if key == b"subscriptions" => 121,
+                            #[cfg(feature = "unbilled_charge")]
+                            16 if key == b"unbilled_charges" => 122,
+                            #[cfg(feature = "credit_note")]
+                            12 if key == b"credit_notes" => 123,
+                            #[cfg(feature = "advance_invoice_schedule")]
+                            25 if key == b"advance_invoice_schedules" => 124,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
                         #[cfg(feature = "addon")]
-                        "addon" => addon = map.next_value()?,
+                        0 => addon = crate::decode::field(&mut map)?,
                         #[cfg(feature = "address")]
-                        "address" => address = map.next_value()?,
+                        1 => address = crate::decode::field(&mut map)?,
                         #[cfg(feature = "advance_invoice_schedule")]
-                        "advance_invoice_schedule" => {
-                            advance_invoice_schedule = map.next_value()?;
-                        }
+                        2 => advance_invoice_schedule = crate::decode::field(&mut map)?,
                         #[cfg(feature = "alert")]
-                        "alert" => alert = map.next_value()?,
+                        3 => alert = crate::decode::field(&mut map)?,
                         #[cfg(feature = "alert_status")]
-                        "alert_status" => alert_status = map.next_value()?,
+                        4 => alert_status = crate::decode::field(&mut map)?,
                         #[cfg(feature = "async_response")]
-                        "async_response" => async_response = map.next_value()?,
+                        5 => async_response = crate::decode::field(&mut map)?,
                         #[cfg(feature = "async_response_list")]
-                        "async_response_list" => async_response_list = map.next_value()?,
+                        6 => async_response_list = crate::decode::field(&mut map)?,
                         #[cfg(feature = "attached_item")]
-                        "attached_item" => attached_item = map.next_value()?,
+                        7 => attached_item = crate::decode::field(&mut map)?,
                         #[cfg(feature = "attribute")]
-                        "attribute" => attribute = map.next_value()?,
+                        8 => attribute = crate::decode::field(&mut map)?,
                         #[cfg(feature = "billing_configuration")]
-                        "billing_configuration" => {
-                            billing_configuration = map.next_value()?;
-                        }
+                        9 => billing_configuration = crate::decode::field(&mut map)?,
                         #[cfg(feature = "brand")]
-                        "brand" => brand = map.next_value()?,
+                        10 => brand = crate::decode::field(&mut map)?,
                         #[cfg(feature = "business_entity")]
-                        "business_entity" => business_entity = map.next_value()?,
+                        11 => business_entity = crate::decode::field(&mut map)?,
                         #[cfg(feature = "business_entity_transfer")]
-                        "business_entity_transfer" => {
-                            business_entity_transfer = map.next_value()?;
-                        }
+                        12 => business_entity_transfer = crate::decode::field(&mut map)?,
                         #[cfg(feature = "card")]
-                        "card" => card = map.next_value()?,
+                        13 => card = crate::decode::field(&mut map)?,
                         #[cfg(feature = "column_definition")]
-                        "column_definition" => column_definition = map.next_value()?,
+                        14 => column_definition = crate::decode::field(&mut map)?,
                         #[cfg(feature = "comment")]
-                        "comment" => comment = map.next_value()?,
+                        15 => comment = crate::decode::field(&mut map)?,
                         #[cfg(feature = "configuration")]
-                        "configuration" => configuration = map.next_value()?,
+                        16 => configuration = crate::decode::field(&mut map)?,
                         #[cfg(feature = "contact")]
-                        "contact" => contact = map.next_value()?,
+                        17 => contact = crate::decode::field(&mut map)?,
                         #[cfg(feature = "contract_term")]
-                        "contract_term" => contract_term = map.next_value()?,
+                        18 => contract_term = crate::decode::field(&mut map)?,
                         #[cfg(feature = "coupon")]
-                        "coupon" => coupon = map.next_value()?,
+                        19 => coupon = crate::decode::field(&mut map)?,
                         #[cfg(feature = "coupon_code")]
-                        "coupon_code" => coupon_code = map.next_value()?,
+                        20 => coupon_code = crate::decode::field(&mut map)?,
                         #[cfg(feature = "coupon_set")]
-                        "coupon_set" => coupon_set = map.next_value()?,
+                        21 => coupon_set = crate::decode::field(&mut map)?,
                         #[cfg(feature = "cpq_quote_signature")]
-                        "cpq_quote_signature" => cpq_quote_signature = map.next_value()?,
+                        22 => cpq_quote_signature = crate::decode::field(&mut map)?,
                         #[cfg(feature = "credit_note")]
-                        "credit_note" => credit_note = map.next_value()?,
+                        23 => credit_note = crate::decode::field(&mut map)?,
                         #[cfg(feature = "credit_note_estimate")]
-                        "credit_note_estimate" => {
-                            credit_note_estimate = map.next_value()?;
-                        }
+                        24 => credit_note_estimate = crate::decode::field(&mut map)?,
                         #[cfg(feature = "credit_unit")]
-                        "credit_unit" => credit_unit = map.next_value()?,
+                        25 => credit_unit = crate::decode::field(&mut map)?,
                         #[cfg(feature = "currency")]
-                        "currency" => currency = map.next_value()?,
+                        26 => currency = crate::decode::field(&mut map)?,
                         #[cfg(feature = "customer")]
-                        "customer" => customer = map.next_value()?,
+                        27 => customer = crate::decode::field(&mut map)?,
                         #[cfg(feature = "customer_entitlement")]
-                        "customer_entitlement" => {
-                            customer_entitlement = map.next_value()?;
-                        }
+                        28 => customer_entitlement = crate::decode::field(&mut map)?,
                         #[cfg(feature = "differential_price")]
-                        "differential_price" => differential_price = map.next_value()?,
+                        29 => differential_price = crate::decode::field(&mut map)?,
                         #[cfg(feature = "discount")]
-                        "discount" => discount = map.next_value()?,
+                        30 => discount = crate::decode::field(&mut map)?,
                         #[cfg(feature = "download")]
-                        "download" => download = map.next_value()?,
+                        31 => download = crate::decode::field(&mut map)?,
                         #[cfg(feature = "einvoice")]
-                        "einvoice" => einvoice = map.next_value()?,
+                        32 => einvoice = crate::decode::field(&mut map)?,
                         #[cfg(feature = "entitlement")]
-                        "entitlement" => entitlement = map.next_value()?,
+                        33 => entitlement = crate::decode::field(&mut map)?,
                         #[cfg(feature = "entitlement_override")]
-                        "entitlement_override" => {
-                            entitlement_override = map.next_value()?;
-                        }
+                        34 => entitlement_override = crate::decode::field(&mut map)?,
                         #[cfg(feature = "estimate")]
-                        "estimate" => estimate = map.next_value()?,
+                        35 => estimate = crate::decode::field(&mut map)?,
                         #[cfg(feature = "event")]
-                        "event" => event = map.next_value()?,
+                        36 => event = crate::decode::field(&mut map)?,
                         #[cfg(feature = "export")]
-                        "export" => export = map.next_value()?,
+                        37 => export = crate::decode::field(&mut map)?,
                         #[cfg(feature = "feature")]
-                        "feature" => feature = map.next_value()?,
+                        38 => feature = crate::decode::field(&mut map)?,
                         #[cfg(feature = "filter_condition")]
-                        "filter_condition" => filter_condition = map.next_value()?,
+                        39 => filter_condition = crate::decode::field(&mut map)?,
                         #[cfg(feature = "gateway_error_detail")]
-                        "gateway_error_detail" => {
-                            gateway_error_detail = map.next_value()?;
-                        }
+                        40 => gateway_error_detail = crate::decode::field(&mut map)?,
                         #[cfg(feature = "gateway_payment_method_token")]
-                        "gateway_payment_method_token" => {
-                            gateway_payment_method_token = map.next_value()?;
+                        41 => {
+                            gateway_payment_method_token = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
                         #[cfg(feature = "gift")]
-                        "gift" => gift = map.next_value()?,
+                        42 => gift = crate::decode::field(&mut map)?,
                         #[cfg(feature = "grant_block")]
-                        "grant_block" => grant_block = map.next_value()?,
+                        43 => grant_block = crate::decode::field(&mut map)?,
                         #[cfg(feature = "hierarchy")]
-                        "hierarchy" => hierarchy = map.next_value()?,
+                        44 => hierarchy = crate::decode::field(&mut map)?,
                         #[cfg(feature = "hosted_page")]
-                        "hosted_page" => hosted_page = map.next_value()?,
+                        45 => hosted_page = crate::decode::field(&mut map)?,
                         #[cfg(feature = "impacted_customer")]
-                        "impacted_customer" => impacted_customer = map.next_value()?,
+                        46 => impacted_customer = crate::decode::field(&mut map)?,
                         #[cfg(feature = "impacted_item")]
-                        "impacted_item" => impacted_item = map.next_value()?,
+                        47 => impacted_item = crate::decode::field(&mut map)?,
                         #[cfg(feature = "impacted_item_price")]
-                        "impacted_item_price" => impacted_item_price = map.next_value()?,
+                        48 => impacted_item_price = crate::decode::field(&mut map)?,
                         #[cfg(feature = "impacted_subscription")]
-                        "impacted_subscription" => {
-                            impacted_subscription = map.next_value()?;
-                        }
+                        49 => impacted_subscription = crate::decode::field(&mut map)?,
                         #[cfg(feature = "in_app_subscription")]
-                        "in_app_subscription" => in_app_subscription = map.next_value()?,
+                        50 => in_app_subscription = crate::decode::field(&mut map)?,
                         #[cfg(feature = "invoice")]
-                        "invoice" => invoice = map.next_value()?,
+                        51 => invoice = crate::decode::field(&mut map)?,
                         #[cfg(feature = "invoice_estimate")]
-                        "invoice_estimate" => invoice_estimate = map.next_value()?,
+                        52 => invoice_estimate = crate::decode::field(&mut map)?,
                         #[cfg(feature = "item")]
-                        "item" => item = map.next_value()?,
+                        53 => item = crate::decode::field(&mut map)?,
                         #[cfg(feature = "item_entitlement")]
-                        "item_entitlement" => item_entitlement = map.next_value()?,
+                        54 => item_entitlement = crate::decode::field(&mut map)?,
                         #[cfg(feature = "item_family")]
-                        "item_family" => item_family = map.next_value()?,
+                        55 => item_family = crate::decode::field(&mut map)?,
                         #[cfg(feature = "item_price")]
-                        "item_price" => item_price = map.next_value()?,
+                        56 => item_price = crate::decode::field(&mut map)?,
                         #[cfg(feature = "ledger_account_balance")]
-                        "ledger_account_balance" => {
-                            ledger_account_balance = map.next_value()?;
-                        }
+                        57 => ledger_account_balance = crate::decode::field(&mut map)?,
                         #[cfg(feature = "ledger_entry")]
-                        "ledger_entry" => ledger_entry = map.next_value()?,
+                        58 => ledger_entry = crate::decode::field(&mut map)?,
                         #[cfg(feature = "ledger_operation")]
-                        "ledger_operation" => ledger_operation = map.next_value()?,
+                        59 => ledger_operation = crate::decode::field(&mut map)?,
                         #[cfg(feature = "metadata")]
-                        "metadata" => metadata = map.next_value()?,
+                        60 => metadata = crate::decode::field(&mut map)?,
                         #[cfg(feature = "meter")]
-                        "meter" => meter = map.next_value()?,
+                        61 => meter = crate::decode::field(&mut map)?,
                         #[cfg(feature = "metered_feature")]
-                        "metered_feature" => metered_feature = map.next_value()?,
+                        62 => metered_feature = crate::decode::field(&mut map)?,
                         #[cfg(feature = "non_subscription")]
-                        "non_subscription" => non_subscription = map.next_value()?,
+                        63 => non_subscription = crate::decode::field(&mut map)?,
                         #[cfg(feature = "offer_event")]
-                        "offer_event" => offer_event = map.next_value()?,
+                        64 => offer_event = crate::decode::field(&mut map)?,
                         #[cfg(feature = "offer_fulfillment")]
-                        "offer_fulfillment" => offer_fulfillment = map.next_value()?,
+                        65 => offer_fulfillment = crate::decode::field(&mut map)?,
                         #[cfg(feature = "omnichannel_one_time_order")]
-                        "omnichannel_one_time_order" => {
-                            omnichannel_one_time_order = map.next_value()?;
+                        66 => {
+                            omnichannel_one_time_order = crate::decode::field(&mut map)?;
                         }
                         #[cfg(feature = "omnichannel_one_time_order_item")]
-                        "omnichannel_one_time_order_item" => {
-                            omnichannel_one_time_order_item = map.next_value()?;
+                        67 => {
+                            omnichannel_one_time_order_item = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
                         #[cfg(feature = "omnichannel_subscription")]
-                        "omnichannel_subscription" => {
-                            omnichannel_subscription = map.next_value()?;
-                        }
+                        68 => omnichannel_subscription = crate::decode::field(&mut map)?,
                         #[cfg(feature = "omnichannel_subscription_item")]
-                        "omnichannel_subscription_item" => {
-                            omnichannel_subscription_item = map.next_value()?;
+                        69 => {
+                            omnichannel_subscription_item = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
                         #[cfg(feature = "omnichannel_subscription_item_metric")]
-                        "omnichannel_subscription_item_metric" => {
-                            omnichannel_subscription_item_metric = map.next_value()?;
+                        70 => {
+                            omnichannel_subscription_item_metric = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
                         #[cfg(feature = "omnichannel_subscription_item_offer")]
-                        "omnichannel_subscription_item_offer" => {
-                            omnichannel_subscription_item_offer = map.next_value()?;
+                        71 => {
+                            omnichannel_subscription_item_offer = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
                         #[cfg(
                             feature = "omnichannel_subscription_item_scheduled_change"
                         )]
-                        "omnichannel_subscription_item_scheduled_change" => {
-                            omnichannel_subscription_item_scheduled_change = map
-                                .next_value()?;
+                        72 => {
+                            omnichannel_subscription_item_scheduled_change = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
                         #[cfg(feature = "omnichannel_transaction")]
-                        "omnichannel_transaction" => {
-                            omnichannel_transaction = map.next_value()?;
-                        }
+                        73 => omnichannel_transaction = crate::decode::field(&mut map)?,
                         #[cfg(feature = "order")]
-                        "order" => order = map.next_value()?,
+                        74 => order = crate::decode::field(&mut map)?,
                         #[cfg(feature = "payment_intent")]
-                        "payment_intent" => payment_intent = map.next_value()?,
+                        75 => payment_intent = crate::decode::field(&mut map)?,
                         #[cfg(feature = "payment_reference_number")]
-                        "payment_reference_number" => {
-                            payment_reference_number = map.next_value()?;
-                        }
+                        76 => payment_reference_number = crate::decode::field(&mut map)?,
                         #[cfg(feature = "payment_schedule")]
-                        "payment_schedule" => payment_schedule = map.next_value()?,
+                        77 => payment_schedule = crate::decode::field(&mut map)?,
                         #[cfg(feature = "payment_schedule_estimate")]
-                        "payment_schedule_estimate" => {
-                            payment_schedule_estimate = map.next_value()?;
-                        }
+                        78 => payment_schedule_estimate = crate::decode::field(&mut map)?,
                         #[cfg(feature = "payment_schedule_scheme")]
-                        "payment_schedule_scheme" => {
-                            payment_schedule_scheme = map.next_value()?;
-                        }
+                        79 => payment_schedule_scheme = crate::decode::field(&mut map)?,
                         #[cfg(feature = "payment_source")]
-                        "payment_source" => payment_source = map.next_value()?,
+                        80 => payment_source = crate::decode::field(&mut map)?,
                         #[cfg(feature = "payment_voucher")]
-                        "payment_voucher" => payment_voucher = map.next_value()?,
+                        81 => payment_voucher = crate::decode::field(&mut map)?,
                         #[cfg(feature = "personalized_offer")]
-                        "personalized_offer" => personalized_offer = map.next_value()?,
+                        82 => personalized_offer = crate::decode::field(&mut map)?,
                         #[cfg(feature = "plan")]
-                        "plan" => plan = map.next_value()?,
+                        83 => plan = crate::decode::field(&mut map)?,
                         #[cfg(feature = "portal_session")]
-                        "portal_session" => portal_session = map.next_value()?,
+                        84 => portal_session = crate::decode::field(&mut map)?,
                         #[cfg(feature = "price_variant")]
-                        "price_variant" => price_variant = map.next_value()?,
+                        85 => price_variant = crate::decode::field(&mut map)?,
                         #[cfg(feature = "pricing_page_session")]
-                        "pricing_page_session" => {
-                            pricing_page_session = map.next_value()?;
-                        }
+                        86 => pricing_page_session = crate::decode::field(&mut map)?,
                         #[cfg(feature = "promotional_credit")]
-                        "promotional_credit" => promotional_credit = map.next_value()?,
+                        87 => promotional_credit = crate::decode::field(&mut map)?,
                         #[cfg(feature = "promotional_grant")]
-                        "promotional_grant" => promotional_grant = map.next_value()?,
+                        88 => promotional_grant = crate::decode::field(&mut map)?,
                         #[cfg(feature = "purchase")]
-                        "purchase" => purchase = map.next_value()?,
+                        89 => purchase = crate::decode::field(&mut map)?,
                         #[cfg(feature = "quote")]
-                        "quote" => quote = map.next_value()?,
+                        90 => quote = crate::decode::field(&mut map)?,
                         #[cfg(feature = "quote_entitlement")]
-                        "quote_entitlement" => quote_entitlement = map.next_value()?,
+                        91 => quote_entitlement = crate::decode::field(&mut map)?,
                         #[cfg(feature = "quote_line_group")]
-                        "quote_line_group" => quote_line_group = map.next_value()?,
+                        92 => quote_line_group = crate::decode::field(&mut map)?,
                         #[cfg(feature = "quoted_charge")]
-                        "quoted_charge" => quoted_charge = map.next_value()?,
+                        93 => quoted_charge = crate::decode::field(&mut map)?,
                         #[cfg(feature = "quoted_delta_ramp")]
-                        "quoted_delta_ramp" => quoted_delta_ramp = map.next_value()?,
+                        94 => quoted_delta_ramp = crate::decode::field(&mut map)?,
                         #[cfg(feature = "quoted_ramp")]
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                        95 => quoted_ramp = crate::decode::field(&mut map)?,
                         #[cfg(feature = "quoted_subscription")]
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                        96 => quoted_subscription = crate::decode::field(&mut map)?,
                         #[cfg(feature = "ramp")]
-                        "ramp" => ramp = map.next_value()?,
+                        97 => ramp = crate::decode::field(&mut map)?,
                         #[cfg(feature = "recorded_purchase")]
-                        "recorded_purchase" => recorded_purchase = map.next_value()?,
+                        98 => recorded_purchase = crate::decode::field(&mut map)?,
                         #[cfg(feature = "resource_migration")]
-                        "resource_migration" => resource_migration = map.next_value()?,
+                        99 => resource_migration = crate::decode::field(&mut map)?,
                         #[cfg(feature = "rule")]
-                        "rule" => rule = map.next_value()?,
+                        100 => rule = crate::decode::field(&mut map)?,
                         #[cfg(feature = "site_migration_detail")]
-                        "site_migration_detail" => {
-                            site_migration_detail = map.next_value()?;
-                        }
+                        101 => site_migration_detail = crate::decode::field(&mut map)?,
                         #[cfg(feature = "subscription")]
-                        "subscription" => subscription = map.next_value()?,
+                        102 => subscription = crate::decode::field(&mut map)?,
                         #[cfg(feature = "subscription_entitlement")]
-                        "subscription_entitlement" => {
-                            subscription_entitlement = map.next_value()?;
-                        }
+                        103 => subscription_entitlement = crate::decode::field(&mut map)?,
                         #[cfg(feature = "subscription_entitlements_created_detail")]
-                        "subscription_entitlements_created_detail" => {
-                            subscription_entitlements_created_detail = map.next_value()?;
+                        104 => {
+                            subscription_entitlements_created_detail = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
                         #[cfg(feature = "subscription_entitlements_updated_detail")]
-                        "subscription_entitlements_updated_detail" => {
-                            subscription_entitlements_updated_detail = map.next_value()?;
+                        105 => {
+                            subscription_entitlements_updated_detail = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
                         #[cfg(feature = "subscription_estimate")]
-                        "subscription_estimate" => {
-                            subscription_estimate = map.next_value()?;
-                        }
+                        106 => subscription_estimate = crate::decode::field(&mut map)?,
                         #[cfg(feature = "tax_withheld")]
-                        "tax_withheld" => tax_withheld = map.next_value()?,
+                        107 => tax_withheld = crate::decode::field(&mut map)?,
                         #[cfg(feature = "third_party_payment_method")]
-                        "third_party_payment_method" => {
-                            third_party_payment_method = map.next_value()?;
+                        108 => {
+                            third_party_payment_method = crate::decode::field(&mut map)?;
                         }
                         #[cfg(feature = "time_machine")]
-                        "time_machine" => time_machine = map.next_value()?,
+                        109 => time_machine = crate::decode::field(&mut map)?,
                         #[cfg(feature = "token")]
-                        "token" => token = map.next_value()?,
+                        110 => token = crate::decode::field(&mut map)?,
                         #[cfg(feature = "transaction")]
-                        "transaction" => transaction = map.next_value()?,
+                        111 => transaction = crate::decode::field(&mut map)?,
                         #[cfg(feature = "unbilled_charge")]
-                        "unbilled_charge" => unbilled_charge = map.next_value()?,
+                        112 => unbilled_charge = crate::decode::field(&mut map)?,
                         #[cfg(feature = "usage")]
-                        "usage" => usage = map.next_value()?,
+                        113 => usage = crate::decode::field(&mut map)?,
                         #[cfg(feature = "usage_charge")]
-                        "usage_charge" => usage_charge = map.next_value()?,
+                        114 => usage_charge = crate::decode::field(&mut map)?,
                         #[cfg(feature = "usage_event")]
-                        "usage_event" => usage_event = map.next_value()?,
+                        115 => usage_event = crate::decode::field(&mut map)?,
                         #[cfg(feature = "usage_file")]
-                        "usage_file" => usage_file = map.next_value()?,
+                        116 => usage_file = crate::decode::field(&mut map)?,
                         #[cfg(feature = "usage_summary")]
-                        "usage_summary" => usage_summary = map.next_value()?,
+                        117 => usage_summary = crate::decode::field(&mut map)?,
                         #[cfg(feature = "vaulted_payment_method")]
-                        "vaulted_payment_method" => {
-                            vaulted_payment_method = map.next_value()?;
-                        }
+                        118 => vaulted_payment_method = crate::decode::field(&mut map)?,
                         #[cfg(feature = "virtual_bank_account")]
-                        "virtual_bank_account" => {
-                            virtual_bank_account = map.next_value()?;
-                        }
+                        119 => virtual_bank_account = crate::decode::field(&mut map)?,
                         #[cfg(feature = "webhook_endpoint")]
-                        "webhook_endpoint" => webhook_endpoint = map.next_value()?,
+                        120 => webhook_endpoint = crate::decode::field(&mut map)?,
                         #[cfg(feature = "subscription")]
-                        "subscriptions" => subscriptions = map.next_value()?,
+                        121 => subscriptions = crate::decode::field(&mut map)?,
                         #[cfg(feature = "unbilled_charge")]
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                        122 => unbilled_charges = crate::decode::field(&mut map)?,
                         #[cfg(feature = "credit_note")]
-                        "credit_notes" => credit_notes = map.next_value()?,
+                        123 => credit_notes = crate::decode::field(&mut map)?,
                         #[cfg(feature = "advance_invoice_schedule")]
-                        "advance_invoice_schedules" => {
-                            advance_invoice_schedules = map.next_value()?;
+                        124 => {
+                            advance_invoice_schedules = crate::decode::field(&mut map)?;
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -104,29 +104,45 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut remaining_billing_cycles: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "status" => status = map.next_value()?,
-                        "contract_start" => contract_start = map.next_value()?,
-                        "contract_end" => contract_end = map.next_value()?,
-                        "billing_cycle" => billing_cycle = map.next_value()?,
-                        "action_at_term_end" => action_at_term_end = map.next_value()?,
-                        "total_contract_value" => {
-                            total_contract_value = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"status" => 1,
+                            14 if key == b"contract_start" => 2,
+                            12 if key == b"contract_end" => 3,
+                            13 if key == b"billing_cycle" => 4,
+                            18 if key == b"action_at_term_end" => 5,
+                            20 if key == b"total_contract_value" => 6,
+                            31 if key == b"total_contract_value_before_tax" => 7,
+                            26 if key == b"cancellation_cutoff_period" => 8,
+                            10 if key == b"created_at" => 9,
+                            15 if key == b"subscription_id" => 10,
+                            24 if key == b"remaining_billing_cycles" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
                         }
-                        "total_contract_value_before_tax" => {
-                            total_contract_value_before_tax = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => contract_start = crate::decode::field(&mut map)?,
+                        3 => contract_end = crate::decode::field(&mut map)?,
+                        4 => billing_cycle = crate::decode::field(&mut map)?,
+                        5 => action_at_term_end = crate::decode::field(&mut map)?,
+                        6 => total_contract_value = crate::decode::field(&mut map)?,
+                        7 => {
+                            total_contract_value_before_tax = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "cancellation_cutoff_period" => {
-                            cancellation_cutoff_period = map.next_value()?;
-                        }
-                        "created_at" => created_at = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "remaining_billing_cycles" => {
-                            remaining_billing_cycles = map.next_value()?;
-                        }
-                        "object" => {
+                        8 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
+                        9 => created_at = crate::decode::field(&mut map)?,
+                        10 => subscription_id = crate::decode::field(&mut map)?,
+                        11 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "contract_term",
@@ -135,7 +151,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -185,14 +201,19 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "completed" => Self::Completed,
-            "cancelled" => Self::Cancelled,
-            "terminated" => Self::Terminated,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"completed" => Self::Completed,
+                b"cancelled" => Self::Cancelled,
+                b"terminated" => Self::Terminated,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -221,14 +242,19 @@ impl ApiEnum for ActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ActionAtTermEnd);

@@ -219,45 +219,85 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "invoice_name" => invoice_name = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "discount_percentage" => discount_percentage = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "discount_quantity" => discount_quantity = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "duration_type" => duration_type = map.next_value()?,
-                        "duration_month" => duration_month = map.next_value()?,
-                        "valid_from" => valid_from = map.next_value()?,
-                        "valid_till" => valid_till = map.next_value()?,
-                        "max_redemptions" => max_redemptions = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "apply_discount_on" => apply_discount_on = map.next_value()?,
-                        "apply_on" => apply_on = map.next_value()?,
-                        "plan_constraint" => plan_constraint = map.next_value()?,
-                        "addon_constraint" => addon_constraint = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "archived_at" => archived_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "included_in_mrr" => included_in_mrr = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "period_unit" => period_unit = map.next_value()?,
-                        "plan_ids" => plan_ids = map.next_value()?,
-                        "addon_ids" => addon_ids = map.next_value()?,
-                        "item_constraints" => item_constraints = map.next_value()?,
-                        "item_constraint_criteria" => {
-                            item_constraint_criteria = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            12 if key == b"invoice_name" => 2,
+                            13 if key == b"discount_type" => 3,
+                            19 if key == b"discount_percentage" => 4,
+                            15 if key == b"discount_amount" => 5,
+                            17 if key == b"discount_quantity" => 6,
+                            13 if key == b"currency_code" => 7,
+                            13 if key == b"duration_type" => 8,
+                            14 if key == b"duration_month" => 9,
+                            10 if key == b"valid_from" => 10,
+                            10 if key == b"valid_till" => 11,
+                            15 if key == b"max_redemptions" => 12,
+                            6 if key == b"status" => 13,
+                            17 if key == b"apply_discount_on" => 14,
+                            8 if key == b"apply_on" => 15,
+                            15 if key == b"plan_constraint" => 16,
+                            16 if key == b"addon_constraint" => 17,
+                            10 if key == b"created_at" => 18,
+                            11 if key == b"archived_at" => 19,
+                            16 if key == b"resource_version" => 20,
+                            10 if key == b"updated_at" => 21,
+                            15 if key == b"included_in_mrr" => 22,
+                            6 if key == b"period" => 23,
+                            11 if key == b"period_unit" => 24,
+                            8 if key == b"plan_ids" => 25,
+                            9 if key == b"addon_ids" => 26,
+                            16 if key == b"item_constraints" => 27,
+                            24 if key == b"item_constraint_criteria" => 28,
+                            11 if key == b"redemptions" => 29,
+                            13 if key == b"invoice_notes" => 30,
+                            9 if key == b"meta_data" => 31,
+                            18 if key == b"coupon_constraints" => 32,
+                            7 if key == b"deleted" => 33,
+                            6 if key == b"object" => 34,
+                            _ => usize::MAX,
                         }
-                        "redemptions" => redemptions = map.next_value()?,
-                        "invoice_notes" => invoice_notes = map.next_value()?,
-                        "meta_data" => meta_data = map.next_value()?,
-                        "coupon_constraints" => coupon_constraints = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => invoice_name = crate::decode::field(&mut map)?,
+                        3 => discount_type = crate::decode::field(&mut map)?,
+                        4 => discount_percentage = crate::decode::field(&mut map)?,
+                        5 => discount_amount = crate::decode::field(&mut map)?,
+                        6 => discount_quantity = crate::decode::field(&mut map)?,
+                        7 => currency_code = crate::decode::field(&mut map)?,
+                        8 => duration_type = crate::decode::field(&mut map)?,
+                        9 => duration_month = crate::decode::field(&mut map)?,
+                        10 => valid_from = crate::decode::field(&mut map)?,
+                        11 => valid_till = crate::decode::field(&mut map)?,
+                        12 => max_redemptions = crate::decode::field(&mut map)?,
+                        13 => status = crate::decode::field(&mut map)?,
+                        14 => apply_discount_on = crate::decode::field(&mut map)?,
+                        15 => apply_on = crate::decode::field(&mut map)?,
+                        16 => plan_constraint = crate::decode::field(&mut map)?,
+                        17 => addon_constraint = crate::decode::field(&mut map)?,
+                        18 => created_at = crate::decode::field(&mut map)?,
+                        19 => archived_at = crate::decode::field(&mut map)?,
+                        20 => resource_version = crate::decode::field(&mut map)?,
+                        21 => updated_at = crate::decode::field(&mut map)?,
+                        22 => included_in_mrr = crate::decode::field(&mut map)?,
+                        23 => period = crate::decode::field(&mut map)?,
+                        24 => period_unit = crate::decode::field(&mut map)?,
+                        25 => plan_ids = crate::decode::field(&mut map)?,
+                        26 => addon_ids = crate::decode::field(&mut map)?,
+                        27 => item_constraints = crate::decode::field(&mut map)?,
+                        28 => item_constraint_criteria = crate::decode::field(&mut map)?,
+                        29 => redemptions = crate::decode::field(&mut map)?,
+                        30 => invoice_notes = crate::decode::field(&mut map)?,
+                        31 => meta_data = crate::decode::field(&mut map)?,
+                        32 => coupon_constraints = crate::decode::field(&mut map)?,
+                        33 => deleted = crate::decode::field(&mut map)?,
+                        34 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupon",
@@ -266,7 +306,7 @@ impl<'de> Deserialize<'de> for Coupon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -357,12 +397,23 @@ impl<'de> Deserialize<'de> for ItemConstraint {
                 let mut item_price_ids: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_type" => item_type = map.next_value()?,
-                        "constraint" => constraint = map.next_value()?,
-                        "item_price_ids" => item_price_ids = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"item_type" => 0,
+                            10 if key == b"constraint" => 1,
+                            14 if key == b"item_price_ids" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_type = crate::decode::field(&mut map)?,
+                        1 => constraint = crate::decode::field(&mut map)?,
+                        2 => item_price_ids = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_constraint",
@@ -371,7 +422,7 @@ impl<'de> Deserialize<'de> for ItemConstraint {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -435,13 +486,25 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
                 let mut item_price_periods: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_type" => item_type = map.next_value()?,
-                        "currencies" => currencies = map.next_value()?,
-                        "item_family_ids" => item_family_ids = map.next_value()?,
-                        "item_price_periods" => item_price_periods = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"item_type" => 0,
+                            10 if key == b"currencies" => 1,
+                            15 if key == b"item_family_ids" => 2,
+                            18 if key == b"item_price_periods" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_type = crate::decode::field(&mut map)?,
+                        1 => currencies = crate::decode::field(&mut map)?,
+                        2 => item_family_ids = crate::decode::field(&mut map)?,
+                        3 => item_price_periods = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_constraint_criteria",
@@ -450,7 +513,7 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -512,12 +575,23 @@ impl<'de> Deserialize<'de> for CouponConstraint {
                 let mut value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "entity_type" => entity_type = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"entity_type" => 0,
+                            4 if key == b"type" => 1,
+                            5 if key == b"value" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => entity_type = crate::decode::field(&mut map)?,
+                        1 => r#type = crate::decode::field(&mut map)?,
+                        2 => value = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupon_constraint",
@@ -526,7 +600,7 @@ impl<'de> Deserialize<'de> for CouponConstraint {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -564,13 +638,18 @@ impl ApiEnum for DiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "offer_quantity" => Self::OfferQuantity,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"offer_quantity" => Self::OfferQuantity,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountType);
@@ -602,15 +681,20 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "expired" => Self::Expired,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            "future" => Self::Future,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"expired" => Self::Expired,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                b"future" => Self::Future,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -639,14 +723,19 @@ impl ApiEnum for ApplyDiscountOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plans" => Self::Plans,
-            "plans_and_addons" => Self::PlansAndAddons,
-            "plans_with_quantity" => Self::PlansWithQuantity,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plans" => Self::Plans,
+                b"plans_and_addons" => Self::PlansAndAddons,
+                b"plans_with_quantity" => Self::PlansWithQuantity,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ApplyDiscountOn);
@@ -669,12 +758,17 @@ impl ApiEnum for ApplyOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_amount" => Self::InvoiceAmount,
-            "each_specified_item" => Self::EachSpecifiedItem,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice_amount" => Self::InvoiceAmount,
+                b"each_specified_item" => Self::EachSpecifiedItem,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ApplyOn);
@@ -703,14 +797,19 @@ impl ApiEnum for PlanConstraint {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "specific" => Self::Specific,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"all" => Self::All,
+                b"specific" => Self::Specific,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PlanConstraint);
@@ -739,14 +838,19 @@ impl ApiEnum for AddonConstraint {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "specific" => Self::Specific,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"all" => Self::All,
+                b"specific" => Self::Specific,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AddonConstraint);
@@ -775,14 +879,19 @@ impl ApiEnum for ItemConstraintConstraint {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "specific" => Self::Specific,
-            "criteria" => Self::Criteria,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"all" => Self::All,
+                b"specific" => Self::Specific,
+                b"criteria" => Self::Criteria,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemConstraintConstraint);
@@ -802,11 +911,16 @@ impl ApiEnum for CouponConstraintEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CouponConstraintEntityType);
@@ -835,14 +949,19 @@ impl ApiEnum for CouponConstraintType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "max_redemptions" => Self::MaxRedemptions,
-            "unique_by" => Self::UniqueBy,
-            "existing_customer" => Self::ExistingCustomer,
-            "new_customer" => Self::NewCustomer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"max_redemptions" => Self::MaxRedemptions,
+                b"unique_by" => Self::UniqueBy,
+                b"existing_customer" => Self::ExistingCustomer,
+                b"new_customer" => Self::NewCustomer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CouponConstraintType);
@@ -868,13 +987,18 @@ impl ApiEnum for CreateDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "offer_quantity" => Self::OfferQuantity,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"offer_quantity" => Self::OfferQuantity,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateDiscountType);
@@ -897,12 +1021,17 @@ impl ApiEnum for CreateApplyOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_amount" => Self::InvoiceAmount,
-            "each_specified_item" => Self::EachSpecifiedItem,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice_amount" => Self::InvoiceAmount,
+                b"each_specified_item" => Self::EachSpecifiedItem,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateApplyOn);
@@ -928,13 +1057,18 @@ impl ApiEnum for CreatePlanConstraint {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "specific" => Self::Specific,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"all" => Self::All,
+                b"specific" => Self::Specific,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreatePlanConstraint);
@@ -960,13 +1094,18 @@ impl ApiEnum for CreateAddonConstraint {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "specific" => Self::Specific,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"all" => Self::All,
+                b"specific" => Self::Specific,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateAddonConstraint);
@@ -989,12 +1128,17 @@ impl ApiEnum for CreateStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateStatus);
@@ -1020,13 +1164,18 @@ impl ApiEnum for CreateForItemsDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "offer_quantity" => Self::OfferQuantity,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"offer_quantity" => Self::OfferQuantity,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForItemsDiscountType);
@@ -1049,12 +1198,17 @@ impl ApiEnum for CreateForItemsApplyOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_amount" => Self::InvoiceAmount,
-            "each_specified_item" => Self::EachSpecifiedItem,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice_amount" => Self::InvoiceAmount,
+                b"each_specified_item" => Self::EachSpecifiedItem,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForItemsApplyOn);
@@ -1077,12 +1231,17 @@ impl ApiEnum for CreateForItemsStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForItemsStatus);
@@ -1111,14 +1270,19 @@ impl ApiEnum for CreateForItemsItemConstraintsConstraint {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "specific" => Self::Specific,
-            "criteria" => Self::Criteria,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"all" => Self::All,
+                b"specific" => Self::Specific,
+                b"criteria" => Self::Criteria,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForItemsItemConstraintsConstraint);
@@ -1138,11 +1302,16 @@ impl ApiEnum for CreateForItemsCouponConstraintsEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForItemsCouponConstraintsEntityType);
@@ -1171,14 +1340,19 @@ impl ApiEnum for CreateForItemsCouponConstraintsType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "max_redemptions" => Self::MaxRedemptions,
-            "unique_by" => Self::UniqueBy,
-            "existing_customer" => Self::ExistingCustomer,
-            "new_customer" => Self::NewCustomer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"max_redemptions" => Self::MaxRedemptions,
+                b"unique_by" => Self::UniqueBy,
+                b"existing_customer" => Self::ExistingCustomer,
+                b"new_customer" => Self::NewCustomer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForItemsCouponConstraintsType);
@@ -1204,13 +1378,18 @@ impl ApiEnum for UpdateForItemsDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "offer_quantity" => Self::OfferQuantity,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"offer_quantity" => Self::OfferQuantity,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateForItemsDiscountType);
@@ -1233,12 +1412,17 @@ impl ApiEnum for UpdateForItemsApplyOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_amount" => Self::InvoiceAmount,
-            "each_specified_item" => Self::EachSpecifiedItem,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice_amount" => Self::InvoiceAmount,
+                b"each_specified_item" => Self::EachSpecifiedItem,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateForItemsApplyOn);
@@ -1267,14 +1451,19 @@ impl ApiEnum for UpdateForItemsItemConstraintsConstraint {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "specific" => Self::Specific,
-            "criteria" => Self::Criteria,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"all" => Self::All,
+                b"specific" => Self::Specific,
+                b"criteria" => Self::Criteria,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateForItemsItemConstraintsConstraint);
@@ -1294,11 +1483,16 @@ impl ApiEnum for UpdateForItemsCouponConstraintsEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateForItemsCouponConstraintsEntityType);
@@ -1327,14 +1521,19 @@ impl ApiEnum for UpdateForItemsCouponConstraintsType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "max_redemptions" => Self::MaxRedemptions,
-            "unique_by" => Self::UniqueBy,
-            "existing_customer" => Self::ExistingCustomer,
-            "new_customer" => Self::NewCustomer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"max_redemptions" => Self::MaxRedemptions,
+                b"unique_by" => Self::UniqueBy,
+                b"existing_customer" => Self::ExistingCustomer,
+                b"new_customer" => Self::NewCustomer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateForItemsCouponConstraintsType);
@@ -1363,14 +1562,19 @@ impl ApiEnum for ListApplyOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_amount" => Self::InvoiceAmount,
-            "specified_items_total" => Self::SpecifiedItemsTotal,
-            "each_specified_item" => Self::EachSpecifiedItem,
-            "each_unit_of_specified_items" => Self::EachUnitOfSpecifiedItems,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice_amount" => Self::InvoiceAmount,
+                b"specified_items_total" => Self::SpecifiedItemsTotal,
+                b"each_specified_item" => Self::EachSpecifiedItem,
+                b"each_unit_of_specified_items" => Self::EachUnitOfSpecifiedItems,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListApplyOn);
@@ -1396,13 +1600,18 @@ impl ApiEnum for UpdateDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "offer_quantity" => Self::OfferQuantity,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"offer_quantity" => Self::OfferQuantity,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateDiscountType);
@@ -1425,12 +1634,17 @@ impl ApiEnum for UpdateApplyOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_amount" => Self::InvoiceAmount,
-            "each_specified_item" => Self::EachSpecifiedItem,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice_amount" => Self::InvoiceAmount,
+                b"each_specified_item" => Self::EachSpecifiedItem,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateApplyOn);
@@ -1456,13 +1670,18 @@ impl ApiEnum for UpdatePlanConstraint {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "specific" => Self::Specific,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"all" => Self::All,
+                b"specific" => Self::Specific,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdatePlanConstraint);
@@ -1488,13 +1707,18 @@ impl ApiEnum for UpdateAddonConstraint {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "all" => Self::All,
-            "specific" => Self::Specific,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"all" => Self::All,
+                b"specific" => Self::Specific,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateAddonConstraint);
@@ -1964,11 +2188,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon" => coupon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"coupon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2339,11 +2571,19 @@ impl<'de> Deserialize<'de> for CreateForItemsResponse {
             ) -> Result<CreateForItemsResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon" => coupon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"coupon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2714,11 +2954,19 @@ impl<'de> Deserialize<'de> for UpdateForItemsResponse {
             ) -> Result<UpdateForItemsResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon" => coupon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"coupon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3128,11 +3376,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon" => coupon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"coupon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3232,11 +3488,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon" => coupon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"coupon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3596,11 +3860,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon" => coupon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"coupon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3704,11 +3976,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon" => coupon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"coupon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3883,11 +4163,19 @@ impl<'de> Deserialize<'de> for CopyResponse {
             ) -> Result<CopyResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon" => coupon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"coupon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3993,11 +4281,19 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
             ) -> Result<UnarchiveResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon" => coupon = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"coupon" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -58,14 +58,27 @@ impl<'de> Deserialize<'de> for CouponCode {
                 let mut coupon_set_name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "code" => code = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "coupon_set_id" => coupon_set_id = map.next_value()?,
-                        "coupon_set_name" => coupon_set_name = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"code" => 0,
+                            6 if key == b"status" => 1,
+                            9 if key == b"coupon_id" => 2,
+                            13 if key == b"coupon_set_id" => 3,
+                            15 if key == b"coupon_set_name" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => code = crate::decode::field(&mut map)?,
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => coupon_id = crate::decode::field(&mut map)?,
+                        3 => coupon_set_id = crate::decode::field(&mut map)?,
+                        4 => coupon_set_name = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupon_code",
@@ -74,7 +87,7 @@ impl<'de> Deserialize<'de> for CouponCode {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -114,13 +127,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_redeemed" => Self::NotRedeemed,
-            "redeemed" => Self::Redeemed,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_redeemed" => Self::NotRedeemed,
+                b"redeemed" => Self::Redeemed,
+                b"archived" => Self::Archived,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -328,11 +346,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_code" => coupon_code = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"coupon_code" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_code = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -433,11 +459,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_code" => coupon_code = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"coupon_code" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_code = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -708,11 +742,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_code" => coupon_code = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"coupon_code" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_code = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -817,11 +859,19 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_code" => coupon_code = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"coupon_code" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_code = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -80,16 +80,31 @@ impl<'de> Deserialize<'de> for CouponSet {
                 let mut meta_data: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "name" => name = map.next_value()?,
-                        "total_count" => total_count = map.next_value()?,
-                        "redeemed_count" => redeemed_count = map.next_value()?,
-                        "archived_count" => archived_count = map.next_value()?,
-                        "meta_data" => meta_data = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            9 if key == b"coupon_id" => 1,
+                            4 if key == b"name" => 2,
+                            11 if key == b"total_count" => 3,
+                            14 if key == b"redeemed_count" => 4,
+                            14 if key == b"archived_count" => 5,
+                            9 if key == b"meta_data" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => coupon_id = crate::decode::field(&mut map)?,
+                        2 => name = crate::decode::field(&mut map)?,
+                        3 => total_count = crate::decode::field(&mut map)?,
+                        4 => redeemed_count = crate::decode::field(&mut map)?,
+                        5 => archived_count = crate::decode::field(&mut map)?,
+                        6 => meta_data = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupon_set",
@@ -98,7 +113,7 @@ impl<'de> Deserialize<'de> for CouponSet {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -368,11 +383,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_set" => coupon_set = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"coupon_set" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -534,11 +557,19 @@ impl<'de> Deserialize<'de> for AddCouponCodesResponse {
             ) -> Result<AddCouponCodesResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_set" => coupon_set = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"coupon_set" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -847,11 +878,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_set" => coupon_set = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"coupon_set" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -951,11 +990,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_set" => coupon_set = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"coupon_set" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1125,11 +1172,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_set" => coupon_set = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"coupon_set" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1233,11 +1288,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_set" => coupon_set = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"coupon_set" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1343,11 +1406,19 @@ impl<'de> Deserialize<'de> for DeleteUnusedCouponCodesResponse {
             ) -> Result<DeleteUnusedCouponCodesResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_set" => coupon_set = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"coupon_set" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -104,25 +104,41 @@ impl<'de> Deserialize<'de> for CpqQuoteSignature {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "status" => status = map.next_value()?,
-                        "name" => name = map.next_value()?,
-                        "document_name" => document_name = map.next_value()?,
-                        "customer_acceptance_method" => {
-                            customer_acceptance_method = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"status" => 1,
+                            4 if key == b"name" => 2,
+                            13 if key == b"document_name" => 3,
+                            26 if key == b"customer_acceptance_method" => 4,
+                            10 if key == b"quote_type" => 5,
+                            10 if key == b"expires_at" => 6,
+                            8 if key == b"timezone" => 7,
+                            19 if key == b"provider_request_id" => 8,
+                            20 if key == b"provider_document_id" => 9,
+                            10 if key == b"created_at" => 10,
+                            11 if key == b"modified_at" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
                         }
-                        "quote_type" => quote_type = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "timezone" => timezone = map.next_value()?,
-                        "provider_request_id" => provider_request_id = map.next_value()?,
-                        "provider_document_id" => {
-                            provider_document_id = map.next_value()?;
-                        }
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => name = crate::decode::field(&mut map)?,
+                        3 => document_name = crate::decode::field(&mut map)?,
+                        4 => customer_acceptance_method = crate::decode::field(&mut map)?,
+                        5 => quote_type = crate::decode::field(&mut map)?,
+                        6 => expires_at = crate::decode::field(&mut map)?,
+                        7 => timezone = crate::decode::field(&mut map)?,
+                        8 => provider_request_id = crate::decode::field(&mut map)?,
+                        9 => provider_document_id = crate::decode::field(&mut map)?,
+                        10 => created_at = crate::decode::field(&mut map)?,
+                        11 => modified_at = crate::decode::field(&mut map)?,
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "cpq_quote_signature",
@@ -131,7 +147,7 @@ impl<'de> Deserialize<'de> for CpqQuoteSignature {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -187,16 +203,21 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "signed" => Self::Signed,
-            "expired" => Self::Expired,
-            "cancelled" => Self::Cancelled,
-            "declined" => Self::Declined,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"draft" => Self::Draft,
+                b"active" => Self::Active,
+                b"signed" => Self::Signed,
+                b"expired" => Self::Expired,
+                b"cancelled" => Self::Cancelled,
+                b"declined" => Self::Declined,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -222,13 +243,18 @@ impl ApiEnum for CustomerAcceptanceMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "esign_and_pay" => Self::EsignAndPay,
-            "esign" => Self::Esign,
-            "pay" => Self::Pay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"esign_and_pay" => Self::EsignAndPay,
+                b"esign" => Self::Esign,
+                b"pay" => Self::Pay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CustomerAcceptanceMethod);
@@ -251,12 +277,17 @@ impl ApiEnum for QuoteType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "consolidated" => Self::Consolidated,
-            "detailed" => Self::Detailed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"consolidated" => Self::Consolidated,
+                b"detailed" => Self::Detailed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(QuoteType);

@@ -306,73 +306,123 @@ impl<'de> Deserialize<'de> for CreditNote {
                 let mut site_details_at_creation: Option<Box<SiteDetailsAtCreation>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "customer_id" => customer_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "reference_invoice_id" => {
-                            reference_invoice_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"customer_id" => 1,
+                            15 if key == b"subscription_id" => 2,
+                            20 if key == b"reference_invoice_id" => 3,
+                            4 if key == b"type" => 4,
+                            11 if key == b"reason_code" => 5,
+                            6 if key == b"status" => 6,
+                            10 if key == b"vat_number" => 7,
+                            4 if key == b"date" => 8,
+                            10 if key == b"price_type" => 9,
+                            13 if key == b"currency_code" => 10,
+                            5 if key == b"total" => 11,
+                            16 if key == b"amount_allocated" => 12,
+                            15 if key == b"amount_refunded" => 13,
+                            16 if key == b"amount_available" => 14,
+                            11 if key == b"refunded_at" => 15,
+                            9 if key == b"voided_at" => 16,
+                            12 if key == b"generated_at" => 17,
+                            16 if key == b"resource_version" => 18,
+                            10 if key == b"updated_at" => 19,
+                            7 if key == b"channel" => 20,
+                            22 if key == b"line_items_next_offset" => 21,
+                            9 if key == b"sub_total" => 22,
+                            27 if key == b"sub_total_in_local_currency" => 23,
+                            23 if key == b"total_in_local_currency" => 24,
+                            19 if key == b"local_currency_code" => 25,
+                            16 if key == b"round_off_amount" => 26,
+                            21 if key == b"fractional_correction" => 27,
+                            5 if key == b"notes" => 28,
+                            10 if key == b"line_items" => 29,
+                            15 if key == b"line_item_tiers" => 30,
+                            19 if key == b"line_item_discounts" => 31,
+                            15 if key == b"line_item_taxes" => 32,
+                            19 if key == b"line_item_addresses" => 33,
+                            9 if key == b"discounts" => 34,
+                            5 if key == b"taxes" => 35,
+                            10 if key == b"tax_origin" => 36,
+                            14 if key == b"linked_refunds" => 37,
+                            11 if key == b"allocations" => 38,
+                            7 if key == b"deleted" => 39,
+                            12 if key == b"tax_category" => 40,
+                            28 if key == b"local_currency_exchange_rate" => 41,
+                            14 if key == b"exchange_rates" => 42,
+                            18 if key == b"create_reason_code" => 43,
+                            17 if key == b"vat_number_prefix" => 44,
+                            18 if key == b"business_entity_id" => 45,
+                            16 if key == b"shipping_address" => 46,
+                            15 if key == b"billing_address" => 47,
+                            8 if key == b"einvoice" => 48,
+                            24 if key == b"site_details_at_creation" => 49,
+                            6 if key == b"object" => 50,
+                            _ => usize::MAX,
                         }
-                        "type" => r#type = map.next_value()?,
-                        "reason_code" => reason_code = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "vat_number" => vat_number = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "price_type" => price_type = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "total" => total = map.next_value()?,
-                        "amount_allocated" => amount_allocated = map.next_value()?,
-                        "amount_refunded" => amount_refunded = map.next_value()?,
-                        "amount_available" => amount_available = map.next_value()?,
-                        "refunded_at" => refunded_at = map.next_value()?,
-                        "voided_at" => voided_at = map.next_value()?,
-                        "generated_at" => generated_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
-                        "line_items_next_offset" => {
-                            line_items_next_offset = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => customer_id = crate::decode::field(&mut map)?,
+                        2 => subscription_id = crate::decode::field(&mut map)?,
+                        3 => reference_invoice_id = crate::decode::field(&mut map)?,
+                        4 => r#type = crate::decode::field(&mut map)?,
+                        5 => reason_code = crate::decode::field(&mut map)?,
+                        6 => status = crate::decode::field(&mut map)?,
+                        7 => vat_number = crate::decode::field(&mut map)?,
+                        8 => date = crate::decode::field(&mut map)?,
+                        9 => price_type = crate::decode::field(&mut map)?,
+                        10 => currency_code = crate::decode::field(&mut map)?,
+                        11 => total = crate::decode::field(&mut map)?,
+                        12 => amount_allocated = crate::decode::field(&mut map)?,
+                        13 => amount_refunded = crate::decode::field(&mut map)?,
+                        14 => amount_available = crate::decode::field(&mut map)?,
+                        15 => refunded_at = crate::decode::field(&mut map)?,
+                        16 => voided_at = crate::decode::field(&mut map)?,
+                        17 => generated_at = crate::decode::field(&mut map)?,
+                        18 => resource_version = crate::decode::field(&mut map)?,
+                        19 => updated_at = crate::decode::field(&mut map)?,
+                        20 => channel = crate::decode::field(&mut map)?,
+                        21 => line_items_next_offset = crate::decode::field(&mut map)?,
+                        22 => sub_total = crate::decode::field(&mut map)?,
+                        23 => {
+                            sub_total_in_local_currency = crate::decode::field(&mut map)?;
                         }
-                        "sub_total" => sub_total = map.next_value()?,
-                        "sub_total_in_local_currency" => {
-                            sub_total_in_local_currency = map.next_value()?;
+                        24 => total_in_local_currency = crate::decode::field(&mut map)?,
+                        25 => local_currency_code = crate::decode::field(&mut map)?,
+                        26 => round_off_amount = crate::decode::field(&mut map)?,
+                        27 => fractional_correction = crate::decode::field(&mut map)?,
+                        28 => notes = crate::decode::field(&mut map)?,
+                        29 => line_items = crate::decode::field(&mut map)?,
+                        30 => line_item_tiers = crate::decode::field(&mut map)?,
+                        31 => line_item_discounts = crate::decode::field(&mut map)?,
+                        32 => line_item_taxes = crate::decode::field(&mut map)?,
+                        33 => line_item_addresses = crate::decode::field(&mut map)?,
+                        34 => discounts = crate::decode::field(&mut map)?,
+                        35 => taxes = crate::decode::field(&mut map)?,
+                        36 => tax_origin = crate::decode::field(&mut map)?,
+                        37 => linked_refunds = crate::decode::field(&mut map)?,
+                        38 => allocations = crate::decode::field(&mut map)?,
+                        39 => deleted = crate::decode::field(&mut map)?,
+                        40 => tax_category = crate::decode::field(&mut map)?,
+                        41 => {
+                            local_currency_exchange_rate = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "total_in_local_currency" => {
-                            total_in_local_currency = map.next_value()?;
-                        }
-                        "local_currency_code" => local_currency_code = map.next_value()?,
-                        "round_off_amount" => round_off_amount = map.next_value()?,
-                        "fractional_correction" => {
-                            fractional_correction = map.next_value()?;
-                        }
-                        "notes" => notes = map.next_value()?,
-                        "line_items" => line_items = map.next_value()?,
-                        "line_item_tiers" => line_item_tiers = map.next_value()?,
-                        "line_item_discounts" => line_item_discounts = map.next_value()?,
-                        "line_item_taxes" => line_item_taxes = map.next_value()?,
-                        "line_item_addresses" => line_item_addresses = map.next_value()?,
-                        "discounts" => discounts = map.next_value()?,
-                        "taxes" => taxes = map.next_value()?,
-                        "tax_origin" => tax_origin = map.next_value()?,
-                        "linked_refunds" => linked_refunds = map.next_value()?,
-                        "allocations" => allocations = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "tax_category" => tax_category = map.next_value()?,
-                        "local_currency_exchange_rate" => {
-                            local_currency_exchange_rate = map.next_value()?;
-                        }
-                        "exchange_rates" => exchange_rates = map.next_value()?,
-                        "create_reason_code" => create_reason_code = map.next_value()?,
-                        "vat_number_prefix" => vat_number_prefix = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "shipping_address" => shipping_address = map.next_value()?,
-                        "billing_address" => billing_address = map.next_value()?,
-                        "einvoice" => einvoice = map.next_value()?,
-                        "site_details_at_creation" => {
-                            site_details_at_creation = map.next_value()?;
-                        }
-                        "object" => {
+                        42 => exchange_rates = crate::decode::field(&mut map)?,
+                        43 => create_reason_code = crate::decode::field(&mut map)?,
+                        44 => vat_number_prefix = crate::decode::field(&mut map)?,
+                        45 => business_entity_id = crate::decode::field(&mut map)?,
+                        46 => shipping_address = crate::decode::field(&mut map)?,
+                        47 => billing_address = crate::decode::field(&mut map)?,
+                        48 => einvoice = crate::decode::field(&mut map)?,
+                        49 => site_details_at_creation = crate::decode::field(&mut map)?,
+                        50 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "credit_note",
@@ -381,7 +431,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -580,43 +630,71 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "pricing_model" => pricing_model = map.next_value()?,
-                        "is_taxed" => is_taxed = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "tax_rate" => tax_rate = map.next_value()?,
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            9 if key == b"date_from" => 2,
+                            7 if key == b"date_to" => 3,
+                            11 if key == b"unit_amount" => 4,
+                            8 if key == b"quantity" => 5,
+                            6 if key == b"amount" => 6,
+                            13 if key == b"pricing_model" => 7,
+                            8 if key == b"is_taxed" => 8,
+                            10 if key == b"tax_amount" => 9,
+                            8 if key == b"tax_rate" => 10,
+                            22 if key == b"unit_amount_in_decimal" => 11,
+                            19 if key == b"quantity_in_decimal" => 12,
+                            17 if key == b"amount_in_decimal" => 13,
+                            15 if key == b"discount_amount" => 14,
+                            26 if key == b"item_level_discount_amount" => 15,
+                            7 if key == b"metered" => 16,
+                            21 if key == b"is_percentage_pricing" => 17,
+                            22 if key == b"reference_line_item_id" => 18,
+                            11 if key == b"description" => 19,
+                            18 if key == b"entity_description" => 20,
+                            11 if key == b"entity_type" => 21,
+                            17 if key == b"tax_exempt_reason" => 22,
+                            9 if key == b"entity_id" => 23,
+                            11 if key == b"customer_id" => 24,
+                            14 if key == b"proration_mode" => 25,
+                            6 if key == b"object" => 26,
+                            _ => usize::MAX,
                         }
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "item_level_discount_amount" => {
-                            item_level_discount_amount = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => date_from = crate::decode::field(&mut map)?,
+                        3 => date_to = crate::decode::field(&mut map)?,
+                        4 => unit_amount = crate::decode::field(&mut map)?,
+                        5 => quantity = crate::decode::field(&mut map)?,
+                        6 => amount = crate::decode::field(&mut map)?,
+                        7 => pricing_model = crate::decode::field(&mut map)?,
+                        8 => is_taxed = crate::decode::field(&mut map)?,
+                        9 => tax_amount = crate::decode::field(&mut map)?,
+                        10 => tax_rate = crate::decode::field(&mut map)?,
+                        11 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        12 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        13 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        14 => discount_amount = crate::decode::field(&mut map)?,
+                        15 => {
+                            item_level_discount_amount = crate::decode::field(&mut map)?;
                         }
-                        "metered" => metered = map.next_value()?,
-                        "is_percentage_pricing" => {
-                            is_percentage_pricing = map.next_value()?;
-                        }
-                        "reference_line_item_id" => {
-                            reference_line_item_id = map.next_value()?;
-                        }
-                        "description" => description = map.next_value()?,
-                        "entity_description" => entity_description = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "tax_exempt_reason" => tax_exempt_reason = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "proration_mode" => proration_mode = map.next_value()?,
-                        "object" => {
+                        16 => metered = crate::decode::field(&mut map)?,
+                        17 => is_percentage_pricing = crate::decode::field(&mut map)?,
+                        18 => reference_line_item_id = crate::decode::field(&mut map)?,
+                        19 => description = crate::decode::field(&mut map)?,
+                        20 => entity_description = crate::decode::field(&mut map)?,
+                        21 => entity_type = crate::decode::field(&mut map)?,
+                        22 => tax_exempt_reason = crate::decode::field(&mut map)?,
+                        23 => entity_id = crate::decode::field(&mut map)?,
+                        24 => customer_id = crate::decode::field(&mut map)?,
+                        25 => proration_mode = crate::decode::field(&mut map)?,
+                        26 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item",
@@ -625,7 +703,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -740,28 +818,39 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "quantity_used" => quantity_used = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            13 if key == b"starting_unit" => 1,
+                            11 if key == b"ending_unit" => 2,
+                            13 if key == b"quantity_used" => 3,
+                            11 if key == b"unit_amount" => 4,
+                            24 if key == b"starting_unit_in_decimal" => 5,
+                            22 if key == b"ending_unit_in_decimal" => 6,
+                            24 if key == b"quantity_used_in_decimal" => 7,
+                            22 if key == b"unit_amount_in_decimal" => 8,
+                            12 if key == b"pricing_type" => 9,
+                            12 if key == b"package_size" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "quantity_used_in_decimal" => {
-                            quantity_used_in_decimal = map.next_value()?;
-                        }
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
-                        }
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => starting_unit = crate::decode::field(&mut map)?,
+                        2 => ending_unit = crate::decode::field(&mut map)?,
+                        3 => quantity_used = crate::decode::field(&mut map)?,
+                        4 => unit_amount = crate::decode::field(&mut map)?,
+                        5 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        7 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
+                        8 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        9 => pricing_type = crate::decode::field(&mut map)?,
+                        10 => package_size = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_tier",
@@ -770,7 +859,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -846,14 +935,27 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            13 if key == b"discount_type" => 1,
+                            9 if key == b"coupon_id" => 2,
+                            9 if key == b"entity_id" => 3,
+                            15 if key == b"discount_amount" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => discount_type = crate::decode::field(&mut map)?,
+                        2 => coupon_id = crate::decode::field(&mut map)?,
+                        3 => entity_id = crate::decode::field(&mut map)?,
+                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_discount",
@@ -862,7 +964,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -972,32 +1074,51 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "tax_name" => tax_name = map.next_value()?,
-                        "tax_rate" => tax_rate = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "prorated_taxable_amount" => {
-                            prorated_taxable_amount = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            8 if key == b"tax_name" => 1,
+                            8 if key == b"tax_rate" => 2,
+                            7 if key == b"date_to" => 3,
+                            9 if key == b"date_from" => 4,
+                            23 if key == b"prorated_taxable_amount" => 5,
+                            22 if key == b"is_partial_tax_applied" => 6,
+                            21 if key == b"is_non_compliance_tax" => 7,
+                            14 if key == b"taxable_amount" => 8,
+                            10 if key == b"tax_amount" => 9,
+                            14 if key == b"tax_juris_type" => 10,
+                            14 if key == b"tax_juris_name" => 11,
+                            14 if key == b"tax_juris_code" => 12,
+                            28 if key == b"tax_amount_in_local_currency" => 13,
+                            19 if key == b"local_currency_code" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
                         }
-                        "is_partial_tax_applied" => {
-                            is_partial_tax_applied = map.next_value()?;
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => tax_name = crate::decode::field(&mut map)?,
+                        2 => tax_rate = crate::decode::field(&mut map)?,
+                        3 => date_to = crate::decode::field(&mut map)?,
+                        4 => date_from = crate::decode::field(&mut map)?,
+                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
+                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
+                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
+                        8 => taxable_amount = crate::decode::field(&mut map)?,
+                        9 => tax_amount = crate::decode::field(&mut map)?,
+                        10 => tax_juris_type = crate::decode::field(&mut map)?,
+                        11 => tax_juris_name = crate::decode::field(&mut map)?,
+                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        13 => {
+                            tax_amount_in_local_currency = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "is_non_compliance_tax" => {
-                            is_non_compliance_tax = map.next_value()?;
-                        }
-                        "taxable_amount" => taxable_amount = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "tax_juris_type" => tax_juris_type = map.next_value()?,
-                        "tax_juris_name" => tax_juris_name = map.next_value()?,
-                        "tax_juris_code" => tax_juris_code = map.next_value()?,
-                        "tax_amount_in_local_currency" => {
-                            tax_amount_in_local_currency = map.next_value()?;
-                        }
-                        "local_currency_code" => local_currency_code = map.next_value()?,
-                        "object" => {
+                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_tax",
@@ -1006,7 +1127,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1126,24 +1247,47 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            10 if key == b"first_name" => 1,
+                            9 if key == b"last_name" => 2,
+                            5 if key == b"email" => 3,
+                            7 if key == b"company" => 4,
+                            5 if key == b"phone" => 5,
+                            5 if key == b"line1" => 6,
+                            5 if key == b"line2" => 7,
+                            5 if key == b"line3" => 8,
+                            4 if key == b"city" => 9,
+                            10 if key == b"state_code" => 10,
+                            5 if key == b"state" => 11,
+                            7 if key == b"country" => 12,
+                            3 if key == b"zip" => 13,
+                            17 if key == b"validation_status" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => first_name = crate::decode::field(&mut map)?,
+                        2 => last_name = crate::decode::field(&mut map)?,
+                        3 => email = crate::decode::field(&mut map)?,
+                        4 => company = crate::decode::field(&mut map)?,
+                        5 => phone = crate::decode::field(&mut map)?,
+                        6 => line1 = crate::decode::field(&mut map)?,
+                        7 => line2 = crate::decode::field(&mut map)?,
+                        8 => line3 = crate::decode::field(&mut map)?,
+                        9 => city = crate::decode::field(&mut map)?,
+                        10 => state_code = crate::decode::field(&mut map)?,
+                        11 => state = crate::decode::field(&mut map)?,
+                        12 => country = crate::decode::field(&mut map)?,
+                        13 => zip = crate::decode::field(&mut map)?,
+                        14 => validation_status = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_address",
@@ -1152,7 +1296,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1240,16 +1384,31 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "amount" => amount = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "coupon_set_code" => coupon_set_code = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"amount" => 0,
+                            11 if key == b"description" => 1,
+                            12 if key == b"line_item_id" => 2,
+                            11 if key == b"entity_type" => 3,
+                            13 if key == b"discount_type" => 4,
+                            9 if key == b"entity_id" => 5,
+                            15 if key == b"coupon_set_code" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => amount = crate::decode::field(&mut map)?,
+                        1 => description = crate::decode::field(&mut map)?,
+                        2 => line_item_id = crate::decode::field(&mut map)?,
+                        3 => entity_type = crate::decode::field(&mut map)?,
+                        4 => discount_type = crate::decode::field(&mut map)?,
+                        5 => entity_id = crate::decode::field(&mut map)?,
+                        6 => coupon_set_code = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "discount",
@@ -1258,7 +1417,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1322,12 +1481,23 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => name = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"name" => 0,
+                            6 if key == b"amount" => 1,
+                            11 if key == b"description" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => name = crate::decode::field(&mut map)?,
+                        1 => amount = crate::decode::field(&mut map)?,
+                        2 => description = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax",
@@ -1336,7 +1506,7 @@ impl<'de> Deserialize<'de> for Tax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1392,11 +1562,21 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                 let mut registration_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "country" => country = map.next_value()?,
-                        "registration_number" => registration_number = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"country" => 0,
+                            19 if key == b"registration_number" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => country = crate::decode::field(&mut map)?,
+                        1 => registration_number = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax_origin",
@@ -1405,7 +1585,7 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1480,16 +1660,31 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                 let mut refund_reason_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "txn_id" => txn_id = map.next_value()?,
-                        "applied_amount" => applied_amount = map.next_value()?,
-                        "applied_at" => applied_at = map.next_value()?,
-                        "txn_status" => txn_status = map.next_value()?,
-                        "txn_date" => txn_date = map.next_value()?,
-                        "txn_amount" => txn_amount = map.next_value()?,
-                        "refund_reason_code" => refund_reason_code = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"txn_id" => 0,
+                            14 if key == b"applied_amount" => 1,
+                            10 if key == b"applied_at" => 2,
+                            10 if key == b"txn_status" => 3,
+                            8 if key == b"txn_date" => 4,
+                            10 if key == b"txn_amount" => 5,
+                            18 if key == b"refund_reason_code" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => txn_id = crate::decode::field(&mut map)?,
+                        1 => applied_amount = crate::decode::field(&mut map)?,
+                        2 => applied_at = crate::decode::field(&mut map)?,
+                        3 => txn_status = crate::decode::field(&mut map)?,
+                        4 => txn_date = crate::decode::field(&mut map)?,
+                        5 => txn_amount = crate::decode::field(&mut map)?,
+                        6 => refund_reason_code = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_refund",
@@ -1498,7 +1693,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1574,15 +1769,29 @@ impl<'de> Deserialize<'de> for Allocation {
                 let mut tax_application: Option<AllocationTaxApplication> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "allocated_amount" => allocated_amount = map.next_value()?,
-                        "allocated_at" => allocated_at = map.next_value()?,
-                        "invoice_date" => invoice_date = map.next_value()?,
-                        "invoice_status" => invoice_status = map.next_value()?,
-                        "tax_application" => tax_application = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"invoice_id" => 0,
+                            16 if key == b"allocated_amount" => 1,
+                            12 if key == b"allocated_at" => 2,
+                            12 if key == b"invoice_date" => 3,
+                            14 if key == b"invoice_status" => 4,
+                            15 if key == b"tax_application" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice_id = crate::decode::field(&mut map)?,
+                        1 => allocated_amount = crate::decode::field(&mut map)?,
+                        2 => allocated_at = crate::decode::field(&mut map)?,
+                        3 => invoice_date = crate::decode::field(&mut map)?,
+                        4 => invoice_status = crate::decode::field(&mut map)?,
+                        5 => tax_application = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "allocation",
@@ -1591,7 +1800,7 @@ impl<'de> Deserialize<'de> for Allocation {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1650,11 +1859,21 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                 let mut rate: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "currency_code" => currency_code = map.next_value()?,
-                        "rate" => rate = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"currency_code" => 0,
+                            4 if key == b"rate" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => currency_code = crate::decode::field(&mut map)?,
+                        1 => rate = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "exchange_rate",
@@ -1663,7 +1882,7 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1766,23 +1985,45 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "shipping_address",
@@ -1791,7 +2032,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1906,23 +2147,45 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "billing_address",
@@ -1931,7 +2194,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2014,15 +2277,29 @@ impl<'de> Deserialize<'de> for Einvoice {
                 let mut provider_references: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "reference_id" => reference_id = map.next_value()?,
-                        "reference_number" => reference_number = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "message" => message = map.next_value()?,
-                        "provider_references" => provider_references = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            12 if key == b"reference_id" => 1,
+                            16 if key == b"reference_number" => 2,
+                            6 if key == b"status" => 3,
+                            7 if key == b"message" => 4,
+                            19 if key == b"provider_references" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => reference_id = crate::decode::field(&mut map)?,
+                        2 => reference_number = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => message = crate::decode::field(&mut map)?,
+                        5 => provider_references = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "einvoice",
@@ -2031,7 +2308,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2090,13 +2367,21 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                 let mut organization_address: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "timezone" => timezone = map.next_value()?,
-                        "organization_address" => {
-                            organization_address = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"timezone" => 0,
+                            20 if key == b"organization_address" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => timezone = crate::decode::field(&mut map)?,
+                        1 => organization_address = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "site_details_at_creation",
@@ -2105,7 +2390,7 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2142,13 +2427,18 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjustment" => Self::Adjustment,
-            "refundable" => Self::Refundable,
-            "store" => Self::Store,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjustment" => Self::Adjustment,
+                b"refundable" => Self::Refundable,
+                b"store" => Self::Store,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -2201,22 +2491,27 @@ impl ApiEnum for ReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "write_off" => Self::WriteOff,
-            "subscription_change" => Self::SubscriptionChange,
-            "subscription_cancellation" => Self::SubscriptionCancellation,
-            "subscription_pause" => Self::SubscriptionPause,
-            "chargeback" => Self::Chargeback,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"write_off" => Self::WriteOff,
+                b"subscription_change" => Self::SubscriptionChange,
+                b"subscription_cancellation" => Self::SubscriptionCancellation,
+                b"subscription_pause" => Self::SubscriptionPause,
+                b"chargeback" => Self::Chargeback,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReasonCode);
@@ -2245,14 +2540,19 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjusted" => Self::Adjusted,
-            "refunded" => Self::Refunded,
-            "refund_due" => Self::RefundDue,
-            "voided" => Self::Voided,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjusted" => Self::Adjusted,
+                b"refunded" => Self::Refunded,
+                b"refund_due" => Self::RefundDue,
+                b"voided" => Self::Voided,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -2290,17 +2590,22 @@ impl ApiEnum for LineItemEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_setup" => Self::PlanSetup,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_setup" => Self::PlanSetup,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemEntityType);
@@ -2329,14 +2634,19 @@ impl ApiEnum for LineItemProrationMode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reset" => Self::Reset,
-            "delta" => Self::Delta,
-            "service_period_revision" => Self::ServicePeriodRevision,
-            "adjusted_term" => Self::AdjustedTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"reset" => Self::Reset,
+                b"delta" => Self::Delta,
+                b"service_period_revision" => Self::ServicePeriodRevision,
+                b"adjusted_term" => Self::AdjustedTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemProrationMode);
@@ -2371,16 +2681,21 @@ impl ApiEnum for LineItemDiscountDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "prorated_credits" => Self::ProratedCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemDiscountDiscountType);
@@ -2415,16 +2730,21 @@ impl ApiEnum for DiscountEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "prorated_credits" => Self::ProratedCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountEntityType);
@@ -2447,12 +2767,17 @@ impl ApiEnum for DiscountDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountDiscountType);
@@ -2490,17 +2815,22 @@ impl ApiEnum for LinkedRefundTxnStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "voided" => Self::Voided,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
-            "needs_attention" => Self::NeedsAttention,
-            "late_failure" => Self::LateFailure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"voided" => Self::Voided,
+                b"failure" => Self::Failure,
+                b"timeout" => Self::Timeout,
+                b"needs_attention" => Self::NeedsAttention,
+                b"late_failure" => Self::LateFailure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedRefundTxnStatus);
@@ -2535,16 +2865,21 @@ impl ApiEnum for AllocationInvoiceStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "not_paid" => Self::NotPaid,
-            "voided" => Self::Voided,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"paid" => Self::Paid,
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"not_paid" => Self::NotPaid,
+                b"voided" => Self::Voided,
+                b"pending" => Self::Pending,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AllocationInvoiceStatus);
@@ -2567,12 +2902,17 @@ impl ApiEnum for AllocationTaxApplication {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pre_tax" => Self::PreTax,
-            "post_tax" => Self::PostTax,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"pre_tax" => Self::PreTax,
+                b"post_tax" => Self::PostTax,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AllocationTaxApplication);
@@ -2628,23 +2968,28 @@ impl ApiEnum for EinvoiceStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "scheduled" => Self::Scheduled,
-            "skipped" => Self::Skipped,
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            "registered" => Self::Registered,
-            "accepted" => Self::Accepted,
-            "rejected" => Self::Rejected,
-            "message_acknowledgement" => Self::MessageAcknowledgement,
-            "in_process" => Self::InProcess,
-            "under_query" => Self::UnderQuery,
-            "conditionally_accepted" => Self::ConditionallyAccepted,
-            "paid" => Self::Paid,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"scheduled" => Self::Scheduled,
+                b"skipped" => Self::Skipped,
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"failed" => Self::Failed,
+                b"registered" => Self::Registered,
+                b"accepted" => Self::Accepted,
+                b"rejected" => Self::Rejected,
+                b"message_acknowledgement" => Self::MessageAcknowledgement,
+                b"in_process" => Self::InProcess,
+                b"under_query" => Self::UnderQuery,
+                b"conditionally_accepted" => Self::ConditionallyAccepted,
+                b"paid" => Self::Paid,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EinvoiceStatus);
@@ -2670,13 +3015,18 @@ impl ApiEnum for CreateType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjustment" => Self::Adjustment,
-            "refundable" => Self::Refundable,
-            "store" => Self::Store,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjustment" => Self::Adjustment,
+                b"refundable" => Self::Refundable,
+                b"store" => Self::Store,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateType);
@@ -2711,16 +3061,21 @@ impl ApiEnum for CreateReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateReasonCode);
@@ -2755,16 +3110,21 @@ impl ApiEnum for CreateLineItemsEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateLineItemsEntityType);
@@ -2790,13 +3150,18 @@ impl ApiEnum for ImportCreditNoteType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjustment" => Self::Adjustment,
-            "refundable" => Self::Refundable,
-            "store" => Self::Store,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjustment" => Self::Adjustment,
+                b"refundable" => Self::Refundable,
+                b"store" => Self::Store,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportCreditNoteType);
@@ -2825,14 +3190,19 @@ impl ApiEnum for ImportCreditNoteStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjusted" => Self::Adjusted,
-            "refunded" => Self::Refunded,
-            "refund_due" => Self::RefundDue,
-            "voided" => Self::Voided,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjusted" => Self::Adjusted,
+                b"refunded" => Self::Refunded,
+                b"refund_due" => Self::RefundDue,
+                b"voided" => Self::Voided,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportCreditNoteStatus);
@@ -2870,17 +3240,22 @@ impl ApiEnum for ImportCreditNoteLineItemsEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_setup" => Self::PlanSetup,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_setup" => Self::PlanSetup,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportCreditNoteLineItemsEntityType);
@@ -2909,14 +3284,19 @@ impl ApiEnum for ImportCreditNoteLineItemsProrationMode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reset" => Self::Reset,
-            "delta" => Self::Delta,
-            "service_period_revision" => Self::ServicePeriodRevision,
-            "adjusted_term" => Self::AdjustedTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"reset" => Self::Reset,
+                b"delta" => Self::Delta,
+                b"service_period_revision" => Self::ServicePeriodRevision,
+                b"adjusted_term" => Self::AdjustedTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportCreditNoteLineItemsProrationMode);
@@ -2948,15 +3328,20 @@ impl ApiEnum for ImportCreditNoteDiscountsEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportCreditNoteDiscountsEntityType);
@@ -2997,18 +3382,23 @@ impl ApiEnum for ImportCreditNoteTaxesJurisType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "country" => Self::Country,
-            "federal" => Self::Federal,
-            "state" => Self::State,
-            "county" => Self::County,
-            "city" => Self::City,
-            "special" => Self::Special,
-            "unincorporated" => Self::Unincorporated,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"country" => Self::Country,
+                b"federal" => Self::Federal,
+                b"state" => Self::State,
+                b"county" => Self::County,
+                b"city" => Self::City,
+                b"special" => Self::Special,
+                b"unincorporated" => Self::Unincorporated,
+                b"other" => Self::Other,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportCreditNoteTaxesJurisType);
@@ -3458,12 +3848,21 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
-                        "invoice" => invoice = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            7 if key == b"invoice" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        1 => invoice = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3688,11 +4087,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3852,11 +4259,19 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "download" => download = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"download" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => download = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3956,11 +4371,19 @@ impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
             ) -> Result<DownloadEinvoiceResponse, A::Error> {
                 let mut downloads: Option<Vec<download::Download>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "downloads" => downloads = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"downloads" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => downloads = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4144,12 +4567,21 @@ impl<'de> Deserialize<'de> for RefundResponse {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            11 if key == b"transaction" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        1 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4338,12 +4770,21 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut transaction: Option<Box<transaction::Transaction>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
-                        "transaction" => transaction = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            11 if key == b"transaction" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        1 => transaction = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4506,11 +4947,19 @@ impl<'de> Deserialize<'de> for VoidCreditNoteResponse {
             ) -> Result<VoidCreditNoteResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5103,11 +5552,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5314,11 +5771,19 @@ impl<'de> Deserialize<'de> for CreditNotesForCustomerEntry {
             ) -> Result<CreditNotesForCustomerEntry, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5478,11 +5943,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5642,11 +6115,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5813,11 +6294,19 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundResponse {
             ) -> Result<RemoveTaxWithheldRefundResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5923,11 +6412,19 @@ impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
             ) -> Result<ResendEinvoiceResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6033,11 +6530,19 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
             ) -> Result<SendEinvoiceResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6386,11 +6891,19 @@ impl<'de> Deserialize<'de> for ImportCreditNoteResponse {
             ) -> Result<ImportCreditNoteResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_note" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

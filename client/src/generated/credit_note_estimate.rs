@@ -102,27 +102,49 @@ impl<'de> Deserialize<'de> for CreditNoteEstimate {
                 let mut customer_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "reference_invoice_id" => {
-                            reference_invoice_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"reference_invoice_id" => 0,
+                            4 if key == b"type" => 1,
+                            10 if key == b"price_type" => 2,
+                            13 if key == b"currency_code" => 3,
+                            9 if key == b"sub_total" => 4,
+                            5 if key == b"total" => 5,
+                            16 if key == b"amount_allocated" => 6,
+                            16 if key == b"amount_available" => 7,
+                            10 if key == b"line_items" => 8,
+                            15 if key == b"line_item_tiers" => 9,
+                            19 if key == b"line_item_discounts" => 10,
+                            15 if key == b"line_item_taxes" => 11,
+                            9 if key == b"discounts" => 12,
+                            5 if key == b"taxes" => 13,
+                            16 if key == b"round_off_amount" => 14,
+                            11 if key == b"customer_id" => 15,
+                            6 if key == b"object" => 16,
+                            _ => usize::MAX,
                         }
-                        "type" => r#type = map.next_value()?,
-                        "price_type" => price_type = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "sub_total" => sub_total = map.next_value()?,
-                        "total" => total = map.next_value()?,
-                        "amount_allocated" => amount_allocated = map.next_value()?,
-                        "amount_available" => amount_available = map.next_value()?,
-                        "line_items" => line_items = map.next_value()?,
-                        "line_item_tiers" => line_item_tiers = map.next_value()?,
-                        "line_item_discounts" => line_item_discounts = map.next_value()?,
-                        "line_item_taxes" => line_item_taxes = map.next_value()?,
-                        "discounts" => discounts = map.next_value()?,
-                        "taxes" => taxes = map.next_value()?,
-                        "round_off_amount" => round_off_amount = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => reference_invoice_id = crate::decode::field(&mut map)?,
+                        1 => r#type = crate::decode::field(&mut map)?,
+                        2 => price_type = crate::decode::field(&mut map)?,
+                        3 => currency_code = crate::decode::field(&mut map)?,
+                        4 => sub_total = crate::decode::field(&mut map)?,
+                        5 => total = crate::decode::field(&mut map)?,
+                        6 => amount_allocated = crate::decode::field(&mut map)?,
+                        7 => amount_available = crate::decode::field(&mut map)?,
+                        8 => line_items = crate::decode::field(&mut map)?,
+                        9 => line_item_tiers = crate::decode::field(&mut map)?,
+                        10 => line_item_discounts = crate::decode::field(&mut map)?,
+                        11 => line_item_taxes = crate::decode::field(&mut map)?,
+                        12 => discounts = crate::decode::field(&mut map)?,
+                        13 => taxes = crate::decode::field(&mut map)?,
+                        14 => round_off_amount = crate::decode::field(&mut map)?,
+                        15 => customer_id = crate::decode::field(&mut map)?,
+                        16 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "credit_note_estimate",
@@ -131,7 +153,7 @@ impl<'de> Deserialize<'de> for CreditNoteEstimate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -296,43 +318,71 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "pricing_model" => pricing_model = map.next_value()?,
-                        "is_taxed" => is_taxed = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "tax_rate" => tax_rate = map.next_value()?,
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            9 if key == b"date_from" => 2,
+                            7 if key == b"date_to" => 3,
+                            11 if key == b"unit_amount" => 4,
+                            8 if key == b"quantity" => 5,
+                            6 if key == b"amount" => 6,
+                            13 if key == b"pricing_model" => 7,
+                            8 if key == b"is_taxed" => 8,
+                            10 if key == b"tax_amount" => 9,
+                            8 if key == b"tax_rate" => 10,
+                            22 if key == b"unit_amount_in_decimal" => 11,
+                            19 if key == b"quantity_in_decimal" => 12,
+                            17 if key == b"amount_in_decimal" => 13,
+                            15 if key == b"discount_amount" => 14,
+                            26 if key == b"item_level_discount_amount" => 15,
+                            7 if key == b"metered" => 16,
+                            21 if key == b"is_percentage_pricing" => 17,
+                            22 if key == b"reference_line_item_id" => 18,
+                            11 if key == b"description" => 19,
+                            18 if key == b"entity_description" => 20,
+                            11 if key == b"entity_type" => 21,
+                            17 if key == b"tax_exempt_reason" => 22,
+                            9 if key == b"entity_id" => 23,
+                            11 if key == b"customer_id" => 24,
+                            14 if key == b"proration_mode" => 25,
+                            6 if key == b"object" => 26,
+                            _ => usize::MAX,
                         }
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "item_level_discount_amount" => {
-                            item_level_discount_amount = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => date_from = crate::decode::field(&mut map)?,
+                        3 => date_to = crate::decode::field(&mut map)?,
+                        4 => unit_amount = crate::decode::field(&mut map)?,
+                        5 => quantity = crate::decode::field(&mut map)?,
+                        6 => amount = crate::decode::field(&mut map)?,
+                        7 => pricing_model = crate::decode::field(&mut map)?,
+                        8 => is_taxed = crate::decode::field(&mut map)?,
+                        9 => tax_amount = crate::decode::field(&mut map)?,
+                        10 => tax_rate = crate::decode::field(&mut map)?,
+                        11 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        12 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        13 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        14 => discount_amount = crate::decode::field(&mut map)?,
+                        15 => {
+                            item_level_discount_amount = crate::decode::field(&mut map)?;
                         }
-                        "metered" => metered = map.next_value()?,
-                        "is_percentage_pricing" => {
-                            is_percentage_pricing = map.next_value()?;
-                        }
-                        "reference_line_item_id" => {
-                            reference_line_item_id = map.next_value()?;
-                        }
-                        "description" => description = map.next_value()?,
-                        "entity_description" => entity_description = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "tax_exempt_reason" => tax_exempt_reason = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "proration_mode" => proration_mode = map.next_value()?,
-                        "object" => {
+                        16 => metered = crate::decode::field(&mut map)?,
+                        17 => is_percentage_pricing = crate::decode::field(&mut map)?,
+                        18 => reference_line_item_id = crate::decode::field(&mut map)?,
+                        19 => description = crate::decode::field(&mut map)?,
+                        20 => entity_description = crate::decode::field(&mut map)?,
+                        21 => entity_type = crate::decode::field(&mut map)?,
+                        22 => tax_exempt_reason = crate::decode::field(&mut map)?,
+                        23 => entity_id = crate::decode::field(&mut map)?,
+                        24 => customer_id = crate::decode::field(&mut map)?,
+                        25 => proration_mode = crate::decode::field(&mut map)?,
+                        26 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item",
@@ -341,7 +391,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -456,28 +506,39 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "quantity_used" => quantity_used = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            13 if key == b"starting_unit" => 1,
+                            11 if key == b"ending_unit" => 2,
+                            13 if key == b"quantity_used" => 3,
+                            11 if key == b"unit_amount" => 4,
+                            24 if key == b"starting_unit_in_decimal" => 5,
+                            22 if key == b"ending_unit_in_decimal" => 6,
+                            24 if key == b"quantity_used_in_decimal" => 7,
+                            22 if key == b"unit_amount_in_decimal" => 8,
+                            12 if key == b"pricing_type" => 9,
+                            12 if key == b"package_size" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "quantity_used_in_decimal" => {
-                            quantity_used_in_decimal = map.next_value()?;
-                        }
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
-                        }
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => starting_unit = crate::decode::field(&mut map)?,
+                        2 => ending_unit = crate::decode::field(&mut map)?,
+                        3 => quantity_used = crate::decode::field(&mut map)?,
+                        4 => unit_amount = crate::decode::field(&mut map)?,
+                        5 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        7 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
+                        8 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        9 => pricing_type = crate::decode::field(&mut map)?,
+                        10 => package_size = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_tier",
@@ -486,7 +547,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -562,14 +623,27 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            13 if key == b"discount_type" => 1,
+                            9 if key == b"coupon_id" => 2,
+                            9 if key == b"entity_id" => 3,
+                            15 if key == b"discount_amount" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => discount_type = crate::decode::field(&mut map)?,
+                        2 => coupon_id = crate::decode::field(&mut map)?,
+                        3 => entity_id = crate::decode::field(&mut map)?,
+                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_discount",
@@ -578,7 +652,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -688,32 +762,51 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "tax_name" => tax_name = map.next_value()?,
-                        "tax_rate" => tax_rate = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "prorated_taxable_amount" => {
-                            prorated_taxable_amount = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            8 if key == b"tax_name" => 1,
+                            8 if key == b"tax_rate" => 2,
+                            7 if key == b"date_to" => 3,
+                            9 if key == b"date_from" => 4,
+                            23 if key == b"prorated_taxable_amount" => 5,
+                            22 if key == b"is_partial_tax_applied" => 6,
+                            21 if key == b"is_non_compliance_tax" => 7,
+                            14 if key == b"taxable_amount" => 8,
+                            10 if key == b"tax_amount" => 9,
+                            14 if key == b"tax_juris_type" => 10,
+                            14 if key == b"tax_juris_name" => 11,
+                            14 if key == b"tax_juris_code" => 12,
+                            28 if key == b"tax_amount_in_local_currency" => 13,
+                            19 if key == b"local_currency_code" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
                         }
-                        "is_partial_tax_applied" => {
-                            is_partial_tax_applied = map.next_value()?;
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => tax_name = crate::decode::field(&mut map)?,
+                        2 => tax_rate = crate::decode::field(&mut map)?,
+                        3 => date_to = crate::decode::field(&mut map)?,
+                        4 => date_from = crate::decode::field(&mut map)?,
+                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
+                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
+                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
+                        8 => taxable_amount = crate::decode::field(&mut map)?,
+                        9 => tax_amount = crate::decode::field(&mut map)?,
+                        10 => tax_juris_type = crate::decode::field(&mut map)?,
+                        11 => tax_juris_name = crate::decode::field(&mut map)?,
+                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        13 => {
+                            tax_amount_in_local_currency = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "is_non_compliance_tax" => {
-                            is_non_compliance_tax = map.next_value()?;
-                        }
-                        "taxable_amount" => taxable_amount = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "tax_juris_type" => tax_juris_type = map.next_value()?,
-                        "tax_juris_name" => tax_juris_name = map.next_value()?,
-                        "tax_juris_code" => tax_juris_code = map.next_value()?,
-                        "tax_amount_in_local_currency" => {
-                            tax_amount_in_local_currency = map.next_value()?;
-                        }
-                        "local_currency_code" => local_currency_code = map.next_value()?,
-                        "object" => {
+                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_tax",
@@ -722,7 +815,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -810,16 +903,31 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "amount" => amount = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "coupon_set_code" => coupon_set_code = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"amount" => 0,
+                            11 if key == b"description" => 1,
+                            12 if key == b"line_item_id" => 2,
+                            11 if key == b"entity_type" => 3,
+                            13 if key == b"discount_type" => 4,
+                            9 if key == b"entity_id" => 5,
+                            15 if key == b"coupon_set_code" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => amount = crate::decode::field(&mut map)?,
+                        1 => description = crate::decode::field(&mut map)?,
+                        2 => line_item_id = crate::decode::field(&mut map)?,
+                        3 => entity_type = crate::decode::field(&mut map)?,
+                        4 => discount_type = crate::decode::field(&mut map)?,
+                        5 => entity_id = crate::decode::field(&mut map)?,
+                        6 => coupon_set_code = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "discount",
@@ -828,7 +936,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -892,12 +1000,23 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => name = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"name" => 0,
+                            6 if key == b"amount" => 1,
+                            11 if key == b"description" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => name = crate::decode::field(&mut map)?,
+                        1 => amount = crate::decode::field(&mut map)?,
+                        2 => description = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax",
@@ -906,7 +1025,7 @@ impl<'de> Deserialize<'de> for Tax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -944,13 +1063,18 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjustment" => Self::Adjustment,
-            "refundable" => Self::Refundable,
-            "store" => Self::Store,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjustment" => Self::Adjustment,
+                b"refundable" => Self::Refundable,
+                b"store" => Self::Store,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -988,17 +1112,22 @@ impl ApiEnum for LineItemEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_setup" => Self::PlanSetup,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_setup" => Self::PlanSetup,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemEntityType);
@@ -1027,14 +1156,19 @@ impl ApiEnum for LineItemProrationMode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reset" => Self::Reset,
-            "delta" => Self::Delta,
-            "service_period_revision" => Self::ServicePeriodRevision,
-            "adjusted_term" => Self::AdjustedTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"reset" => Self::Reset,
+                b"delta" => Self::Delta,
+                b"service_period_revision" => Self::ServicePeriodRevision,
+                b"adjusted_term" => Self::AdjustedTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemProrationMode);
@@ -1069,16 +1203,21 @@ impl ApiEnum for LineItemDiscountDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "prorated_credits" => Self::ProratedCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemDiscountDiscountType);
@@ -1113,16 +1252,21 @@ impl ApiEnum for DiscountEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "prorated_credits" => Self::ProratedCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountEntityType);
@@ -1145,12 +1289,17 @@ impl ApiEnum for DiscountDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountDiscountType);

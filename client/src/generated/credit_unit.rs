@@ -102,20 +102,39 @@ impl<'de> Deserialize<'de> for CreditUnit {
                 let mut overdraft_amount: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "external_name" => external_name = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "created_by" => created_by = map.next_value()?,
-                        "updated_by" => updated_by = map.next_value()?,
-                        "is_unlimited" => is_unlimited = map.next_value()?,
-                        "overdraft_amount" => overdraft_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            13 if key == b"external_name" => 2,
+                            6 if key == b"status" => 3,
+                            16 if key == b"resource_version" => 4,
+                            10 if key == b"updated_at" => 5,
+                            10 if key == b"created_at" => 6,
+                            10 if key == b"created_by" => 7,
+                            10 if key == b"updated_by" => 8,
+                            12 if key == b"is_unlimited" => 9,
+                            16 if key == b"overdraft_amount" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => external_name = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => resource_version = crate::decode::field(&mut map)?,
+                        5 => updated_at = crate::decode::field(&mut map)?,
+                        6 => created_at = crate::decode::field(&mut map)?,
+                        7 => created_by = crate::decode::field(&mut map)?,
+                        8 => updated_by = crate::decode::field(&mut map)?,
+                        9 => is_unlimited = crate::decode::field(&mut map)?,
+                        10 => overdraft_amount = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "credit_unit",
@@ -124,7 +143,7 @@ impl<'de> Deserialize<'de> for CreditUnit {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -167,12 +186,17 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -456,11 +480,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_unit" => credit_unit = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_unit" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -640,11 +672,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_unit" => credit_unit = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_unit" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -814,11 +854,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_unit" => credit_unit = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_unit" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -922,11 +970,19 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_unit" => credit_unit = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_unit" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1032,11 +1088,19 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
             ) -> Result<ReactivateResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "credit_unit" => credit_unit = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"credit_unit" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

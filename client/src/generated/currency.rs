@@ -74,17 +74,29 @@ impl<'de> Deserialize<'de> for Currency {
                 let mut manual_exchange_rate: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "enabled" => enabled = map.next_value()?,
-                        "forex_type" => forex_type = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "is_base_currency" => is_base_currency = map.next_value()?,
-                        "manual_exchange_rate" => {
-                            manual_exchange_rate = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            7 if key == b"enabled" => 1,
+                            10 if key == b"forex_type" => 2,
+                            13 if key == b"currency_code" => 3,
+                            16 if key == b"is_base_currency" => 4,
+                            20 if key == b"manual_exchange_rate" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => enabled = crate::decode::field(&mut map)?,
+                        2 => forex_type = crate::decode::field(&mut map)?,
+                        3 => currency_code = crate::decode::field(&mut map)?,
+                        4 => is_base_currency = crate::decode::field(&mut map)?,
+                        5 => manual_exchange_rate = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "currency",
@@ -93,7 +105,7 @@ impl<'de> Deserialize<'de> for Currency {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -131,12 +143,17 @@ impl ApiEnum for ForexType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => Self::Manual,
-            "auto" => Self::Auto,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"manual" => Self::Manual,
+                b"auto" => Self::Auto,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ForexType);
@@ -159,12 +176,17 @@ impl ApiEnum for CreateForexType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => Self::Manual,
-            "auto" => Self::Auto,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"manual" => Self::Manual,
+                b"auto" => Self::Auto,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForexType);
@@ -187,12 +209,17 @@ impl ApiEnum for UpdateForexType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => Self::Manual,
-            "auto" => Self::Auto,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"manual" => Self::Manual,
+                b"auto" => Self::Auto,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateForexType);
@@ -466,11 +493,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "currency" => currency = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"currency" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => currency = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -570,11 +605,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "currency" => currency = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"currency" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => currency = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -736,11 +779,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "currency" => currency = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"currency" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => currency = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -904,11 +955,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "currency" => currency = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"currency" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => currency = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1076,12 +1135,21 @@ impl<'de> Deserialize<'de> for AddScheduleResponse {
                 let mut scheduled_at: Option<Timestamp> = None;
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "scheduled_at" => scheduled_at = Some(map.next_value()?),
-                        "currency" => currency = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"scheduled_at" => 0,
+                            8 if key == b"currency" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => scheduled_at = Some(crate::decode::field(&mut map)?),
+                        1 => currency = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1194,12 +1262,21 @@ impl<'de> Deserialize<'de> for RemoveScheduleResponse {
                 let mut scheduled_at: Option<Timestamp> = None;
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "scheduled_at" => scheduled_at = Some(map.next_value()?),
-                        "currency" => currency = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"scheduled_at" => 0,
+                            8 if key == b"currency" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => scheduled_at = Some(crate::decode::field(&mut map)?),
+                        1 => currency = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

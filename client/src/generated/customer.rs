@@ -389,103 +389,159 @@ impl<'de> Deserialize<'de> for Customer {
                 let mut entity_identifier_standard: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "vat_number" => vat_number = map.next_value()?,
-                        "auto_collection" => auto_collection = map.next_value()?,
-                        "offline_payment_method" => {
-                            offline_payment_method = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            10 if key == b"first_name" => 1,
+                            9 if key == b"last_name" => 2,
+                            5 if key == b"email" => 3,
+                            5 if key == b"phone" => 4,
+                            7 if key == b"company" => 5,
+                            10 if key == b"vat_number" => 6,
+                            15 if key == b"auto_collection" => 7,
+                            22 if key == b"offline_payment_method" => 8,
+                            13 if key == b"net_term_days" => 9,
+                            25 if key == b"vat_number_validated_time" => 10,
+                            17 if key == b"vat_number_status" => 11,
+                            18 if key == b"allow_direct_debit" => 12,
+                            17 if key == b"is_location_valid" => 13,
+                            10 if key == b"created_at" => 14,
+                            15 if key == b"created_from_ip" => 15,
+                            17 if key == b"exemption_details" => 16,
+                            10 if key == b"taxability" => 17,
+                            11 if key == b"entity_code" => 18,
+                            13 if key == b"exempt_number" => 19,
+                            16 if key == b"resource_version" => 20,
+                            10 if key == b"updated_at" => 21,
+                            6 if key == b"locale" => 22,
+                            12 if key == b"billing_date" => 23,
+                            13 if key == b"billing_month" => 24,
+                            17 if key == b"billing_date_mode" => 25,
+                            19 if key == b"billing_day_of_week" => 26,
+                            24 if key == b"billing_day_of_week_mode" => 27,
+                            11 if key == b"pii_cleared" => 28,
+                            19 if key == b"auto_close_invoices" => 29,
+                            7 if key == b"channel" => 30,
+                            9 if key == b"active_id" => 31,
+                            11 if key == b"card_status" => 32,
+                            10 if key == b"fraud_flag" => 33,
+                            25 if key == b"primary_payment_source_id" => 34,
+                            24 if key == b"backup_payment_source_id" => 35,
+                            15 if key == b"billing_address" => 36,
+                            13 if key == b"referral_urls" => 37,
+                            8 if key == b"contacts" => 38,
+                            14 if key == b"payment_method" => 39,
+                            13 if key == b"invoice_notes" => 40,
+                            18 if key == b"business_entity_id" => 41,
+                            23 if key == b"preferred_currency_code" => 42,
+                            19 if key == b"promotional_credits" => 43,
+                            16 if key == b"unbilled_charges" => 44,
+                            18 if key == b"refundable_credits" => 45,
+                            15 if key == b"excess_payments" => 46,
+                            8 if key == b"balances" => 47,
+                            18 if key == b"entity_identifiers" => 48,
+                            20 if key == b"tax_providers_fields" => 49,
+                            19 if key == b"is_einvoice_enabled" => 50,
+                            17 if key == b"einvoicing_method" => 51,
+                            9 if key == b"meta_data" => 52,
+                            7 if key == b"deleted" => 53,
+                            18 if key == b"registered_for_gst" => 54,
+                            22 if key == b"consolidated_invoicing" => 55,
+                            13 if key == b"customer_type" => 56,
+                            36 if key == b"business_customer_without_vat_number" => 57,
+                            17 if key == b"client_profile_id" => 58,
+                            12 if key == b"relationship" => 59,
+                            30 if key == b"use_default_hierarchy_settings" => 60,
+                            21 if key == b"parent_account_access" => 61,
+                            20 if key == b"child_account_access" => 62,
+                            17 if key == b"vat_number_prefix" => 63,
+                            24 if key == b"entity_identifier_scheme" => 64,
+                            26 if key == b"entity_identifier_standard" => 65,
+                            6 if key == b"object" => 66,
+                            _ => usize::MAX,
                         }
-                        "net_term_days" => net_term_days = map.next_value()?,
-                        "vat_number_validated_time" => {
-                            vat_number_validated_time = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => first_name = crate::decode::field(&mut map)?,
+                        2 => last_name = crate::decode::field(&mut map)?,
+                        3 => email = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => company = crate::decode::field(&mut map)?,
+                        6 => vat_number = crate::decode::field(&mut map)?,
+                        7 => auto_collection = crate::decode::field(&mut map)?,
+                        8 => offline_payment_method = crate::decode::field(&mut map)?,
+                        9 => net_term_days = crate::decode::field(&mut map)?,
+                        10 => vat_number_validated_time = crate::decode::field(&mut map)?,
+                        11 => vat_number_status = crate::decode::field(&mut map)?,
+                        12 => allow_direct_debit = crate::decode::field(&mut map)?,
+                        13 => is_location_valid = crate::decode::field(&mut map)?,
+                        14 => created_at = crate::decode::field(&mut map)?,
+                        15 => created_from_ip = crate::decode::field(&mut map)?,
+                        16 => exemption_details = crate::decode::field(&mut map)?,
+                        17 => taxability = crate::decode::field(&mut map)?,
+                        18 => entity_code = crate::decode::field(&mut map)?,
+                        19 => exempt_number = crate::decode::field(&mut map)?,
+                        20 => resource_version = crate::decode::field(&mut map)?,
+                        21 => updated_at = crate::decode::field(&mut map)?,
+                        22 => locale = crate::decode::field(&mut map)?,
+                        23 => billing_date = crate::decode::field(&mut map)?,
+                        24 => billing_month = crate::decode::field(&mut map)?,
+                        25 => billing_date_mode = crate::decode::field(&mut map)?,
+                        26 => billing_day_of_week = crate::decode::field(&mut map)?,
+                        27 => billing_day_of_week_mode = crate::decode::field(&mut map)?,
+                        28 => pii_cleared = crate::decode::field(&mut map)?,
+                        29 => auto_close_invoices = crate::decode::field(&mut map)?,
+                        30 => channel = crate::decode::field(&mut map)?,
+                        31 => active_id = crate::decode::field(&mut map)?,
+                        32 => card_status = crate::decode::field(&mut map)?,
+                        33 => fraud_flag = crate::decode::field(&mut map)?,
+                        34 => primary_payment_source_id = crate::decode::field(&mut map)?,
+                        35 => backup_payment_source_id = crate::decode::field(&mut map)?,
+                        36 => billing_address = crate::decode::field(&mut map)?,
+                        37 => referral_urls = crate::decode::field(&mut map)?,
+                        38 => contacts = crate::decode::field(&mut map)?,
+                        39 => payment_method = crate::decode::field(&mut map)?,
+                        40 => invoice_notes = crate::decode::field(&mut map)?,
+                        41 => business_entity_id = crate::decode::field(&mut map)?,
+                        42 => preferred_currency_code = crate::decode::field(&mut map)?,
+                        43 => promotional_credits = crate::decode::field(&mut map)?,
+                        44 => unbilled_charges = crate::decode::field(&mut map)?,
+                        45 => refundable_credits = crate::decode::field(&mut map)?,
+                        46 => excess_payments = crate::decode::field(&mut map)?,
+                        47 => balances = crate::decode::field(&mut map)?,
+                        48 => entity_identifiers = crate::decode::field(&mut map)?,
+                        49 => tax_providers_fields = crate::decode::field(&mut map)?,
+                        50 => is_einvoice_enabled = crate::decode::field(&mut map)?,
+                        51 => einvoicing_method = crate::decode::field(&mut map)?,
+                        52 => meta_data = crate::decode::field(&mut map)?,
+                        53 => deleted = crate::decode::field(&mut map)?,
+                        54 => registered_for_gst = crate::decode::field(&mut map)?,
+                        55 => consolidated_invoicing = crate::decode::field(&mut map)?,
+                        56 => customer_type = crate::decode::field(&mut map)?,
+                        57 => {
+                            business_customer_without_vat_number = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "vat_number_status" => vat_number_status = map.next_value()?,
-                        "allow_direct_debit" => allow_direct_debit = map.next_value()?,
-                        "is_location_valid" => is_location_valid = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "created_from_ip" => created_from_ip = map.next_value()?,
-                        "exemption_details" => exemption_details = map.next_value()?,
-                        "taxability" => taxability = map.next_value()?,
-                        "entity_code" => entity_code = map.next_value()?,
-                        "exempt_number" => exempt_number = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "locale" => locale = map.next_value()?,
-                        "billing_date" => billing_date = map.next_value()?,
-                        "billing_month" => billing_month = map.next_value()?,
-                        "billing_date_mode" => billing_date_mode = map.next_value()?,
-                        "billing_day_of_week" => billing_day_of_week = map.next_value()?,
-                        "billing_day_of_week_mode" => {
-                            billing_day_of_week_mode = map.next_value()?;
+                        58 => client_profile_id = crate::decode::field(&mut map)?,
+                        59 => relationship = crate::decode::field(&mut map)?,
+                        60 => {
+                            use_default_hierarchy_settings = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "pii_cleared" => pii_cleared = map.next_value()?,
-                        "auto_close_invoices" => auto_close_invoices = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
-                        "active_id" => active_id = map.next_value()?,
-                        "card_status" => card_status = map.next_value()?,
-                        "fraud_flag" => fraud_flag = map.next_value()?,
-                        "primary_payment_source_id" => {
-                            primary_payment_source_id = map.next_value()?;
+                        61 => parent_account_access = crate::decode::field(&mut map)?,
+                        62 => child_account_access = crate::decode::field(&mut map)?,
+                        63 => vat_number_prefix = crate::decode::field(&mut map)?,
+                        64 => entity_identifier_scheme = crate::decode::field(&mut map)?,
+                        65 => {
+                            entity_identifier_standard = crate::decode::field(&mut map)?;
                         }
-                        "backup_payment_source_id" => {
-                            backup_payment_source_id = map.next_value()?;
-                        }
-                        "billing_address" => billing_address = map.next_value()?,
-                        "referral_urls" => referral_urls = map.next_value()?,
-                        "contacts" => contacts = map.next_value()?,
-                        "payment_method" => payment_method = map.next_value()?,
-                        "invoice_notes" => invoice_notes = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "preferred_currency_code" => {
-                            preferred_currency_code = map.next_value()?;
-                        }
-                        "promotional_credits" => promotional_credits = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
-                        "refundable_credits" => refundable_credits = map.next_value()?,
-                        "excess_payments" => excess_payments = map.next_value()?,
-                        "balances" => balances = map.next_value()?,
-                        "entity_identifiers" => entity_identifiers = map.next_value()?,
-                        "tax_providers_fields" => {
-                            tax_providers_fields = map.next_value()?;
-                        }
-                        "is_einvoice_enabled" => is_einvoice_enabled = map.next_value()?,
-                        "einvoicing_method" => einvoicing_method = map.next_value()?,
-                        "meta_data" => meta_data = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "registered_for_gst" => registered_for_gst = map.next_value()?,
-                        "consolidated_invoicing" => {
-                            consolidated_invoicing = map.next_value()?;
-                        }
-                        "customer_type" => customer_type = map.next_value()?,
-                        "business_customer_without_vat_number" => {
-                            business_customer_without_vat_number = map.next_value()?;
-                        }
-                        "client_profile_id" => client_profile_id = map.next_value()?,
-                        "relationship" => relationship = map.next_value()?,
-                        "use_default_hierarchy_settings" => {
-                            use_default_hierarchy_settings = map.next_value()?;
-                        }
-                        "parent_account_access" => {
-                            parent_account_access = map.next_value()?;
-                        }
-                        "child_account_access" => {
-                            child_account_access = map.next_value()?;
-                        }
-                        "vat_number_prefix" => vat_number_prefix = map.next_value()?,
-                        "entity_identifier_scheme" => {
-                            entity_identifier_scheme = map.next_value()?;
-                        }
-                        "entity_identifier_standard" => {
-                            entity_identifier_standard = map.next_value()?;
-                        }
-                        "object" => {
+                        66 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "customer",
@@ -494,7 +550,7 @@ impl<'de> Deserialize<'de> for Customer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -661,23 +717,45 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "billing_address",
@@ -686,7 +764,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -777,25 +855,37 @@ impl<'de> Deserialize<'de> for ReferralUrl {
                 let mut referral_system: Option<enums::ReferralSystem> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "external_customer_id" => {
-                            external_customer_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"external_customer_id" => 0,
+                            20 if key == b"referral_sharing_url" => 1,
+                            10 if key == b"created_at" => 2,
+                            10 if key == b"updated_at" => 3,
+                            20 if key == b"referral_campaign_id" => 4,
+                            19 if key == b"referral_account_id" => 5,
+                            29 if key == b"referral_external_campaign_id" => 6,
+                            15 if key == b"referral_system" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "referral_sharing_url" => {
-                            referral_sharing_url = map.next_value()?;
+                    };
+                    match slot {
+                        0 => external_customer_id = crate::decode::field(&mut map)?,
+                        1 => referral_sharing_url = crate::decode::field(&mut map)?,
+                        2 => created_at = crate::decode::field(&mut map)?,
+                        3 => updated_at = crate::decode::field(&mut map)?,
+                        4 => referral_campaign_id = crate::decode::field(&mut map)?,
+                        5 => referral_account_id = crate::decode::field(&mut map)?,
+                        6 => {
+                            referral_external_campaign_id = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "created_at" => created_at = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "referral_campaign_id" => {
-                            referral_campaign_id = map.next_value()?;
-                        }
-                        "referral_account_id" => referral_account_id = map.next_value()?,
-                        "referral_external_campaign_id" => {
-                            referral_external_campaign_id = map.next_value()?;
-                        }
-                        "referral_system" => referral_system = map.next_value()?,
-                        "object" => {
+                        7 => referral_system = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "referral_url",
@@ -804,7 +894,7 @@ impl<'de> Deserialize<'de> for ReferralUrl {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -893,18 +983,35 @@ impl<'de> Deserialize<'de> for Contact {
                 let mut send_billing_email: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "label" => label = map.next_value()?,
-                        "enabled" => enabled = map.next_value()?,
-                        "send_account_email" => send_account_email = map.next_value()?,
-                        "send_billing_email" => send_billing_email = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            10 if key == b"first_name" => 1,
+                            9 if key == b"last_name" => 2,
+                            5 if key == b"email" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"label" => 5,
+                            7 if key == b"enabled" => 6,
+                            18 if key == b"send_account_email" => 7,
+                            18 if key == b"send_billing_email" => 8,
+                            6 if key == b"object" => 9,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => first_name = crate::decode::field(&mut map)?,
+                        2 => last_name = crate::decode::field(&mut map)?,
+                        3 => email = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => label = crate::decode::field(&mut map)?,
+                        6 => enabled = crate::decode::field(&mut map)?,
+                        7 => send_account_email = crate::decode::field(&mut map)?,
+                        8 => send_billing_email = crate::decode::field(&mut map)?,
+                        9 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "contact",
@@ -913,7 +1020,7 @@ impl<'de> Deserialize<'de> for Contact {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -988,14 +1095,27 @@ impl<'de> Deserialize<'de> for PaymentMethod {
                 let mut reference_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "type" => r#type = map.next_value()?,
-                        "gateway" => gateway = map.next_value()?,
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "reference_id" => reference_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"type" => 0,
+                            7 if key == b"gateway" => 1,
+                            18 if key == b"gateway_account_id" => 2,
+                            6 if key == b"status" => 3,
+                            12 if key == b"reference_id" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => r#type = crate::decode::field(&mut map)?,
+                        1 => gateway = crate::decode::field(&mut map)?,
+                        2 => gateway_account_id = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => reference_id = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "payment_method",
@@ -1004,7 +1124,7 @@ impl<'de> Deserialize<'de> for PaymentMethod {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1082,18 +1202,31 @@ impl<'de> Deserialize<'de> for Balance {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "promotional_credits" => promotional_credits = map.next_value()?,
-                        "excess_payments" => excess_payments = map.next_value()?,
-                        "refundable_credits" => refundable_credits = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "balance_currency_code" => {
-                            balance_currency_code = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            19 if key == b"promotional_credits" => 0,
+                            15 if key == b"excess_payments" => 1,
+                            18 if key == b"refundable_credits" => 2,
+                            16 if key == b"unbilled_charges" => 3,
+                            13 if key == b"currency_code" => 4,
+                            21 if key == b"balance_currency_code" => 5,
+                            18 if key == b"business_entity_id" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
                         }
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => promotional_credits = crate::decode::field(&mut map)?,
+                        1 => excess_payments = crate::decode::field(&mut map)?,
+                        2 => refundable_credits = crate::decode::field(&mut map)?,
+                        3 => unbilled_charges = crate::decode::field(&mut map)?,
+                        4 => currency_code = crate::decode::field(&mut map)?,
+                        5 => balance_currency_code = crate::decode::field(&mut map)?,
+                        6 => business_entity_id = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "balance",
@@ -1102,7 +1235,7 @@ impl<'de> Deserialize<'de> for Balance {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1170,13 +1303,25 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
                 let mut standard: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "scheme" => scheme = map.next_value()?,
-                        "standard" => standard = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            5 if key == b"value" => 1,
+                            6 if key == b"scheme" => 2,
+                            8 if key == b"standard" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => value = crate::decode::field(&mut map)?,
+                        2 => scheme = crate::decode::field(&mut map)?,
+                        3 => standard = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "entity_identifier",
@@ -1185,7 +1330,7 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1246,12 +1391,23 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut field_value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "provider_name" => provider_name = map.next_value()?,
-                        "field_id" => field_id = map.next_value()?,
-                        "field_value" => field_value = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"provider_name" => 0,
+                            8 if key == b"field_id" => 1,
+                            11 if key == b"field_value" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => provider_name = crate::decode::field(&mut map)?,
+                        1 => field_id = crate::decode::field(&mut map)?,
+                        2 => field_value = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax_providers_field",
@@ -1260,7 +1416,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1320,12 +1476,23 @@ impl<'de> Deserialize<'de> for Relationship {
                 let mut invoice_owner_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "parent_id" => parent_id = map.next_value()?,
-                        "payment_owner_id" => payment_owner_id = map.next_value()?,
-                        "invoice_owner_id" => invoice_owner_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"parent_id" => 0,
+                            16 if key == b"payment_owner_id" => 1,
+                            16 if key == b"invoice_owner_id" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => parent_id = crate::decode::field(&mut map)?,
+                        1 => payment_owner_id = crate::decode::field(&mut map)?,
+                        2 => invoice_owner_id = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "relationship",
@@ -1334,7 +1501,7 @@ impl<'de> Deserialize<'de> for Relationship {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1410,20 +1577,35 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
                 let mut send_payment_emails: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "portal_edit_child_subscriptions" => {
-                            portal_edit_child_subscriptions = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            31 if key == b"portal_edit_child_subscriptions" => 0,
+                            30 if key == b"portal_download_child_invoices" => 1,
+                            24 if key == b"send_subscription_emails" => 2,
+                            19 if key == b"send_invoice_emails" => 3,
+                            19 if key == b"send_payment_emails" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
                         }
-                        "portal_download_child_invoices" => {
-                            portal_download_child_invoices = map.next_value()?;
+                    };
+                    match slot {
+                        0 => {
+                            portal_edit_child_subscriptions = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "send_subscription_emails" => {
-                            send_subscription_emails = map.next_value()?;
+                        1 => {
+                            portal_download_child_invoices = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "send_invoice_emails" => send_invoice_emails = map.next_value()?,
-                        "send_payment_emails" => send_payment_emails = map.next_value()?,
-                        "object" => {
+                        2 => send_subscription_emails = crate::decode::field(&mut map)?,
+                        3 => send_invoice_emails = crate::decode::field(&mut map)?,
+                        4 => send_payment_emails = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "parent_account_access",
@@ -1432,7 +1614,7 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1506,20 +1688,27 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
                 let mut send_payment_emails: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "portal_edit_subscriptions" => {
-                            portal_edit_subscriptions = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            25 if key == b"portal_edit_subscriptions" => 0,
+                            24 if key == b"portal_download_invoices" => 1,
+                            24 if key == b"send_subscription_emails" => 2,
+                            19 if key == b"send_invoice_emails" => 3,
+                            19 if key == b"send_payment_emails" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
                         }
-                        "portal_download_invoices" => {
-                            portal_download_invoices = map.next_value()?;
-                        }
-                        "send_subscription_emails" => {
-                            send_subscription_emails = map.next_value()?;
-                        }
-                        "send_invoice_emails" => send_invoice_emails = map.next_value()?,
-                        "send_payment_emails" => send_payment_emails = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => portal_edit_subscriptions = crate::decode::field(&mut map)?,
+                        1 => portal_download_invoices = crate::decode::field(&mut map)?,
+                        2 => send_subscription_emails = crate::decode::field(&mut map)?,
+                        3 => send_invoice_emails = crate::decode::field(&mut map)?,
+                        4 => send_payment_emails = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "child_account_access",
@@ -1528,7 +1717,7 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1571,14 +1760,19 @@ impl ApiEnum for VatNumberStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "valid" => Self::Valid,
-            "invalid" => Self::Invalid,
-            "not_validated" => Self::NotValidated,
-            "undetermined" => Self::Undetermined,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"valid" => Self::Valid,
+                b"invalid" => Self::Invalid,
+                b"not_validated" => Self::NotValidated,
+                b"undetermined" => Self::Undetermined,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(VatNumberStatus);
@@ -1616,17 +1810,22 @@ impl ApiEnum for BillingDayOfWeek {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sunday" => Self::Sunday,
-            "monday" => Self::Monday,
-            "tuesday" => Self::Tuesday,
-            "wednesday" => Self::Wednesday,
-            "thursday" => Self::Thursday,
-            "friday" => Self::Friday,
-            "saturday" => Self::Saturday,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"sunday" => Self::Sunday,
+                b"monday" => Self::Monday,
+                b"tuesday" => Self::Tuesday,
+                b"wednesday" => Self::Wednesday,
+                b"thursday" => Self::Thursday,
+                b"friday" => Self::Friday,
+                b"saturday" => Self::Saturday,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(BillingDayOfWeek);
@@ -1652,13 +1851,18 @@ impl ApiEnum for PiiCleared {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "scheduled_for_clear" => Self::ScheduledForClear,
-            "cleared" => Self::Cleared,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"scheduled_for_clear" => Self::ScheduledForClear,
+                b"cleared" => Self::Cleared,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PiiCleared);
@@ -1693,16 +1897,21 @@ impl ApiEnum for CardStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_card" => Self::NoCard,
-            "valid" => Self::Valid,
-            "expiring" => Self::Expiring,
-            "expired" => Self::Expired,
-            "pending_verification" => Self::PendingVerification,
-            "invalid" => Self::Invalid,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_card" => Self::NoCard,
+                b"valid" => Self::Valid,
+                b"expiring" => Self::Expiring,
+                b"expired" => Self::Expired,
+                b"pending_verification" => Self::PendingVerification,
+                b"invalid" => Self::Invalid,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CardStatus);
@@ -1728,13 +1937,18 @@ impl ApiEnum for FraudFlag {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "safe" => Self::Safe,
-            "suspicious" => Self::Suspicious,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"safe" => Self::Safe,
+                b"suspicious" => Self::Suspicious,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(FraudFlag);
@@ -1766,15 +1980,20 @@ impl ApiEnum for PaymentMethodStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "valid" => Self::Valid,
-            "expiring" => Self::Expiring,
-            "expired" => Self::Expired,
-            "invalid" => Self::Invalid,
-            "pending_verification" => Self::PendingVerification,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"valid" => Self::Valid,
+                b"expiring" => Self::Expiring,
+                b"expired" => Self::Expired,
+                b"invalid" => Self::Invalid,
+                b"pending_verification" => Self::PendingVerification,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentMethodStatus);
@@ -1800,13 +2019,18 @@ impl ApiEnum for ParentAccountAccessPortalEditChildSubscriptions {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            "no" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                b"no" => Self::No,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ParentAccountAccessPortalEditChildSubscriptions);
@@ -1832,13 +2056,18 @@ impl ApiEnum for ParentAccountAccessPortalDownloadChildInvoices {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            "no" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                b"no" => Self::No,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ParentAccountAccessPortalDownloadChildInvoices);
@@ -1861,12 +2090,17 @@ impl ApiEnum for ChildAccountAccessPortalEditSubscriptions {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChildAccountAccessPortalEditSubscriptions);
@@ -1892,13 +2126,18 @@ impl ApiEnum for ChildAccountAccessPortalDownloadInvoices {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            "no" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                b"no" => Self::No,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChildAccountAccessPortalDownloadInvoices);
@@ -1924,13 +2163,18 @@ impl ApiEnum for CreateCardPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateCardPreferredScheme);
@@ -2103,62 +2347,67 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
@@ -2181,12 +2430,17 @@ impl ApiEnum for UpdateFraudFlag {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "safe" => Self::Safe,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"safe" => Self::Safe,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateFraudFlag);
@@ -2212,13 +2466,18 @@ impl ApiEnum for CollectPaymentCardPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CollectPaymentCardPreferredScheme);
@@ -2391,62 +2650,67 @@ impl ApiEnum for CollectPaymentPaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CollectPaymentPaymentIntentPaymentMethodType);
@@ -2484,17 +2748,22 @@ impl ApiEnum for ChangeBillingDateBillingDayOfWeek {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sunday" => Self::Sunday,
-            "monday" => Self::Monday,
-            "tuesday" => Self::Tuesday,
-            "wednesday" => Self::Wednesday,
-            "thursday" => Self::Thursday,
-            "friday" => Self::Friday,
-            "saturday" => Self::Saturday,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"sunday" => Self::Sunday,
+                b"monday" => Self::Monday,
+                b"tuesday" => Self::Tuesday,
+                b"wednesday" => Self::Wednesday,
+                b"thursday" => Self::Thursday,
+                b"friday" => Self::Friday,
+                b"saturday" => Self::Saturday,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChangeBillingDateBillingDayOfWeek);
@@ -2520,13 +2789,18 @@ impl ApiEnum for RelationshipsParentAccountAccessPortalEditChildSubscriptions {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            "no" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                b"no" => Self::No,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RelationshipsParentAccountAccessPortalEditChildSubscriptions);
@@ -2552,13 +2826,18 @@ impl ApiEnum for RelationshipsParentAccountAccessPortalDownloadChildInvoices {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            "no" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                b"no" => Self::No,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RelationshipsParentAccountAccessPortalDownloadChildInvoices);
@@ -2581,12 +2860,17 @@ impl ApiEnum for RelationshipsChildAccountAccessPortalEditSubscriptions {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RelationshipsChildAccountAccessPortalEditSubscriptions);
@@ -2612,13 +2896,18 @@ impl ApiEnum for RelationshipsChildAccountAccessPortalDownloadInvoices {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            "no" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                b"no" => Self::No,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RelationshipsChildAccountAccessPortalDownloadInvoices);
@@ -2644,13 +2933,18 @@ impl ApiEnum for UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscr
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            "no" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                b"no" => Self::No,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(
@@ -2678,13 +2972,18 @@ impl ApiEnum for UpdateHierarchySettingsParentAccountAccessPortalDownloadChildIn
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            "no" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                b"no" => Self::No,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(
@@ -2709,12 +3008,17 @@ impl ApiEnum for UpdateHierarchySettingsChildAccountAccessPortalEditSubscription
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(
@@ -2742,13 +3046,18 @@ impl ApiEnum for UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "yes" => Self::Yes,
-            "view_only" => Self::ViewOnly,
-            "no" => Self::No,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"yes" => Self::Yes,
+                b"view_only" => Self::ViewOnly,
+                b"no" => Self::No,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices);
@@ -3666,12 +3975,21 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4263,12 +4581,21 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4374,12 +4701,21 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4781,12 +5117,21 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4959,12 +5304,21 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5246,12 +5600,21 @@ impl<'de> Deserialize<'de> for UpdateBillingInfoResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5459,11 +5822,19 @@ impl<'de> Deserialize<'de> for ContactsForCustomerEntry {
             ) -> Result<ContactsForCustomerEntry, A::Error> {
                 let mut contact: Option<Contact> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "contact" => contact = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"contact" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => contact = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5632,12 +6003,21 @@ impl<'de> Deserialize<'de> for AssignPaymentRoleResponse {
                 let mut customer: Option<Customer> = None;
                 let mut payment_source: Option<payment_source::PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5808,12 +6188,21 @@ impl<'de> Deserialize<'de> for AddContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5981,12 +6370,21 @@ impl<'de> Deserialize<'de> for UpdateContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6154,12 +6552,21 @@ impl<'de> Deserialize<'de> for DeleteContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6352,11 +6759,19 @@ impl<'de> Deserialize<'de> for AddPromotionalCreditsResponse {
             ) -> Result<AddPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6548,11 +6963,19 @@ impl<'de> Deserialize<'de> for DeductPromotionalCreditsResponse {
             ) -> Result<DeductPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6744,11 +7167,19 @@ impl<'de> Deserialize<'de> for SetPromotionalCreditsResponse {
             ) -> Result<SetPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6926,12 +7357,21 @@ impl<'de> Deserialize<'de> for RecordExcessPaymentResponse {
                 let mut customer: Option<Customer> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            11 if key == b"transaction" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7195,12 +7635,21 @@ impl<'de> Deserialize<'de> for CollectPaymentResponse {
                 let mut customer: Option<Customer> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            11 if key == b"transaction" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7367,12 +7816,21 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            4 if key == b"card" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7530,13 +7988,19 @@ impl<'de> Deserialize<'de> for MoveResponse {
                     resource_migration::ResourceMigration,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "resource_migration" => {
-                            resource_migration = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            18 if key == b"resource_migration" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => resource_migration = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7748,11 +8212,19 @@ impl<'de> Deserialize<'de> for ChangeBillingDateResponse {
             ) -> Result<ChangeBillingDateResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7907,11 +8379,19 @@ impl<'de> Deserialize<'de> for MergeResponse {
             ) -> Result<MergeResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8017,11 +8497,19 @@ impl<'de> Deserialize<'de> for ClearPersonalDataResponse {
             ) -> Result<ClearPersonalDataResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8242,11 +8730,19 @@ impl<'de> Deserialize<'de> for RelationshipsResponse {
             ) -> Result<RelationshipsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8352,11 +8848,19 @@ impl<'de> Deserialize<'de> for DeleteRelationshipResponse {
             ) -> Result<DeleteRelationshipResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8506,11 +9010,19 @@ impl<'de> Deserialize<'de> for HierarchyResponse {
             ) -> Result<HierarchyResponse, A::Error> {
                 let mut hierarchies: Option<Vec<hierarchy::Hierarchy>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hierarchies" => hierarchies = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hierarchies" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hierarchies = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8721,11 +9233,19 @@ impl<'de> Deserialize<'de> for ListHierarchyDetailEntry {
             ) -> Result<ListHierarchyDetailEntry, A::Error> {
                 let mut hierarchy: Option<hierarchy::Hierarchy> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hierarchy" => hierarchy = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"hierarchy" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hierarchy = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8918,11 +9438,19 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
             ) -> Result<UpdateHierarchySettingsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

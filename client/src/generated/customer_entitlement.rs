@@ -60,15 +60,29 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
                 let mut is_enabled: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer_id" => customer_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "feature_id" => feature_id = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "name" => name = map.next_value()?,
-                        "is_enabled" => is_enabled = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"customer_id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            10 if key == b"feature_id" => 2,
+                            5 if key == b"value" => 3,
+                            4 if key == b"name" => 4,
+                            10 if key == b"is_enabled" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer_id = crate::decode::field(&mut map)?,
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => feature_id = crate::decode::field(&mut map)?,
+                        3 => value = crate::decode::field(&mut map)?,
+                        4 => name = crate::decode::field(&mut map)?,
+                        5 => is_enabled = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "customer_entitlement",
@@ -77,7 +91,7 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -328,13 +342,19 @@ impl<'de> Deserialize<'de> for EntitlementsForCustomerEntry {
             ) -> Result<EntitlementsForCustomerEntry, A::Error> {
                 let mut customer_entitlement: Option<CustomerEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer_entitlement" => {
-                            customer_entitlement = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"customer_entitlement" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => customer_entitlement = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

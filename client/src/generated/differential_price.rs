@@ -123,24 +123,47 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "parent_item_id" => parent_item_id = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "tiers" => tiers = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "parent_periods" => parent_periods = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            13 if key == b"item_price_id" => 1,
+                            14 if key == b"parent_item_id" => 2,
+                            5 if key == b"price" => 3,
+                            16 if key == b"price_in_decimal" => 4,
+                            6 if key == b"status" => 5,
+                            16 if key == b"resource_version" => 6,
+                            10 if key == b"updated_at" => 7,
+                            10 if key == b"created_at" => 8,
+                            11 if key == b"modified_at" => 9,
+                            5 if key == b"tiers" => 10,
+                            13 if key == b"currency_code" => 11,
+                            14 if key == b"parent_periods" => 12,
+                            18 if key == b"business_entity_id" => 13,
+                            7 if key == b"deleted" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => item_price_id = crate::decode::field(&mut map)?,
+                        2 => parent_item_id = crate::decode::field(&mut map)?,
+                        3 => price = crate::decode::field(&mut map)?,
+                        4 => price_in_decimal = crate::decode::field(&mut map)?,
+                        5 => status = crate::decode::field(&mut map)?,
+                        6 => resource_version = crate::decode::field(&mut map)?,
+                        7 => updated_at = crate::decode::field(&mut map)?,
+                        8 => created_at = crate::decode::field(&mut map)?,
+                        9 => modified_at = crate::decode::field(&mut map)?,
+                        10 => tiers = crate::decode::field(&mut map)?,
+                        11 => currency_code = crate::decode::field(&mut map)?,
+                        12 => parent_periods = crate::decode::field(&mut map)?,
+                        13 => business_entity_id = crate::decode::field(&mut map)?,
+                        14 => deleted = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "differential_price",
@@ -149,7 +172,7 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -241,21 +264,33 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"starting_unit" => 0,
+                            11 if key == b"ending_unit" => 1,
+                            5 if key == b"price" => 2,
+                            24 if key == b"starting_unit_in_decimal" => 3,
+                            22 if key == b"ending_unit_in_decimal" => 4,
+                            16 if key == b"price_in_decimal" => 5,
+                            12 if key == b"pricing_type" => 6,
+                            12 if key == b"package_size" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => starting_unit = crate::decode::field(&mut map)?,
+                        1 => ending_unit = crate::decode::field(&mut map)?,
+                        2 => price = crate::decode::field(&mut map)?,
+                        3 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        4 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => price_in_decimal = crate::decode::field(&mut map)?,
+                        6 => pricing_type = crate::decode::field(&mut map)?,
+                        7 => package_size = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tier",
@@ -264,7 +299,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -325,11 +360,21 @@ impl<'de> Deserialize<'de> for ParentPeriod {
                 let mut period: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "period_unit" => period_unit = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"period_unit" => 0,
+                            6 if key == b"period" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => period_unit = crate::decode::field(&mut map)?,
+                        1 => period = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "parent_period",
@@ -338,7 +383,7 @@ impl<'de> Deserialize<'de> for ParentPeriod {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -372,12 +417,17 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -654,13 +704,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "differential_price" => {
-                            differential_price = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            18 if key == b"differential_price" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => differential_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -813,13 +869,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "differential_price" => {
-                            differential_price = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            18 if key == b"differential_price" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => differential_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1016,13 +1078,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "differential_price" => {
-                            differential_price = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            18 if key == b"differential_price" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => differential_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1179,13 +1247,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "differential_price" => {
-                            differential_price = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            18 if key == b"differential_price" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => differential_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1458,13 +1532,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "differential_price" => {
-                            differential_price = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            18 if key == b"differential_price" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => differential_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -136,27 +136,53 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "invoice_name" => invoice_name = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "percentage" => percentage = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "duration_type" => duration_type = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "period_unit" => period_unit = map.next_value()?,
-                        "included_in_mrr" => included_in_mrr = map.next_value()?,
-                        "apply_on" => apply_on = map.next_value()?,
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "apply_till" => apply_till = map.next_value()?,
-                        "applied_count" => applied_count = map.next_value()?,
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "index" => index = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            12 if key == b"invoice_name" => 1,
+                            4 if key == b"type" => 2,
+                            10 if key == b"percentage" => 3,
+                            6 if key == b"amount" => 4,
+                            8 if key == b"quantity" => 5,
+                            13 if key == b"currency_code" => 6,
+                            13 if key == b"duration_type" => 7,
+                            6 if key == b"period" => 8,
+                            11 if key == b"period_unit" => 9,
+                            15 if key == b"included_in_mrr" => 10,
+                            8 if key == b"apply_on" => 11,
+                            13 if key == b"item_price_id" => 12,
+                            10 if key == b"created_at" => 13,
+                            10 if key == b"apply_till" => 14,
+                            13 if key == b"applied_count" => 15,
+                            9 if key == b"coupon_id" => 16,
+                            5 if key == b"index" => 17,
+                            6 if key == b"object" => 18,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => invoice_name = crate::decode::field(&mut map)?,
+                        2 => r#type = crate::decode::field(&mut map)?,
+                        3 => percentage = crate::decode::field(&mut map)?,
+                        4 => amount = crate::decode::field(&mut map)?,
+                        5 => quantity = crate::decode::field(&mut map)?,
+                        6 => currency_code = crate::decode::field(&mut map)?,
+                        7 => duration_type = crate::decode::field(&mut map)?,
+                        8 => period = crate::decode::field(&mut map)?,
+                        9 => period_unit = crate::decode::field(&mut map)?,
+                        10 => included_in_mrr = crate::decode::field(&mut map)?,
+                        11 => apply_on = crate::decode::field(&mut map)?,
+                        12 => item_price_id = crate::decode::field(&mut map)?,
+                        13 => created_at = crate::decode::field(&mut map)?,
+                        14 => apply_till = crate::decode::field(&mut map)?,
+                        15 => applied_count = crate::decode::field(&mut map)?,
+                        16 => coupon_id = crate::decode::field(&mut map)?,
+                        17 => index = crate::decode::field(&mut map)?,
+                        18 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "discount",
@@ -165,7 +191,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -218,13 +244,18 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "offer_quantity" => Self::OfferQuantity,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"offer_quantity" => Self::OfferQuantity,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);

@@ -48,12 +48,23 @@ impl<'de> Deserialize<'de> for Download {
                 let mut mime_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "download_url" => download_url = map.next_value()?,
-                        "valid_till" => valid_till = map.next_value()?,
-                        "mime_type" => mime_type = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"download_url" => 0,
+                            10 if key == b"valid_till" => 1,
+                            9 if key == b"mime_type" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => download_url = crate::decode::field(&mut map)?,
+                        1 => valid_till = crate::decode::field(&mut map)?,
+                        2 => mime_type = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "download",
@@ -62,7 +73,7 @@ impl<'de> Deserialize<'de> for Download {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

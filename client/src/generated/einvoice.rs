@@ -75,15 +75,29 @@ impl<'de> Deserialize<'de> for Einvoice {
                 let mut provider_references: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "reference_id" => reference_id = map.next_value()?,
-                        "reference_number" => reference_number = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "message" => message = map.next_value()?,
-                        "provider_references" => provider_references = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            12 if key == b"reference_id" => 1,
+                            16 if key == b"reference_number" => 2,
+                            6 if key == b"status" => 3,
+                            7 if key == b"message" => 4,
+                            19 if key == b"provider_references" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => reference_id = crate::decode::field(&mut map)?,
+                        2 => reference_number = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => message = crate::decode::field(&mut map)?,
+                        5 => provider_references = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "einvoice",
@@ -92,7 +106,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -163,23 +177,28 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "scheduled" => Self::Scheduled,
-            "skipped" => Self::Skipped,
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            "registered" => Self::Registered,
-            "accepted" => Self::Accepted,
-            "rejected" => Self::Rejected,
-            "message_acknowledgement" => Self::MessageAcknowledgement,
-            "in_process" => Self::InProcess,
-            "under_query" => Self::UnderQuery,
-            "conditionally_accepted" => Self::ConditionallyAccepted,
-            "paid" => Self::Paid,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"scheduled" => Self::Scheduled,
+                b"skipped" => Self::Skipped,
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"failed" => Self::Failed,
+                b"registered" => Self::Registered,
+                b"accepted" => Self::Accepted,
+                b"rejected" => Self::Rejected,
+                b"message_acknowledgement" => Self::MessageAcknowledgement,
+                b"in_process" => Self::InProcess,
+                b"under_query" => Self::UnderQuery,
+                b"conditionally_accepted" => Self::ConditionallyAccepted,
+                b"paid" => Self::Paid,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);

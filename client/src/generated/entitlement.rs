@@ -82,16 +82,31 @@ impl<'de> Deserialize<'de> for Entitlement {
                 let mut name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "entity_id" => entity_id = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "feature_id" => feature_id = map.next_value()?,
-                        "feature_name" => feature_name = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "name" => name = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            9 if key == b"entity_id" => 1,
+                            11 if key == b"entity_type" => 2,
+                            10 if key == b"feature_id" => 3,
+                            12 if key == b"feature_name" => 4,
+                            5 if key == b"value" => 5,
+                            4 if key == b"name" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => entity_id = crate::decode::field(&mut map)?,
+                        2 => entity_type = crate::decode::field(&mut map)?,
+                        3 => feature_id = crate::decode::field(&mut map)?,
+                        4 => feature_name = crate::decode::field(&mut map)?,
+                        5 => value = crate::decode::field(&mut map)?,
+                        6 => name = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "entitlement",
@@ -100,7 +115,7 @@ impl<'de> Deserialize<'de> for Entitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -148,15 +163,20 @@ impl ApiEnum for EntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            "plan_price" => Self::PlanPrice,
-            "addon_price" => Self::AddonPrice,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                b"plan_price" => Self::PlanPrice,
+                b"addon_price" => Self::AddonPrice,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EntityType);
@@ -188,15 +208,20 @@ impl ApiEnum for CreateEntitlementsEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            "plan_price" => Self::PlanPrice,
-            "addon_price" => Self::AddonPrice,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                b"plan_price" => Self::PlanPrice,
+                b"addon_price" => Self::AddonPrice,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateEntitlementsEntityType);
@@ -491,11 +516,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut entitlement: Option<Entitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "entitlement" => entitlement = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"entitlement" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => entitlement = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -665,11 +698,19 @@ impl<'de> Deserialize<'de> for CreateEntry {
             ) -> Result<CreateEntry, A::Error> {
                 let mut entitlement: Option<Entitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "entitlement" => entitlement = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"entitlement" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => entitlement = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -105,21 +105,41 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                 let mut schedule_status: Option<ScheduleStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "feature_id" => feature_id = map.next_value()?,
-                        "feature_name" => feature_name = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "name" => name = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "effective_from" => effective_from = map.next_value()?,
-                        "is_enabled" => is_enabled = map.next_value()?,
-                        "schedule_status" => schedule_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            9 if key == b"entity_id" => 2,
+                            11 if key == b"entity_type" => 3,
+                            10 if key == b"feature_id" => 4,
+                            12 if key == b"feature_name" => 5,
+                            5 if key == b"value" => 6,
+                            4 if key == b"name" => 7,
+                            10 if key == b"expires_at" => 8,
+                            14 if key == b"effective_from" => 9,
+                            10 if key == b"is_enabled" => 10,
+                            15 if key == b"schedule_status" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => entity_id = crate::decode::field(&mut map)?,
+                        3 => entity_type = crate::decode::field(&mut map)?,
+                        4 => feature_id = crate::decode::field(&mut map)?,
+                        5 => feature_name = crate::decode::field(&mut map)?,
+                        6 => value = crate::decode::field(&mut map)?,
+                        7 => name = crate::decode::field(&mut map)?,
+                        8 => expires_at = crate::decode::field(&mut map)?,
+                        9 => effective_from = crate::decode::field(&mut map)?,
+                        10 => is_enabled = crate::decode::field(&mut map)?,
+                        11 => schedule_status = crate::decode::field(&mut map)?,
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "entitlement_override",
@@ -128,7 +148,7 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -175,13 +195,18 @@ impl ApiEnum for ScheduleStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "activated" => Self::Activated,
-            "scheduled" => Self::Scheduled,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"activated" => Self::Activated,
+                b"scheduled" => Self::Scheduled,
+                b"failed" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ScheduleStatus);
@@ -407,13 +432,19 @@ impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionEntry {
             ) -> Result<AddEntitlementOverrideForSubscriptionEntry, A::Error> {
                 let mut entitlement_override: Option<EntitlementOverride> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "entitlement_override" => {
-                            entitlement_override = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"entitlement_override" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => entitlement_override = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -671,13 +702,19 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
             ) -> Result<ListEntitlementOverrideForSubscriptionEntry, A::Error> {
                 let mut entitlement_override: Option<EntitlementOverride> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "entitlement_override" => {
-                            entitlement_override = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"entitlement_override" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => entitlement_override = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -22,12 +22,17 @@ impl ApiEnum for AccountHolderType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "individual" => Self::Individual,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"individual" => Self::Individual,
+                b"company" => Self::Company,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AccountHolderType);
@@ -53,13 +58,18 @@ impl ApiEnum for AccountReceivablesHandling {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_action" => Self::NoAction,
-            "schedule_payment_collection" => Self::SchedulePaymentCollection,
-            "write_off" => Self::WriteOff,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_action" => Self::NoAction,
+                b"schedule_payment_collection" => Self::SchedulePaymentCollection,
+                b"write_off" => Self::WriteOff,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AccountReceivablesHandling);
@@ -88,14 +98,19 @@ impl ApiEnum for AccountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "checking" => Self::Checking,
-            "savings" => Self::Savings,
-            "business_checking" => Self::BusinessChecking,
-            "current" => Self::Current,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"checking" => Self::Checking,
+                b"savings" => Self::Savings,
+                b"business_checking" => Self::BusinessChecking,
+                b"current" => Self::Current,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AccountType);
@@ -118,12 +133,17 @@ impl ApiEnum for Action {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "upsert" => Self::Upsert,
-            "remove" => Self::Remove,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"upsert" => Self::Upsert,
+                b"remove" => Self::Remove,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Action);
@@ -146,12 +166,17 @@ impl ApiEnum for AlarmStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "within_limit" => Self::WithinLimit,
-            "in_alarm" => Self::InAlarm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"within_limit" => Self::WithinLimit,
+                b"in_alarm" => Self::InAlarm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AlarmStatus);
@@ -174,12 +199,17 @@ impl ApiEnum for ApiVersion {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "v1" => Self::V1,
-            "v2" => Self::V2,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"v1" => Self::V1,
+                b"v2" => Self::V2,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ApiVersion);
@@ -202,12 +232,17 @@ impl ApiEnum for ApplyOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_amount" => Self::InvoiceAmount,
-            "specific_item_price" => Self::SpecificItemPrice,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice_amount" => Self::InvoiceAmount,
+                b"specific_item_price" => Self::SpecificItemPrice,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ApplyOn);
@@ -230,12 +265,17 @@ impl ApiEnum for AutoCollection {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"on" => Self::On,
+                b"off" => Self::Off,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AutoCollection);
@@ -264,14 +304,19 @@ impl ApiEnum for AvalaraSaleType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "wholesale" => Self::Wholesale,
-            "retail" => Self::Retail,
-            "consumed" => Self::Consumed,
-            "vendor_use" => Self::VendorUse,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"wholesale" => Self::Wholesale,
+                b"retail" => Self::Retail,
+                b"consumed" => Self::Consumed,
+                b"vendor_use" => Self::VendorUse,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AvalaraSaleType);
@@ -294,12 +339,17 @@ impl ApiEnum for BillingAlignmentMode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediate" => Self::Immediate,
-            "delayed" => Self::Delayed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"immediate" => Self::Immediate,
+                b"delayed" => Self::Delayed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(BillingAlignmentMode);
@@ -322,12 +372,17 @@ impl ApiEnum for BillingDateMode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "using_defaults" => Self::UsingDefaults,
-            "manually_set" => Self::ManuallySet,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"using_defaults" => Self::UsingDefaults,
+                b"manually_set" => Self::ManuallySet,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(BillingDateMode);
@@ -350,12 +405,17 @@ impl ApiEnum for BillingDayOfWeekMode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "using_defaults" => Self::UsingDefaults,
-            "manually_set" => Self::ManuallySet,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"using_defaults" => Self::UsingDefaults,
+                b"manually_set" => Self::ManuallySet,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(BillingDayOfWeekMode);
@@ -384,14 +444,19 @@ impl ApiEnum for BillingPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(BillingPeriodUnit);
@@ -414,12 +479,17 @@ impl ApiEnum for BillingStartOption {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediately" => Self::Immediately,
-            "on_specific_date" => Self::OnSpecificDate,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"immediately" => Self::Immediately,
+                b"on_specific_date" => Self::OnSpecificDate,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(BillingStartOption);
@@ -448,14 +518,19 @@ impl ApiEnum for CancelOption {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediately" => Self::Immediately,
-            "end_of_term" => Self::EndOfTerm,
-            "specific_date" => Self::SpecificDate,
-            "end_of_billing_term" => Self::EndOfBillingTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"immediately" => Self::Immediately,
+                b"end_of_term" => Self::EndOfTerm,
+                b"specific_date" => Self::SpecificDate,
+                b"end_of_billing_term" => Self::EndOfBillingTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CancelOption);
@@ -481,13 +556,18 @@ impl ApiEnum for Category {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "introductory" => Self::Introductory,
-            "promotional" => Self::Promotional,
-            "developer_determined" => Self::DeveloperDetermined,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"introductory" => Self::Introductory,
+                b"promotional" => Self::Promotional,
+                b"developer_determined" => Self::DeveloperDetermined,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Category);
@@ -513,13 +593,18 @@ impl ApiEnum for ChangeOption {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediately" => Self::Immediately,
-            "end_of_term" => Self::EndOfTerm,
-            "specific_date" => Self::SpecificDate,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"immediately" => Self::Immediately,
+                b"end_of_term" => Self::EndOfTerm,
+                b"specific_date" => Self::SpecificDate,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChangeOption);
@@ -545,13 +630,18 @@ impl ApiEnum for Channel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Channel);
@@ -574,12 +664,17 @@ impl ApiEnum for ChargeModel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "full_charge" => Self::FullCharge,
-            "prorate" => Self::Prorate,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"full_charge" => Self::FullCharge,
+                b"prorate" => Self::Prorate,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChargeModel);
@@ -602,12 +697,17 @@ impl ApiEnum for ChargeOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediately" => Self::Immediately,
-            "on_event" => Self::OnEvent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"immediately" => Self::Immediately,
+                b"on_event" => Self::OnEvent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChargeOn);
@@ -642,16 +742,21 @@ impl ApiEnum for ChargeOnEvent {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_creation" => Self::SubscriptionCreation,
-            "subscription_trial_start" => Self::SubscriptionTrialStart,
-            "plan_activation" => Self::PlanActivation,
-            "subscription_activation" => Self::SubscriptionActivation,
-            "contract_termination" => Self::ContractTermination,
-            "on_demand" => Self::OnDemand,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"subscription_creation" => Self::SubscriptionCreation,
+                b"subscription_trial_start" => Self::SubscriptionTrialStart,
+                b"plan_activation" => Self::PlanActivation,
+                b"subscription_activation" => Self::SubscriptionActivation,
+                b"contract_termination" => Self::ContractTermination,
+                b"on_demand" => Self::OnDemand,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChargeOnEvent);
@@ -674,12 +779,17 @@ impl ApiEnum for ChargeOnOption {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediately" => Self::Immediately,
-            "on_event" => Self::OnEvent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"immediately" => Self::Immediately,
+                b"on_event" => Self::OnEvent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChargeOnOption);
@@ -705,13 +815,18 @@ impl ApiEnum for ChargebeeResponseSchemaType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plans_addons" => Self::PlansAddons,
-            "items" => Self::Items,
-            "compat" => Self::Compat,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plans_addons" => Self::PlansAddons,
+                b"items" => Self::Items,
+                b"compat" => Self::Compat,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChargebeeResponseSchemaType);
@@ -734,12 +849,17 @@ impl ApiEnum for ChargesHandling {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_immediately" => Self::InvoiceImmediately,
-            "add_to_unbilled_charges" => Self::AddToUnbilledCharges,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice_immediately" => Self::InvoiceImmediately,
+                b"add_to_unbilled_charges" => Self::AddToUnbilledCharges,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChargesHandling);
@@ -768,14 +888,19 @@ impl ApiEnum for ContractTermCancelOption {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "terminate_immediately" => Self::TerminateImmediately,
-            "end_of_contract_term" => Self::EndOfContractTerm,
-            "specific_date" => Self::SpecificDate,
-            "end_of_subscription_billing_term" => Self::EndOfSubscriptionBillingTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"terminate_immediately" => Self::TerminateImmediately,
+                b"end_of_contract_term" => Self::EndOfContractTerm,
+                b"specific_date" => Self::SpecificDate,
+                b"end_of_subscription_billing_term" => Self::EndOfSubscriptionBillingTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ContractTermCancelOption);
@@ -804,14 +929,19 @@ impl ApiEnum for CreditOptionForCurrentTermCharges {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "prorate" => Self::Prorate,
-            "full" => Self::Full,
-            "consumption_based" => Self::ConsumptionBased,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"prorate" => Self::Prorate,
+                b"full" => Self::Full,
+                b"consumption_based" => Self::ConsumptionBased,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreditOptionForCurrentTermCharges);
@@ -837,13 +967,18 @@ impl ApiEnum for CreditType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "loyalty_credits" => Self::LoyaltyCredits,
-            "referral_rewards" => Self::ReferralRewards,
-            "general" => Self::General,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"loyalty_credits" => Self::LoyaltyCredits,
+                b"referral_rewards" => Self::ReferralRewards,
+                b"general" => Self::General,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreditType);
@@ -872,14 +1007,19 @@ impl ApiEnum for CustomerType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "residential" => Self::Residential,
-            "business" => Self::Business,
-            "senior_citizen" => Self::SeniorCitizen,
-            "industrial" => Self::Industrial,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"residential" => Self::Residential,
+                b"business" => Self::Business,
+                b"senior_citizen" => Self::SeniorCitizen,
+                b"industrial" => Self::Industrial,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CustomerType);
@@ -902,12 +1042,17 @@ impl ApiEnum for DedupeOption {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "skip" => Self::Skip,
-            "update_existing" => Self::UpdateExisting,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"skip" => Self::Skip,
+                b"update_existing" => Self::UpdateExisting,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DedupeOption);
@@ -948,18 +1093,23 @@ impl ApiEnum for DirectDebitScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ach" => Self::Ach,
-            "bacs" => Self::Bacs,
-            "sepa_core" => Self::SepaCore,
-            "autogiro" => Self::Autogiro,
-            "becs" => Self::Becs,
-            "becs_nz" => Self::BecsNz,
-            "pad" => Self::Pad,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"ach" => Self::Ach,
+                b"bacs" => Self::Bacs,
+                b"sepa_core" => Self::SepaCore,
+                b"autogiro" => Self::Autogiro,
+                b"becs" => Self::Becs,
+                b"becs_nz" => Self::BecsNz,
+                b"pad" => Self::Pad,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DirectDebitScheme);
@@ -985,13 +1135,18 @@ impl ApiEnum for DiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "price" => Self::Price,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"price" => Self::Price,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountType);
@@ -1014,12 +1169,17 @@ impl ApiEnum for DispositionType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "attachment" => Self::Attachment,
-            "inline" => Self::Inline,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"attachment" => Self::Attachment,
+                b"inline" => Self::Inline,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DispositionType);
@@ -1048,14 +1208,19 @@ impl ApiEnum for DunningType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "auto_collect" => Self::AutoCollect,
-            "offline" => Self::Offline,
-            "direct_debit" => Self::DirectDebit,
-            "real_time_payments" => Self::RealTimePayments,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"auto_collect" => Self::AutoCollect,
+                b"offline" => Self::Offline,
+                b"direct_debit" => Self::DirectDebit,
+                b"real_time_payments" => Self::RealTimePayments,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DunningType);
@@ -1081,13 +1246,18 @@ impl ApiEnum for DurationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "one_time" => Self::OneTime,
-            "forever" => Self::Forever,
-            "limited_period" => Self::LimitedPeriod,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"one_time" => Self::OneTime,
+                b"forever" => Self::Forever,
+                b"limited_period" => Self::LimitedPeriod,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DurationType);
@@ -1113,13 +1283,18 @@ impl ApiEnum for EcheckType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "ppd" => Self::Ppd,
-            "ccd" => Self::Ccd,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"ppd" => Self::Ppd,
+                b"ccd" => Self::Ccd,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EcheckType);
@@ -1145,13 +1320,18 @@ impl ApiEnum for EinvoicingMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "automatic" => Self::Automatic,
-            "manual" => Self::Manual,
-            "site_default" => Self::SiteDefault,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"automatic" => Self::Automatic,
+                b"manual" => Self::Manual,
+                b"site_default" => Self::SiteDefault,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EinvoicingMethod);
@@ -1177,13 +1357,18 @@ impl ApiEnum for EndScheduleOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "after_number_of_intervals" => Self::AfterNumberOfIntervals,
-            "specific_date" => Self::SpecificDate,
-            "subscription_end" => Self::SubscriptionEnd,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"after_number_of_intervals" => Self::AfterNumberOfIntervals,
+                b"specific_date" => Self::SpecificDate,
+                b"subscription_end" => Self::SubscriptionEnd,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EndScheduleOn);
@@ -1257,29 +1442,34 @@ impl ApiEnum for EntityCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "a" => Self::A,
-            "b" => Self::B,
-            "c" => Self::C,
-            "d" => Self::D,
-            "e" => Self::E,
-            "f" => Self::F,
-            "g" => Self::G,
-            "h" => Self::H,
-            "i" => Self::I,
-            "j" => Self::J,
-            "k" => Self::K,
-            "l" => Self::L,
-            "m" => Self::M,
-            "n" => Self::N,
-            "p" => Self::P,
-            "q" => Self::Q,
-            "r" => Self::R,
-            "med1" => Self::Med1,
-            "med2" => Self::Med2,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"a" => Self::A,
+                b"b" => Self::B,
+                b"c" => Self::C,
+                b"d" => Self::D,
+                b"e" => Self::E,
+                b"f" => Self::F,
+                b"g" => Self::G,
+                b"h" => Self::H,
+                b"i" => Self::I,
+                b"j" => Self::J,
+                b"k" => Self::K,
+                b"l" => Self::L,
+                b"m" => Self::M,
+                b"n" => Self::N,
+                b"p" => Self::P,
+                b"q" => Self::Q,
+                b"r" => Self::R,
+                b"med1" => Self::Med1,
+                b"med2" => Self::Med2,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EntityCode);
@@ -1426,56 +1616,61 @@ impl ApiEnum for EntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            "subscription" => Self::Subscription,
-            "coupon" => Self::Coupon,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_price" => Self::PlanPrice,
-            "addon_price" => Self::AddonPrice,
-            "charge_price" => Self::ChargePrice,
-            "invoice" => Self::Invoice,
-            "quote" => Self::Quote,
-            "credit_note" => Self::CreditNote,
-            "transaction" => Self::Transaction,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "order" => Self::Order,
-            "item_family" => Self::ItemFamily,
-            "item" => Self::Item,
-            "item_price" => Self::ItemPrice,
-            "plan_item" => Self::PlanItem,
-            "addon_item" => Self::AddonItem,
-            "charge_item" => Self::ChargeItem,
-            "differential_price" => Self::DifferentialPrice,
-            "attached_item" => Self::AttachedItem,
-            "feature" => Self::Feature,
-            "subscription_entitlement" => Self::SubscriptionEntitlement,
-            "item_entitlement" => Self::ItemEntitlement,
-            "business_entity" => Self::BusinessEntity,
-            "price_variant" => Self::PriceVariant,
-            "omnichannel_subscription" => Self::OmnichannelSubscription,
-            "omnichannel_subscription_item" => Self::OmnichannelSubscriptionItem,
-            "omnichannel_transaction" => Self::OmnichannelTransaction,
-            "recorded_purchase" => Self::RecordedPurchase,
-            "omnichannel_subscription_item_scheduled_change" => {
-                Self::OmnichannelSubscriptionItemScheduledChange
-            }
-            "sales_order" => Self::SalesOrder,
-            "omnichannel_one_time_order" => Self::OmnichannelOneTimeOrder,
-            "omnichannel_one_time_order_item" => Self::OmnichannelOneTimeOrderItem,
-            "usage_file" => Self::UsageFile,
-            "business_rule" => Self::BusinessRule,
-            "ruleset" => Self::Ruleset,
-            "alert_status" => Self::AlertStatus,
-            "omnichannel_subscription_item_metric" => {
-                Self::OmnichannelSubscriptionItemMetric
-            }
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                b"subscription" => Self::Subscription,
+                b"coupon" => Self::Coupon,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_price" => Self::PlanPrice,
+                b"addon_price" => Self::AddonPrice,
+                b"charge_price" => Self::ChargePrice,
+                b"invoice" => Self::Invoice,
+                b"quote" => Self::Quote,
+                b"credit_note" => Self::CreditNote,
+                b"transaction" => Self::Transaction,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"order" => Self::Order,
+                b"item_family" => Self::ItemFamily,
+                b"item" => Self::Item,
+                b"item_price" => Self::ItemPrice,
+                b"plan_item" => Self::PlanItem,
+                b"addon_item" => Self::AddonItem,
+                b"charge_item" => Self::ChargeItem,
+                b"differential_price" => Self::DifferentialPrice,
+                b"attached_item" => Self::AttachedItem,
+                b"feature" => Self::Feature,
+                b"subscription_entitlement" => Self::SubscriptionEntitlement,
+                b"item_entitlement" => Self::ItemEntitlement,
+                b"business_entity" => Self::BusinessEntity,
+                b"price_variant" => Self::PriceVariant,
+                b"omnichannel_subscription" => Self::OmnichannelSubscription,
+                b"omnichannel_subscription_item" => Self::OmnichannelSubscriptionItem,
+                b"omnichannel_transaction" => Self::OmnichannelTransaction,
+                b"recorded_purchase" => Self::RecordedPurchase,
+                b"omnichannel_subscription_item_scheduled_change" => {
+                    Self::OmnichannelSubscriptionItemScheduledChange
+                }
+                b"sales_order" => Self::SalesOrder,
+                b"omnichannel_one_time_order" => Self::OmnichannelOneTimeOrder,
+                b"omnichannel_one_time_order_item" => Self::OmnichannelOneTimeOrderItem,
+                b"usage_file" => Self::UsageFile,
+                b"business_rule" => Self::BusinessRule,
+                b"ruleset" => Self::Ruleset,
+                b"alert_status" => Self::AlertStatus,
+                b"omnichannel_subscription_item_metric" => {
+                    Self::OmnichannelSubscriptionItemMetric
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EntityType);
@@ -1495,11 +1690,16 @@ impl ApiEnum for EventName {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cancellation_page_loaded" => Self::CancellationPageLoaded,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cancellation_page_loaded" => Self::CancellationPageLoaded,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EventName);
@@ -2282,320 +2482,345 @@ impl ApiEnum for EventType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "coupon_created" => Self::CouponCreated,
-            "coupon_updated" => Self::CouponUpdated,
-            "coupon_deleted" => Self::CouponDeleted,
-            "coupon_set_created" => Self::CouponSetCreated,
-            "coupon_set_updated" => Self::CouponSetUpdated,
-            "coupon_set_deleted" => Self::CouponSetDeleted,
-            "coupon_codes_added" => Self::CouponCodesAdded,
-            "coupon_codes_deleted" => Self::CouponCodesDeleted,
-            "coupon_codes_updated" => Self::CouponCodesUpdated,
-            "customer_created" => Self::CustomerCreated,
-            "customer_changed" => Self::CustomerChanged,
-            "customer_deleted" => Self::CustomerDeleted,
-            "customer_moved_out" => Self::CustomerMovedOut,
-            "customer_moved_in" => Self::CustomerMovedIn,
-            "promotional_credits_added" => Self::PromotionalCreditsAdded,
-            "promotional_credits_deducted" => Self::PromotionalCreditsDeducted,
-            "subscription_created" => Self::SubscriptionCreated,
-            "subscription_created_with_backdating" => {
-                Self::SubscriptionCreatedWithBackdating
-            }
-            "subscription_started" => Self::SubscriptionStarted,
-            "subscription_trial_end_reminder" => Self::SubscriptionTrialEndReminder,
-            "subscription_activated" => Self::SubscriptionActivated,
-            "subscription_activated_with_backdating" => {
-                Self::SubscriptionActivatedWithBackdating
-            }
-            "subscription_changed" => Self::SubscriptionChanged,
-            "subscription_trial_extended" => Self::SubscriptionTrialExtended,
-            "mrr_updated" => Self::MrrUpdated,
-            "subscription_changed_with_backdating" => {
-                Self::SubscriptionChangedWithBackdating
-            }
-            "subscription_cancellation_scheduled" => {
-                Self::SubscriptionCancellationScheduled
-            }
-            "subscription_cancellation_reminder" => {
-                Self::SubscriptionCancellationReminder
-            }
-            "subscription_cancelled" => Self::SubscriptionCancelled,
-            "subscription_canceled_with_backdating" => {
-                Self::SubscriptionCanceledWithBackdating
-            }
-            "subscription_reactivated" => Self::SubscriptionReactivated,
-            "subscription_reactivated_with_backdating" => {
-                Self::SubscriptionReactivatedWithBackdating
-            }
-            "subscription_renewed" => Self::SubscriptionRenewed,
-            "subscription_items_renewed" => Self::SubscriptionItemsRenewed,
-            "subscription_scheduled_cancellation_removed" => {
-                Self::SubscriptionScheduledCancellationRemoved
-            }
-            "subscription_changes_scheduled" => Self::SubscriptionChangesScheduled,
-            "subscription_scheduled_changes_removed" => {
-                Self::SubscriptionScheduledChangesRemoved
-            }
-            "subscription_shipping_address_updated" => {
-                Self::SubscriptionShippingAddressUpdated
-            }
-            "subscription_deleted" => Self::SubscriptionDeleted,
-            "subscription_paused" => Self::SubscriptionPaused,
-            "subscription_pause_scheduled" => Self::SubscriptionPauseScheduled,
-            "subscription_scheduled_pause_removed" => {
-                Self::SubscriptionScheduledPauseRemoved
-            }
-            "subscription_resumed" => Self::SubscriptionResumed,
-            "subscription_resumption_scheduled" => Self::SubscriptionResumptionScheduled,
-            "subscription_scheduled_resumption_removed" => {
-                Self::SubscriptionScheduledResumptionRemoved
-            }
-            "subscription_advance_invoice_schedule_added" => {
-                Self::SubscriptionAdvanceInvoiceScheduleAdded
-            }
-            "subscription_advance_invoice_schedule_updated" => {
-                Self::SubscriptionAdvanceInvoiceScheduleUpdated
-            }
-            "subscription_advance_invoice_schedule_removed" => {
-                Self::SubscriptionAdvanceInvoiceScheduleRemoved
-            }
-            "pending_invoice_created" => Self::PendingInvoiceCreated,
-            "pending_invoice_updated" => Self::PendingInvoiceUpdated,
-            "invoice_generated" => Self::InvoiceGenerated,
-            "invoice_generated_with_backdating" => Self::InvoiceGeneratedWithBackdating,
-            "invoice_updated" => Self::InvoiceUpdated,
-            "invoice_deleted" => Self::InvoiceDeleted,
-            "credit_note_created" => Self::CreditNoteCreated,
-            "credit_note_created_with_backdating" => {
-                Self::CreditNoteCreatedWithBackdating
-            }
-            "credit_note_updated" => Self::CreditNoteUpdated,
-            "credit_note_deleted" => Self::CreditNoteDeleted,
-            "payment_schedules_created" => Self::PaymentSchedulesCreated,
-            "payment_schedules_updated" => Self::PaymentSchedulesUpdated,
-            "payment_schedule_scheme_created" => Self::PaymentScheduleSchemeCreated,
-            "payment_schedule_scheme_deleted" => Self::PaymentScheduleSchemeDeleted,
-            "subscription_renewal_reminder" => Self::SubscriptionRenewalReminder,
-            "add_usages_reminder" => Self::AddUsagesReminder,
-            "payment_due_reminder" => Self::PaymentDueReminder,
-            "transaction_created" => Self::TransactionCreated,
-            "transaction_updated" => Self::TransactionUpdated,
-            "transaction_deleted" => Self::TransactionDeleted,
-            "payment_succeeded" => Self::PaymentSucceeded,
-            "payment_failed" => Self::PaymentFailed,
-            "dunning_updated" => Self::DunningUpdated,
-            "payment_refunded" => Self::PaymentRefunded,
-            "payment_initiated" => Self::PaymentInitiated,
-            "refund_initiated" => Self::RefundInitiated,
-            "authorization_succeeded" => Self::AuthorizationSucceeded,
-            "authorization_voided" => Self::AuthorizationVoided,
-            "card_added" => Self::CardAdded,
-            "card_updated" => Self::CardUpdated,
-            "card_expiry_reminder" => Self::CardExpiryReminder,
-            "card_expired" => Self::CardExpired,
-            "card_deleted" => Self::CardDeleted,
-            "payment_source_added" => Self::PaymentSourceAdded,
-            "payment_source_updated" => Self::PaymentSourceUpdated,
-            "payment_source_deleted" => Self::PaymentSourceDeleted,
-            "payment_source_expiring" => Self::PaymentSourceExpiring,
-            "payment_source_expired" => Self::PaymentSourceExpired,
-            "payment_source_locally_deleted" => Self::PaymentSourceLocallyDeleted,
-            "virtual_bank_account_added" => Self::VirtualBankAccountAdded,
-            "virtual_bank_account_updated" => Self::VirtualBankAccountUpdated,
-            "virtual_bank_account_deleted" => Self::VirtualBankAccountDeleted,
-            "token_created" => Self::TokenCreated,
-            "token_consumed" => Self::TokenConsumed,
-            "token_expired" => Self::TokenExpired,
-            "unbilled_charges_created" => Self::UnbilledChargesCreated,
-            "unbilled_charges_voided" => Self::UnbilledChargesVoided,
-            "unbilled_charges_deleted" => Self::UnbilledChargesDeleted,
-            "unbilled_charges_invoiced" => Self::UnbilledChargesInvoiced,
-            "order_created" => Self::OrderCreated,
-            "order_updated" => Self::OrderUpdated,
-            "order_cancelled" => Self::OrderCancelled,
-            "order_delivered" => Self::OrderDelivered,
-            "order_returned" => Self::OrderReturned,
-            "order_ready_to_process" => Self::OrderReadyToProcess,
-            "order_ready_to_ship" => Self::OrderReadyToShip,
-            "order_deleted" => Self::OrderDeleted,
-            "order_resent" => Self::OrderResent,
-            "quote_created" => Self::QuoteCreated,
-            "quote_updated" => Self::QuoteUpdated,
-            "quote_deleted" => Self::QuoteDeleted,
-            "tax_withheld_recorded" => Self::TaxWithheldRecorded,
-            "tax_withheld_deleted" => Self::TaxWithheldDeleted,
-            "tax_withheld_refunded" => Self::TaxWithheldRefunded,
-            "gift_scheduled" => Self::GiftScheduled,
-            "gift_unclaimed" => Self::GiftUnclaimed,
-            "gift_claimed" => Self::GiftClaimed,
-            "gift_expired" => Self::GiftExpired,
-            "gift_cancelled" => Self::GiftCancelled,
-            "gift_updated" => Self::GiftUpdated,
-            "hierarchy_created" => Self::HierarchyCreated,
-            "hierarchy_deleted" => Self::HierarchyDeleted,
-            "payment_intent_created" => Self::PaymentIntentCreated,
-            "payment_intent_updated" => Self::PaymentIntentUpdated,
-            "contract_term_created" => Self::ContractTermCreated,
-            "contract_term_renewed" => Self::ContractTermRenewed,
-            "contract_term_terminated" => Self::ContractTermTerminated,
-            "contract_term_completed" => Self::ContractTermCompleted,
-            "contract_term_cancelled" => Self::ContractTermCancelled,
-            "item_family_created" => Self::ItemFamilyCreated,
-            "item_family_updated" => Self::ItemFamilyUpdated,
-            "item_family_deleted" => Self::ItemFamilyDeleted,
-            "item_created" => Self::ItemCreated,
-            "item_updated" => Self::ItemUpdated,
-            "item_deleted" => Self::ItemDeleted,
-            "item_price_created" => Self::ItemPriceCreated,
-            "item_price_updated" => Self::ItemPriceUpdated,
-            "item_price_deleted" => Self::ItemPriceDeleted,
-            "attached_item_created" => Self::AttachedItemCreated,
-            "attached_item_updated" => Self::AttachedItemUpdated,
-            "attached_item_deleted" => Self::AttachedItemDeleted,
-            "differential_price_created" => Self::DifferentialPriceCreated,
-            "differential_price_updated" => Self::DifferentialPriceUpdated,
-            "differential_price_deleted" => Self::DifferentialPriceDeleted,
-            "feature_created" => Self::FeatureCreated,
-            "feature_updated" => Self::FeatureUpdated,
-            "feature_deleted" => Self::FeatureDeleted,
-            "feature_activated" => Self::FeatureActivated,
-            "feature_reactivated" => Self::FeatureReactivated,
-            "feature_archived" => Self::FeatureArchived,
-            "item_entitlements_updated" => Self::ItemEntitlementsUpdated,
-            "entitlement_overrides_updated" => Self::EntitlementOverridesUpdated,
-            "entitlement_overrides_removed" => Self::EntitlementOverridesRemoved,
-            "item_entitlements_removed" => Self::ItemEntitlementsRemoved,
-            "entitlement_overrides_auto_removed" => Self::EntitlementOverridesAutoRemoved,
-            "subscription_entitlements_created" => Self::SubscriptionEntitlementsCreated,
-            "subscription_entitlements_updated" => Self::SubscriptionEntitlementsUpdated,
-            "business_entity_created" => Self::BusinessEntityCreated,
-            "business_entity_updated" => Self::BusinessEntityUpdated,
-            "business_entity_deleted" => Self::BusinessEntityDeleted,
-            "customer_business_entity_changed" => Self::CustomerBusinessEntityChanged,
-            "subscription_business_entity_changed" => {
-                Self::SubscriptionBusinessEntityChanged
-            }
-            "payment_source_business_entity_changed" => {
-                Self::PaymentSourceBusinessEntityChanged
-            }
-            "purchase_created" => Self::PurchaseCreated,
-            "voucher_created" => Self::VoucherCreated,
-            "voucher_expired" => Self::VoucherExpired,
-            "voucher_create_failed" => Self::VoucherCreateFailed,
-            "item_price_entitlements_updated" => Self::ItemPriceEntitlementsUpdated,
-            "item_price_entitlements_removed" => Self::ItemPriceEntitlementsRemoved,
-            "subscription_ramp_created" => Self::SubscriptionRampCreated,
-            "subscription_ramp_deleted" => Self::SubscriptionRampDeleted,
-            "subscription_ramp_applied" => Self::SubscriptionRampApplied,
-            "subscription_ramp_drafted" => Self::SubscriptionRampDrafted,
-            "subscription_ramp_updated" => Self::SubscriptionRampUpdated,
-            "price_variant_created" => Self::PriceVariantCreated,
-            "price_variant_updated" => Self::PriceVariantUpdated,
-            "price_variant_deleted" => Self::PriceVariantDeleted,
-            "customer_entitlements_updated" => Self::CustomerEntitlementsUpdated,
-            "subscription_moved_in" => Self::SubscriptionMovedIn,
-            "subscription_moved_out" => Self::SubscriptionMovedOut,
-            "subscription_movement_failed" => Self::SubscriptionMovementFailed,
-            "omnichannel_subscription_created" => Self::OmnichannelSubscriptionCreated,
-            "omnichannel_subscription_item_renewed" => {
-                Self::OmnichannelSubscriptionItemRenewed
-            }
-            "omnichannel_subscription_item_downgraded" => {
-                Self::OmnichannelSubscriptionItemDowngraded
-            }
-            "omnichannel_subscription_item_expired" => {
-                Self::OmnichannelSubscriptionItemExpired
-            }
-            "omnichannel_subscription_item_cancellation_scheduled" => {
-                Self::OmnichannelSubscriptionItemCancellationScheduled
-            }
-            "omnichannel_subscription_item_scheduled_cancellation_removed" => {
-                Self::OmnichannelSubscriptionItemScheduledCancellationRemoved
-            }
-            "omnichannel_subscription_item_resubscribed" => {
-                Self::OmnichannelSubscriptionItemResubscribed
-            }
-            "omnichannel_subscription_item_upgraded" => {
-                Self::OmnichannelSubscriptionItemUpgraded
-            }
-            "omnichannel_subscription_item_cancelled" => {
-                Self::OmnichannelSubscriptionItemCancelled
-            }
-            "omnichannel_subscription_imported" => Self::OmnichannelSubscriptionImported,
-            "omnichannel_subscription_item_grace_period_started" => {
-                Self::OmnichannelSubscriptionItemGracePeriodStarted
-            }
-            "omnichannel_subscription_item_grace_period_expired" => {
-                Self::OmnichannelSubscriptionItemGracePeriodExpired
-            }
-            "omnichannel_subscription_item_dunning_started" => {
-                Self::OmnichannelSubscriptionItemDunningStarted
-            }
-            "omnichannel_subscription_item_dunning_expired" => {
-                Self::OmnichannelSubscriptionItemDunningExpired
-            }
-            "rule_created" => Self::RuleCreated,
-            "rule_updated" => Self::RuleUpdated,
-            "rule_deleted" => Self::RuleDeleted,
-            "record_purchase_failed" => Self::RecordPurchaseFailed,
-            "omnichannel_subscription_item_change_scheduled" => {
-                Self::OmnichannelSubscriptionItemChangeScheduled
-            }
-            "omnichannel_subscription_item_scheduled_change_removed" => {
-                Self::OmnichannelSubscriptionItemScheduledChangeRemoved
-            }
-            "omnichannel_subscription_item_reactivated" => {
-                Self::OmnichannelSubscriptionItemReactivated
-            }
-            "sales_order_created" => Self::SalesOrderCreated,
-            "sales_order_updated" => Self::SalesOrderUpdated,
-            "omnichannel_subscription_item_changed" => {
-                Self::OmnichannelSubscriptionItemChanged
-            }
-            "omnichannel_subscription_item_paused" => {
-                Self::OmnichannelSubscriptionItemPaused
-            }
-            "omnichannel_subscription_item_resumed" => {
-                Self::OmnichannelSubscriptionItemResumed
-            }
-            "omnichannel_one_time_order_created" => Self::OmnichannelOneTimeOrderCreated,
-            "omnichannel_one_time_order_item_cancelled" => {
-                Self::OmnichannelOneTimeOrderItemCancelled
-            }
-            "usage_file_ingested" => Self::UsageFileIngested,
-            "omnichannel_subscription_item_pause_scheduled" => {
-                Self::OmnichannelSubscriptionItemPauseScheduled
-            }
-            "omnichannel_subscription_moved_in" => Self::OmnichannelSubscriptionMovedIn,
-            "omnichannel_transaction_created" => Self::OmnichannelTransactionCreated,
-            "alert_status_changed" => Self::AlertStatusChanged,
-            "omnichannel_subscription_item_updated" => {
-                Self::OmnichannelSubscriptionItemUpdated
-            }
-            "omnichannel_subscription_item_recovered" => {
-                Self::OmnichannelSubscriptionItemRecovered
-            }
-            "omnichannel_subscription_item_mrr_updated" => {
-                Self::OmnichannelSubscriptionItemMrrUpdated
-            }
-            "ledger_account_balance_updated" => Self::LedgerAccountBalanceUpdated,
-            "grant_blocks_created" => Self::GrantBlocksCreated,
-            "grant_blocks_updated" => Self::GrantBlocksUpdated,
-            "ledger_updated" => Self::LedgerUpdated,
-            "vault_token_created" => Self::VaultTokenCreated,
-            "vault_token_updated" => Self::VaultTokenUpdated,
-            "vault_token_deleted" => Self::VaultTokenDeleted,
-            "plan_created" => Self::PlanCreated,
-            "plan_updated" => Self::PlanUpdated,
-            "plan_deleted" => Self::PlanDeleted,
-            "addon_created" => Self::AddonCreated,
-            "addon_updated" => Self::AddonUpdated,
-            "addon_deleted" => Self::AddonDeleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"coupon_created" => Self::CouponCreated,
+                b"coupon_updated" => Self::CouponUpdated,
+                b"coupon_deleted" => Self::CouponDeleted,
+                b"coupon_set_created" => Self::CouponSetCreated,
+                b"coupon_set_updated" => Self::CouponSetUpdated,
+                b"coupon_set_deleted" => Self::CouponSetDeleted,
+                b"coupon_codes_added" => Self::CouponCodesAdded,
+                b"coupon_codes_deleted" => Self::CouponCodesDeleted,
+                b"coupon_codes_updated" => Self::CouponCodesUpdated,
+                b"customer_created" => Self::CustomerCreated,
+                b"customer_changed" => Self::CustomerChanged,
+                b"customer_deleted" => Self::CustomerDeleted,
+                b"customer_moved_out" => Self::CustomerMovedOut,
+                b"customer_moved_in" => Self::CustomerMovedIn,
+                b"promotional_credits_added" => Self::PromotionalCreditsAdded,
+                b"promotional_credits_deducted" => Self::PromotionalCreditsDeducted,
+                b"subscription_created" => Self::SubscriptionCreated,
+                b"subscription_created_with_backdating" => {
+                    Self::SubscriptionCreatedWithBackdating
+                }
+                b"subscription_started" => Self::SubscriptionStarted,
+                b"subscription_trial_end_reminder" => Self::SubscriptionTrialEndReminder,
+                b"subscription_activated" => Self::SubscriptionActivated,
+                b"subscription_activated_with_backdating" => {
+                    Self::SubscriptionActivatedWithBackdating
+                }
+                b"subscription_changed" => Self::SubscriptionChanged,
+                b"subscription_trial_extended" => Self::SubscriptionTrialExtended,
+                b"mrr_updated" => Self::MrrUpdated,
+                b"subscription_changed_with_backdating" => {
+                    Self::SubscriptionChangedWithBackdating
+                }
+                b"subscription_cancellation_scheduled" => {
+                    Self::SubscriptionCancellationScheduled
+                }
+                b"subscription_cancellation_reminder" => {
+                    Self::SubscriptionCancellationReminder
+                }
+                b"subscription_cancelled" => Self::SubscriptionCancelled,
+                b"subscription_canceled_with_backdating" => {
+                    Self::SubscriptionCanceledWithBackdating
+                }
+                b"subscription_reactivated" => Self::SubscriptionReactivated,
+                b"subscription_reactivated_with_backdating" => {
+                    Self::SubscriptionReactivatedWithBackdating
+                }
+                b"subscription_renewed" => Self::SubscriptionRenewed,
+                b"subscription_items_renewed" => Self::SubscriptionItemsRenewed,
+                b"subscription_scheduled_cancellation_removed" => {
+                    Self::SubscriptionScheduledCancellationRemoved
+                }
+                b"subscription_changes_scheduled" => Self::SubscriptionChangesScheduled,
+                b"subscription_scheduled_changes_removed" => {
+                    Self::SubscriptionScheduledChangesRemoved
+                }
+                b"subscription_shipping_address_updated" => {
+                    Self::SubscriptionShippingAddressUpdated
+                }
+                b"subscription_deleted" => Self::SubscriptionDeleted,
+                b"subscription_paused" => Self::SubscriptionPaused,
+                b"subscription_pause_scheduled" => Self::SubscriptionPauseScheduled,
+                b"subscription_scheduled_pause_removed" => {
+                    Self::SubscriptionScheduledPauseRemoved
+                }
+                b"subscription_resumed" => Self::SubscriptionResumed,
+                b"subscription_resumption_scheduled" => {
+                    Self::SubscriptionResumptionScheduled
+                }
+                b"subscription_scheduled_resumption_removed" => {
+                    Self::SubscriptionScheduledResumptionRemoved
+                }
+                b"subscription_advance_invoice_schedule_added" => {
+                    Self::SubscriptionAdvanceInvoiceScheduleAdded
+                }
+                b"subscription_advance_invoice_schedule_updated" => {
+                    Self::SubscriptionAdvanceInvoiceScheduleUpdated
+                }
+                b"subscription_advance_invoice_schedule_removed" => {
+                    Self::SubscriptionAdvanceInvoiceScheduleRemoved
+                }
+                b"pending_invoice_created" => Self::PendingInvoiceCreated,
+                b"pending_invoice_updated" => Self::PendingInvoiceUpdated,
+                b"invoice_generated" => Self::InvoiceGenerated,
+                b"invoice_generated_with_backdating" => {
+                    Self::InvoiceGeneratedWithBackdating
+                }
+                b"invoice_updated" => Self::InvoiceUpdated,
+                b"invoice_deleted" => Self::InvoiceDeleted,
+                b"credit_note_created" => Self::CreditNoteCreated,
+                b"credit_note_created_with_backdating" => {
+                    Self::CreditNoteCreatedWithBackdating
+                }
+                b"credit_note_updated" => Self::CreditNoteUpdated,
+                b"credit_note_deleted" => Self::CreditNoteDeleted,
+                b"payment_schedules_created" => Self::PaymentSchedulesCreated,
+                b"payment_schedules_updated" => Self::PaymentSchedulesUpdated,
+                b"payment_schedule_scheme_created" => Self::PaymentScheduleSchemeCreated,
+                b"payment_schedule_scheme_deleted" => Self::PaymentScheduleSchemeDeleted,
+                b"subscription_renewal_reminder" => Self::SubscriptionRenewalReminder,
+                b"add_usages_reminder" => Self::AddUsagesReminder,
+                b"payment_due_reminder" => Self::PaymentDueReminder,
+                b"transaction_created" => Self::TransactionCreated,
+                b"transaction_updated" => Self::TransactionUpdated,
+                b"transaction_deleted" => Self::TransactionDeleted,
+                b"payment_succeeded" => Self::PaymentSucceeded,
+                b"payment_failed" => Self::PaymentFailed,
+                b"dunning_updated" => Self::DunningUpdated,
+                b"payment_refunded" => Self::PaymentRefunded,
+                b"payment_initiated" => Self::PaymentInitiated,
+                b"refund_initiated" => Self::RefundInitiated,
+                b"authorization_succeeded" => Self::AuthorizationSucceeded,
+                b"authorization_voided" => Self::AuthorizationVoided,
+                b"card_added" => Self::CardAdded,
+                b"card_updated" => Self::CardUpdated,
+                b"card_expiry_reminder" => Self::CardExpiryReminder,
+                b"card_expired" => Self::CardExpired,
+                b"card_deleted" => Self::CardDeleted,
+                b"payment_source_added" => Self::PaymentSourceAdded,
+                b"payment_source_updated" => Self::PaymentSourceUpdated,
+                b"payment_source_deleted" => Self::PaymentSourceDeleted,
+                b"payment_source_expiring" => Self::PaymentSourceExpiring,
+                b"payment_source_expired" => Self::PaymentSourceExpired,
+                b"payment_source_locally_deleted" => Self::PaymentSourceLocallyDeleted,
+                b"virtual_bank_account_added" => Self::VirtualBankAccountAdded,
+                b"virtual_bank_account_updated" => Self::VirtualBankAccountUpdated,
+                b"virtual_bank_account_deleted" => Self::VirtualBankAccountDeleted,
+                b"token_created" => Self::TokenCreated,
+                b"token_consumed" => Self::TokenConsumed,
+                b"token_expired" => Self::TokenExpired,
+                b"unbilled_charges_created" => Self::UnbilledChargesCreated,
+                b"unbilled_charges_voided" => Self::UnbilledChargesVoided,
+                b"unbilled_charges_deleted" => Self::UnbilledChargesDeleted,
+                b"unbilled_charges_invoiced" => Self::UnbilledChargesInvoiced,
+                b"order_created" => Self::OrderCreated,
+                b"order_updated" => Self::OrderUpdated,
+                b"order_cancelled" => Self::OrderCancelled,
+                b"order_delivered" => Self::OrderDelivered,
+                b"order_returned" => Self::OrderReturned,
+                b"order_ready_to_process" => Self::OrderReadyToProcess,
+                b"order_ready_to_ship" => Self::OrderReadyToShip,
+                b"order_deleted" => Self::OrderDeleted,
+                b"order_resent" => Self::OrderResent,
+                b"quote_created" => Self::QuoteCreated,
+                b"quote_updated" => Self::QuoteUpdated,
+                b"quote_deleted" => Self::QuoteDeleted,
+                b"tax_withheld_recorded" => Self::TaxWithheldRecorded,
+                b"tax_withheld_deleted" => Self::TaxWithheldDeleted,
+                b"tax_withheld_refunded" => Self::TaxWithheldRefunded,
+                b"gift_scheduled" => Self::GiftScheduled,
+                b"gift_unclaimed" => Self::GiftUnclaimed,
+                b"gift_claimed" => Self::GiftClaimed,
+                b"gift_expired" => Self::GiftExpired,
+                b"gift_cancelled" => Self::GiftCancelled,
+                b"gift_updated" => Self::GiftUpdated,
+                b"hierarchy_created" => Self::HierarchyCreated,
+                b"hierarchy_deleted" => Self::HierarchyDeleted,
+                b"payment_intent_created" => Self::PaymentIntentCreated,
+                b"payment_intent_updated" => Self::PaymentIntentUpdated,
+                b"contract_term_created" => Self::ContractTermCreated,
+                b"contract_term_renewed" => Self::ContractTermRenewed,
+                b"contract_term_terminated" => Self::ContractTermTerminated,
+                b"contract_term_completed" => Self::ContractTermCompleted,
+                b"contract_term_cancelled" => Self::ContractTermCancelled,
+                b"item_family_created" => Self::ItemFamilyCreated,
+                b"item_family_updated" => Self::ItemFamilyUpdated,
+                b"item_family_deleted" => Self::ItemFamilyDeleted,
+                b"item_created" => Self::ItemCreated,
+                b"item_updated" => Self::ItemUpdated,
+                b"item_deleted" => Self::ItemDeleted,
+                b"item_price_created" => Self::ItemPriceCreated,
+                b"item_price_updated" => Self::ItemPriceUpdated,
+                b"item_price_deleted" => Self::ItemPriceDeleted,
+                b"attached_item_created" => Self::AttachedItemCreated,
+                b"attached_item_updated" => Self::AttachedItemUpdated,
+                b"attached_item_deleted" => Self::AttachedItemDeleted,
+                b"differential_price_created" => Self::DifferentialPriceCreated,
+                b"differential_price_updated" => Self::DifferentialPriceUpdated,
+                b"differential_price_deleted" => Self::DifferentialPriceDeleted,
+                b"feature_created" => Self::FeatureCreated,
+                b"feature_updated" => Self::FeatureUpdated,
+                b"feature_deleted" => Self::FeatureDeleted,
+                b"feature_activated" => Self::FeatureActivated,
+                b"feature_reactivated" => Self::FeatureReactivated,
+                b"feature_archived" => Self::FeatureArchived,
+                b"item_entitlements_updated" => Self::ItemEntitlementsUpdated,
+                b"entitlement_overrides_updated" => Self::EntitlementOverridesUpdated,
+                b"entitlement_overrides_removed" => Self::EntitlementOverridesRemoved,
+                b"item_entitlements_removed" => Self::ItemEntitlementsRemoved,
+                b"entitlement_overrides_auto_removed" => {
+                    Self::EntitlementOverridesAutoRemoved
+                }
+                b"subscription_entitlements_created" => {
+                    Self::SubscriptionEntitlementsCreated
+                }
+                b"subscription_entitlements_updated" => {
+                    Self::SubscriptionEntitlementsUpdated
+                }
+                b"business_entity_created" => Self::BusinessEntityCreated,
+                b"business_entity_updated" => Self::BusinessEntityUpdated,
+                b"business_entity_deleted" => Self::BusinessEntityDeleted,
+                b"customer_business_entity_changed" => {
+                    Self::CustomerBusinessEntityChanged
+                }
+                b"subscription_business_entity_changed" => {
+                    Self::SubscriptionBusinessEntityChanged
+                }
+                b"payment_source_business_entity_changed" => {
+                    Self::PaymentSourceBusinessEntityChanged
+                }
+                b"purchase_created" => Self::PurchaseCreated,
+                b"voucher_created" => Self::VoucherCreated,
+                b"voucher_expired" => Self::VoucherExpired,
+                b"voucher_create_failed" => Self::VoucherCreateFailed,
+                b"item_price_entitlements_updated" => Self::ItemPriceEntitlementsUpdated,
+                b"item_price_entitlements_removed" => Self::ItemPriceEntitlementsRemoved,
+                b"subscription_ramp_created" => Self::SubscriptionRampCreated,
+                b"subscription_ramp_deleted" => Self::SubscriptionRampDeleted,
+                b"subscription_ramp_applied" => Self::SubscriptionRampApplied,
+                b"subscription_ramp_drafted" => Self::SubscriptionRampDrafted,
+                b"subscription_ramp_updated" => Self::SubscriptionRampUpdated,
+                b"price_variant_created" => Self::PriceVariantCreated,
+                b"price_variant_updated" => Self::PriceVariantUpdated,
+                b"price_variant_deleted" => Self::PriceVariantDeleted,
+                b"customer_entitlements_updated" => Self::CustomerEntitlementsUpdated,
+                b"subscription_moved_in" => Self::SubscriptionMovedIn,
+                b"subscription_moved_out" => Self::SubscriptionMovedOut,
+                b"subscription_movement_failed" => Self::SubscriptionMovementFailed,
+                b"omnichannel_subscription_created" => {
+                    Self::OmnichannelSubscriptionCreated
+                }
+                b"omnichannel_subscription_item_renewed" => {
+                    Self::OmnichannelSubscriptionItemRenewed
+                }
+                b"omnichannel_subscription_item_downgraded" => {
+                    Self::OmnichannelSubscriptionItemDowngraded
+                }
+                b"omnichannel_subscription_item_expired" => {
+                    Self::OmnichannelSubscriptionItemExpired
+                }
+                b"omnichannel_subscription_item_cancellation_scheduled" => {
+                    Self::OmnichannelSubscriptionItemCancellationScheduled
+                }
+                b"omnichannel_subscription_item_scheduled_cancellation_removed" => {
+                    Self::OmnichannelSubscriptionItemScheduledCancellationRemoved
+                }
+                b"omnichannel_subscription_item_resubscribed" => {
+                    Self::OmnichannelSubscriptionItemResubscribed
+                }
+                b"omnichannel_subscription_item_upgraded" => {
+                    Self::OmnichannelSubscriptionItemUpgraded
+                }
+                b"omnichannel_subscription_item_cancelled" => {
+                    Self::OmnichannelSubscriptionItemCancelled
+                }
+                b"omnichannel_subscription_imported" => {
+                    Self::OmnichannelSubscriptionImported
+                }
+                b"omnichannel_subscription_item_grace_period_started" => {
+                    Self::OmnichannelSubscriptionItemGracePeriodStarted
+                }
+                b"omnichannel_subscription_item_grace_period_expired" => {
+                    Self::OmnichannelSubscriptionItemGracePeriodExpired
+                }
+                b"omnichannel_subscription_item_dunning_started" => {
+                    Self::OmnichannelSubscriptionItemDunningStarted
+                }
+                b"omnichannel_subscription_item_dunning_expired" => {
+                    Self::OmnichannelSubscriptionItemDunningExpired
+                }
+                b"rule_created" => Self::RuleCreated,
+                b"rule_updated" => Self::RuleUpdated,
+                b"rule_deleted" => Self::RuleDeleted,
+                b"record_purchase_failed" => Self::RecordPurchaseFailed,
+                b"omnichannel_subscription_item_change_scheduled" => {
+                    Self::OmnichannelSubscriptionItemChangeScheduled
+                }
+                b"omnichannel_subscription_item_scheduled_change_removed" => {
+                    Self::OmnichannelSubscriptionItemScheduledChangeRemoved
+                }
+                b"omnichannel_subscription_item_reactivated" => {
+                    Self::OmnichannelSubscriptionItemReactivated
+                }
+                b"sales_order_created" => Self::SalesOrderCreated,
+                b"sales_order_updated" => Self::SalesOrderUpdated,
+                b"omnichannel_subscription_item_changed" => {
+                    Self::OmnichannelSubscriptionItemChanged
+                }
+                b"omnichannel_subscription_item_paused" => {
+                    Self::OmnichannelSubscriptionItemPaused
+                }
+                b"omnichannel_subscription_item_resumed" => {
+                    Self::OmnichannelSubscriptionItemResumed
+                }
+                b"omnichannel_one_time_order_created" => {
+                    Self::OmnichannelOneTimeOrderCreated
+                }
+                b"omnichannel_one_time_order_item_cancelled" => {
+                    Self::OmnichannelOneTimeOrderItemCancelled
+                }
+                b"usage_file_ingested" => Self::UsageFileIngested,
+                b"omnichannel_subscription_item_pause_scheduled" => {
+                    Self::OmnichannelSubscriptionItemPauseScheduled
+                }
+                b"omnichannel_subscription_moved_in" => {
+                    Self::OmnichannelSubscriptionMovedIn
+                }
+                b"omnichannel_transaction_created" => Self::OmnichannelTransactionCreated,
+                b"alert_status_changed" => Self::AlertStatusChanged,
+                b"omnichannel_subscription_item_updated" => {
+                    Self::OmnichannelSubscriptionItemUpdated
+                }
+                b"omnichannel_subscription_item_recovered" => {
+                    Self::OmnichannelSubscriptionItemRecovered
+                }
+                b"omnichannel_subscription_item_mrr_updated" => {
+                    Self::OmnichannelSubscriptionItemMrrUpdated
+                }
+                b"ledger_account_balance_updated" => Self::LedgerAccountBalanceUpdated,
+                b"grant_blocks_created" => Self::GrantBlocksCreated,
+                b"grant_blocks_updated" => Self::GrantBlocksUpdated,
+                b"ledger_updated" => Self::LedgerUpdated,
+                b"vault_token_created" => Self::VaultTokenCreated,
+                b"vault_token_updated" => Self::VaultTokenUpdated,
+                b"vault_token_deleted" => Self::VaultTokenDeleted,
+                b"plan_created" => Self::PlanCreated,
+                b"plan_updated" => Self::PlanUpdated,
+                b"plan_deleted" => Self::PlanDeleted,
+                b"addon_created" => Self::AddonCreated,
+                b"addon_updated" => Self::AddonUpdated,
+                b"addon_deleted" => Self::AddonDeleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EventType);
@@ -2618,12 +2843,17 @@ impl ApiEnum for ExcludeTaxType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "exclusive" => Self::Exclusive,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"exclusive" => Self::Exclusive,
+                b"none" => Self::None,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ExcludeTaxType);
@@ -2646,12 +2876,17 @@ impl ApiEnum for ExportType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "data" => Self::Data,
-            "import_friendly_data" => Self::ImportFriendlyData,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"data" => Self::Data,
+                b"import_friendly_data" => Self::ImportFriendlyData,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ExportType);
@@ -2680,14 +2915,19 @@ impl ApiEnum for FreePeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(FreePeriodUnit);
@@ -2713,13 +2953,18 @@ impl ApiEnum for FriendOfferType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "coupon" => Self::Coupon,
-            "coupon_code" => Self::CouponCode,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"coupon" => Self::Coupon,
+                b"coupon_code" => Self::CouponCode,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(FriendOfferType);
@@ -2919,71 +3164,76 @@ impl ApiEnum for Gateway {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "chargebee" => Self::Chargebee,
-            "chargebee_payments" => Self::ChargebeePayments,
-            "adyen" => Self::Adyen,
-            "stripe" => Self::Stripe,
-            "wepay" => Self::Wepay,
-            "braintree" => Self::Braintree,
-            "authorize_net" => Self::AuthorizeNet,
-            "paypal_pro" => Self::PaypalPro,
-            "pin" => Self::Pin,
-            "eway" => Self::Eway,
-            "eway_rapid" => Self::EwayRapid,
-            "worldpay" => Self::Worldpay,
-            "balanced_payments" => Self::BalancedPayments,
-            "beanstream" => Self::Beanstream,
-            "bluepay" => Self::Bluepay,
-            "elavon" => Self::Elavon,
-            "first_data_global" => Self::FirstDataGlobal,
-            "hdfc" => Self::Hdfc,
-            "migs" => Self::Migs,
-            "nmi" => Self::Nmi,
-            "ogone" => Self::Ogone,
-            "paymill" => Self::Paymill,
-            "paypal_payflow_pro" => Self::PaypalPayflowPro,
-            "sage_pay" => Self::SagePay,
-            "tco" => Self::Tco,
-            "wirecard" => Self::Wirecard,
-            "amazon_payments" => Self::AmazonPayments,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "orbital" => Self::Orbital,
-            "moneris_us" => Self::MonerisUs,
-            "moneris" => Self::Moneris,
-            "bluesnap" => Self::Bluesnap,
-            "cybersource" => Self::Cybersource,
-            "vantiv" => Self::Vantiv,
-            "checkout_com" => Self::CheckoutCom,
-            "paypal" => Self::Paypal,
-            "ingenico_direct" => Self::IngenicoDirect,
-            "exact" => Self::Exact,
-            "mollie" => Self::Mollie,
-            "quickbooks" => Self::Quickbooks,
-            "razorpay" => Self::Razorpay,
-            "global_payments" => Self::GlobalPayments,
-            "bank_of_america" => Self::BankOfAmerica,
-            "ecentric" => Self::Ecentric,
-            "metrics_global" => Self::MetricsGlobal,
-            "windcave" => Self::Windcave,
-            "pay_com" => Self::PayCom,
-            "ebanx" => Self::Ebanx,
-            "dlocal" => Self::Dlocal,
-            "nuvei" => Self::Nuvei,
-            "solidgate" => Self::Solidgate,
-            "paystack" => Self::Paystack,
-            "jp_morgan" => Self::JpMorgan,
-            "deutsche_bank" => Self::DeutscheBank,
-            "ezidebit" => Self::Ezidebit,
-            "twikey" => Self::Twikey,
-            "tempus" => Self::Tempus,
-            "moyasar" => Self::Moyasar,
-            "payway" => Self::Payway,
-            "gocardless" => Self::Gocardless,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"chargebee" => Self::Chargebee,
+                b"chargebee_payments" => Self::ChargebeePayments,
+                b"adyen" => Self::Adyen,
+                b"stripe" => Self::Stripe,
+                b"wepay" => Self::Wepay,
+                b"braintree" => Self::Braintree,
+                b"authorize_net" => Self::AuthorizeNet,
+                b"paypal_pro" => Self::PaypalPro,
+                b"pin" => Self::Pin,
+                b"eway" => Self::Eway,
+                b"eway_rapid" => Self::EwayRapid,
+                b"worldpay" => Self::Worldpay,
+                b"balanced_payments" => Self::BalancedPayments,
+                b"beanstream" => Self::Beanstream,
+                b"bluepay" => Self::Bluepay,
+                b"elavon" => Self::Elavon,
+                b"first_data_global" => Self::FirstDataGlobal,
+                b"hdfc" => Self::Hdfc,
+                b"migs" => Self::Migs,
+                b"nmi" => Self::Nmi,
+                b"ogone" => Self::Ogone,
+                b"paymill" => Self::Paymill,
+                b"paypal_payflow_pro" => Self::PaypalPayflowPro,
+                b"sage_pay" => Self::SagePay,
+                b"tco" => Self::Tco,
+                b"wirecard" => Self::Wirecard,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"orbital" => Self::Orbital,
+                b"moneris_us" => Self::MonerisUs,
+                b"moneris" => Self::Moneris,
+                b"bluesnap" => Self::Bluesnap,
+                b"cybersource" => Self::Cybersource,
+                b"vantiv" => Self::Vantiv,
+                b"checkout_com" => Self::CheckoutCom,
+                b"paypal" => Self::Paypal,
+                b"ingenico_direct" => Self::IngenicoDirect,
+                b"exact" => Self::Exact,
+                b"mollie" => Self::Mollie,
+                b"quickbooks" => Self::Quickbooks,
+                b"razorpay" => Self::Razorpay,
+                b"global_payments" => Self::GlobalPayments,
+                b"bank_of_america" => Self::BankOfAmerica,
+                b"ecentric" => Self::Ecentric,
+                b"metrics_global" => Self::MetricsGlobal,
+                b"windcave" => Self::Windcave,
+                b"pay_com" => Self::PayCom,
+                b"ebanx" => Self::Ebanx,
+                b"dlocal" => Self::Dlocal,
+                b"nuvei" => Self::Nuvei,
+                b"solidgate" => Self::Solidgate,
+                b"paystack" => Self::Paystack,
+                b"jp_morgan" => Self::JpMorgan,
+                b"deutsche_bank" => Self::DeutscheBank,
+                b"ezidebit" => Self::Ezidebit,
+                b"twikey" => Self::Twikey,
+                b"tempus" => Self::Tempus,
+                b"moyasar" => Self::Moyasar,
+                b"payway" => Self::Payway,
+                b"gocardless" => Self::Gocardless,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Gateway);
@@ -3183,71 +3433,76 @@ impl ApiEnum for GatewayName {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "chargebee" => Self::Chargebee,
-            "chargebee_payments" => Self::ChargebeePayments,
-            "adyen" => Self::Adyen,
-            "stripe" => Self::Stripe,
-            "wepay" => Self::Wepay,
-            "braintree" => Self::Braintree,
-            "authorize_net" => Self::AuthorizeNet,
-            "paypal_pro" => Self::PaypalPro,
-            "pin" => Self::Pin,
-            "eway" => Self::Eway,
-            "eway_rapid" => Self::EwayRapid,
-            "worldpay" => Self::Worldpay,
-            "balanced_payments" => Self::BalancedPayments,
-            "beanstream" => Self::Beanstream,
-            "bluepay" => Self::Bluepay,
-            "elavon" => Self::Elavon,
-            "first_data_global" => Self::FirstDataGlobal,
-            "hdfc" => Self::Hdfc,
-            "migs" => Self::Migs,
-            "nmi" => Self::Nmi,
-            "ogone" => Self::Ogone,
-            "paymill" => Self::Paymill,
-            "paypal_payflow_pro" => Self::PaypalPayflowPro,
-            "sage_pay" => Self::SagePay,
-            "tco" => Self::Tco,
-            "wirecard" => Self::Wirecard,
-            "amazon_payments" => Self::AmazonPayments,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "gocardless" => Self::Gocardless,
-            "orbital" => Self::Orbital,
-            "moneris_us" => Self::MonerisUs,
-            "moneris" => Self::Moneris,
-            "bluesnap" => Self::Bluesnap,
-            "cybersource" => Self::Cybersource,
-            "vantiv" => Self::Vantiv,
-            "checkout_com" => Self::CheckoutCom,
-            "paypal" => Self::Paypal,
-            "ingenico_direct" => Self::IngenicoDirect,
-            "exact" => Self::Exact,
-            "mollie" => Self::Mollie,
-            "quickbooks" => Self::Quickbooks,
-            "razorpay" => Self::Razorpay,
-            "global_payments" => Self::GlobalPayments,
-            "bank_of_america" => Self::BankOfAmerica,
-            "ecentric" => Self::Ecentric,
-            "metrics_global" => Self::MetricsGlobal,
-            "windcave" => Self::Windcave,
-            "pay_com" => Self::PayCom,
-            "ebanx" => Self::Ebanx,
-            "dlocal" => Self::Dlocal,
-            "nuvei" => Self::Nuvei,
-            "solidgate" => Self::Solidgate,
-            "paystack" => Self::Paystack,
-            "jp_morgan" => Self::JpMorgan,
-            "deutsche_bank" => Self::DeutscheBank,
-            "ezidebit" => Self::Ezidebit,
-            "twikey" => Self::Twikey,
-            "tempus" => Self::Tempus,
-            "moyasar" => Self::Moyasar,
-            "payway" => Self::Payway,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"chargebee" => Self::Chargebee,
+                b"chargebee_payments" => Self::ChargebeePayments,
+                b"adyen" => Self::Adyen,
+                b"stripe" => Self::Stripe,
+                b"wepay" => Self::Wepay,
+                b"braintree" => Self::Braintree,
+                b"authorize_net" => Self::AuthorizeNet,
+                b"paypal_pro" => Self::PaypalPro,
+                b"pin" => Self::Pin,
+                b"eway" => Self::Eway,
+                b"eway_rapid" => Self::EwayRapid,
+                b"worldpay" => Self::Worldpay,
+                b"balanced_payments" => Self::BalancedPayments,
+                b"beanstream" => Self::Beanstream,
+                b"bluepay" => Self::Bluepay,
+                b"elavon" => Self::Elavon,
+                b"first_data_global" => Self::FirstDataGlobal,
+                b"hdfc" => Self::Hdfc,
+                b"migs" => Self::Migs,
+                b"nmi" => Self::Nmi,
+                b"ogone" => Self::Ogone,
+                b"paymill" => Self::Paymill,
+                b"paypal_payflow_pro" => Self::PaypalPayflowPro,
+                b"sage_pay" => Self::SagePay,
+                b"tco" => Self::Tco,
+                b"wirecard" => Self::Wirecard,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"gocardless" => Self::Gocardless,
+                b"orbital" => Self::Orbital,
+                b"moneris_us" => Self::MonerisUs,
+                b"moneris" => Self::Moneris,
+                b"bluesnap" => Self::Bluesnap,
+                b"cybersource" => Self::Cybersource,
+                b"vantiv" => Self::Vantiv,
+                b"checkout_com" => Self::CheckoutCom,
+                b"paypal" => Self::Paypal,
+                b"ingenico_direct" => Self::IngenicoDirect,
+                b"exact" => Self::Exact,
+                b"mollie" => Self::Mollie,
+                b"quickbooks" => Self::Quickbooks,
+                b"razorpay" => Self::Razorpay,
+                b"global_payments" => Self::GlobalPayments,
+                b"bank_of_america" => Self::BankOfAmerica,
+                b"ecentric" => Self::Ecentric,
+                b"metrics_global" => Self::MetricsGlobal,
+                b"windcave" => Self::Windcave,
+                b"pay_com" => Self::PayCom,
+                b"ebanx" => Self::Ebanx,
+                b"dlocal" => Self::Dlocal,
+                b"nuvei" => Self::Nuvei,
+                b"solidgate" => Self::Solidgate,
+                b"paystack" => Self::Paystack,
+                b"jp_morgan" => Self::JpMorgan,
+                b"deutsche_bank" => Self::DeutscheBank,
+                b"ezidebit" => Self::Ezidebit,
+                b"twikey" => Self::Twikey,
+                b"tempus" => Self::Tempus,
+                b"moyasar" => Self::Moyasar,
+                b"payway" => Self::Payway,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(GatewayName);
@@ -3273,13 +3528,18 @@ impl ApiEnum for HierarchyOperationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "complete_hierarchy" => Self::CompleteHierarchy,
-            "subordinates" => Self::Subordinates,
-            "path_to_root" => Self::PathToRoot,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"complete_hierarchy" => Self::CompleteHierarchy,
+                b"subordinates" => Self::Subordinates,
+                b"path_to_root" => Self::PathToRoot,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(HierarchyOperationType);
@@ -3302,12 +3562,17 @@ impl ApiEnum for InvoiceAction {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "void" => Self::Void,
-            "write_off" => Self::WriteOff,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"void" => Self::Void,
+                b"write_off" => Self::WriteOff,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(InvoiceAction);
@@ -3330,12 +3595,17 @@ impl ApiEnum for InvoiceDunningHandling {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "continue" => Self::Continue,
-            "stop" => Self::Stop,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"continue" => Self::Continue,
+                b"stop" => Self::Stop,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(InvoiceDunningHandling);
@@ -3361,13 +3631,18 @@ impl ApiEnum for ItemType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemType);
@@ -3390,12 +3665,17 @@ impl ApiEnum for Layout {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_app" => Self::InApp,
-            "full_page" => Self::FullPage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_app" => Self::InApp,
+                b"full_page" => Self::FullPage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Layout);
@@ -3418,12 +3698,17 @@ impl ApiEnum for Mode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "absolute" => Self::Absolute,
-            "percentage" => Self::Percentage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"absolute" => Self::Absolute,
+                b"percentage" => Self::Percentage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Mode);
@@ -3449,13 +3734,18 @@ impl ApiEnum for NotifyReferralSystem {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "first_paid_conversion" => Self::FirstPaidConversion,
-            "all_invoices" => Self::AllInvoices,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"first_paid_conversion" => Self::FirstPaidConversion,
+                b"all_invoices" => Self::AllInvoices,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(NotifyReferralSystem);
@@ -3511,23 +3801,28 @@ impl ApiEnum for OfflinePaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_preference" => Self::NoPreference,
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "bank_transfer" => Self::BankTransfer,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "boleto" => Self::Boleto,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_preference" => Self::NoPreference,
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"bank_transfer" => Self::BankTransfer,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"boleto" => Self::Boleto,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                b"custom" => Self::Custom,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OfflinePaymentMethod);
@@ -3559,15 +3854,20 @@ impl ApiEnum for OnEvent {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_creation" => Self::SubscriptionCreation,
-            "subscription_trial_start" => Self::SubscriptionTrialStart,
-            "plan_activation" => Self::PlanActivation,
-            "subscription_activation" => Self::SubscriptionActivation,
-            "contract_termination" => Self::ContractTermination,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"subscription_creation" => Self::SubscriptionCreation,
+                b"subscription_trial_start" => Self::SubscriptionTrialStart,
+                b"plan_activation" => Self::PlanActivation,
+                b"subscription_activation" => Self::SubscriptionActivation,
+                b"contract_termination" => Self::ContractTermination,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OnEvent);
@@ -3593,13 +3893,18 @@ impl ApiEnum for Operation {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "create" => Self::Create,
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"create" => Self::Create,
+                b"update" => Self::Update,
+                b"delete" => Self::Delete,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Operation);
@@ -3622,12 +3927,17 @@ impl ApiEnum for OperationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "add" => Self::Add,
-            "remove" => Self::Remove,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"add" => Self::Add,
+                b"remove" => Self::Remove,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OperationType);
@@ -3656,14 +3966,19 @@ impl ApiEnum for PauseOption {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediately" => Self::Immediately,
-            "end_of_term" => Self::EndOfTerm,
-            "specific_date" => Self::SpecificDate,
-            "billing_cycles" => Self::BillingCycles,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"immediately" => Self::Immediately,
+                b"end_of_term" => Self::EndOfTerm,
+                b"specific_date" => Self::SpecificDate,
+                b"billing_cycles" => Self::BillingCycles,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PauseOption);
@@ -3686,12 +4001,17 @@ impl ApiEnum for PaymentInitiator {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            "merchant" => Self::Merchant,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                b"merchant" => Self::Merchant,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentInitiator);
@@ -3894,72 +4214,77 @@ impl ApiEnum for PaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "bank_transfer" => Self::BankTransfer,
-            "other" => Self::Other,
-            "custom" => Self::Custom,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            "chargeback" => Self::Chargeback,
-            "card" => Self::Card,
-            "amazon_payments" => Self::AmazonPayments,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "alipay" => Self::Alipay,
-            "unionpay" => Self::Unionpay,
-            "apple_pay" => Self::ApplePay,
-            "wechat_pay" => Self::WechatPay,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "ideal" => Self::Ideal,
-            "google_pay" => Self::GooglePay,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "giropay" => Self::Giropay,
-            "dotpay" => Self::Dotpay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "automated_bank_transfer" => Self::AutomatedBankTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "pix" => Self::Pix,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"bank_transfer" => Self::BankTransfer,
+                b"other" => Self::Other,
+                b"custom" => Self::Custom,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                b"chargeback" => Self::Chargeback,
+                b"card" => Self::Card,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"alipay" => Self::Alipay,
+                b"unionpay" => Self::Unionpay,
+                b"apple_pay" => Self::ApplePay,
+                b"wechat_pay" => Self::WechatPay,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"ideal" => Self::Ideal,
+                b"google_pay" => Self::GooglePay,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"giropay" => Self::Giropay,
+                b"dotpay" => Self::Dotpay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"automated_bank_transfer" => Self::AutomatedBankTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"pix" => Self::Pix,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentMethod);
@@ -3985,13 +4310,18 @@ impl ApiEnum for PaymentMethodSavePolicy {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "always" => Self::Always,
-            "ask" => Self::Ask,
-            "never" => Self::Never,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"always" => Self::Always,
+                b"ask" => Self::Ask,
+                b"never" => Self::Never,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentMethodSavePolicy);
@@ -4170,64 +4500,69 @@ impl ApiEnum for PaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "amazon_payments" => Self::AmazonPayments,
-            "direct_debit" => Self::DirectDebit,
-            "generic" => Self::Generic,
-            "alipay" => Self::Alipay,
-            "unionpay" => Self::Unionpay,
-            "apple_pay" => Self::ApplePay,
-            "wechat_pay" => Self::WechatPay,
-            "ideal" => Self::Ideal,
-            "google_pay" => Self::GooglePay,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "giropay" => Self::Giropay,
-            "dotpay" => Self::Dotpay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "venmo" => Self::Venmo,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "automated_bank_transfer" => Self::AutomatedBankTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"direct_debit" => Self::DirectDebit,
+                b"generic" => Self::Generic,
+                b"alipay" => Self::Alipay,
+                b"unionpay" => Self::Unionpay,
+                b"apple_pay" => Self::ApplePay,
+                b"wechat_pay" => Self::WechatPay,
+                b"ideal" => Self::Ideal,
+                b"google_pay" => Self::GooglePay,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"giropay" => Self::Giropay,
+                b"dotpay" => Self::Dotpay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"venmo" => Self::Venmo,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"automated_bank_transfer" => Self::AutomatedBankTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentMethodType);
@@ -4247,11 +4582,16 @@ impl ApiEnum for PaymentVoucherType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "boleto" => Self::Boleto,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"boleto" => Self::Boleto,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentVoucherType);
@@ -4280,14 +4620,19 @@ impl ApiEnum for PeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PeriodUnit);
@@ -4310,12 +4655,17 @@ impl ApiEnum for PriceType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_exclusive" => Self::TaxExclusive,
-            "tax_inclusive" => Self::TaxInclusive,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"tax_exclusive" => Self::TaxExclusive,
+                b"tax_inclusive" => Self::TaxInclusive,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PriceType);
@@ -4347,15 +4697,20 @@ impl ApiEnum for PricingModel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "flat_fee" => Self::FlatFee,
-            "per_unit" => Self::PerUnit,
-            "tiered" => Self::Tiered,
-            "volume" => Self::Volume,
-            "stairstep" => Self::Stairstep,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"flat_fee" => Self::FlatFee,
+                b"per_unit" => Self::PerUnit,
+                b"tiered" => Self::Tiered,
+                b"volume" => Self::Volume,
+                b"stairstep" => Self::Stairstep,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PricingModel);
@@ -4381,13 +4736,18 @@ impl ApiEnum for PricingType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "per_unit" => Self::PerUnit,
-            "flat_fee" => Self::FlatFee,
-            "package" => Self::Package,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"per_unit" => Self::PerUnit,
+                b"flat_fee" => Self::FlatFee,
+                b"package" => Self::Package,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PricingType);
@@ -4410,12 +4770,17 @@ impl ApiEnum for ProductCatalogVersion {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "v1" => Self::V1,
-            "v2" => Self::V2,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"v1" => Self::V1,
+                b"v2" => Self::V2,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ProductCatalogVersion);
@@ -4441,13 +4806,18 @@ impl ApiEnum for ProrationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "full_term" => Self::FullTerm,
-            "partial_term" => Self::PartialTerm,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"full_term" => Self::FullTerm,
+                b"partial_term" => Self::PartialTerm,
+                b"none" => Self::None,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ProrationType);
@@ -4473,13 +4843,18 @@ impl ApiEnum for ReferralSystem {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "referral_candy" => Self::ReferralCandy,
-            "referral_saasquatch" => Self::ReferralSaasquatch,
-            "friendbuy" => Self::Friendbuy,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"referral_candy" => Self::ReferralCandy,
+                b"referral_saasquatch" => Self::ReferralSaasquatch,
+                b"friendbuy" => Self::Friendbuy,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReferralSystem);
@@ -4508,14 +4883,19 @@ impl ApiEnum for ReferrerRewardType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "referral_direct_reward" => Self::ReferralDirectReward,
-            "custom_promotional_credit" => Self::CustomPromotionalCredit,
-            "custom_revenue_percent_based" => Self::CustomRevenuePercentBased,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"none" => Self::None,
+                b"referral_direct_reward" => Self::ReferralDirectReward,
+                b"custom_promotional_credit" => Self::CustomPromotionalCredit,
+                b"custom_revenue_percent_based" => Self::CustomRevenuePercentBased,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReferrerRewardType);
@@ -4538,12 +4918,17 @@ impl ApiEnum for RefundableCreditsHandling {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_action" => Self::NoAction,
-            "schedule_refund" => Self::ScheduleRefund,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_action" => Self::NoAction,
+                b"schedule_refund" => Self::ScheduleRefund,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RefundableCreditsHandling);
@@ -4572,14 +4957,19 @@ impl ApiEnum for ReportBy {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            "invoice" => Self::Invoice,
-            "product" => Self::Product,
-            "subscription" => Self::Subscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                b"invoice" => Self::Invoice,
+                b"product" => Self::Product,
+                b"subscription" => Self::Subscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReportBy);
@@ -4602,12 +4992,17 @@ impl ApiEnum for ResumeOption {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediately" => Self::Immediately,
-            "specific_date" => Self::SpecificDate,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"immediately" => Self::Immediately,
+                b"specific_date" => Self::SpecificDate,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ResumeOption);
@@ -4633,13 +5028,18 @@ impl ApiEnum for RetryEngine {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "chargebee" => Self::Chargebee,
-            "flexpay" => Self::Flexpay,
-            "successplus" => Self::Successplus,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"chargebee" => Self::Chargebee,
+                b"flexpay" => Self::Flexpay,
+                b"successplus" => Self::Successplus,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RetryEngine);
@@ -4665,13 +5065,18 @@ impl ApiEnum for Role {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "primary" => Self::Primary,
-            "backup" => Self::Backup,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"primary" => Self::Primary,
+                b"backup" => Self::Backup,
+                b"none" => Self::None,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Role);
@@ -4697,13 +5102,18 @@ impl ApiEnum for ScheduleType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "immediate" => Self::Immediate,
-            "specific_dates" => Self::SpecificDates,
-            "fixed_intervals" => Self::FixedIntervals,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"immediate" => Self::Immediate,
+                b"specific_dates" => Self::SpecificDates,
+                b"fixed_intervals" => Self::FixedIntervals,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ScheduleType);
@@ -4753,21 +5163,26 @@ impl ApiEnum for Source {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "admin_console" => Self::AdminConsole,
-            "api" => Self::Api,
-            "bulk_operation" => Self::BulkOperation,
-            "scheduled_job" => Self::ScheduledJob,
-            "hosted_page" => Self::HostedPage,
-            "portal" => Self::Portal,
-            "system" => Self::System,
-            "none" => Self::None,
-            "js_api" => Self::JsApi,
-            "migration" => Self::Migration,
-            "external_service" => Self::ExternalService,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"admin_console" => Self::AdminConsole,
+                b"api" => Self::Api,
+                b"bulk_operation" => Self::BulkOperation,
+                b"scheduled_job" => Self::ScheduledJob,
+                b"hosted_page" => Self::HostedPage,
+                b"portal" => Self::Portal,
+                b"system" => Self::System,
+                b"none" => Self::None,
+                b"js_api" => Self::JsApi,
+                b"migration" => Self::Migration,
+                b"external_service" => Self::ExternalService,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Source);
@@ -4805,17 +5220,22 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            "available" => Self::Available,
-            "exhausted" => Self::Exhausted,
-            "scheduled" => Self::Scheduled,
-            "in_grace_period" => Self::InGracePeriod,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                b"available" => Self::Available,
+                b"exhausted" => Self::Exhausted,
+                b"scheduled" => Self::Scheduled,
+                b"in_grace_period" => Self::InGracePeriod,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -4864,22 +5284,27 @@ impl ApiEnum for TaxExemptReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_not_configured" => Self::TaxNotConfigured,
-            "region_non_taxable" => Self::RegionNonTaxable,
-            "export" => Self::Export,
-            "customer_exempt" => Self::CustomerExempt,
-            "product_exempt" => Self::ProductExempt,
-            "zero_rated" => Self::ZeroRated,
-            "reverse_charge" => Self::ReverseCharge,
-            "high_value_physical_goods" => Self::HighValuePhysicalGoods,
-            "zero_value_item" => Self::ZeroValueItem,
-            "tax_not_configured_external_provider" => {
-                Self::TaxNotConfiguredExternalProvider
-            }
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"tax_not_configured" => Self::TaxNotConfigured,
+                b"region_non_taxable" => Self::RegionNonTaxable,
+                b"export" => Self::Export,
+                b"customer_exempt" => Self::CustomerExempt,
+                b"product_exempt" => Self::ProductExempt,
+                b"zero_rated" => Self::ZeroRated,
+                b"reverse_charge" => Self::ReverseCharge,
+                b"high_value_physical_goods" => Self::HighValuePhysicalGoods,
+                b"zero_value_item" => Self::ZeroValueItem,
+                b"tax_not_configured_external_provider" => {
+                    Self::TaxNotConfiguredExternalProvider
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TaxExemptReason);
@@ -4920,18 +5345,23 @@ impl ApiEnum for TaxJurisType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "country" => Self::Country,
-            "federal" => Self::Federal,
-            "state" => Self::State,
-            "county" => Self::County,
-            "city" => Self::City,
-            "special" => Self::Special,
-            "unincorporated" => Self::Unincorporated,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"country" => Self::Country,
+                b"federal" => Self::Federal,
+                b"state" => Self::State,
+                b"county" => Self::County,
+                b"city" => Self::City,
+                b"special" => Self::Special,
+                b"unincorporated" => Self::Unincorporated,
+                b"other" => Self::Other,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TaxJurisType);
@@ -4977,21 +5407,26 @@ impl ApiEnum for TaxOverrideReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "zero_rated" => Self::ZeroRated,
-            "id_exempt" => Self::IdExempt,
-            "customer_exempt" => Self::CustomerExempt,
-            "region_non_taxable" => Self::RegionNonTaxable,
-            "product_exempt" => Self::ProductExempt,
-            "export" => Self::Export,
-            "high_value_physical_goods" => Self::HighValuePhysicalGoods,
-            "zero_value_item" => Self::ZeroValueItem,
-            "tax_not_configured_external_provider" => {
-                Self::TaxNotConfiguredExternalProvider
-            }
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"zero_rated" => Self::ZeroRated,
+                b"id_exempt" => Self::IdExempt,
+                b"customer_exempt" => Self::CustomerExempt,
+                b"region_non_taxable" => Self::RegionNonTaxable,
+                b"product_exempt" => Self::ProductExempt,
+                b"export" => Self::Export,
+                b"high_value_physical_goods" => Self::HighValuePhysicalGoods,
+                b"zero_value_item" => Self::ZeroValueItem,
+                b"tax_not_configured_external_provider" => {
+                    Self::TaxNotConfiguredExternalProvider
+                }
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TaxOverrideReason);
@@ -5014,12 +5449,17 @@ impl ApiEnum for Taxability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "taxable" => Self::Taxable,
-            "exempt" => Self::Exempt,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"taxable" => Self::Taxable,
+                b"exempt" => Self::Exempt,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Taxability);
@@ -5045,13 +5485,18 @@ impl ApiEnum for TaxjarExemptionCategory {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "wholesale" => Self::Wholesale,
-            "government" => Self::Government,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"wholesale" => Self::Wholesale,
+                b"government" => Self::Government,
+                b"other" => Self::Other,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TaxjarExemptionCategory);
@@ -5080,14 +5525,19 @@ impl ApiEnum for TrialEndAction {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "plan_default" => Self::PlanDefault,
-            "activate_subscription" => Self::ActivateSubscription,
-            "cancel_subscription" => Self::CancelSubscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"plan_default" => Self::PlanDefault,
+                b"activate_subscription" => Self::ActivateSubscription,
+                b"cancel_subscription" => Self::CancelSubscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TrialEndAction);
@@ -5302,76 +5752,81 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "amazon_payments" => Self::AmazonPayments,
-            "direct_debit" => Self::DirectDebit,
-            "generic" => Self::Generic,
-            "alipay" => Self::Alipay,
-            "unionpay" => Self::Unionpay,
-            "apple_pay" => Self::ApplePay,
-            "wechat_pay" => Self::WechatPay,
-            "ideal" => Self::Ideal,
-            "google_pay" => Self::GooglePay,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "giropay" => Self::Giropay,
-            "dotpay" => Self::Dotpay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "venmo" => Self::Venmo,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "automated_bank_transfer" => Self::AutomatedBankTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            "free_trial" => Self::FreeTrial,
-            "pay_up_front" => Self::PayUpFront,
-            "pay_as_you_go" => Self::PayAsYouGo,
-            "simple" => Self::Simple,
-            "compound" => Self::Compound,
-            "usage_exceeded" => Self::UsageExceeded,
-            "spend_exceeded" => Self::SpendExceeded,
-            "credit_balance_dropped" => Self::CreditBalanceDropped,
-            "credit" => Self::Credit,
-            "debit" => Self::Debit,
-            "hold" => Self::Hold,
-            "unhold" => Self::Unhold,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"direct_debit" => Self::DirectDebit,
+                b"generic" => Self::Generic,
+                b"alipay" => Self::Alipay,
+                b"unionpay" => Self::Unionpay,
+                b"apple_pay" => Self::ApplePay,
+                b"wechat_pay" => Self::WechatPay,
+                b"ideal" => Self::Ideal,
+                b"google_pay" => Self::GooglePay,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"giropay" => Self::Giropay,
+                b"dotpay" => Self::Dotpay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"venmo" => Self::Venmo,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"automated_bank_transfer" => Self::AutomatedBankTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                b"free_trial" => Self::FreeTrial,
+                b"pay_up_front" => Self::PayUpFront,
+                b"pay_as_you_go" => Self::PayAsYouGo,
+                b"simple" => Self::Simple,
+                b"compound" => Self::Compound,
+                b"usage_exceeded" => Self::UsageExceeded,
+                b"spend_exceeded" => Self::SpendExceeded,
+                b"credit_balance_dropped" => Self::CreditBalanceDropped,
+                b"credit" => Self::Credit,
+                b"debit" => Self::Debit,
+                b"hold" => Self::Hold,
+                b"unhold" => Self::Unhold,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -5394,12 +5849,17 @@ impl ApiEnum for UnbilledChargesHandling {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_action" => Self::NoAction,
-            "invoice" => Self::Invoice,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_action" => Self::NoAction,
+                b"invoice" => Self::Invoice,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UnbilledChargesHandling);
@@ -5422,12 +5882,17 @@ impl ApiEnum for UnbilledChargesOption {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice" => Self::Invoice,
-            "delete" => Self::Delete,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice" => Self::Invoice,
+                b"delete" => Self::Delete,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UnbilledChargesOption);
@@ -5450,12 +5915,17 @@ impl ApiEnum for UnpaidInvoicesHandling {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_action" => Self::NoAction,
-            "schedule_payment_collection" => Self::SchedulePaymentCollection,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_action" => Self::NoAction,
+                b"schedule_payment_collection" => Self::SchedulePaymentCollection,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UnpaidInvoicesHandling);
@@ -5478,12 +5948,17 @@ impl ApiEnum for UsageAccumulationResetFrequency {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "never" => Self::Never,
-            "subscription_billing_frequency" => Self::SubscriptionBillingFrequency,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"never" => Self::Never,
+                b"subscription_billing_frequency" => Self::SubscriptionBillingFrequency,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UsageAccumulationResetFrequency);
@@ -5512,14 +5987,19 @@ impl ApiEnum for ValidationStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_validated" => Self::NotValidated,
-            "valid" => Self::Valid,
-            "partially_valid" => Self::PartiallyValid,
-            "invalid" => Self::Invalid,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_validated" => Self::NotValidated,
+                b"valid" => Self::Valid,
+                b"partially_valid" => Self::PartiallyValid,
+                b"invalid" => Self::Invalid,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ValidationStatus);
@@ -5539,11 +6019,16 @@ impl ApiEnum for VoucherType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "boleto" => Self::Boleto,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"boleto" => Self::Boleto,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(VoucherType);
@@ -5575,15 +6060,20 @@ impl ApiEnum for WindowSize {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "month" => Self::Month,
-            "week" => Self::Week,
-            "day" => Self::Day,
-            "hour" => Self::Hour,
-            "minute" => Self::Minute,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"month" => Self::Month,
+                b"week" => Self::Week,
+                b"day" => Self::Day,
+                b"hour" => Self::Hour,
+                b"minute" => Self::Minute,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(WindowSize);

@@ -102,30 +102,35 @@ impl<'de> Deserialize<'de> for Estimate {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "created_at" => created_at = map.next_value()?,
-                        "subscription_estimate" => {
-                            subscription_estimate = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"created_at" => 0,
+                            21 if key == b"subscription_estimate" => 1,
+                            22 if key == b"subscription_estimates" => 2,
+                            16 if key == b"invoice_estimate" => 3,
+                            17 if key == b"invoice_estimates" => 4,
+                            26 if key == b"payment_schedule_estimates" => 5,
+                            21 if key == b"next_invoice_estimate" => 6,
+                            21 if key == b"credit_note_estimates" => 7,
+                            25 if key == b"unbilled_charge_estimates" => 8,
+                            6 if key == b"object" => 9,
+                            _ => usize::MAX,
                         }
-                        "subscription_estimates" => {
-                            subscription_estimates = map.next_value()?;
-                        }
-                        "invoice_estimate" => invoice_estimate = map.next_value()?,
-                        "invoice_estimates" => invoice_estimates = map.next_value()?,
-                        "payment_schedule_estimates" => {
-                            payment_schedule_estimates = map.next_value()?;
-                        }
-                        "next_invoice_estimate" => {
-                            next_invoice_estimate = map.next_value()?;
-                        }
-                        "credit_note_estimates" => {
-                            credit_note_estimates = map.next_value()?;
-                        }
-                        "unbilled_charge_estimates" => {
-                            unbilled_charge_estimates = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => created_at = crate::decode::field(&mut map)?,
+                        1 => subscription_estimate = crate::decode::field(&mut map)?,
+                        2 => subscription_estimates = crate::decode::field(&mut map)?,
+                        3 => invoice_estimate = crate::decode::field(&mut map)?,
+                        4 => invoice_estimates = crate::decode::field(&mut map)?,
+                        5 => payment_schedule_estimates = crate::decode::field(&mut map)?,
+                        6 => next_invoice_estimate = crate::decode::field(&mut map)?,
+                        7 => credit_note_estimates = crate::decode::field(&mut map)?,
+                        8 => unbilled_charge_estimates = crate::decode::field(&mut map)?,
+                        9 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "estimate",
@@ -134,7 +139,7 @@ impl<'de> Deserialize<'de> for Estimate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -178,13 +183,18 @@ impl ApiEnum for CreateSubscriptionContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateSubscriptionContractTermActionAtTermEnd);
@@ -210,13 +220,18 @@ impl ApiEnum for CreateSubItemEstimateContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateSubItemEstimateContractTermActionAtTermEnd);
@@ -242,13 +257,18 @@ impl ApiEnum for CreateSubForCustomerEstimateContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateSubForCustomerEstimateContractTermActionAtTermEnd);
@@ -274,13 +294,18 @@ impl ApiEnum for CreateSubItemForCustomerEstimateContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateSubItemForCustomerEstimateContractTermActionAtTermEnd);
@@ -453,62 +478,67 @@ impl ApiEnum for GiftSubscriptionPaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(GiftSubscriptionPaymentIntentPaymentMethodType);
@@ -681,62 +711,67 @@ impl ApiEnum for GiftSubscriptionForItemsPaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(GiftSubscriptionForItemsPaymentIntentPaymentMethodType);
@@ -1285,11 +1320,19 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
             ) -> Result<CreateSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1625,11 +1668,19 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateResponse {
             ) -> Result<CreateSubItemEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1927,11 +1978,19 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateResponse {
             ) -> Result<CreateSubForCustomerEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2271,11 +2330,19 @@ impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateResponse {
             ) -> Result<CreateSubItemForCustomerEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2666,11 +2733,19 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
             ) -> Result<UpdateSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3103,11 +3178,19 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsResponse {
             ) -> Result<UpdateSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3304,11 +3387,19 @@ impl<'de> Deserialize<'de> for RenewalEstimateResponse {
             ) -> Result<RenewalEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3515,11 +3606,19 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateResponse {
             ) -> Result<AdvanceInvoiceEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3708,11 +3807,19 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateResponse {
             ) -> Result<RegenerateInvoiceEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3870,11 +3977,19 @@ impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateResponse {
             ) -> Result<UpcomingInvoicesEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4045,11 +4160,19 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
             ) -> Result<ChangeTermEndResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4331,11 +4454,19 @@ impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
             ) -> Result<CancelSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4630,11 +4761,19 @@ impl<'de> Deserialize<'de> for CancelSubscriptionForItemsResponse {
             ) -> Result<CancelSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4814,11 +4953,19 @@ impl<'de> Deserialize<'de> for PauseSubscriptionResponse {
             ) -> Result<PauseSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4997,11 +5144,19 @@ impl<'de> Deserialize<'de> for ResumeSubscriptionResponse {
             ) -> Result<ResumeSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5224,11 +5379,19 @@ impl<'de> Deserialize<'de> for GiftSubscriptionResponse {
             ) -> Result<GiftSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5465,11 +5628,19 @@ impl<'de> Deserialize<'de> for GiftSubscriptionForItemsResponse {
             ) -> Result<GiftSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5768,11 +5939,19 @@ impl<'de> Deserialize<'de> for CreateInvoiceResponse {
             ) -> Result<CreateInvoiceResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6115,11 +6294,19 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsResponse {
             ) -> Result<CreateInvoiceForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6299,11 +6486,19 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
             ) -> Result<PaymentSchedulesResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -104,22 +104,39 @@ impl<'de> Deserialize<'de> for Event {
                 let mut origin_user: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "occurred_at" => occurred_at = map.next_value()?,
-                        "source" => source = map.next_value()?,
-                        "user" => user = map.next_value()?,
-                        "webhook_status" => webhook_status = map.next_value()?,
-                        "webhook_failure_reason" => {
-                            webhook_failure_reason = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"occurred_at" => 1,
+                            6 if key == b"source" => 2,
+                            4 if key == b"user" => 3,
+                            14 if key == b"webhook_status" => 4,
+                            22 if key == b"webhook_failure_reason" => 5,
+                            8 if key == b"webhooks" => 6,
+                            10 if key == b"event_type" => 7,
+                            11 if key == b"api_version" => 8,
+                            7 if key == b"content" => 9,
+                            11 if key == b"origin_user" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
                         }
-                        "webhooks" => webhooks = map.next_value()?,
-                        "event_type" => event_type = map.next_value()?,
-                        "api_version" => api_version = map.next_value()?,
-                        "content" => content = Some(map.next_value()?),
-                        "origin_user" => origin_user = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => occurred_at = crate::decode::field(&mut map)?,
+                        2 => source = crate::decode::field(&mut map)?,
+                        3 => user = crate::decode::field(&mut map)?,
+                        4 => webhook_status = crate::decode::field(&mut map)?,
+                        5 => webhook_failure_reason = crate::decode::field(&mut map)?,
+                        6 => webhooks = crate::decode::field(&mut map)?,
+                        7 => event_type = crate::decode::field(&mut map)?,
+                        8 => api_version = crate::decode::field(&mut map)?,
+                        9 => content = Some(crate::decode::field(&mut map)?),
+                        10 => origin_user = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "event",
@@ -128,7 +145,7 @@ impl<'de> Deserialize<'de> for Event {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -192,11 +209,21 @@ impl<'de> Deserialize<'de> for Webhook {
                 let mut webhook_status: Option<WebhookWebhookStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "webhook_status" => webhook_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            14 if key == b"webhook_status" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => webhook_status = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "webhook",
@@ -205,7 +232,7 @@ impl<'de> Deserialize<'de> for Webhook {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -260,19 +287,24 @@ impl ApiEnum for WebhookStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_configured" => Self::NotConfigured,
-            "scheduled" => Self::Scheduled,
-            "succeeded" => Self::Succeeded,
-            "re_scheduled" => Self::ReScheduled,
-            "failed" => Self::Failed,
-            "skipped" => Self::Skipped,
-            "not_applicable" => Self::NotApplicable,
-            "disabled" => Self::Disabled,
-            "rate_limited" => Self::RateLimited,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_configured" => Self::NotConfigured,
+                b"scheduled" => Self::Scheduled,
+                b"succeeded" => Self::Succeeded,
+                b"re_scheduled" => Self::ReScheduled,
+                b"failed" => Self::Failed,
+                b"skipped" => Self::Skipped,
+                b"not_applicable" => Self::NotApplicable,
+                b"disabled" => Self::Disabled,
+                b"rate_limited" => Self::RateLimited,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(WebhookStatus);
@@ -316,19 +348,24 @@ impl ApiEnum for WebhookWebhookStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_configured" => Self::NotConfigured,
-            "scheduled" => Self::Scheduled,
-            "succeeded" => Self::Succeeded,
-            "re_scheduled" => Self::ReScheduled,
-            "failed" => Self::Failed,
-            "skipped" => Self::Skipped,
-            "not_applicable" => Self::NotApplicable,
-            "disabled" => Self::Disabled,
-            "rate_limited" => Self::RateLimited,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_configured" => Self::NotConfigured,
+                b"scheduled" => Self::Scheduled,
+                b"succeeded" => Self::Succeeded,
+                b"re_scheduled" => Self::ReScheduled,
+                b"failed" => Self::Failed,
+                b"skipped" => Self::Skipped,
+                b"not_applicable" => Self::NotApplicable,
+                b"disabled" => Self::Disabled,
+                b"rate_limited" => Self::RateLimited,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(WebhookWebhookStatus);
@@ -1124,327 +1161,352 @@ impl ApiEnum for ListEventType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "coupon_created" => Self::CouponCreated,
-            "coupon_updated" => Self::CouponUpdated,
-            "coupon_deleted" => Self::CouponDeleted,
-            "coupon_set_created" => Self::CouponSetCreated,
-            "coupon_set_updated" => Self::CouponSetUpdated,
-            "coupon_set_deleted" => Self::CouponSetDeleted,
-            "coupon_codes_added" => Self::CouponCodesAdded,
-            "coupon_codes_deleted" => Self::CouponCodesDeleted,
-            "coupon_codes_updated" => Self::CouponCodesUpdated,
-            "customer_created" => Self::CustomerCreated,
-            "customer_changed" => Self::CustomerChanged,
-            "customer_deleted" => Self::CustomerDeleted,
-            "customer_moved_out" => Self::CustomerMovedOut,
-            "customer_moved_in" => Self::CustomerMovedIn,
-            "promotional_credits_added" => Self::PromotionalCreditsAdded,
-            "promotional_credits_deducted" => Self::PromotionalCreditsDeducted,
-            "subscription_created" => Self::SubscriptionCreated,
-            "subscription_created_with_backdating" => {
-                Self::SubscriptionCreatedWithBackdating
-            }
-            "subscription_started" => Self::SubscriptionStarted,
-            "subscription_trial_end_reminder" => Self::SubscriptionTrialEndReminder,
-            "subscription_activated" => Self::SubscriptionActivated,
-            "subscription_activated_with_backdating" => {
-                Self::SubscriptionActivatedWithBackdating
-            }
-            "subscription_changed" => Self::SubscriptionChanged,
-            "subscription_trial_extended" => Self::SubscriptionTrialExtended,
-            "mrr_updated" => Self::MrrUpdated,
-            "subscription_changed_with_backdating" => {
-                Self::SubscriptionChangedWithBackdating
-            }
-            "subscription_cancellation_scheduled" => {
-                Self::SubscriptionCancellationScheduled
-            }
-            "subscription_cancellation_reminder" => {
-                Self::SubscriptionCancellationReminder
-            }
-            "subscription_cancelled" => Self::SubscriptionCancelled,
-            "subscription_canceled_with_backdating" => {
-                Self::SubscriptionCanceledWithBackdating
-            }
-            "subscription_reactivated" => Self::SubscriptionReactivated,
-            "subscription_reactivated_with_backdating" => {
-                Self::SubscriptionReactivatedWithBackdating
-            }
-            "subscription_renewed" => Self::SubscriptionRenewed,
-            "subscription_items_renewed" => Self::SubscriptionItemsRenewed,
-            "subscription_scheduled_cancellation_removed" => {
-                Self::SubscriptionScheduledCancellationRemoved
-            }
-            "subscription_changes_scheduled" => Self::SubscriptionChangesScheduled,
-            "subscription_scheduled_changes_removed" => {
-                Self::SubscriptionScheduledChangesRemoved
-            }
-            "subscription_shipping_address_updated" => {
-                Self::SubscriptionShippingAddressUpdated
-            }
-            "subscription_deleted" => Self::SubscriptionDeleted,
-            "subscription_paused" => Self::SubscriptionPaused,
-            "subscription_pause_scheduled" => Self::SubscriptionPauseScheduled,
-            "subscription_scheduled_pause_removed" => {
-                Self::SubscriptionScheduledPauseRemoved
-            }
-            "subscription_resumed" => Self::SubscriptionResumed,
-            "subscription_resumption_scheduled" => Self::SubscriptionResumptionScheduled,
-            "subscription_scheduled_resumption_removed" => {
-                Self::SubscriptionScheduledResumptionRemoved
-            }
-            "subscription_advance_invoice_schedule_added" => {
-                Self::SubscriptionAdvanceInvoiceScheduleAdded
-            }
-            "subscription_advance_invoice_schedule_updated" => {
-                Self::SubscriptionAdvanceInvoiceScheduleUpdated
-            }
-            "subscription_advance_invoice_schedule_removed" => {
-                Self::SubscriptionAdvanceInvoiceScheduleRemoved
-            }
-            "pending_invoice_created" => Self::PendingInvoiceCreated,
-            "pending_invoice_updated" => Self::PendingInvoiceUpdated,
-            "invoice_generated" => Self::InvoiceGenerated,
-            "invoice_generated_with_backdating" => Self::InvoiceGeneratedWithBackdating,
-            "invoice_updated" => Self::InvoiceUpdated,
-            "invoice_deleted" => Self::InvoiceDeleted,
-            "credit_note_created" => Self::CreditNoteCreated,
-            "credit_note_created_with_backdating" => {
-                Self::CreditNoteCreatedWithBackdating
-            }
-            "credit_note_updated" => Self::CreditNoteUpdated,
-            "credit_note_deleted" => Self::CreditNoteDeleted,
-            "payment_schedules_created" => Self::PaymentSchedulesCreated,
-            "payment_schedules_updated" => Self::PaymentSchedulesUpdated,
-            "payment_schedule_scheme_created" => Self::PaymentScheduleSchemeCreated,
-            "payment_schedule_scheme_deleted" => Self::PaymentScheduleSchemeDeleted,
-            "subscription_renewal_reminder" => Self::SubscriptionRenewalReminder,
-            "add_usages_reminder" => Self::AddUsagesReminder,
-            "payment_due_reminder" => Self::PaymentDueReminder,
-            "transaction_created" => Self::TransactionCreated,
-            "transaction_updated" => Self::TransactionUpdated,
-            "transaction_deleted" => Self::TransactionDeleted,
-            "payment_succeeded" => Self::PaymentSucceeded,
-            "payment_failed" => Self::PaymentFailed,
-            "dunning_updated" => Self::DunningUpdated,
-            "payment_refunded" => Self::PaymentRefunded,
-            "payment_initiated" => Self::PaymentInitiated,
-            "refund_initiated" => Self::RefundInitiated,
-            "netd_payment_due_reminder" => Self::NetdPaymentDueReminder,
-            "authorization_succeeded" => Self::AuthorizationSucceeded,
-            "authorization_voided" => Self::AuthorizationVoided,
-            "card_added" => Self::CardAdded,
-            "card_updated" => Self::CardUpdated,
-            "card_expiry_reminder" => Self::CardExpiryReminder,
-            "card_expired" => Self::CardExpired,
-            "card_deleted" => Self::CardDeleted,
-            "payment_source_added" => Self::PaymentSourceAdded,
-            "payment_source_updated" => Self::PaymentSourceUpdated,
-            "payment_source_deleted" => Self::PaymentSourceDeleted,
-            "payment_source_expiring" => Self::PaymentSourceExpiring,
-            "payment_source_expired" => Self::PaymentSourceExpired,
-            "payment_source_locally_deleted" => Self::PaymentSourceLocallyDeleted,
-            "virtual_bank_account_added" => Self::VirtualBankAccountAdded,
-            "virtual_bank_account_updated" => Self::VirtualBankAccountUpdated,
-            "virtual_bank_account_deleted" => Self::VirtualBankAccountDeleted,
-            "token_created" => Self::TokenCreated,
-            "token_consumed" => Self::TokenConsumed,
-            "token_expired" => Self::TokenExpired,
-            "unbilled_charges_created" => Self::UnbilledChargesCreated,
-            "unbilled_charges_voided" => Self::UnbilledChargesVoided,
-            "unbilled_charges_deleted" => Self::UnbilledChargesDeleted,
-            "unbilled_charges_invoiced" => Self::UnbilledChargesInvoiced,
-            "order_created" => Self::OrderCreated,
-            "order_updated" => Self::OrderUpdated,
-            "order_cancelled" => Self::OrderCancelled,
-            "order_delivered" => Self::OrderDelivered,
-            "order_returned" => Self::OrderReturned,
-            "order_ready_to_process" => Self::OrderReadyToProcess,
-            "order_ready_to_ship" => Self::OrderReadyToShip,
-            "order_deleted" => Self::OrderDeleted,
-            "order_resent" => Self::OrderResent,
-            "quote_created" => Self::QuoteCreated,
-            "quote_updated" => Self::QuoteUpdated,
-            "quote_deleted" => Self::QuoteDeleted,
-            "tax_withheld_recorded" => Self::TaxWithheldRecorded,
-            "tax_withheld_deleted" => Self::TaxWithheldDeleted,
-            "tax_withheld_refunded" => Self::TaxWithheldRefunded,
-            "gift_scheduled" => Self::GiftScheduled,
-            "gift_unclaimed" => Self::GiftUnclaimed,
-            "gift_claimed" => Self::GiftClaimed,
-            "gift_expired" => Self::GiftExpired,
-            "gift_cancelled" => Self::GiftCancelled,
-            "gift_updated" => Self::GiftUpdated,
-            "hierarchy_created" => Self::HierarchyCreated,
-            "hierarchy_deleted" => Self::HierarchyDeleted,
-            "payment_intent_created" => Self::PaymentIntentCreated,
-            "payment_intent_updated" => Self::PaymentIntentUpdated,
-            "contract_term_created" => Self::ContractTermCreated,
-            "contract_term_renewed" => Self::ContractTermRenewed,
-            "contract_term_terminated" => Self::ContractTermTerminated,
-            "contract_term_completed" => Self::ContractTermCompleted,
-            "contract_term_cancelled" => Self::ContractTermCancelled,
-            "item_family_created" => Self::ItemFamilyCreated,
-            "item_family_updated" => Self::ItemFamilyUpdated,
-            "item_family_deleted" => Self::ItemFamilyDeleted,
-            "item_created" => Self::ItemCreated,
-            "item_updated" => Self::ItemUpdated,
-            "item_deleted" => Self::ItemDeleted,
-            "item_price_created" => Self::ItemPriceCreated,
-            "item_price_updated" => Self::ItemPriceUpdated,
-            "item_price_deleted" => Self::ItemPriceDeleted,
-            "attached_item_created" => Self::AttachedItemCreated,
-            "attached_item_updated" => Self::AttachedItemUpdated,
-            "attached_item_deleted" => Self::AttachedItemDeleted,
-            "differential_price_created" => Self::DifferentialPriceCreated,
-            "differential_price_updated" => Self::DifferentialPriceUpdated,
-            "differential_price_deleted" => Self::DifferentialPriceDeleted,
-            "feature_created" => Self::FeatureCreated,
-            "feature_updated" => Self::FeatureUpdated,
-            "feature_deleted" => Self::FeatureDeleted,
-            "feature_activated" => Self::FeatureActivated,
-            "feature_reactivated" => Self::FeatureReactivated,
-            "feature_archived" => Self::FeatureArchived,
-            "item_entitlements_updated" => Self::ItemEntitlementsUpdated,
-            "entitlement_overrides_updated" => Self::EntitlementOverridesUpdated,
-            "entitlement_overrides_removed" => Self::EntitlementOverridesRemoved,
-            "item_entitlements_removed" => Self::ItemEntitlementsRemoved,
-            "entitlement_overrides_auto_removed" => Self::EntitlementOverridesAutoRemoved,
-            "subscription_entitlements_created" => Self::SubscriptionEntitlementsCreated,
-            "subscription_entitlements_updated" => Self::SubscriptionEntitlementsUpdated,
-            "business_entity_created" => Self::BusinessEntityCreated,
-            "business_entity_updated" => Self::BusinessEntityUpdated,
-            "business_entity_deleted" => Self::BusinessEntityDeleted,
-            "customer_business_entity_changed" => Self::CustomerBusinessEntityChanged,
-            "subscription_business_entity_changed" => {
-                Self::SubscriptionBusinessEntityChanged
-            }
-            "payment_source_business_entity_changed" => {
-                Self::PaymentSourceBusinessEntityChanged
-            }
-            "purchase_created" => Self::PurchaseCreated,
-            "voucher_created" => Self::VoucherCreated,
-            "voucher_expired" => Self::VoucherExpired,
-            "voucher_create_failed" => Self::VoucherCreateFailed,
-            "product_created" => Self::ProductCreated,
-            "product_updated" => Self::ProductUpdated,
-            "product_deleted" => Self::ProductDeleted,
-            "variant_created" => Self::VariantCreated,
-            "variant_updated" => Self::VariantUpdated,
-            "variant_deleted" => Self::VariantDeleted,
-            "item_price_entitlements_updated" => Self::ItemPriceEntitlementsUpdated,
-            "item_price_entitlements_removed" => Self::ItemPriceEntitlementsRemoved,
-            "subscription_ramp_created" => Self::SubscriptionRampCreated,
-            "subscription_ramp_deleted" => Self::SubscriptionRampDeleted,
-            "subscription_ramp_applied" => Self::SubscriptionRampApplied,
-            "subscription_ramp_drafted" => Self::SubscriptionRampDrafted,
-            "subscription_ramp_updated" => Self::SubscriptionRampUpdated,
-            "price_variant_created" => Self::PriceVariantCreated,
-            "price_variant_updated" => Self::PriceVariantUpdated,
-            "price_variant_deleted" => Self::PriceVariantDeleted,
-            "customer_entitlements_updated" => Self::CustomerEntitlementsUpdated,
-            "subscription_moved_in" => Self::SubscriptionMovedIn,
-            "subscription_moved_out" => Self::SubscriptionMovedOut,
-            "subscription_movement_failed" => Self::SubscriptionMovementFailed,
-            "omnichannel_subscription_created" => Self::OmnichannelSubscriptionCreated,
-            "omnichannel_subscription_item_renewed" => {
-                Self::OmnichannelSubscriptionItemRenewed
-            }
-            "omnichannel_subscription_item_downgrade_scheduled" => {
-                Self::OmnichannelSubscriptionItemDowngradeScheduled
-            }
-            "omnichannel_subscription_item_scheduled_downgrade_removed" => {
-                Self::OmnichannelSubscriptionItemScheduledDowngradeRemoved
-            }
-            "omnichannel_subscription_item_downgraded" => {
-                Self::OmnichannelSubscriptionItemDowngraded
-            }
-            "omnichannel_subscription_item_expired" => {
-                Self::OmnichannelSubscriptionItemExpired
-            }
-            "omnichannel_subscription_item_cancellation_scheduled" => {
-                Self::OmnichannelSubscriptionItemCancellationScheduled
-            }
-            "omnichannel_subscription_item_scheduled_cancellation_removed" => {
-                Self::OmnichannelSubscriptionItemScheduledCancellationRemoved
-            }
-            "omnichannel_subscription_item_resubscribed" => {
-                Self::OmnichannelSubscriptionItemResubscribed
-            }
-            "omnichannel_subscription_item_upgraded" => {
-                Self::OmnichannelSubscriptionItemUpgraded
-            }
-            "omnichannel_subscription_item_cancelled" => {
-                Self::OmnichannelSubscriptionItemCancelled
-            }
-            "omnichannel_subscription_imported" => Self::OmnichannelSubscriptionImported,
-            "omnichannel_subscription_item_grace_period_started" => {
-                Self::OmnichannelSubscriptionItemGracePeriodStarted
-            }
-            "omnichannel_subscription_item_grace_period_expired" => {
-                Self::OmnichannelSubscriptionItemGracePeriodExpired
-            }
-            "omnichannel_subscription_item_dunning_started" => {
-                Self::OmnichannelSubscriptionItemDunningStarted
-            }
-            "omnichannel_subscription_item_dunning_expired" => {
-                Self::OmnichannelSubscriptionItemDunningExpired
-            }
-            "rule_created" => Self::RuleCreated,
-            "rule_updated" => Self::RuleUpdated,
-            "rule_deleted" => Self::RuleDeleted,
-            "record_purchase_failed" => Self::RecordPurchaseFailed,
-            "omnichannel_subscription_item_change_scheduled" => {
-                Self::OmnichannelSubscriptionItemChangeScheduled
-            }
-            "omnichannel_subscription_item_scheduled_change_removed" => {
-                Self::OmnichannelSubscriptionItemScheduledChangeRemoved
-            }
-            "omnichannel_subscription_item_reactivated" => {
-                Self::OmnichannelSubscriptionItemReactivated
-            }
-            "sales_order_created" => Self::SalesOrderCreated,
-            "sales_order_updated" => Self::SalesOrderUpdated,
-            "omnichannel_subscription_item_changed" => {
-                Self::OmnichannelSubscriptionItemChanged
-            }
-            "omnichannel_subscription_item_paused" => {
-                Self::OmnichannelSubscriptionItemPaused
-            }
-            "omnichannel_subscription_item_resumed" => {
-                Self::OmnichannelSubscriptionItemResumed
-            }
-            "omnichannel_one_time_order_created" => Self::OmnichannelOneTimeOrderCreated,
-            "omnichannel_one_time_order_item_cancelled" => {
-                Self::OmnichannelOneTimeOrderItemCancelled
-            }
-            "usage_file_ingested" => Self::UsageFileIngested,
-            "omnichannel_subscription_item_pause_scheduled" => {
-                Self::OmnichannelSubscriptionItemPauseScheduled
-            }
-            "omnichannel_subscription_moved_in" => Self::OmnichannelSubscriptionMovedIn,
-            "omnichannel_transaction_created" => Self::OmnichannelTransactionCreated,
-            "alert_status_changed" => Self::AlertStatusChanged,
-            "omnichannel_subscription_item_updated" => {
-                Self::OmnichannelSubscriptionItemUpdated
-            }
-            "omnichannel_subscription_item_recovered" => {
-                Self::OmnichannelSubscriptionItemRecovered
-            }
-            "omnichannel_subscription_item_mrr_updated" => {
-                Self::OmnichannelSubscriptionItemMrrUpdated
-            }
-            "ledger_account_balance_updated" => Self::LedgerAccountBalanceUpdated,
-            "grant_blocks_created" => Self::GrantBlocksCreated,
-            "grant_blocks_updated" => Self::GrantBlocksUpdated,
-            "ledger_updated" => Self::LedgerUpdated,
-            "vault_token_created" => Self::VaultTokenCreated,
-            "vault_token_updated" => Self::VaultTokenUpdated,
-            "vault_token_deleted" => Self::VaultTokenDeleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"coupon_created" => Self::CouponCreated,
+                b"coupon_updated" => Self::CouponUpdated,
+                b"coupon_deleted" => Self::CouponDeleted,
+                b"coupon_set_created" => Self::CouponSetCreated,
+                b"coupon_set_updated" => Self::CouponSetUpdated,
+                b"coupon_set_deleted" => Self::CouponSetDeleted,
+                b"coupon_codes_added" => Self::CouponCodesAdded,
+                b"coupon_codes_deleted" => Self::CouponCodesDeleted,
+                b"coupon_codes_updated" => Self::CouponCodesUpdated,
+                b"customer_created" => Self::CustomerCreated,
+                b"customer_changed" => Self::CustomerChanged,
+                b"customer_deleted" => Self::CustomerDeleted,
+                b"customer_moved_out" => Self::CustomerMovedOut,
+                b"customer_moved_in" => Self::CustomerMovedIn,
+                b"promotional_credits_added" => Self::PromotionalCreditsAdded,
+                b"promotional_credits_deducted" => Self::PromotionalCreditsDeducted,
+                b"subscription_created" => Self::SubscriptionCreated,
+                b"subscription_created_with_backdating" => {
+                    Self::SubscriptionCreatedWithBackdating
+                }
+                b"subscription_started" => Self::SubscriptionStarted,
+                b"subscription_trial_end_reminder" => Self::SubscriptionTrialEndReminder,
+                b"subscription_activated" => Self::SubscriptionActivated,
+                b"subscription_activated_with_backdating" => {
+                    Self::SubscriptionActivatedWithBackdating
+                }
+                b"subscription_changed" => Self::SubscriptionChanged,
+                b"subscription_trial_extended" => Self::SubscriptionTrialExtended,
+                b"mrr_updated" => Self::MrrUpdated,
+                b"subscription_changed_with_backdating" => {
+                    Self::SubscriptionChangedWithBackdating
+                }
+                b"subscription_cancellation_scheduled" => {
+                    Self::SubscriptionCancellationScheduled
+                }
+                b"subscription_cancellation_reminder" => {
+                    Self::SubscriptionCancellationReminder
+                }
+                b"subscription_cancelled" => Self::SubscriptionCancelled,
+                b"subscription_canceled_with_backdating" => {
+                    Self::SubscriptionCanceledWithBackdating
+                }
+                b"subscription_reactivated" => Self::SubscriptionReactivated,
+                b"subscription_reactivated_with_backdating" => {
+                    Self::SubscriptionReactivatedWithBackdating
+                }
+                b"subscription_renewed" => Self::SubscriptionRenewed,
+                b"subscription_items_renewed" => Self::SubscriptionItemsRenewed,
+                b"subscription_scheduled_cancellation_removed" => {
+                    Self::SubscriptionScheduledCancellationRemoved
+                }
+                b"subscription_changes_scheduled" => Self::SubscriptionChangesScheduled,
+                b"subscription_scheduled_changes_removed" => {
+                    Self::SubscriptionScheduledChangesRemoved
+                }
+                b"subscription_shipping_address_updated" => {
+                    Self::SubscriptionShippingAddressUpdated
+                }
+                b"subscription_deleted" => Self::SubscriptionDeleted,
+                b"subscription_paused" => Self::SubscriptionPaused,
+                b"subscription_pause_scheduled" => Self::SubscriptionPauseScheduled,
+                b"subscription_scheduled_pause_removed" => {
+                    Self::SubscriptionScheduledPauseRemoved
+                }
+                b"subscription_resumed" => Self::SubscriptionResumed,
+                b"subscription_resumption_scheduled" => {
+                    Self::SubscriptionResumptionScheduled
+                }
+                b"subscription_scheduled_resumption_removed" => {
+                    Self::SubscriptionScheduledResumptionRemoved
+                }
+                b"subscription_advance_invoice_schedule_added" => {
+                    Self::SubscriptionAdvanceInvoiceScheduleAdded
+                }
+                b"subscription_advance_invoice_schedule_updated" => {
+                    Self::SubscriptionAdvanceInvoiceScheduleUpdated
+                }
+                b"subscription_advance_invoice_schedule_removed" => {
+                    Self::SubscriptionAdvanceInvoiceScheduleRemoved
+                }
+                b"pending_invoice_created" => Self::PendingInvoiceCreated,
+                b"pending_invoice_updated" => Self::PendingInvoiceUpdated,
+                b"invoice_generated" => Self::InvoiceGenerated,
+                b"invoice_generated_with_backdating" => {
+                    Self::InvoiceGeneratedWithBackdating
+                }
+                b"invoice_updated" => Self::InvoiceUpdated,
+                b"invoice_deleted" => Self::InvoiceDeleted,
+                b"credit_note_created" => Self::CreditNoteCreated,
+                b"credit_note_created_with_backdating" => {
+                    Self::CreditNoteCreatedWithBackdating
+                }
+                b"credit_note_updated" => Self::CreditNoteUpdated,
+                b"credit_note_deleted" => Self::CreditNoteDeleted,
+                b"payment_schedules_created" => Self::PaymentSchedulesCreated,
+                b"payment_schedules_updated" => Self::PaymentSchedulesUpdated,
+                b"payment_schedule_scheme_created" => Self::PaymentScheduleSchemeCreated,
+                b"payment_schedule_scheme_deleted" => Self::PaymentScheduleSchemeDeleted,
+                b"subscription_renewal_reminder" => Self::SubscriptionRenewalReminder,
+                b"add_usages_reminder" => Self::AddUsagesReminder,
+                b"payment_due_reminder" => Self::PaymentDueReminder,
+                b"transaction_created" => Self::TransactionCreated,
+                b"transaction_updated" => Self::TransactionUpdated,
+                b"transaction_deleted" => Self::TransactionDeleted,
+                b"payment_succeeded" => Self::PaymentSucceeded,
+                b"payment_failed" => Self::PaymentFailed,
+                b"dunning_updated" => Self::DunningUpdated,
+                b"payment_refunded" => Self::PaymentRefunded,
+                b"payment_initiated" => Self::PaymentInitiated,
+                b"refund_initiated" => Self::RefundInitiated,
+                b"netd_payment_due_reminder" => Self::NetdPaymentDueReminder,
+                b"authorization_succeeded" => Self::AuthorizationSucceeded,
+                b"authorization_voided" => Self::AuthorizationVoided,
+                b"card_added" => Self::CardAdded,
+                b"card_updated" => Self::CardUpdated,
+                b"card_expiry_reminder" => Self::CardExpiryReminder,
+                b"card_expired" => Self::CardExpired,
+                b"card_deleted" => Self::CardDeleted,
+                b"payment_source_added" => Self::PaymentSourceAdded,
+                b"payment_source_updated" => Self::PaymentSourceUpdated,
+                b"payment_source_deleted" => Self::PaymentSourceDeleted,
+                b"payment_source_expiring" => Self::PaymentSourceExpiring,
+                b"payment_source_expired" => Self::PaymentSourceExpired,
+                b"payment_source_locally_deleted" => Self::PaymentSourceLocallyDeleted,
+                b"virtual_bank_account_added" => Self::VirtualBankAccountAdded,
+                b"virtual_bank_account_updated" => Self::VirtualBankAccountUpdated,
+                b"virtual_bank_account_deleted" => Self::VirtualBankAccountDeleted,
+                b"token_created" => Self::TokenCreated,
+                b"token_consumed" => Self::TokenConsumed,
+                b"token_expired" => Self::TokenExpired,
+                b"unbilled_charges_created" => Self::UnbilledChargesCreated,
+                b"unbilled_charges_voided" => Self::UnbilledChargesVoided,
+                b"unbilled_charges_deleted" => Self::UnbilledChargesDeleted,
+                b"unbilled_charges_invoiced" => Self::UnbilledChargesInvoiced,
+                b"order_created" => Self::OrderCreated,
+                b"order_updated" => Self::OrderUpdated,
+                b"order_cancelled" => Self::OrderCancelled,
+                b"order_delivered" => Self::OrderDelivered,
+                b"order_returned" => Self::OrderReturned,
+                b"order_ready_to_process" => Self::OrderReadyToProcess,
+                b"order_ready_to_ship" => Self::OrderReadyToShip,
+                b"order_deleted" => Self::OrderDeleted,
+                b"order_resent" => Self::OrderResent,
+                b"quote_created" => Self::QuoteCreated,
+                b"quote_updated" => Self::QuoteUpdated,
+                b"quote_deleted" => Self::QuoteDeleted,
+                b"tax_withheld_recorded" => Self::TaxWithheldRecorded,
+                b"tax_withheld_deleted" => Self::TaxWithheldDeleted,
+                b"tax_withheld_refunded" => Self::TaxWithheldRefunded,
+                b"gift_scheduled" => Self::GiftScheduled,
+                b"gift_unclaimed" => Self::GiftUnclaimed,
+                b"gift_claimed" => Self::GiftClaimed,
+                b"gift_expired" => Self::GiftExpired,
+                b"gift_cancelled" => Self::GiftCancelled,
+                b"gift_updated" => Self::GiftUpdated,
+                b"hierarchy_created" => Self::HierarchyCreated,
+                b"hierarchy_deleted" => Self::HierarchyDeleted,
+                b"payment_intent_created" => Self::PaymentIntentCreated,
+                b"payment_intent_updated" => Self::PaymentIntentUpdated,
+                b"contract_term_created" => Self::ContractTermCreated,
+                b"contract_term_renewed" => Self::ContractTermRenewed,
+                b"contract_term_terminated" => Self::ContractTermTerminated,
+                b"contract_term_completed" => Self::ContractTermCompleted,
+                b"contract_term_cancelled" => Self::ContractTermCancelled,
+                b"item_family_created" => Self::ItemFamilyCreated,
+                b"item_family_updated" => Self::ItemFamilyUpdated,
+                b"item_family_deleted" => Self::ItemFamilyDeleted,
+                b"item_created" => Self::ItemCreated,
+                b"item_updated" => Self::ItemUpdated,
+                b"item_deleted" => Self::ItemDeleted,
+                b"item_price_created" => Self::ItemPriceCreated,
+                b"item_price_updated" => Self::ItemPriceUpdated,
+                b"item_price_deleted" => Self::ItemPriceDeleted,
+                b"attached_item_created" => Self::AttachedItemCreated,
+                b"attached_item_updated" => Self::AttachedItemUpdated,
+                b"attached_item_deleted" => Self::AttachedItemDeleted,
+                b"differential_price_created" => Self::DifferentialPriceCreated,
+                b"differential_price_updated" => Self::DifferentialPriceUpdated,
+                b"differential_price_deleted" => Self::DifferentialPriceDeleted,
+                b"feature_created" => Self::FeatureCreated,
+                b"feature_updated" => Self::FeatureUpdated,
+                b"feature_deleted" => Self::FeatureDeleted,
+                b"feature_activated" => Self::FeatureActivated,
+                b"feature_reactivated" => Self::FeatureReactivated,
+                b"feature_archived" => Self::FeatureArchived,
+                b"item_entitlements_updated" => Self::ItemEntitlementsUpdated,
+                b"entitlement_overrides_updated" => Self::EntitlementOverridesUpdated,
+                b"entitlement_overrides_removed" => Self::EntitlementOverridesRemoved,
+                b"item_entitlements_removed" => Self::ItemEntitlementsRemoved,
+                b"entitlement_overrides_auto_removed" => {
+                    Self::EntitlementOverridesAutoRemoved
+                }
+                b"subscription_entitlements_created" => {
+                    Self::SubscriptionEntitlementsCreated
+                }
+                b"subscription_entitlements_updated" => {
+                    Self::SubscriptionEntitlementsUpdated
+                }
+                b"business_entity_created" => Self::BusinessEntityCreated,
+                b"business_entity_updated" => Self::BusinessEntityUpdated,
+                b"business_entity_deleted" => Self::BusinessEntityDeleted,
+                b"customer_business_entity_changed" => {
+                    Self::CustomerBusinessEntityChanged
+                }
+                b"subscription_business_entity_changed" => {
+                    Self::SubscriptionBusinessEntityChanged
+                }
+                b"payment_source_business_entity_changed" => {
+                    Self::PaymentSourceBusinessEntityChanged
+                }
+                b"purchase_created" => Self::PurchaseCreated,
+                b"voucher_created" => Self::VoucherCreated,
+                b"voucher_expired" => Self::VoucherExpired,
+                b"voucher_create_failed" => Self::VoucherCreateFailed,
+                b"product_created" => Self::ProductCreated,
+                b"product_updated" => Self::ProductUpdated,
+                b"product_deleted" => Self::ProductDeleted,
+                b"variant_created" => Self::VariantCreated,
+                b"variant_updated" => Self::VariantUpdated,
+                b"variant_deleted" => Self::VariantDeleted,
+                b"item_price_entitlements_updated" => Self::ItemPriceEntitlementsUpdated,
+                b"item_price_entitlements_removed" => Self::ItemPriceEntitlementsRemoved,
+                b"subscription_ramp_created" => Self::SubscriptionRampCreated,
+                b"subscription_ramp_deleted" => Self::SubscriptionRampDeleted,
+                b"subscription_ramp_applied" => Self::SubscriptionRampApplied,
+                b"subscription_ramp_drafted" => Self::SubscriptionRampDrafted,
+                b"subscription_ramp_updated" => Self::SubscriptionRampUpdated,
+                b"price_variant_created" => Self::PriceVariantCreated,
+                b"price_variant_updated" => Self::PriceVariantUpdated,
+                b"price_variant_deleted" => Self::PriceVariantDeleted,
+                b"customer_entitlements_updated" => Self::CustomerEntitlementsUpdated,
+                b"subscription_moved_in" => Self::SubscriptionMovedIn,
+                b"subscription_moved_out" => Self::SubscriptionMovedOut,
+                b"subscription_movement_failed" => Self::SubscriptionMovementFailed,
+                b"omnichannel_subscription_created" => {
+                    Self::OmnichannelSubscriptionCreated
+                }
+                b"omnichannel_subscription_item_renewed" => {
+                    Self::OmnichannelSubscriptionItemRenewed
+                }
+                b"omnichannel_subscription_item_downgrade_scheduled" => {
+                    Self::OmnichannelSubscriptionItemDowngradeScheduled
+                }
+                b"omnichannel_subscription_item_scheduled_downgrade_removed" => {
+                    Self::OmnichannelSubscriptionItemScheduledDowngradeRemoved
+                }
+                b"omnichannel_subscription_item_downgraded" => {
+                    Self::OmnichannelSubscriptionItemDowngraded
+                }
+                b"omnichannel_subscription_item_expired" => {
+                    Self::OmnichannelSubscriptionItemExpired
+                }
+                b"omnichannel_subscription_item_cancellation_scheduled" => {
+                    Self::OmnichannelSubscriptionItemCancellationScheduled
+                }
+                b"omnichannel_subscription_item_scheduled_cancellation_removed" => {
+                    Self::OmnichannelSubscriptionItemScheduledCancellationRemoved
+                }
+                b"omnichannel_subscription_item_resubscribed" => {
+                    Self::OmnichannelSubscriptionItemResubscribed
+                }
+                b"omnichannel_subscription_item_upgraded" => {
+                    Self::OmnichannelSubscriptionItemUpgraded
+                }
+                b"omnichannel_subscription_item_cancelled" => {
+                    Self::OmnichannelSubscriptionItemCancelled
+                }
+                b"omnichannel_subscription_imported" => {
+                    Self::OmnichannelSubscriptionImported
+                }
+                b"omnichannel_subscription_item_grace_period_started" => {
+                    Self::OmnichannelSubscriptionItemGracePeriodStarted
+                }
+                b"omnichannel_subscription_item_grace_period_expired" => {
+                    Self::OmnichannelSubscriptionItemGracePeriodExpired
+                }
+                b"omnichannel_subscription_item_dunning_started" => {
+                    Self::OmnichannelSubscriptionItemDunningStarted
+                }
+                b"omnichannel_subscription_item_dunning_expired" => {
+                    Self::OmnichannelSubscriptionItemDunningExpired
+                }
+                b"rule_created" => Self::RuleCreated,
+                b"rule_updated" => Self::RuleUpdated,
+                b"rule_deleted" => Self::RuleDeleted,
+                b"record_purchase_failed" => Self::RecordPurchaseFailed,
+                b"omnichannel_subscription_item_change_scheduled" => {
+                    Self::OmnichannelSubscriptionItemChangeScheduled
+                }
+                b"omnichannel_subscription_item_scheduled_change_removed" => {
+                    Self::OmnichannelSubscriptionItemScheduledChangeRemoved
+                }
+                b"omnichannel_subscription_item_reactivated" => {
+                    Self::OmnichannelSubscriptionItemReactivated
+                }
+                b"sales_order_created" => Self::SalesOrderCreated,
+                b"sales_order_updated" => Self::SalesOrderUpdated,
+                b"omnichannel_subscription_item_changed" => {
+                    Self::OmnichannelSubscriptionItemChanged
+                }
+                b"omnichannel_subscription_item_paused" => {
+                    Self::OmnichannelSubscriptionItemPaused
+                }
+                b"omnichannel_subscription_item_resumed" => {
+                    Self::OmnichannelSubscriptionItemResumed
+                }
+                b"omnichannel_one_time_order_created" => {
+                    Self::OmnichannelOneTimeOrderCreated
+                }
+                b"omnichannel_one_time_order_item_cancelled" => {
+                    Self::OmnichannelOneTimeOrderItemCancelled
+                }
+                b"usage_file_ingested" => Self::UsageFileIngested,
+                b"omnichannel_subscription_item_pause_scheduled" => {
+                    Self::OmnichannelSubscriptionItemPauseScheduled
+                }
+                b"omnichannel_subscription_moved_in" => {
+                    Self::OmnichannelSubscriptionMovedIn
+                }
+                b"omnichannel_transaction_created" => Self::OmnichannelTransactionCreated,
+                b"alert_status_changed" => Self::AlertStatusChanged,
+                b"omnichannel_subscription_item_updated" => {
+                    Self::OmnichannelSubscriptionItemUpdated
+                }
+                b"omnichannel_subscription_item_recovered" => {
+                    Self::OmnichannelSubscriptionItemRecovered
+                }
+                b"omnichannel_subscription_item_mrr_updated" => {
+                    Self::OmnichannelSubscriptionItemMrrUpdated
+                }
+                b"ledger_account_balance_updated" => Self::LedgerAccountBalanceUpdated,
+                b"grant_blocks_created" => Self::GrantBlocksCreated,
+                b"grant_blocks_updated" => Self::GrantBlocksUpdated,
+                b"ledger_updated" => Self::LedgerUpdated,
+                b"vault_token_created" => Self::VaultTokenCreated,
+                b"vault_token_updated" => Self::VaultTokenUpdated,
+                b"vault_token_deleted" => Self::VaultTokenDeleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListEventType);
@@ -1800,11 +1862,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut event: Option<Event> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "event" => event = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"event" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => event = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1904,11 +1974,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut event: Option<Event> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "event" => event = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"event" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => event = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

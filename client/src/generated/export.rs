@@ -78,15 +78,29 @@ impl<'de> Deserialize<'de> for Export {
                 let mut download: Option<Box<Download>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "operation_type" => operation_type = map.next_value()?,
-                        "mime_type" => mime_type = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "download" => download = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            14 if key == b"operation_type" => 1,
+                            9 if key == b"mime_type" => 2,
+                            6 if key == b"status" => 3,
+                            10 if key == b"created_at" => 4,
+                            8 if key == b"download" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => operation_type = crate::decode::field(&mut map)?,
+                        2 => mime_type = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => created_at = crate::decode::field(&mut map)?,
+                        5 => download = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "export",
@@ -95,7 +109,7 @@ impl<'de> Deserialize<'de> for Export {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -158,12 +172,23 @@ impl<'de> Deserialize<'de> for Download {
                 let mut mime_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "download_url" => download_url = map.next_value()?,
-                        "valid_till" => valid_till = map.next_value()?,
-                        "mime_type" => mime_type = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"download_url" => 0,
+                            10 if key == b"valid_till" => 1,
+                            9 if key == b"mime_type" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => download_url = crate::decode::field(&mut map)?,
+                        1 => valid_till = crate::decode::field(&mut map)?,
+                        2 => mime_type = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "download",
@@ -172,7 +197,7 @@ impl<'de> Deserialize<'de> for Download {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -207,12 +232,17 @@ impl ApiEnum for MimeType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pdf" => Self::Pdf,
-            "zip" => Self::Zip,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"pdf" => Self::Pdf,
+                b"zip" => Self::Zip,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(MimeType);
@@ -238,13 +268,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_process" => Self::InProcess,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_process" => Self::InProcess,
+                b"completed" => Self::Completed,
+                b"failed" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -279,16 +314,21 @@ impl ApiEnum for RevenueRecognitionInvoiceStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "not_paid" => Self::NotPaid,
-            "voided" => Self::Voided,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"paid" => Self::Paid,
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"not_paid" => Self::NotPaid,
+                b"voided" => Self::Voided,
+                b"pending" => Self::Pending,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionInvoiceStatus);
@@ -311,12 +351,17 @@ impl ApiEnum for RevenueRecognitionInvoicePriceType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_exclusive" => Self::TaxExclusive,
-            "tax_inclusive" => Self::TaxInclusive,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"tax_exclusive" => Self::TaxExclusive,
+                b"tax_inclusive" => Self::TaxInclusive,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionInvoicePriceType);
@@ -345,14 +390,19 @@ impl ApiEnum for RevenueRecognitionInvoiceDunningStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "exhausted" => Self::Exhausted,
-            "stopped" => Self::Stopped,
-            "success" => Self::Success,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"exhausted" => Self::Exhausted,
+                b"stopped" => Self::Stopped,
+                b"success" => Self::Success,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionInvoiceDunningStatus);
@@ -378,13 +428,18 @@ impl ApiEnum for RevenueRecognitionInvoiceChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionInvoiceChannel);
@@ -419,16 +474,21 @@ impl ApiEnum for RevenueRecognitionSubscriptionStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "not_paid" => Self::NotPaid,
-            "voided" => Self::Voided,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"paid" => Self::Paid,
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"not_paid" => Self::NotPaid,
+                b"voided" => Self::Voided,
+                b"pending" => Self::Pending,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionSubscriptionStatus);
@@ -466,17 +526,24 @@ impl ApiEnum for RevenueRecognitionSubscriptionCancelReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => Self::NotPaid,
-            "no_card" => Self::NoCard,
-            "fraud_review_failed" => Self::FraudReviewFailed,
-            "non_compliant_eu_customer" => Self::NonCompliantEuCustomer,
-            "tax_calculation_failed" => Self::TaxCalculationFailed,
-            "currency_incompatible_with_gateway" => Self::CurrencyIncompatibleWithGateway,
-            "non_compliant_customer" => Self::NonCompliantCustomer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_paid" => Self::NotPaid,
+                b"no_card" => Self::NoCard,
+                b"fraud_review_failed" => Self::FraudReviewFailed,
+                b"non_compliant_eu_customer" => Self::NonCompliantEuCustomer,
+                b"tax_calculation_failed" => Self::TaxCalculationFailed,
+                b"currency_incompatible_with_gateway" => {
+                    Self::CurrencyIncompatibleWithGateway
+                }
+                b"non_compliant_customer" => Self::NonCompliantCustomer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionSubscriptionCancelReason);
@@ -532,23 +599,28 @@ impl ApiEnum for RevenueRecognitionSubscriptionOfflinePaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_preference" => Self::NoPreference,
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "bank_transfer" => Self::BankTransfer,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "boleto" => Self::Boleto,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_preference" => Self::NoPreference,
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"bank_transfer" => Self::BankTransfer,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"boleto" => Self::Boleto,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                b"custom" => Self::Custom,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionSubscriptionOfflinePaymentMethod);
@@ -574,13 +646,18 @@ impl ApiEnum for RevenueRecognitionSubscriptionChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionSubscriptionChannel);
@@ -603,12 +680,17 @@ impl ApiEnum for RevenueRecognitionCustomerAutoCollection {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"on" => Self::On,
+                b"off" => Self::Off,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionCustomerAutoCollection);
@@ -631,12 +713,17 @@ impl ApiEnum for RevenueRecognitionCustomerTaxability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "taxable" => Self::Taxable,
-            "exempt" => Self::Exempt,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"taxable" => Self::Taxable,
+                b"exempt" => Self::Exempt,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionCustomerTaxability);
@@ -692,23 +779,28 @@ impl ApiEnum for RevenueRecognitionCustomerOfflinePaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_preference" => Self::NoPreference,
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "bank_transfer" => Self::BankTransfer,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "boleto" => Self::Boleto,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_preference" => Self::NoPreference,
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"bank_transfer" => Self::BankTransfer,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"boleto" => Self::Boleto,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                b"custom" => Self::Custom,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionCustomerOfflinePaymentMethod);
@@ -734,13 +826,18 @@ impl ApiEnum for RevenueRecognitionCustomerChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RevenueRecognitionCustomerChannel);
@@ -775,16 +872,21 @@ impl ApiEnum for DeferredRevenueInvoiceStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "not_paid" => Self::NotPaid,
-            "voided" => Self::Voided,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"paid" => Self::Paid,
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"not_paid" => Self::NotPaid,
+                b"voided" => Self::Voided,
+                b"pending" => Self::Pending,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueInvoiceStatus);
@@ -807,12 +909,17 @@ impl ApiEnum for DeferredRevenueInvoicePriceType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_exclusive" => Self::TaxExclusive,
-            "tax_inclusive" => Self::TaxInclusive,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"tax_exclusive" => Self::TaxExclusive,
+                b"tax_inclusive" => Self::TaxInclusive,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueInvoicePriceType);
@@ -841,14 +948,19 @@ impl ApiEnum for DeferredRevenueInvoiceDunningStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "exhausted" => Self::Exhausted,
-            "stopped" => Self::Stopped,
-            "success" => Self::Success,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"exhausted" => Self::Exhausted,
+                b"stopped" => Self::Stopped,
+                b"success" => Self::Success,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueInvoiceDunningStatus);
@@ -874,13 +986,18 @@ impl ApiEnum for DeferredRevenueInvoiceChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueInvoiceChannel);
@@ -915,16 +1032,21 @@ impl ApiEnum for DeferredRevenueSubscriptionStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "not_paid" => Self::NotPaid,
-            "voided" => Self::Voided,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"paid" => Self::Paid,
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"not_paid" => Self::NotPaid,
+                b"voided" => Self::Voided,
+                b"pending" => Self::Pending,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueSubscriptionStatus);
@@ -962,17 +1084,24 @@ impl ApiEnum for DeferredRevenueSubscriptionCancelReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => Self::NotPaid,
-            "no_card" => Self::NoCard,
-            "fraud_review_failed" => Self::FraudReviewFailed,
-            "non_compliant_eu_customer" => Self::NonCompliantEuCustomer,
-            "tax_calculation_failed" => Self::TaxCalculationFailed,
-            "currency_incompatible_with_gateway" => Self::CurrencyIncompatibleWithGateway,
-            "non_compliant_customer" => Self::NonCompliantCustomer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_paid" => Self::NotPaid,
+                b"no_card" => Self::NoCard,
+                b"fraud_review_failed" => Self::FraudReviewFailed,
+                b"non_compliant_eu_customer" => Self::NonCompliantEuCustomer,
+                b"tax_calculation_failed" => Self::TaxCalculationFailed,
+                b"currency_incompatible_with_gateway" => {
+                    Self::CurrencyIncompatibleWithGateway
+                }
+                b"non_compliant_customer" => Self::NonCompliantCustomer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueSubscriptionCancelReason);
@@ -1028,23 +1157,28 @@ impl ApiEnum for DeferredRevenueSubscriptionOfflinePaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_preference" => Self::NoPreference,
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "bank_transfer" => Self::BankTransfer,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "boleto" => Self::Boleto,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_preference" => Self::NoPreference,
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"bank_transfer" => Self::BankTransfer,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"boleto" => Self::Boleto,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                b"custom" => Self::Custom,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueSubscriptionOfflinePaymentMethod);
@@ -1070,13 +1204,18 @@ impl ApiEnum for DeferredRevenueSubscriptionChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueSubscriptionChannel);
@@ -1099,12 +1238,17 @@ impl ApiEnum for DeferredRevenueCustomerAutoCollection {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"on" => Self::On,
+                b"off" => Self::Off,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueCustomerAutoCollection);
@@ -1127,12 +1271,17 @@ impl ApiEnum for DeferredRevenueCustomerTaxability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "taxable" => Self::Taxable,
-            "exempt" => Self::Exempt,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"taxable" => Self::Taxable,
+                b"exempt" => Self::Exempt,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueCustomerTaxability);
@@ -1188,23 +1337,28 @@ impl ApiEnum for DeferredRevenueCustomerOfflinePaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_preference" => Self::NoPreference,
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "bank_transfer" => Self::BankTransfer,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "boleto" => Self::Boleto,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_preference" => Self::NoPreference,
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"bank_transfer" => Self::BankTransfer,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"boleto" => Self::Boleto,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                b"custom" => Self::Custom,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueCustomerOfflinePaymentMethod);
@@ -1230,13 +1384,18 @@ impl ApiEnum for DeferredRevenueCustomerChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DeferredRevenueCustomerChannel);
@@ -1265,14 +1424,19 @@ impl ApiEnum for PlansPlanPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PlansPlanPeriodUnit);
@@ -1295,12 +1459,17 @@ impl ApiEnum for PlansPlanTrialPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PlansPlanTrialPeriodUnit);
@@ -1323,12 +1492,17 @@ impl ApiEnum for PlansPlanAddonApplicability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "restricted" => Self::Restricted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"all" => Self::All,
+                b"restricted" => Self::Restricted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PlansPlanAddonApplicability);
@@ -1354,13 +1528,18 @@ impl ApiEnum for PlansPlanStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PlansPlanStatus);
@@ -1386,13 +1565,18 @@ impl ApiEnum for PlansPlanChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PlansPlanChannel);
@@ -1415,12 +1599,17 @@ impl ApiEnum for AddonsAddonChargeType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recurring" => Self::Recurring,
-            "non_recurring" => Self::NonRecurring,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recurring" => Self::Recurring,
+                b"non_recurring" => Self::NonRecurring,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AddonsAddonChargeType);
@@ -1452,15 +1641,20 @@ impl ApiEnum for AddonsAddonPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AddonsAddonPeriodUnit);
@@ -1486,13 +1680,18 @@ impl ApiEnum for AddonsAddonStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AddonsAddonStatus);
@@ -1518,13 +1717,18 @@ impl ApiEnum for AddonsAddonChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AddonsAddonChannel);
@@ -1550,13 +1754,18 @@ impl ApiEnum for CouponsCouponDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "offer_quantity" => Self::OfferQuantity,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"offer_quantity" => Self::OfferQuantity,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CouponsCouponDiscountType);
@@ -1582,13 +1791,18 @@ impl ApiEnum for CouponsCouponDurationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "one_time" => Self::OneTime,
-            "forever" => Self::Forever,
-            "limited_period" => Self::LimitedPeriod,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"one_time" => Self::OneTime,
+                b"forever" => Self::Forever,
+                b"limited_period" => Self::LimitedPeriod,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CouponsCouponDurationType);
@@ -1620,15 +1834,20 @@ impl ApiEnum for CouponsCouponStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "expired" => Self::Expired,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            "future" => Self::Future,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"expired" => Self::Expired,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                b"future" => Self::Future,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CouponsCouponStatus);
@@ -1657,14 +1876,19 @@ impl ApiEnum for CouponsCouponApplyOn {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice_amount" => Self::InvoiceAmount,
-            "specified_items_total" => Self::SpecifiedItemsTotal,
-            "each_specified_item" => Self::EachSpecifiedItem,
-            "each_unit_of_specified_items" => Self::EachUnitOfSpecifiedItems,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice_amount" => Self::InvoiceAmount,
+                b"specified_items_total" => Self::SpecifiedItemsTotal,
+                b"each_specified_item" => Self::EachSpecifiedItem,
+                b"each_unit_of_specified_items" => Self::EachUnitOfSpecifiedItems,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CouponsCouponApplyOn);
@@ -1687,12 +1911,17 @@ impl ApiEnum for CustomersCustomerAutoCollection {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"on" => Self::On,
+                b"off" => Self::Off,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CustomersCustomerAutoCollection);
@@ -1715,12 +1944,17 @@ impl ApiEnum for CustomersCustomerTaxability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "taxable" => Self::Taxable,
-            "exempt" => Self::Exempt,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"taxable" => Self::Taxable,
+                b"exempt" => Self::Exempt,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CustomersCustomerTaxability);
@@ -1776,23 +2010,28 @@ impl ApiEnum for CustomersCustomerOfflinePaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_preference" => Self::NoPreference,
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "bank_transfer" => Self::BankTransfer,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "boleto" => Self::Boleto,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_preference" => Self::NoPreference,
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"bank_transfer" => Self::BankTransfer,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"boleto" => Self::Boleto,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                b"custom" => Self::Custom,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CustomersCustomerOfflinePaymentMethod);
@@ -1818,13 +2057,18 @@ impl ApiEnum for CustomersCustomerChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CustomersCustomerChannel);
@@ -1862,17 +2106,22 @@ impl ApiEnum for SubscriptionsSubscriptionStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "future" => Self::Future,
-            "in_trial" => Self::InTrial,
-            "active" => Self::Active,
-            "non_renewing" => Self::NonRenewing,
-            "paused" => Self::Paused,
-            "cancelled" => Self::Cancelled,
-            "transferred" => Self::Transferred,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"future" => Self::Future,
+                b"in_trial" => Self::InTrial,
+                b"active" => Self::Active,
+                b"non_renewing" => Self::NonRenewing,
+                b"paused" => Self::Paused,
+                b"cancelled" => Self::Cancelled,
+                b"transferred" => Self::Transferred,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(SubscriptionsSubscriptionStatus);
@@ -1910,17 +2159,24 @@ impl ApiEnum for SubscriptionsSubscriptionCancelReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => Self::NotPaid,
-            "no_card" => Self::NoCard,
-            "fraud_review_failed" => Self::FraudReviewFailed,
-            "non_compliant_eu_customer" => Self::NonCompliantEuCustomer,
-            "tax_calculation_failed" => Self::TaxCalculationFailed,
-            "currency_incompatible_with_gateway" => Self::CurrencyIncompatibleWithGateway,
-            "non_compliant_customer" => Self::NonCompliantCustomer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_paid" => Self::NotPaid,
+                b"no_card" => Self::NoCard,
+                b"fraud_review_failed" => Self::FraudReviewFailed,
+                b"non_compliant_eu_customer" => Self::NonCompliantEuCustomer,
+                b"tax_calculation_failed" => Self::TaxCalculationFailed,
+                b"currency_incompatible_with_gateway" => {
+                    Self::CurrencyIncompatibleWithGateway
+                }
+                b"non_compliant_customer" => Self::NonCompliantCustomer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(SubscriptionsSubscriptionCancelReason);
@@ -1976,23 +2232,28 @@ impl ApiEnum for SubscriptionsSubscriptionOfflinePaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no_preference" => Self::NoPreference,
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "bank_transfer" => Self::BankTransfer,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "boleto" => Self::Boleto,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"no_preference" => Self::NoPreference,
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"bank_transfer" => Self::BankTransfer,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"boleto" => Self::Boleto,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                b"custom" => Self::Custom,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(SubscriptionsSubscriptionOfflinePaymentMethod);
@@ -2018,13 +2279,18 @@ impl ApiEnum for SubscriptionsSubscriptionChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(SubscriptionsSubscriptionChannel);
@@ -2059,16 +2325,21 @@ impl ApiEnum for InvoicesInvoiceStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "not_paid" => Self::NotPaid,
-            "voided" => Self::Voided,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"paid" => Self::Paid,
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"not_paid" => Self::NotPaid,
+                b"voided" => Self::Voided,
+                b"pending" => Self::Pending,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(InvoicesInvoiceStatus);
@@ -2091,12 +2362,17 @@ impl ApiEnum for InvoicesInvoicePriceType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_exclusive" => Self::TaxExclusive,
-            "tax_inclusive" => Self::TaxInclusive,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"tax_exclusive" => Self::TaxExclusive,
+                b"tax_inclusive" => Self::TaxInclusive,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(InvoicesInvoicePriceType);
@@ -2125,14 +2401,19 @@ impl ApiEnum for InvoicesInvoiceDunningStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "exhausted" => Self::Exhausted,
-            "stopped" => Self::Stopped,
-            "success" => Self::Success,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"exhausted" => Self::Exhausted,
+                b"stopped" => Self::Stopped,
+                b"success" => Self::Success,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(InvoicesInvoiceDunningStatus);
@@ -2158,13 +2439,18 @@ impl ApiEnum for InvoicesInvoiceChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(InvoicesInvoiceChannel);
@@ -2190,13 +2476,18 @@ impl ApiEnum for CreditNotesCreditNoteType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjustment" => Self::Adjustment,
-            "refundable" => Self::Refundable,
-            "store" => Self::Store,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjustment" => Self::Adjustment,
+                b"refundable" => Self::Refundable,
+                b"store" => Self::Store,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreditNotesCreditNoteType);
@@ -2249,22 +2540,27 @@ impl ApiEnum for CreditNotesCreditNoteReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "write_off" => Self::WriteOff,
-            "subscription_change" => Self::SubscriptionChange,
-            "subscription_cancellation" => Self::SubscriptionCancellation,
-            "subscription_pause" => Self::SubscriptionPause,
-            "chargeback" => Self::Chargeback,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"write_off" => Self::WriteOff,
+                b"subscription_change" => Self::SubscriptionChange,
+                b"subscription_cancellation" => Self::SubscriptionCancellation,
+                b"subscription_pause" => Self::SubscriptionPause,
+                b"chargeback" => Self::Chargeback,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreditNotesCreditNoteReasonCode);
@@ -2293,14 +2589,19 @@ impl ApiEnum for CreditNotesCreditNoteStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjusted" => Self::Adjusted,
-            "refunded" => Self::Refunded,
-            "refund_due" => Self::RefundDue,
-            "voided" => Self::Voided,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjusted" => Self::Adjusted,
+                b"refunded" => Self::Refunded,
+                b"refund_due" => Self::RefundDue,
+                b"voided" => Self::Voided,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreditNotesCreditNoteStatus);
@@ -2323,12 +2624,17 @@ impl ApiEnum for CreditNotesCreditNotePriceType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_exclusive" => Self::TaxExclusive,
-            "tax_inclusive" => Self::TaxInclusive,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"tax_exclusive" => Self::TaxExclusive,
+                b"tax_inclusive" => Self::TaxInclusive,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreditNotesCreditNotePriceType);
@@ -2354,13 +2660,18 @@ impl ApiEnum for CreditNotesCreditNoteChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreditNotesCreditNoteChannel);
@@ -2569,74 +2880,79 @@ impl ApiEnum for TransactionsTransactionPaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "chargeback" => Self::Chargeback,
-            "bank_transfer" => Self::BankTransfer,
-            "amazon_payments" => Self::AmazonPayments,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "alipay" => Self::Alipay,
-            "unionpay" => Self::Unionpay,
-            "apple_pay" => Self::ApplePay,
-            "wechat_pay" => Self::WechatPay,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "ideal" => Self::Ideal,
-            "google_pay" => Self::GooglePay,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "giropay" => Self::Giropay,
-            "dotpay" => Self::Dotpay,
-            "other" => Self::Other,
-            "app_store" => Self::AppStore,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "play_store" => Self::PlayStore,
-            "custom" => Self::Custom,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "automated_bank_transfer" => Self::AutomatedBankTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "pix" => Self::Pix,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"chargeback" => Self::Chargeback,
+                b"bank_transfer" => Self::BankTransfer,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"alipay" => Self::Alipay,
+                b"unionpay" => Self::Unionpay,
+                b"apple_pay" => Self::ApplePay,
+                b"wechat_pay" => Self::WechatPay,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"ideal" => Self::Ideal,
+                b"google_pay" => Self::GooglePay,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"giropay" => Self::Giropay,
+                b"dotpay" => Self::Dotpay,
+                b"other" => Self::Other,
+                b"app_store" => Self::AppStore,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"play_store" => Self::PlayStore,
+                b"custom" => Self::Custom,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"automated_bank_transfer" => Self::AutomatedBankTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"pix" => Self::Pix,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TransactionsTransactionPaymentMethod);
@@ -2836,71 +3152,76 @@ impl ApiEnum for TransactionsTransactionGateway {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "chargebee" => Self::Chargebee,
-            "chargebee_payments" => Self::ChargebeePayments,
-            "adyen" => Self::Adyen,
-            "stripe" => Self::Stripe,
-            "wepay" => Self::Wepay,
-            "braintree" => Self::Braintree,
-            "authorize_net" => Self::AuthorizeNet,
-            "paypal_pro" => Self::PaypalPro,
-            "pin" => Self::Pin,
-            "eway" => Self::Eway,
-            "eway_rapid" => Self::EwayRapid,
-            "worldpay" => Self::Worldpay,
-            "balanced_payments" => Self::BalancedPayments,
-            "beanstream" => Self::Beanstream,
-            "bluepay" => Self::Bluepay,
-            "elavon" => Self::Elavon,
-            "first_data_global" => Self::FirstDataGlobal,
-            "hdfc" => Self::Hdfc,
-            "migs" => Self::Migs,
-            "nmi" => Self::Nmi,
-            "ogone" => Self::Ogone,
-            "paymill" => Self::Paymill,
-            "paypal_payflow_pro" => Self::PaypalPayflowPro,
-            "sage_pay" => Self::SagePay,
-            "tco" => Self::Tco,
-            "wirecard" => Self::Wirecard,
-            "amazon_payments" => Self::AmazonPayments,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "gocardless" => Self::Gocardless,
-            "orbital" => Self::Orbital,
-            "moneris_us" => Self::MonerisUs,
-            "moneris" => Self::Moneris,
-            "bluesnap" => Self::Bluesnap,
-            "cybersource" => Self::Cybersource,
-            "vantiv" => Self::Vantiv,
-            "checkout_com" => Self::CheckoutCom,
-            "paypal" => Self::Paypal,
-            "ingenico_direct" => Self::IngenicoDirect,
-            "exact" => Self::Exact,
-            "mollie" => Self::Mollie,
-            "quickbooks" => Self::Quickbooks,
-            "razorpay" => Self::Razorpay,
-            "global_payments" => Self::GlobalPayments,
-            "bank_of_america" => Self::BankOfAmerica,
-            "ecentric" => Self::Ecentric,
-            "metrics_global" => Self::MetricsGlobal,
-            "windcave" => Self::Windcave,
-            "pay_com" => Self::PayCom,
-            "ebanx" => Self::Ebanx,
-            "dlocal" => Self::Dlocal,
-            "nuvei" => Self::Nuvei,
-            "solidgate" => Self::Solidgate,
-            "paystack" => Self::Paystack,
-            "jp_morgan" => Self::JpMorgan,
-            "deutsche_bank" => Self::DeutscheBank,
-            "ezidebit" => Self::Ezidebit,
-            "twikey" => Self::Twikey,
-            "tempus" => Self::Tempus,
-            "moyasar" => Self::Moyasar,
-            "payway" => Self::Payway,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"chargebee" => Self::Chargebee,
+                b"chargebee_payments" => Self::ChargebeePayments,
+                b"adyen" => Self::Adyen,
+                b"stripe" => Self::Stripe,
+                b"wepay" => Self::Wepay,
+                b"braintree" => Self::Braintree,
+                b"authorize_net" => Self::AuthorizeNet,
+                b"paypal_pro" => Self::PaypalPro,
+                b"pin" => Self::Pin,
+                b"eway" => Self::Eway,
+                b"eway_rapid" => Self::EwayRapid,
+                b"worldpay" => Self::Worldpay,
+                b"balanced_payments" => Self::BalancedPayments,
+                b"beanstream" => Self::Beanstream,
+                b"bluepay" => Self::Bluepay,
+                b"elavon" => Self::Elavon,
+                b"first_data_global" => Self::FirstDataGlobal,
+                b"hdfc" => Self::Hdfc,
+                b"migs" => Self::Migs,
+                b"nmi" => Self::Nmi,
+                b"ogone" => Self::Ogone,
+                b"paymill" => Self::Paymill,
+                b"paypal_payflow_pro" => Self::PaypalPayflowPro,
+                b"sage_pay" => Self::SagePay,
+                b"tco" => Self::Tco,
+                b"wirecard" => Self::Wirecard,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"gocardless" => Self::Gocardless,
+                b"orbital" => Self::Orbital,
+                b"moneris_us" => Self::MonerisUs,
+                b"moneris" => Self::Moneris,
+                b"bluesnap" => Self::Bluesnap,
+                b"cybersource" => Self::Cybersource,
+                b"vantiv" => Self::Vantiv,
+                b"checkout_com" => Self::CheckoutCom,
+                b"paypal" => Self::Paypal,
+                b"ingenico_direct" => Self::IngenicoDirect,
+                b"exact" => Self::Exact,
+                b"mollie" => Self::Mollie,
+                b"quickbooks" => Self::Quickbooks,
+                b"razorpay" => Self::Razorpay,
+                b"global_payments" => Self::GlobalPayments,
+                b"bank_of_america" => Self::BankOfAmerica,
+                b"ecentric" => Self::Ecentric,
+                b"metrics_global" => Self::MetricsGlobal,
+                b"windcave" => Self::Windcave,
+                b"pay_com" => Self::PayCom,
+                b"ebanx" => Self::Ebanx,
+                b"dlocal" => Self::Dlocal,
+                b"nuvei" => Self::Nuvei,
+                b"solidgate" => Self::Solidgate,
+                b"paystack" => Self::Paystack,
+                b"jp_morgan" => Self::JpMorgan,
+                b"deutsche_bank" => Self::DeutscheBank,
+                b"ezidebit" => Self::Ezidebit,
+                b"twikey" => Self::Twikey,
+                b"tempus" => Self::Tempus,
+                b"moyasar" => Self::Moyasar,
+                b"payway" => Self::Payway,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TransactionsTransactionGateway);
@@ -2929,14 +3250,19 @@ impl ApiEnum for TransactionsTransactionType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "authorization" => Self::Authorization,
-            "payment" => Self::Payment,
-            "refund" => Self::Refund,
-            "payment_reversal" => Self::PaymentReversal,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"authorization" => Self::Authorization,
+                b"payment" => Self::Payment,
+                b"refund" => Self::Refund,
+                b"payment_reversal" => Self::PaymentReversal,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TransactionsTransactionType);
@@ -2974,17 +3300,22 @@ impl ApiEnum for TransactionsTransactionStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "voided" => Self::Voided,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
-            "needs_attention" => Self::NeedsAttention,
-            "late_failure" => Self::LateFailure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"voided" => Self::Voided,
+                b"failure" => Self::Failure,
+                b"timeout" => Self::Timeout,
+                b"needs_attention" => Self::NeedsAttention,
+                b"late_failure" => Self::LateFailure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TransactionsTransactionStatus);
@@ -3037,22 +3368,27 @@ impl ApiEnum for OrdersOrderStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "new" => Self::New,
-            "processing" => Self::Processing,
-            "complete" => Self::Complete,
-            "cancelled" => Self::Cancelled,
-            "voided" => Self::Voided,
-            "queued" => Self::Queued,
-            "awaiting_shipment" => Self::AwaitingShipment,
-            "on_hold" => Self::OnHold,
-            "delivered" => Self::Delivered,
-            "shipped" => Self::Shipped,
-            "partially_delivered" => Self::PartiallyDelivered,
-            "returned" => Self::Returned,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"new" => Self::New,
+                b"processing" => Self::Processing,
+                b"complete" => Self::Complete,
+                b"cancelled" => Self::Cancelled,
+                b"voided" => Self::Voided,
+                b"queued" => Self::Queued,
+                b"awaiting_shipment" => Self::AwaitingShipment,
+                b"on_hold" => Self::OnHold,
+                b"delivered" => Self::Delivered,
+                b"shipped" => Self::Shipped,
+                b"partially_delivered" => Self::PartiallyDelivered,
+                b"returned" => Self::Returned,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OrdersOrderStatus);
@@ -3075,12 +3411,17 @@ impl ApiEnum for OrdersOrderPriceType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_exclusive" => Self::TaxExclusive,
-            "tax_inclusive" => Self::TaxInclusive,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"tax_exclusive" => Self::TaxExclusive,
+                b"tax_inclusive" => Self::TaxInclusive,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OrdersOrderPriceType);
@@ -3103,12 +3444,17 @@ impl ApiEnum for OrdersOrderResentStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fully_resent" => Self::FullyResent,
-            "partially_resent" => Self::PartiallyResent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fully_resent" => Self::FullyResent,
+                b"partially_resent" => Self::PartiallyResent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OrdersOrderResentStatus);
@@ -3134,13 +3480,18 @@ impl ApiEnum for ItemsItemType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemsItemType);
@@ -3163,12 +3514,17 @@ impl ApiEnum for ItemsItemItemApplicability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "restricted" => Self::Restricted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"all" => Self::All,
+                b"restricted" => Self::Restricted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemsItemItemApplicability);
@@ -3194,13 +3550,18 @@ impl ApiEnum for ItemsItemStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemsItemStatus);
@@ -3226,13 +3587,18 @@ impl ApiEnum for ItemsItemUsageCalculation {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sum_of_usages" => Self::SumOfUsages,
-            "last_usage" => Self::LastUsage,
-            "max_usage" => Self::MaxUsage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"sum_of_usages" => Self::SumOfUsages,
+                b"last_usage" => Self::LastUsage,
+                b"max_usage" => Self::MaxUsage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemsItemUsageCalculation);
@@ -3258,13 +3624,18 @@ impl ApiEnum for ItemsItemChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemsItemChannel);
@@ -3290,13 +3661,18 @@ impl ApiEnum for ItemPricesItemType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemPricesItemType);
@@ -3328,15 +3704,20 @@ impl ApiEnum for ItemPricesItemPricePricingModel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "flat_fee" => Self::FlatFee,
-            "per_unit" => Self::PerUnit,
-            "tiered" => Self::Tiered,
-            "volume" => Self::Volume,
-            "stairstep" => Self::Stairstep,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"flat_fee" => Self::FlatFee,
+                b"per_unit" => Self::PerUnit,
+                b"tiered" => Self::Tiered,
+                b"volume" => Self::Volume,
+                b"stairstep" => Self::Stairstep,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemPricesItemPricePricingModel);
@@ -3359,12 +3740,17 @@ impl ApiEnum for ItemPricesItemPriceTrialPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemPricesItemPriceTrialPeriodUnit);
@@ -3390,13 +3776,18 @@ impl ApiEnum for ItemPricesItemPriceStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemPricesItemPriceStatus);
@@ -3425,14 +3816,19 @@ impl ApiEnum for ItemPricesItemPricePeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemPricesItemPricePeriodUnit);
@@ -3458,13 +3854,18 @@ impl ApiEnum for ItemPricesItemPriceChannel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app_store" => Self::AppStore,
-            "play_store" => Self::PlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"web" => Self::Web,
+                b"app_store" => Self::AppStore,
+                b"play_store" => Self::PlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemPricesItemPriceChannel);
@@ -3490,13 +3891,18 @@ impl ApiEnum for AttachedItemsItemType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AttachedItemsItemType);
@@ -3522,13 +3928,18 @@ impl ApiEnum for AttachedItemsAttachedItemType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recommended" => Self::Recommended,
-            "mandatory" => Self::Mandatory,
-            "optional" => Self::Optional,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recommended" => Self::Recommended,
+                b"mandatory" => Self::Mandatory,
+                b"optional" => Self::Optional,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AttachedItemsAttachedItemType);
@@ -3563,16 +3974,21 @@ impl ApiEnum for AttachedItemsAttachedItemChargeOnEvent {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_creation" => Self::SubscriptionCreation,
-            "subscription_trial_start" => Self::SubscriptionTrialStart,
-            "plan_activation" => Self::PlanActivation,
-            "subscription_activation" => Self::SubscriptionActivation,
-            "contract_termination" => Self::ContractTermination,
-            "on_demand" => Self::OnDemand,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"subscription_creation" => Self::SubscriptionCreation,
+                b"subscription_trial_start" => Self::SubscriptionTrialStart,
+                b"plan_activation" => Self::PlanActivation,
+                b"subscription_activation" => Self::SubscriptionActivation,
+                b"contract_termination" => Self::ContractTermination,
+                b"on_demand" => Self::OnDemand,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AttachedItemsAttachedItemChargeOnEvent);
@@ -3595,12 +4011,17 @@ impl ApiEnum for PriceVariantsPriceVariantStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PriceVariantsPriceVariantStatus);
@@ -3629,14 +4050,19 @@ impl ApiEnum for RampsRampStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "scheduled" => Self::Scheduled,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"scheduled" => Self::Scheduled,
+                b"succeeded" => Self::Succeeded,
+                b"failed" => Self::Failed,
+                b"draft" => Self::Draft,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RampsRampStatus);
@@ -3923,11 +4349,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5209,11 +5643,19 @@ impl<'de> Deserialize<'de> for RevenueRecognitionResponse {
             ) -> Result<RevenueRecognitionResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6490,11 +6932,19 @@ impl<'de> Deserialize<'de> for DeferredRevenueResponse {
             ) -> Result<DeferredRevenueResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6906,11 +7356,19 @@ impl<'de> Deserialize<'de> for PlansResponse {
             ) -> Result<PlansResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7266,11 +7724,19 @@ impl<'de> Deserialize<'de> for AddonsResponse {
             ) -> Result<AddonsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7627,11 +8093,19 @@ impl<'de> Deserialize<'de> for CouponsResponse {
             ) -> Result<CouponsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8168,11 +8642,19 @@ impl<'de> Deserialize<'de> for CustomersResponse {
             ) -> Result<CustomersResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8734,11 +9216,19 @@ impl<'de> Deserialize<'de> for SubscriptionsResponse {
             ) -> Result<SubscriptionsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -9226,11 +9716,19 @@ impl<'de> Deserialize<'de> for InvoicesResponse {
             ) -> Result<InvoicesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -9745,11 +10243,19 @@ impl<'de> Deserialize<'de> for CreditNotesResponse {
             ) -> Result<CreditNotesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10221,11 +10727,19 @@ impl<'de> Deserialize<'de> for TransactionsResponse {
             ) -> Result<TransactionsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10730,11 +11244,19 @@ impl<'de> Deserialize<'de> for OrdersResponse {
             ) -> Result<OrdersResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10997,11 +11519,19 @@ impl<'de> Deserialize<'de> for ItemFamiliesResponse {
             ) -> Result<ItemFamiliesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11453,11 +11983,19 @@ impl<'de> Deserialize<'de> for ItemsResponse {
             ) -> Result<ItemsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11965,11 +12503,19 @@ impl<'de> Deserialize<'de> for ItemPricesResponse {
             ) -> Result<ItemPricesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12278,11 +12824,19 @@ impl<'de> Deserialize<'de> for AttachedItemsResponse {
             ) -> Result<AttachedItemsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12535,11 +13089,19 @@ impl<'de> Deserialize<'de> for DifferentialPricesResponse {
             ) -> Result<DifferentialPricesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12842,11 +13404,19 @@ impl<'de> Deserialize<'de> for PriceVariantsResponse {
             ) -> Result<PriceVariantsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13095,11 +13665,19 @@ impl<'de> Deserialize<'de> for RampsResponse {
             ) -> Result<RampsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "export" => export = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"export" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => export = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

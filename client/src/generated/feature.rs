@@ -103,20 +103,39 @@ impl<'de> Deserialize<'de> for Feature {
                 let mut levels: Option<Vec<Level>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "unit" => unit = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "metered" => metered = map.next_value()?,
-                        "levels" => levels = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            11 if key == b"description" => 2,
+                            6 if key == b"status" => 3,
+                            4 if key == b"type" => 4,
+                            4 if key == b"unit" => 5,
+                            16 if key == b"resource_version" => 6,
+                            10 if key == b"updated_at" => 7,
+                            10 if key == b"created_at" => 8,
+                            7 if key == b"metered" => 9,
+                            6 if key == b"levels" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => description = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => r#type = crate::decode::field(&mut map)?,
+                        5 => unit = crate::decode::field(&mut map)?,
+                        6 => resource_version = crate::decode::field(&mut map)?,
+                        7 => updated_at = crate::decode::field(&mut map)?,
+                        8 => created_at = crate::decode::field(&mut map)?,
+                        9 => metered = crate::decode::field(&mut map)?,
+                        10 => levels = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "feature",
@@ -125,7 +144,7 @@ impl<'de> Deserialize<'de> for Feature {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -197,13 +216,25 @@ impl<'de> Deserialize<'de> for Level {
                 let mut is_unlimited: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => name = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "level" => level = map.next_value()?,
-                        "is_unlimited" => is_unlimited = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"name" => 0,
+                            5 if key == b"value" => 1,
+                            5 if key == b"level" => 2,
+                            12 if key == b"is_unlimited" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => name = crate::decode::field(&mut map)?,
+                        1 => value = crate::decode::field(&mut map)?,
+                        2 => level = crate::decode::field(&mut map)?,
+                        3 => is_unlimited = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "level",
@@ -212,7 +243,7 @@ impl<'de> Deserialize<'de> for Level {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -251,13 +282,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"draft" => Self::Draft,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -286,14 +322,19 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "switch" => Self::Switch,
-            "custom" => Self::Custom,
-            "quantity" => Self::Quantity,
-            "range" => Self::Range,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"switch" => Self::Switch,
+                b"custom" => Self::Custom,
+                b"quantity" => Self::Quantity,
+                b"range" => Self::Range,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -322,14 +363,19 @@ impl ApiEnum for CreateType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "switch" => Self::Switch,
-            "custom" => Self::Custom,
-            "quantity" => Self::Quantity,
-            "range" => Self::Range,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"switch" => Self::Switch,
+                b"custom" => Self::Custom,
+                b"quantity" => Self::Quantity,
+                b"range" => Self::Range,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateType);
@@ -697,11 +743,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "feature" => feature = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"feature" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => feature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -900,11 +954,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "feature" => feature = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"feature" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => feature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1094,11 +1156,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "feature" => feature = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"feature" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => feature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1198,11 +1268,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "feature" => feature = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"feature" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => feature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1306,11 +1384,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "feature" => feature = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"feature" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => feature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1416,11 +1502,19 @@ impl<'de> Deserialize<'de> for ActivateResponse {
             ) -> Result<ActivateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "feature" => feature = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"feature" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => feature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1524,11 +1618,19 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "feature" => feature = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"feature" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => feature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1634,11 +1736,19 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
             ) -> Result<ReactivateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "feature" => feature = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"feature" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => feature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

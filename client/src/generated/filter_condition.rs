@@ -48,12 +48,23 @@ impl<'de> Deserialize<'de> for FilterCondition {
                 let mut value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "field" => field = map.next_value()?,
-                        "operator" => operator = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"field" => 0,
+                            8 if key == b"operator" => 1,
+                            5 if key == b"value" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => field = crate::decode::field(&mut map)?,
+                        1 => operator = crate::decode::field(&mut map)?,
+                        2 => value = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "filter_condition",
@@ -62,7 +73,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -94,11 +105,16 @@ impl ApiEnum for Field {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan_price_id" => Self::PlanPriceId,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan_price_id" => Self::PlanPriceId,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Field);
@@ -121,12 +137,17 @@ impl ApiEnum for Operator {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "equals" => Self::Equals,
-            "not_equals" => Self::NotEquals,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"equals" => Self::Equals,
+                b"not_equals" => Self::NotEquals,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Operator);

@@ -96,34 +96,47 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                 let mut processor_advice_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "request_id" => request_id = map.next_value()?,
-                        "error_category" => error_category = map.next_value()?,
-                        "error_code" => error_code = map.next_value()?,
-                        "error_message" => error_message = map.next_value()?,
-                        "decline_code" => decline_code = map.next_value()?,
-                        "decline_message" => decline_message = map.next_value()?,
-                        "network_error_code" => network_error_code = map.next_value()?,
-                        "network_error_message" => {
-                            network_error_message = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"request_id" => 0,
+                            14 if key == b"error_category" => 1,
+                            10 if key == b"error_code" => 2,
+                            13 if key == b"error_message" => 3,
+                            12 if key == b"decline_code" => 4,
+                            15 if key == b"decline_message" => 5,
+                            18 if key == b"network_error_code" => 6,
+                            21 if key == b"network_error_message" => 7,
+                            11 if key == b"error_field" => 8,
+                            19 if key == b"recommendation_code" => 9,
+                            22 if key == b"recommendation_message" => 10,
+                            20 if key == b"processor_error_code" => 11,
+                            23 if key == b"processor_error_message" => 12,
+                            14 if key == b"error_cause_id" => 13,
+                            21 if key == b"processor_advice_code" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
                         }
-                        "error_field" => error_field = map.next_value()?,
-                        "recommendation_code" => recommendation_code = map.next_value()?,
-                        "recommendation_message" => {
-                            recommendation_message = map.next_value()?;
-                        }
-                        "processor_error_code" => {
-                            processor_error_code = map.next_value()?;
-                        }
-                        "processor_error_message" => {
-                            processor_error_message = map.next_value()?;
-                        }
-                        "error_cause_id" => error_cause_id = map.next_value()?,
-                        "processor_advice_code" => {
-                            processor_advice_code = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => request_id = crate::decode::field(&mut map)?,
+                        1 => error_category = crate::decode::field(&mut map)?,
+                        2 => error_code = crate::decode::field(&mut map)?,
+                        3 => error_message = crate::decode::field(&mut map)?,
+                        4 => decline_code = crate::decode::field(&mut map)?,
+                        5 => decline_message = crate::decode::field(&mut map)?,
+                        6 => network_error_code = crate::decode::field(&mut map)?,
+                        7 => network_error_message = crate::decode::field(&mut map)?,
+                        8 => error_field = crate::decode::field(&mut map)?,
+                        9 => recommendation_code = crate::decode::field(&mut map)?,
+                        10 => recommendation_message = crate::decode::field(&mut map)?,
+                        11 => processor_error_code = crate::decode::field(&mut map)?,
+                        12 => processor_error_message = crate::decode::field(&mut map)?,
+                        13 => error_cause_id = crate::decode::field(&mut map)?,
+                        14 => processor_advice_code = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "gateway_error_detail",
@@ -132,7 +145,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

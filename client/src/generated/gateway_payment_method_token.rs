@@ -85,17 +85,33 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "gateway_name" => gateway_name = map.next_value()?,
-                        "gateway_customer_id" => gateway_customer_id = map.next_value()?,
-                        "gateway_token" => gateway_token = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            18 if key == b"gateway_account_id" => 1,
+                            12 if key == b"gateway_name" => 2,
+                            19 if key == b"gateway_customer_id" => 3,
+                            13 if key == b"gateway_token" => 4,
+                            6 if key == b"status" => 5,
+                            10 if key == b"created_at" => 6,
+                            10 if key == b"updated_at" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => gateway_account_id = crate::decode::field(&mut map)?,
+                        2 => gateway_name = crate::decode::field(&mut map)?,
+                        3 => gateway_customer_id = crate::decode::field(&mut map)?,
+                        4 => gateway_token = crate::decode::field(&mut map)?,
+                        5 => status = crate::decode::field(&mut map)?,
+                        6 => created_at = crate::decode::field(&mut map)?,
+                        7 => updated_at = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "gateway_payment_method_token",
@@ -104,7 +120,7 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -147,13 +163,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            "pending_verification" => Self::PendingVerification,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"inactive" => Self::Inactive,
+                b"pending_verification" => Self::PendingVerification,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);

@@ -108,20 +108,39 @@ impl<'de> Deserialize<'de> for Gift {
                 let mut gift_timelines: Option<Vec<GiftTimeline>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "status" => status = map.next_value()?,
-                        "scheduled_at" => scheduled_at = map.next_value()?,
-                        "auto_claim" => auto_claim = map.next_value()?,
-                        "no_expiry" => no_expiry = map.next_value()?,
-                        "claim_expiry_date" => claim_expiry_date = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "gifter" => gifter = map.next_value()?,
-                        "gift_receiver" => gift_receiver = map.next_value()?,
-                        "gift_timelines" => gift_timelines = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"status" => 1,
+                            12 if key == b"scheduled_at" => 2,
+                            10 if key == b"auto_claim" => 3,
+                            9 if key == b"no_expiry" => 4,
+                            17 if key == b"claim_expiry_date" => 5,
+                            16 if key == b"resource_version" => 6,
+                            10 if key == b"updated_at" => 7,
+                            6 if key == b"gifter" => 8,
+                            13 if key == b"gift_receiver" => 9,
+                            14 if key == b"gift_timelines" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => scheduled_at = crate::decode::field(&mut map)?,
+                        3 => auto_claim = crate::decode::field(&mut map)?,
+                        4 => no_expiry = crate::decode::field(&mut map)?,
+                        5 => claim_expiry_date = crate::decode::field(&mut map)?,
+                        6 => resource_version = crate::decode::field(&mut map)?,
+                        7 => updated_at = crate::decode::field(&mut map)?,
+                        8 => gifter = crate::decode::field(&mut map)?,
+                        9 => gift_receiver = crate::decode::field(&mut map)?,
+                        10 => gift_timelines = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "gift",
@@ -130,7 +149,7 @@ impl<'de> Deserialize<'de> for Gift {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -202,13 +221,25 @@ impl<'de> Deserialize<'de> for Gifter {
                 let mut note: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer_id" => customer_id = map.next_value()?,
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "signature" => signature = map.next_value()?,
-                        "note" => note = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"customer_id" => 0,
+                            10 if key == b"invoice_id" => 1,
+                            9 if key == b"signature" => 2,
+                            4 if key == b"note" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer_id = crate::decode::field(&mut map)?,
+                        1 => invoice_id = crate::decode::field(&mut map)?,
+                        2 => signature = crate::decode::field(&mut map)?,
+                        3 => note = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "gifter",
@@ -217,7 +248,7 @@ impl<'de> Deserialize<'de> for Gifter {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -286,14 +317,27 @@ impl<'de> Deserialize<'de> for GiftReceiver {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer_id" => customer_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"customer_id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            10 if key == b"first_name" => 2,
+                            9 if key == b"last_name" => 3,
+                            5 if key == b"email" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer_id = crate::decode::field(&mut map)?,
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => first_name = crate::decode::field(&mut map)?,
+                        3 => last_name = crate::decode::field(&mut map)?,
+                        4 => email = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "gift_receiver",
@@ -302,7 +346,7 @@ impl<'de> Deserialize<'de> for GiftReceiver {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -360,11 +404,21 @@ impl<'de> Deserialize<'de> for GiftTimeline {
                 let mut occurred_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "status" => status = map.next_value()?,
-                        "occurred_at" => occurred_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"status" => 0,
+                            11 if key == b"occurred_at" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => status = crate::decode::field(&mut map)?,
+                        1 => occurred_at = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "gift_timeline",
@@ -373,7 +427,7 @@ impl<'de> Deserialize<'de> for GiftTimeline {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -416,15 +470,20 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "scheduled" => Self::Scheduled,
-            "unclaimed" => Self::Unclaimed,
-            "claimed" => Self::Claimed,
-            "cancelled" => Self::Cancelled,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"scheduled" => Self::Scheduled,
+                b"unclaimed" => Self::Unclaimed,
+                b"claimed" => Self::Claimed,
+                b"cancelled" => Self::Cancelled,
+                b"expired" => Self::Expired,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -456,15 +515,20 @@ impl ApiEnum for GiftTimelineStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "scheduled" => Self::Scheduled,
-            "unclaimed" => Self::Unclaimed,
-            "claimed" => Self::Claimed,
-            "cancelled" => Self::Cancelled,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"scheduled" => Self::Scheduled,
+                b"unclaimed" => Self::Unclaimed,
+                b"claimed" => Self::Claimed,
+                b"cancelled" => Self::Cancelled,
+                b"expired" => Self::Expired,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(GiftTimelineStatus);
@@ -637,62 +701,67 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
@@ -865,62 +934,67 @@ impl ApiEnum for CreateForItemsPaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForItemsPaymentIntentPaymentMethodType);
@@ -1251,13 +1325,23 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "gift" => gift = Some(map.next_value()?),
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "invoice" => invoice = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"gift" => 0,
+                            12 if key == b"subscription" => 1,
+                            7 if key == b"invoice" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => gift = Some(crate::decode::field(&mut map)?),
+                        1 => subscription = Some(crate::decode::field(&mut map)?),
+                        2 => invoice = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1540,13 +1624,23 @@ impl<'de> Deserialize<'de> for CreateForItemsResponse {
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "gift" => gift = Some(map.next_value()?),
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "invoice" => invoice = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"gift" => 0,
+                            12 if key == b"subscription" => 1,
+                            7 if key == b"invoice" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => gift = Some(crate::decode::field(&mut map)?),
+                        1 => subscription = Some(crate::decode::field(&mut map)?),
+                        2 => invoice = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1652,12 +1746,21 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "gift" => gift = Some(map.next_value()?),
-                        "subscription" => subscription = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"gift" => 0,
+                            12 if key == b"subscription" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => gift = Some(crate::decode::field(&mut map)?),
+                        1 => subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1974,12 +2077,21 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "gift" => gift = Some(map.next_value()?),
-                        "subscription" => subscription = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"gift" => 0,
+                            12 if key == b"subscription" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => gift = Some(crate::decode::field(&mut map)?),
+                        1 => subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2088,12 +2200,21 @@ impl<'de> Deserialize<'de> for ClaimResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "gift" => gift = Some(map.next_value()?),
-                        "subscription" => subscription = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"gift" => 0,
+                            12 if key == b"subscription" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => gift = Some(crate::decode::field(&mut map)?),
+                        1 => subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2202,12 +2323,21 @@ impl<'de> Deserialize<'de> for CancelResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "gift" => gift = Some(map.next_value()?),
-                        "subscription" => subscription = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"gift" => 0,
+                            12 if key == b"subscription" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => gift = Some(crate::decode::field(&mut map)?),
+                        1 => subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2394,12 +2524,21 @@ impl<'de> Deserialize<'de> for UpdateGiftResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "gift" => gift = Some(map.next_value()?),
-                        "subscription" => subscription = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"gift" => 0,
+                            12 if key == b"subscription" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => gift = Some(crate::decode::field(&mut map)?),
+                        1 => subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -154,32 +154,59 @@ impl<'de> Deserialize<'de> for GrantBlock {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "account_type" => account_type = map.next_value()?,
-                        "unit_id" => unit_id = map.next_value()?,
-                        "unit_type" => unit_type = map.next_value()?,
-                        "granted_amount" => granted_amount = map.next_value()?,
-                        "effective_from" => effective_from = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "balance" => balance = map.next_value()?,
-                        "hold_amount" => hold_amount = map.next_value()?,
-                        "used_amount" => used_amount = map.next_value()?,
-                        "expired_amount" => expired_amount = map.next_value()?,
-                        "rolled_over_amount" => rolled_over_amount = map.next_value()?,
-                        "voided_amount" => voided_amount = map.next_value()?,
-                        "origin_grant_block_id" => {
-                            origin_grant_block_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            12 if key == b"account_type" => 2,
+                            7 if key == b"unit_id" => 3,
+                            9 if key == b"unit_type" => 4,
+                            14 if key == b"granted_amount" => 5,
+                            14 if key == b"effective_from" => 6,
+                            10 if key == b"expires_at" => 7,
+                            7 if key == b"balance" => 8,
+                            11 if key == b"hold_amount" => 9,
+                            11 if key == b"used_amount" => 10,
+                            14 if key == b"expired_amount" => 11,
+                            18 if key == b"rolled_over_amount" => 12,
+                            13 if key == b"voided_amount" => 13,
+                            21 if key == b"origin_grant_block_id" => 14,
+                            6 if key == b"status" => 15,
+                            12 if key == b"grant_source" => 16,
+                            10 if key == b"created_at" => 17,
+                            11 if key == b"modified_at" => 18,
+                            16 if key == b"resource_version" => 19,
+                            8 if key == b"metadata" => 20,
+                            6 if key == b"object" => 21,
+                            _ => usize::MAX,
                         }
-                        "status" => status = map.next_value()?,
-                        "grant_source" => grant_source = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "metadata" => metadata = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => account_type = crate::decode::field(&mut map)?,
+                        3 => unit_id = crate::decode::field(&mut map)?,
+                        4 => unit_type = crate::decode::field(&mut map)?,
+                        5 => granted_amount = crate::decode::field(&mut map)?,
+                        6 => effective_from = crate::decode::field(&mut map)?,
+                        7 => expires_at = crate::decode::field(&mut map)?,
+                        8 => balance = crate::decode::field(&mut map)?,
+                        9 => hold_amount = crate::decode::field(&mut map)?,
+                        10 => used_amount = crate::decode::field(&mut map)?,
+                        11 => expired_amount = crate::decode::field(&mut map)?,
+                        12 => rolled_over_amount = crate::decode::field(&mut map)?,
+                        13 => voided_amount = crate::decode::field(&mut map)?,
+                        14 => origin_grant_block_id = crate::decode::field(&mut map)?,
+                        15 => status = crate::decode::field(&mut map)?,
+                        16 => grant_source = crate::decode::field(&mut map)?,
+                        17 => created_at = crate::decode::field(&mut map)?,
+                        18 => modified_at = crate::decode::field(&mut map)?,
+                        19 => resource_version = crate::decode::field(&mut map)?,
+                        20 => metadata = crate::decode::field(&mut map)?,
+                        21 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "grant_block",
@@ -188,7 +215,7 @@ impl<'de> Deserialize<'de> for GrantBlock {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -241,12 +268,17 @@ impl ApiEnum for AccountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "provisioned" => Self::Provisioned,
-            "overdraft" => Self::Overdraft,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"provisioned" => Self::Provisioned,
+                b"overdraft" => Self::Overdraft,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AccountType);
@@ -266,11 +298,16 @@ impl ApiEnum for UnitType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credit_unit" => Self::CreditUnit,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"credit_unit" => Self::CreditUnit,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UnitType);
@@ -308,17 +345,22 @@ impl ApiEnum for GrantSource {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_created" => Self::SubscriptionCreated,
-            "subscription_changed" => Self::SubscriptionChanged,
-            "top_up" => Self::TopUp,
-            "promotional_grants" => Self::PromotionalGrants,
-            "rollover" => Self::Rollover,
-            "grant_renewal" => Self::GrantRenewal,
-            "subscription_renewed" => Self::SubscriptionRenewed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"subscription_created" => Self::SubscriptionCreated,
+                b"subscription_changed" => Self::SubscriptionChanged,
+                b"top_up" => Self::TopUp,
+                b"promotional_grants" => Self::PromotionalGrants,
+                b"rollover" => Self::Rollover,
+                b"grant_renewal" => Self::GrantRenewal,
+                b"subscription_renewed" => Self::SubscriptionRenewed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(GrantSource);
@@ -673,11 +715,19 @@ impl<'de> Deserialize<'de> for ListGrantBlocksEntry {
             ) -> Result<ListGrantBlocksEntry, A::Error> {
                 let mut grant_block: Option<GrantBlock> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "grant_block" => grant_block = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"grant_block" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => grant_block = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

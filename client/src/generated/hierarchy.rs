@@ -60,15 +60,29 @@ impl<'de> Deserialize<'de> for Hierarchy {
                 let mut children_ids: Option<Vec<String>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer_id" => customer_id = map.next_value()?,
-                        "parent_id" => parent_id = map.next_value()?,
-                        "payment_owner_id" => payment_owner_id = map.next_value()?,
-                        "invoice_owner_id" => invoice_owner_id = map.next_value()?,
-                        "has_children" => has_children = map.next_value()?,
-                        "children_ids" => children_ids = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"customer_id" => 0,
+                            9 if key == b"parent_id" => 1,
+                            16 if key == b"payment_owner_id" => 2,
+                            16 if key == b"invoice_owner_id" => 3,
+                            12 if key == b"has_children" => 4,
+                            12 if key == b"children_ids" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer_id = crate::decode::field(&mut map)?,
+                        1 => parent_id = crate::decode::field(&mut map)?,
+                        2 => payment_owner_id = crate::decode::field(&mut map)?,
+                        3 => invoice_owner_id = crate::decode::field(&mut map)?,
+                        4 => has_children = crate::decode::field(&mut map)?,
+                        5 => children_ids = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "hierarchy",
@@ -77,7 +91,7 @@ impl<'de> Deserialize<'de> for Hierarchy {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -104,24 +104,47 @@ impl<'de> Deserialize<'de> for HostedPage {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "url" => url = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "failure_reason" => failure_reason = map.next_value()?,
-                        "pass_thru_content" => pass_thru_content = map.next_value()?,
-                        "embed" => embed = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "layout" => layout = map.next_value()?,
-                        "content" => content = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "checkout_info" => checkout_info = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"type" => 1,
+                            3 if key == b"url" => 2,
+                            5 if key == b"state" => 3,
+                            14 if key == b"failure_reason" => 4,
+                            17 if key == b"pass_thru_content" => 5,
+                            5 if key == b"embed" => 6,
+                            10 if key == b"created_at" => 7,
+                            10 if key == b"expires_at" => 8,
+                            6 if key == b"layout" => 9,
+                            7 if key == b"content" => 10,
+                            10 if key == b"updated_at" => 11,
+                            16 if key == b"resource_version" => 12,
+                            13 if key == b"checkout_info" => 13,
+                            18 if key == b"business_entity_id" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => r#type = crate::decode::field(&mut map)?,
+                        2 => url = crate::decode::field(&mut map)?,
+                        3 => state = crate::decode::field(&mut map)?,
+                        4 => failure_reason = crate::decode::field(&mut map)?,
+                        5 => pass_thru_content = crate::decode::field(&mut map)?,
+                        6 => embed = crate::decode::field(&mut map)?,
+                        7 => created_at = crate::decode::field(&mut map)?,
+                        8 => expires_at = crate::decode::field(&mut map)?,
+                        9 => layout = crate::decode::field(&mut map)?,
+                        10 => content = crate::decode::field(&mut map)?,
+                        11 => updated_at = crate::decode::field(&mut map)?,
+                        12 => resource_version = crate::decode::field(&mut map)?,
+                        13 => checkout_info = crate::decode::field(&mut map)?,
+                        14 => business_entity_id = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "hosted_page",
@@ -130,7 +153,7 @@ impl<'de> Deserialize<'de> for HostedPage {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -204,21 +227,26 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "checkout_new" => Self::CheckoutNew,
-            "checkout_existing" => Self::CheckoutExisting,
-            "manage_payment_sources" => Self::ManagePaymentSources,
-            "collect_now" => Self::CollectNow,
-            "extend_subscription" => Self::ExtendSubscription,
-            "checkout_one_time" => Self::CheckoutOneTime,
-            "pre_cancel" => Self::PreCancel,
-            "view_voucher" => Self::ViewVoucher,
-            "accept_quote" => Self::AcceptQuote,
-            "checkout_gift" => Self::CheckoutGift,
-            "claim_gift" => Self::ClaimGift,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"checkout_new" => Self::CheckoutNew,
+                b"checkout_existing" => Self::CheckoutExisting,
+                b"manage_payment_sources" => Self::ManagePaymentSources,
+                b"collect_now" => Self::CollectNow,
+                b"extend_subscription" => Self::ExtendSubscription,
+                b"checkout_one_time" => Self::CheckoutOneTime,
+                b"pre_cancel" => Self::PreCancel,
+                b"view_voucher" => Self::ViewVoucher,
+                b"accept_quote" => Self::AcceptQuote,
+                b"checkout_gift" => Self::CheckoutGift,
+                b"claim_gift" => Self::ClaimGift,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -250,15 +278,20 @@ impl ApiEnum for State {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "requested" => Self::Requested,
-            "succeeded" => Self::Succeeded,
-            "cancelled" => Self::Cancelled,
-            "acknowledged" => Self::Acknowledged,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"created" => Self::Created,
+                b"requested" => Self::Requested,
+                b"succeeded" => Self::Succeeded,
+                b"cancelled" => Self::Cancelled,
+                b"acknowledged" => Self::Acknowledged,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(State);
@@ -281,12 +314,17 @@ impl ApiEnum for FailureReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card_error" => Self::CardError,
-            "server_error" => Self::ServerError,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card_error" => Self::CardError,
+                b"server_error" => Self::ServerError,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(FailureReason);
@@ -312,13 +350,18 @@ impl ApiEnum for CheckoutNewContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CheckoutNewContractTermActionAtTermEnd);
@@ -344,13 +387,18 @@ impl ApiEnum for CheckoutNewForItemsContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CheckoutNewForItemsContractTermActionAtTermEnd);
@@ -376,13 +424,18 @@ impl ApiEnum for CheckoutExistingContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CheckoutExistingContractTermActionAtTermEnd);
@@ -408,13 +461,18 @@ impl ApiEnum for CheckoutExistingForItemsContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CheckoutExistingForItemsContractTermActionAtTermEnd);
@@ -464,21 +522,26 @@ impl ApiEnum for ListType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "checkout_new" => Self::CheckoutNew,
-            "checkout_existing" => Self::CheckoutExisting,
-            "update_card" => Self::UpdateCard,
-            "update_payment_method" => Self::UpdatePaymentMethod,
-            "manage_payment_sources" => Self::ManagePaymentSources,
-            "collect_now" => Self::CollectNow,
-            "extend_subscription" => Self::ExtendSubscription,
-            "checkout_one_time" => Self::CheckoutOneTime,
-            "pre_cancel" => Self::PreCancel,
-            "view_voucher" => Self::ViewVoucher,
-            "accept_quote" => Self::AcceptQuote,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"checkout_new" => Self::CheckoutNew,
+                b"checkout_existing" => Self::CheckoutExisting,
+                b"update_card" => Self::UpdateCard,
+                b"update_payment_method" => Self::UpdatePaymentMethod,
+                b"manage_payment_sources" => Self::ManagePaymentSources,
+                b"collect_now" => Self::CollectNow,
+                b"extend_subscription" => Self::ExtendSubscription,
+                b"checkout_one_time" => Self::CheckoutOneTime,
+                b"pre_cancel" => Self::PreCancel,
+                b"view_voucher" => Self::ViewVoucher,
+                b"accept_quote" => Self::AcceptQuote,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListType);
@@ -513,16 +576,21 @@ impl ApiEnum for ListState {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "requested" => Self::Requested,
-            "succeeded" => Self::Succeeded,
-            "cancelled" => Self::Cancelled,
-            "failed" => Self::Failed,
-            "acknowledged" => Self::Acknowledged,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"created" => Self::Created,
+                b"requested" => Self::Requested,
+                b"succeeded" => Self::Succeeded,
+                b"cancelled" => Self::Cancelled,
+                b"failed" => Self::Failed,
+                b"acknowledged" => Self::Acknowledged,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListState);
@@ -1057,11 +1125,19 @@ impl<'de> Deserialize<'de> for CheckoutNewResponse {
             ) -> Result<CheckoutNewResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1373,11 +1449,19 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeResponse {
             ) -> Result<CheckoutOneTimeResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1733,11 +1817,19 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsResponse {
             ) -> Result<CheckoutOneTimeForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2110,11 +2202,19 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsResponse {
             ) -> Result<CheckoutNewForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2493,11 +2593,19 @@ impl<'de> Deserialize<'de> for CheckoutExistingResponse {
             ) -> Result<CheckoutExistingResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2933,11 +3041,19 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsResponse {
             ) -> Result<CheckoutExistingForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3153,11 +3269,19 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
             ) -> Result<UpdateCardResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3375,11 +3499,19 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
             ) -> Result<UpdatePaymentMethodResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3567,11 +3699,19 @@ impl<'de> Deserialize<'de> for ManagePaymentSourcesResponse {
             ) -> Result<ManagePaymentSourcesResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3770,11 +3910,19 @@ impl<'de> Deserialize<'de> for CollectNowResponse {
             ) -> Result<CollectNowResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3950,11 +4098,19 @@ impl<'de> Deserialize<'de> for AcceptQuoteResponse {
             ) -> Result<AcceptQuoteResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4132,11 +4288,19 @@ impl<'de> Deserialize<'de> for ExtendSubscriptionResponse {
             ) -> Result<ExtendSubscriptionResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4332,11 +4496,19 @@ impl<'de> Deserialize<'de> for CheckoutGiftResponse {
             ) -> Result<CheckoutGiftResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4560,11 +4732,19 @@ impl<'de> Deserialize<'de> for CheckoutGiftForItemsResponse {
             ) -> Result<CheckoutGiftForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4740,11 +4920,19 @@ impl<'de> Deserialize<'de> for ClaimGiftResponse {
             ) -> Result<ClaimGiftResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4896,11 +5084,19 @@ impl<'de> Deserialize<'de> for RetrieveAgreementPdfResponse {
             ) -> Result<RetrieveAgreementPdfResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5006,11 +5202,19 @@ impl<'de> Deserialize<'de> for AcknowledgeResponse {
             ) -> Result<AcknowledgeResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5110,11 +5314,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5385,11 +5597,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5585,11 +5805,19 @@ impl<'de> Deserialize<'de> for PreCancelResponse {
             ) -> Result<PreCancelResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5751,11 +5979,19 @@ impl<'de> Deserialize<'de> for EventsResponse {
             ) -> Result<EventsResponse, A::Error> {
                 let mut success: Option<bool> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "success" => success = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"success" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => success = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5921,11 +6157,19 @@ impl<'de> Deserialize<'de> for ViewVoucherResponse {
             ) -> Result<ViewVoucherResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "hosted_page" => hosted_page = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"hosted_page" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -44,11 +44,21 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
                 let mut download: Option<Box<Download>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "action_type" => action_type = map.next_value()?,
-                        "download" => download = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"action_type" => 0,
+                            8 if key == b"download" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => action_type = crate::decode::field(&mut map)?,
+                        1 => download = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "impacted_customer",
@@ -57,7 +67,7 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -116,12 +126,23 @@ impl<'de> Deserialize<'de> for Download {
                 let mut mime_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "download_url" => download_url = map.next_value()?,
-                        "valid_till" => valid_till = map.next_value()?,
-                        "mime_type" => mime_type = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"download_url" => 0,
+                            10 if key == b"valid_till" => 1,
+                            9 if key == b"mime_type" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => download_url = crate::decode::field(&mut map)?,
+                        1 => valid_till = crate::decode::field(&mut map)?,
+                        2 => mime_type = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "download",
@@ -130,7 +151,7 @@ impl<'de> Deserialize<'de> for Download {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -49,12 +49,23 @@ impl<'de> Deserialize<'de> for ImpactedSubscription {
                 let mut subscription_ids: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "count" => count = map.next_value()?,
-                        "download" => download = map.next_value()?,
-                        "subscription_ids" => subscription_ids = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"count" => 0,
+                            8 if key == b"download" => 1,
+                            16 if key == b"subscription_ids" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => count = crate::decode::field(&mut map)?,
+                        1 => download = crate::decode::field(&mut map)?,
+                        2 => subscription_ids = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "impacted_subscription",
@@ -63,7 +74,7 @@ impl<'de> Deserialize<'de> for ImpactedSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -123,12 +134,23 @@ impl<'de> Deserialize<'de> for Download {
                 let mut mime_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "download_url" => download_url = map.next_value()?,
-                        "valid_till" => valid_till = map.next_value()?,
-                        "mime_type" => mime_type = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"download_url" => 0,
+                            10 if key == b"valid_till" => 1,
+                            9 if key == b"mime_type" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => download_url = crate::decode::field(&mut map)?,
+                        1 => valid_till = crate::decode::field(&mut map)?,
+                        2 => mime_type = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "download",
@@ -137,7 +159,7 @@ impl<'de> Deserialize<'de> for Download {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

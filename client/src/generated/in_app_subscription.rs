@@ -60,15 +60,29 @@ impl<'de> Deserialize<'de> for InAppSubscription {
                 let mut invoice_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "app_id" => app_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "plan_id" => plan_id = map.next_value()?,
-                        "store_status" => store_status = map.next_value()?,
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"app_id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            11 if key == b"customer_id" => 2,
+                            7 if key == b"plan_id" => 3,
+                            12 if key == b"store_status" => 4,
+                            10 if key == b"invoice_id" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => app_id = crate::decode::field(&mut map)?,
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => customer_id = crate::decode::field(&mut map)?,
+                        3 => plan_id = crate::decode::field(&mut map)?,
+                        4 => store_status = crate::decode::field(&mut map)?,
+                        5 => invoice_id = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "in_app_subscription",
@@ -77,7 +91,7 @@ impl<'de> Deserialize<'de> for InAppSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -121,14 +135,19 @@ impl ApiEnum for StoreStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_trial" => Self::InTrial,
-            "active" => Self::Active,
-            "cancelled" => Self::Cancelled,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_trial" => Self::InTrial,
+                b"active" => Self::Active,
+                b"cancelled" => Self::Cancelled,
+                b"paused" => Self::Paused,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(StoreStatus);
@@ -369,13 +388,19 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
             ) -> Result<ProcessReceiptResponse, A::Error> {
                 let mut in_app_subscription: Option<InAppSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "in_app_subscription" => {
-                            in_app_subscription = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            19 if key == b"in_app_subscription" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => in_app_subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -554,13 +579,19 @@ impl<'de> Deserialize<'de> for ImportReceiptResponse {
             ) -> Result<ImportReceiptResponse, A::Error> {
                 let mut in_app_subscriptions: Option<Vec<InAppSubscription>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "in_app_subscriptions" => {
-                            in_app_subscriptions = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"in_app_subscriptions" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => in_app_subscriptions = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -737,13 +768,19 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
             ) -> Result<ImportSubscriptionResponse, A::Error> {
                 let mut in_app_subscription: Option<InAppSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "in_app_subscription" => {
-                            in_app_subscription = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            19 if key == b"in_app_subscription" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => in_app_subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -904,13 +941,19 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
             ) -> Result<RetrieveStoreSubsResponse, A::Error> {
                 let mut in_app_subscriptions: Option<Vec<InAppSubscription>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "in_app_subscriptions" => {
-                            in_app_subscriptions = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"in_app_subscriptions" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => in_app_subscriptions = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

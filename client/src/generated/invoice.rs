@@ -414,98 +414,165 @@ impl<'de> Deserialize<'de> for Invoice {
                 let mut site_details_at_creation: Option<Box<SiteDetailsAtCreation>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "customer_id" => customer_id = map.next_value()?,
-                        "payment_owner" => payment_owner = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "recurring" => recurring = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "due_date" => due_date = map.next_value()?,
-                        "net_term_days" => net_term_days = map.next_value()?,
-                        "po_number" => po_number = map.next_value()?,
-                        "vat_number" => vat_number = map.next_value()?,
-                        "price_type" => price_type = map.next_value()?,
-                        "exchange_rate" => exchange_rate = map.next_value()?,
-                        "local_currency_exchange_rate" => {
-                            local_currency_exchange_rate = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"customer_id" => 1,
+                            13 if key == b"payment_owner" => 2,
+                            15 if key == b"subscription_id" => 3,
+                            9 if key == b"recurring" => 4,
+                            6 if key == b"status" => 5,
+                            4 if key == b"date" => 6,
+                            8 if key == b"due_date" => 7,
+                            13 if key == b"net_term_days" => 8,
+                            9 if key == b"po_number" => 9,
+                            10 if key == b"vat_number" => 10,
+                            10 if key == b"price_type" => 11,
+                            13 if key == b"exchange_rate" => 12,
+                            28 if key == b"local_currency_exchange_rate" => 13,
+                            13 if key == b"currency_code" => 14,
+                            19 if key == b"local_currency_code" => 15,
+                            3 if key == b"tax" => 16,
+                            9 if key == b"sub_total" => 17,
+                            27 if key == b"sub_total_in_local_currency" => 18,
+                            5 if key == b"total" => 19,
+                            23 if key == b"total_in_local_currency" => 20,
+                            10 if key == b"amount_due" => 21,
+                            15 if key == b"amount_adjusted" => 22,
+                            11 if key == b"amount_paid" => 23,
+                            7 if key == b"paid_at" => 24,
+                            16 if key == b"write_off_amount" => 25,
+                            15 if key == b"credits_applied" => 26,
+                            14 if key == b"dunning_status" => 27,
+                            13 if key == b"next_retry_at" => 28,
+                            9 if key == b"voided_at" => 29,
+                            16 if key == b"resource_version" => 30,
+                            10 if key == b"updated_at" => 31,
+                            22 if key == b"line_items_next_offset" => 32,
+                            14 if key == b"exchange_rates" => 33,
+                            13 if key == b"first_invoice" => 34,
+                            16 if key == b"new_sales_amount" => 35,
+                            19 if key == b"has_advance_charges" => 36,
+                            14 if key == b"term_finalized" => 37,
+                            9 if key == b"is_gifted" => 38,
+                            12 if key == b"generated_at" => 39,
+                            21 if key == b"expected_payment_date" => 40,
+                            17 if key == b"amount_to_collect" => 41,
+                            16 if key == b"round_off_amount" => 42,
+                            10 if key == b"line_items" => 43,
+                            15 if key == b"line_item_tiers" => 44,
+                            19 if key == b"line_item_discounts" => 45,
+                            15 if key == b"line_item_taxes" => 46,
+                            17 if key == b"line_item_credits" => 47,
+                            19 if key == b"line_item_addresses" => 48,
+                            9 if key == b"discounts" => 49,
+                            5 if key == b"taxes" => 50,
+                            10 if key == b"tax_origin" => 51,
+                            15 if key == b"linked_payments" => 52,
+                            22 if key == b"reference_transactions" => 53,
+                            16 if key == b"dunning_attempts" => 54,
+                            15 if key == b"applied_credits" => 55,
+                            23 if key == b"adjustment_credit_notes" => 56,
+                            19 if key == b"issued_credit_notes" => 57,
+                            13 if key == b"linked_orders" => 58,
+                            5 if key == b"notes" => 59,
+                            16 if key == b"shipping_address" => 60,
+                            15 if key == b"billing_address" => 61,
+                            20 if key == b"statement_descriptor" => 62,
+                            8 if key == b"einvoice" => 63,
+                            16 if key == b"void_reason_code" => 64,
+                            7 if key == b"deleted" => 65,
+                            12 if key == b"tax_category" => 66,
+                            17 if key == b"vat_number_prefix" => 67,
+                            7 if key == b"channel" => 68,
+                            18 if key == b"business_entity_id" => 69,
+                            24 if key == b"site_details_at_creation" => 70,
+                            6 if key == b"object" => 71,
+                            _ => usize::MAX,
                         }
-                        "currency_code" => currency_code = map.next_value()?,
-                        "local_currency_code" => local_currency_code = map.next_value()?,
-                        "tax" => tax = map.next_value()?,
-                        "sub_total" => sub_total = map.next_value()?,
-                        "sub_total_in_local_currency" => {
-                            sub_total_in_local_currency = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => customer_id = crate::decode::field(&mut map)?,
+                        2 => payment_owner = crate::decode::field(&mut map)?,
+                        3 => subscription_id = crate::decode::field(&mut map)?,
+                        4 => recurring = crate::decode::field(&mut map)?,
+                        5 => status = crate::decode::field(&mut map)?,
+                        6 => date = crate::decode::field(&mut map)?,
+                        7 => due_date = crate::decode::field(&mut map)?,
+                        8 => net_term_days = crate::decode::field(&mut map)?,
+                        9 => po_number = crate::decode::field(&mut map)?,
+                        10 => vat_number = crate::decode::field(&mut map)?,
+                        11 => price_type = crate::decode::field(&mut map)?,
+                        12 => exchange_rate = crate::decode::field(&mut map)?,
+                        13 => {
+                            local_currency_exchange_rate = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "total" => total = map.next_value()?,
-                        "total_in_local_currency" => {
-                            total_in_local_currency = map.next_value()?;
+                        14 => currency_code = crate::decode::field(&mut map)?,
+                        15 => local_currency_code = crate::decode::field(&mut map)?,
+                        16 => tax = crate::decode::field(&mut map)?,
+                        17 => sub_total = crate::decode::field(&mut map)?,
+                        18 => {
+                            sub_total_in_local_currency = crate::decode::field(&mut map)?;
                         }
-                        "amount_due" => amount_due = map.next_value()?,
-                        "amount_adjusted" => amount_adjusted = map.next_value()?,
-                        "amount_paid" => amount_paid = map.next_value()?,
-                        "paid_at" => paid_at = map.next_value()?,
-                        "write_off_amount" => write_off_amount = map.next_value()?,
-                        "credits_applied" => credits_applied = map.next_value()?,
-                        "dunning_status" => dunning_status = map.next_value()?,
-                        "next_retry_at" => next_retry_at = map.next_value()?,
-                        "voided_at" => voided_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "line_items_next_offset" => {
-                            line_items_next_offset = map.next_value()?;
-                        }
-                        "exchange_rates" => exchange_rates = map.next_value()?,
-                        "first_invoice" => first_invoice = map.next_value()?,
-                        "new_sales_amount" => new_sales_amount = map.next_value()?,
-                        "has_advance_charges" => has_advance_charges = map.next_value()?,
-                        "term_finalized" => term_finalized = map.next_value()?,
-                        "is_gifted" => is_gifted = map.next_value()?,
-                        "generated_at" => generated_at = map.next_value()?,
-                        "expected_payment_date" => {
-                            expected_payment_date = map.next_value()?;
-                        }
-                        "amount_to_collect" => amount_to_collect = map.next_value()?,
-                        "round_off_amount" => round_off_amount = map.next_value()?,
-                        "line_items" => line_items = map.next_value()?,
-                        "line_item_tiers" => line_item_tiers = map.next_value()?,
-                        "line_item_discounts" => line_item_discounts = map.next_value()?,
-                        "line_item_taxes" => line_item_taxes = map.next_value()?,
-                        "line_item_credits" => line_item_credits = map.next_value()?,
-                        "line_item_addresses" => line_item_addresses = map.next_value()?,
-                        "discounts" => discounts = map.next_value()?,
-                        "taxes" => taxes = map.next_value()?,
-                        "tax_origin" => tax_origin = map.next_value()?,
-                        "linked_payments" => linked_payments = map.next_value()?,
-                        "reference_transactions" => {
-                            reference_transactions = map.next_value()?;
-                        }
-                        "dunning_attempts" => dunning_attempts = map.next_value()?,
-                        "applied_credits" => applied_credits = map.next_value()?,
-                        "adjustment_credit_notes" => {
-                            adjustment_credit_notes = map.next_value()?;
-                        }
-                        "issued_credit_notes" => issued_credit_notes = map.next_value()?,
-                        "linked_orders" => linked_orders = map.next_value()?,
-                        "notes" => notes = map.next_value()?,
-                        "shipping_address" => shipping_address = map.next_value()?,
-                        "billing_address" => billing_address = map.next_value()?,
-                        "statement_descriptor" => {
-                            statement_descriptor = map.next_value()?;
-                        }
-                        "einvoice" => einvoice = map.next_value()?,
-                        "void_reason_code" => void_reason_code = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "tax_category" => tax_category = map.next_value()?,
-                        "vat_number_prefix" => vat_number_prefix = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "site_details_at_creation" => {
-                            site_details_at_creation = map.next_value()?;
-                        }
-                        "object" => {
+                        19 => total = crate::decode::field(&mut map)?,
+                        20 => total_in_local_currency = crate::decode::field(&mut map)?,
+                        21 => amount_due = crate::decode::field(&mut map)?,
+                        22 => amount_adjusted = crate::decode::field(&mut map)?,
+                        23 => amount_paid = crate::decode::field(&mut map)?,
+                        24 => paid_at = crate::decode::field(&mut map)?,
+                        25 => write_off_amount = crate::decode::field(&mut map)?,
+                        26 => credits_applied = crate::decode::field(&mut map)?,
+                        27 => dunning_status = crate::decode::field(&mut map)?,
+                        28 => next_retry_at = crate::decode::field(&mut map)?,
+                        29 => voided_at = crate::decode::field(&mut map)?,
+                        30 => resource_version = crate::decode::field(&mut map)?,
+                        31 => updated_at = crate::decode::field(&mut map)?,
+                        32 => line_items_next_offset = crate::decode::field(&mut map)?,
+                        33 => exchange_rates = crate::decode::field(&mut map)?,
+                        34 => first_invoice = crate::decode::field(&mut map)?,
+                        35 => new_sales_amount = crate::decode::field(&mut map)?,
+                        36 => has_advance_charges = crate::decode::field(&mut map)?,
+                        37 => term_finalized = crate::decode::field(&mut map)?,
+                        38 => is_gifted = crate::decode::field(&mut map)?,
+                        39 => generated_at = crate::decode::field(&mut map)?,
+                        40 => expected_payment_date = crate::decode::field(&mut map)?,
+                        41 => amount_to_collect = crate::decode::field(&mut map)?,
+                        42 => round_off_amount = crate::decode::field(&mut map)?,
+                        43 => line_items = crate::decode::field(&mut map)?,
+                        44 => line_item_tiers = crate::decode::field(&mut map)?,
+                        45 => line_item_discounts = crate::decode::field(&mut map)?,
+                        46 => line_item_taxes = crate::decode::field(&mut map)?,
+                        47 => line_item_credits = crate::decode::field(&mut map)?,
+                        48 => line_item_addresses = crate::decode::field(&mut map)?,
+                        49 => discounts = crate::decode::field(&mut map)?,
+                        50 => taxes = crate::decode::field(&mut map)?,
+                        51 => tax_origin = crate::decode::field(&mut map)?,
+                        52 => linked_payments = crate::decode::field(&mut map)?,
+                        53 => reference_transactions = crate::decode::field(&mut map)?,
+                        54 => dunning_attempts = crate::decode::field(&mut map)?,
+                        55 => applied_credits = crate::decode::field(&mut map)?,
+                        56 => adjustment_credit_notes = crate::decode::field(&mut map)?,
+                        57 => issued_credit_notes = crate::decode::field(&mut map)?,
+                        58 => linked_orders = crate::decode::field(&mut map)?,
+                        59 => notes = crate::decode::field(&mut map)?,
+                        60 => shipping_address = crate::decode::field(&mut map)?,
+                        61 => billing_address = crate::decode::field(&mut map)?,
+                        62 => statement_descriptor = crate::decode::field(&mut map)?,
+                        63 => einvoice = crate::decode::field(&mut map)?,
+                        64 => void_reason_code = crate::decode::field(&mut map)?,
+                        65 => deleted = crate::decode::field(&mut map)?,
+                        66 => tax_category = crate::decode::field(&mut map)?,
+                        67 => vat_number_prefix = crate::decode::field(&mut map)?,
+                        68 => channel = crate::decode::field(&mut map)?,
+                        69 => business_entity_id = crate::decode::field(&mut map)?,
+                        70 => site_details_at_creation = crate::decode::field(&mut map)?,
+                        71 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "invoice",
@@ -514,7 +581,7 @@ impl<'de> Deserialize<'de> for Invoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -638,11 +705,21 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                 let mut rate: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "currency_code" => currency_code = map.next_value()?,
-                        "rate" => rate = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"currency_code" => 0,
+                            4 if key == b"rate" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => currency_code = crate::decode::field(&mut map)?,
+                        1 => rate = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "exchange_rate",
@@ -651,7 +728,7 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -802,43 +879,71 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "pricing_model" => pricing_model = map.next_value()?,
-                        "is_taxed" => is_taxed = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "tax_rate" => tax_rate = map.next_value()?,
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            9 if key == b"date_from" => 2,
+                            7 if key == b"date_to" => 3,
+                            11 if key == b"unit_amount" => 4,
+                            8 if key == b"quantity" => 5,
+                            6 if key == b"amount" => 6,
+                            13 if key == b"pricing_model" => 7,
+                            8 if key == b"is_taxed" => 8,
+                            10 if key == b"tax_amount" => 9,
+                            8 if key == b"tax_rate" => 10,
+                            22 if key == b"unit_amount_in_decimal" => 11,
+                            19 if key == b"quantity_in_decimal" => 12,
+                            17 if key == b"amount_in_decimal" => 13,
+                            15 if key == b"discount_amount" => 14,
+                            26 if key == b"item_level_discount_amount" => 15,
+                            7 if key == b"metered" => 16,
+                            21 if key == b"is_percentage_pricing" => 17,
+                            22 if key == b"reference_line_item_id" => 18,
+                            11 if key == b"description" => 19,
+                            18 if key == b"entity_description" => 20,
+                            11 if key == b"entity_type" => 21,
+                            17 if key == b"tax_exempt_reason" => 22,
+                            9 if key == b"entity_id" => 23,
+                            11 if key == b"customer_id" => 24,
+                            14 if key == b"proration_mode" => 25,
+                            6 if key == b"object" => 26,
+                            _ => usize::MAX,
                         }
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "item_level_discount_amount" => {
-                            item_level_discount_amount = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => date_from = crate::decode::field(&mut map)?,
+                        3 => date_to = crate::decode::field(&mut map)?,
+                        4 => unit_amount = crate::decode::field(&mut map)?,
+                        5 => quantity = crate::decode::field(&mut map)?,
+                        6 => amount = crate::decode::field(&mut map)?,
+                        7 => pricing_model = crate::decode::field(&mut map)?,
+                        8 => is_taxed = crate::decode::field(&mut map)?,
+                        9 => tax_amount = crate::decode::field(&mut map)?,
+                        10 => tax_rate = crate::decode::field(&mut map)?,
+                        11 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        12 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        13 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        14 => discount_amount = crate::decode::field(&mut map)?,
+                        15 => {
+                            item_level_discount_amount = crate::decode::field(&mut map)?;
                         }
-                        "metered" => metered = map.next_value()?,
-                        "is_percentage_pricing" => {
-                            is_percentage_pricing = map.next_value()?;
-                        }
-                        "reference_line_item_id" => {
-                            reference_line_item_id = map.next_value()?;
-                        }
-                        "description" => description = map.next_value()?,
-                        "entity_description" => entity_description = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "tax_exempt_reason" => tax_exempt_reason = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "proration_mode" => proration_mode = map.next_value()?,
-                        "object" => {
+                        16 => metered = crate::decode::field(&mut map)?,
+                        17 => is_percentage_pricing = crate::decode::field(&mut map)?,
+                        18 => reference_line_item_id = crate::decode::field(&mut map)?,
+                        19 => description = crate::decode::field(&mut map)?,
+                        20 => entity_description = crate::decode::field(&mut map)?,
+                        21 => entity_type = crate::decode::field(&mut map)?,
+                        22 => tax_exempt_reason = crate::decode::field(&mut map)?,
+                        23 => entity_id = crate::decode::field(&mut map)?,
+                        24 => customer_id = crate::decode::field(&mut map)?,
+                        25 => proration_mode = crate::decode::field(&mut map)?,
+                        26 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item",
@@ -847,7 +952,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -962,28 +1067,39 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "quantity_used" => quantity_used = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            13 if key == b"starting_unit" => 1,
+                            11 if key == b"ending_unit" => 2,
+                            13 if key == b"quantity_used" => 3,
+                            11 if key == b"unit_amount" => 4,
+                            24 if key == b"starting_unit_in_decimal" => 5,
+                            22 if key == b"ending_unit_in_decimal" => 6,
+                            24 if key == b"quantity_used_in_decimal" => 7,
+                            22 if key == b"unit_amount_in_decimal" => 8,
+                            12 if key == b"pricing_type" => 9,
+                            12 if key == b"package_size" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "quantity_used_in_decimal" => {
-                            quantity_used_in_decimal = map.next_value()?;
-                        }
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
-                        }
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => starting_unit = crate::decode::field(&mut map)?,
+                        2 => ending_unit = crate::decode::field(&mut map)?,
+                        3 => quantity_used = crate::decode::field(&mut map)?,
+                        4 => unit_amount = crate::decode::field(&mut map)?,
+                        5 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        7 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
+                        8 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        9 => pricing_type = crate::decode::field(&mut map)?,
+                        10 => package_size = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_tier",
@@ -992,7 +1108,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1068,14 +1184,27 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            13 if key == b"discount_type" => 1,
+                            9 if key == b"coupon_id" => 2,
+                            9 if key == b"entity_id" => 3,
+                            15 if key == b"discount_amount" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => discount_type = crate::decode::field(&mut map)?,
+                        2 => coupon_id = crate::decode::field(&mut map)?,
+                        3 => entity_id = crate::decode::field(&mut map)?,
+                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_discount",
@@ -1084,7 +1213,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1194,32 +1323,51 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "tax_name" => tax_name = map.next_value()?,
-                        "tax_rate" => tax_rate = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "prorated_taxable_amount" => {
-                            prorated_taxable_amount = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            8 if key == b"tax_name" => 1,
+                            8 if key == b"tax_rate" => 2,
+                            7 if key == b"date_to" => 3,
+                            9 if key == b"date_from" => 4,
+                            23 if key == b"prorated_taxable_amount" => 5,
+                            22 if key == b"is_partial_tax_applied" => 6,
+                            21 if key == b"is_non_compliance_tax" => 7,
+                            14 if key == b"taxable_amount" => 8,
+                            10 if key == b"tax_amount" => 9,
+                            14 if key == b"tax_juris_type" => 10,
+                            14 if key == b"tax_juris_name" => 11,
+                            14 if key == b"tax_juris_code" => 12,
+                            28 if key == b"tax_amount_in_local_currency" => 13,
+                            19 if key == b"local_currency_code" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
                         }
-                        "is_partial_tax_applied" => {
-                            is_partial_tax_applied = map.next_value()?;
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => tax_name = crate::decode::field(&mut map)?,
+                        2 => tax_rate = crate::decode::field(&mut map)?,
+                        3 => date_to = crate::decode::field(&mut map)?,
+                        4 => date_from = crate::decode::field(&mut map)?,
+                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
+                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
+                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
+                        8 => taxable_amount = crate::decode::field(&mut map)?,
+                        9 => tax_amount = crate::decode::field(&mut map)?,
+                        10 => tax_juris_type = crate::decode::field(&mut map)?,
+                        11 => tax_juris_name = crate::decode::field(&mut map)?,
+                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        13 => {
+                            tax_amount_in_local_currency = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "is_non_compliance_tax" => {
-                            is_non_compliance_tax = map.next_value()?;
-                        }
-                        "taxable_amount" => taxable_amount = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "tax_juris_type" => tax_juris_type = map.next_value()?,
-                        "tax_juris_name" => tax_juris_name = map.next_value()?,
-                        "tax_juris_code" => tax_juris_code = map.next_value()?,
-                        "tax_amount_in_local_currency" => {
-                            tax_amount_in_local_currency = map.next_value()?;
-                        }
-                        "local_currency_code" => local_currency_code = map.next_value()?,
-                        "object" => {
+                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_tax",
@@ -1228,7 +1376,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1300,12 +1448,23 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                 let mut line_item_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cn_id" => cn_id = map.next_value()?,
-                        "applied_amount" => applied_amount = map.next_value()?,
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"cn_id" => 0,
+                            14 if key == b"applied_amount" => 1,
+                            12 if key == b"line_item_id" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => cn_id = crate::decode::field(&mut map)?,
+                        1 => applied_amount = crate::decode::field(&mut map)?,
+                        2 => line_item_id = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_credit",
@@ -1314,7 +1473,7 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1422,24 +1581,47 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            10 if key == b"first_name" => 1,
+                            9 if key == b"last_name" => 2,
+                            5 if key == b"email" => 3,
+                            7 if key == b"company" => 4,
+                            5 if key == b"phone" => 5,
+                            5 if key == b"line1" => 6,
+                            5 if key == b"line2" => 7,
+                            5 if key == b"line3" => 8,
+                            4 if key == b"city" => 9,
+                            10 if key == b"state_code" => 10,
+                            5 if key == b"state" => 11,
+                            7 if key == b"country" => 12,
+                            3 if key == b"zip" => 13,
+                            17 if key == b"validation_status" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => first_name = crate::decode::field(&mut map)?,
+                        2 => last_name = crate::decode::field(&mut map)?,
+                        3 => email = crate::decode::field(&mut map)?,
+                        4 => company = crate::decode::field(&mut map)?,
+                        5 => phone = crate::decode::field(&mut map)?,
+                        6 => line1 = crate::decode::field(&mut map)?,
+                        7 => line2 = crate::decode::field(&mut map)?,
+                        8 => line3 = crate::decode::field(&mut map)?,
+                        9 => city = crate::decode::field(&mut map)?,
+                        10 => state_code = crate::decode::field(&mut map)?,
+                        11 => state = crate::decode::field(&mut map)?,
+                        12 => country = crate::decode::field(&mut map)?,
+                        13 => zip = crate::decode::field(&mut map)?,
+                        14 => validation_status = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_address",
@@ -1448,7 +1630,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1536,16 +1718,31 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "amount" => amount = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "coupon_set_code" => coupon_set_code = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"amount" => 0,
+                            11 if key == b"description" => 1,
+                            12 if key == b"line_item_id" => 2,
+                            11 if key == b"entity_type" => 3,
+                            13 if key == b"discount_type" => 4,
+                            9 if key == b"entity_id" => 5,
+                            15 if key == b"coupon_set_code" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => amount = crate::decode::field(&mut map)?,
+                        1 => description = crate::decode::field(&mut map)?,
+                        2 => line_item_id = crate::decode::field(&mut map)?,
+                        3 => entity_type = crate::decode::field(&mut map)?,
+                        4 => discount_type = crate::decode::field(&mut map)?,
+                        5 => entity_id = crate::decode::field(&mut map)?,
+                        6 => coupon_set_code = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "discount",
@@ -1554,7 +1751,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1618,12 +1815,23 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => name = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"name" => 0,
+                            6 if key == b"amount" => 1,
+                            11 if key == b"description" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => name = crate::decode::field(&mut map)?,
+                        1 => amount = crate::decode::field(&mut map)?,
+                        2 => description = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax",
@@ -1632,7 +1840,7 @@ impl<'de> Deserialize<'de> for Tax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1688,11 +1896,21 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                 let mut registration_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "country" => country = map.next_value()?,
-                        "registration_number" => registration_number = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"country" => 0,
+                            19 if key == b"registration_number" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => country = crate::decode::field(&mut map)?,
+                        1 => registration_number = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax_origin",
@@ -1701,7 +1919,7 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1772,15 +1990,29 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                 let mut txn_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "txn_id" => txn_id = map.next_value()?,
-                        "applied_amount" => applied_amount = map.next_value()?,
-                        "applied_at" => applied_at = map.next_value()?,
-                        "txn_status" => txn_status = map.next_value()?,
-                        "txn_date" => txn_date = map.next_value()?,
-                        "txn_amount" => txn_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"txn_id" => 0,
+                            14 if key == b"applied_amount" => 1,
+                            10 if key == b"applied_at" => 2,
+                            10 if key == b"txn_status" => 3,
+                            8 if key == b"txn_date" => 4,
+                            10 if key == b"txn_amount" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => txn_id = crate::decode::field(&mut map)?,
+                        1 => applied_amount = crate::decode::field(&mut map)?,
+                        2 => applied_at = crate::decode::field(&mut map)?,
+                        3 => txn_status = crate::decode::field(&mut map)?,
+                        4 => txn_date = crate::decode::field(&mut map)?,
+                        5 => txn_amount = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_payment",
@@ -1789,7 +2021,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1878,20 +2110,35 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "applied_amount" => applied_amount = map.next_value()?,
-                        "applied_at" => applied_at = map.next_value()?,
-                        "txn_id" => txn_id = map.next_value()?,
-                        "txn_status" => txn_status = map.next_value()?,
-                        "txn_date" => txn_date = map.next_value()?,
-                        "txn_amount" => txn_amount = map.next_value()?,
-                        "txn_type" => txn_type = map.next_value()?,
-                        "amount_capturable" => amount_capturable = map.next_value()?,
-                        "authorization_reason" => {
-                            authorization_reason = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"applied_amount" => 0,
+                            10 if key == b"applied_at" => 1,
+                            6 if key == b"txn_id" => 2,
+                            10 if key == b"txn_status" => 3,
+                            8 if key == b"txn_date" => 4,
+                            10 if key == b"txn_amount" => 5,
+                            8 if key == b"txn_type" => 6,
+                            17 if key == b"amount_capturable" => 7,
+                            20 if key == b"authorization_reason" => 8,
+                            6 if key == b"object" => 9,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => applied_amount = crate::decode::field(&mut map)?,
+                        1 => applied_at = crate::decode::field(&mut map)?,
+                        2 => txn_id = crate::decode::field(&mut map)?,
+                        3 => txn_status = crate::decode::field(&mut map)?,
+                        4 => txn_date = crate::decode::field(&mut map)?,
+                        5 => txn_amount = crate::decode::field(&mut map)?,
+                        6 => txn_type = crate::decode::field(&mut map)?,
+                        7 => amount_capturable = crate::decode::field(&mut map)?,
+                        8 => authorization_reason = crate::decode::field(&mut map)?,
+                        9 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "reference_transaction",
@@ -1900,7 +2147,7 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1982,16 +2229,31 @@ impl<'de> Deserialize<'de> for DunningAttempt {
                 let mut retry_engine: Option<enums::RetryEngine> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "attempt" => attempt = map.next_value()?,
-                        "transaction_id" => transaction_id = map.next_value()?,
-                        "dunning_type" => dunning_type = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "txn_status" => txn_status = map.next_value()?,
-                        "txn_amount" => txn_amount = map.next_value()?,
-                        "retry_engine" => retry_engine = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"attempt" => 0,
+                            14 if key == b"transaction_id" => 1,
+                            12 if key == b"dunning_type" => 2,
+                            10 if key == b"created_at" => 3,
+                            10 if key == b"txn_status" => 4,
+                            10 if key == b"txn_amount" => 5,
+                            12 if key == b"retry_engine" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => attempt = crate::decode::field(&mut map)?,
+                        1 => transaction_id = crate::decode::field(&mut map)?,
+                        2 => dunning_type = crate::decode::field(&mut map)?,
+                        3 => created_at = crate::decode::field(&mut map)?,
+                        4 => txn_status = crate::decode::field(&mut map)?,
+                        5 => txn_amount = crate::decode::field(&mut map)?,
+                        6 => retry_engine = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "dunning_attempt",
@@ -2000,7 +2262,7 @@ impl<'de> Deserialize<'de> for DunningAttempt {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2084,19 +2346,33 @@ impl<'de> Deserialize<'de> for AppliedCredit {
                 let mut tax_application: Option<AppliedCreditTaxApplication> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cn_id" => cn_id = map.next_value()?,
-                        "applied_amount" => applied_amount = map.next_value()?,
-                        "applied_at" => applied_at = map.next_value()?,
-                        "cn_reason_code" => cn_reason_code = map.next_value()?,
-                        "cn_create_reason_code" => {
-                            cn_create_reason_code = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"cn_id" => 0,
+                            14 if key == b"applied_amount" => 1,
+                            10 if key == b"applied_at" => 2,
+                            14 if key == b"cn_reason_code" => 3,
+                            21 if key == b"cn_create_reason_code" => 4,
+                            7 if key == b"cn_date" => 5,
+                            9 if key == b"cn_status" => 6,
+                            15 if key == b"tax_application" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "cn_date" => cn_date = map.next_value()?,
-                        "cn_status" => cn_status = map.next_value()?,
-                        "tax_application" => tax_application = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => cn_id = crate::decode::field(&mut map)?,
+                        1 => applied_amount = crate::decode::field(&mut map)?,
+                        2 => applied_at = crate::decode::field(&mut map)?,
+                        3 => cn_reason_code = crate::decode::field(&mut map)?,
+                        4 => cn_create_reason_code = crate::decode::field(&mut map)?,
+                        5 => cn_date = crate::decode::field(&mut map)?,
+                        6 => cn_status = crate::decode::field(&mut map)?,
+                        7 => tax_application = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "applied_credit",
@@ -2105,7 +2381,7 @@ impl<'de> Deserialize<'de> for AppliedCredit {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2182,17 +2458,29 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
                 let mut cn_status: Option<AdjustmentCreditNoteCnStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cn_id" => cn_id = map.next_value()?,
-                        "cn_reason_code" => cn_reason_code = map.next_value()?,
-                        "cn_create_reason_code" => {
-                            cn_create_reason_code = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"cn_id" => 0,
+                            14 if key == b"cn_reason_code" => 1,
+                            21 if key == b"cn_create_reason_code" => 2,
+                            7 if key == b"cn_date" => 3,
+                            8 if key == b"cn_total" => 4,
+                            9 if key == b"cn_status" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
                         }
-                        "cn_date" => cn_date = map.next_value()?,
-                        "cn_total" => cn_total = map.next_value()?,
-                        "cn_status" => cn_status = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => cn_id = crate::decode::field(&mut map)?,
+                        1 => cn_reason_code = crate::decode::field(&mut map)?,
+                        2 => cn_create_reason_code = crate::decode::field(&mut map)?,
+                        3 => cn_date = crate::decode::field(&mut map)?,
+                        4 => cn_total = crate::decode::field(&mut map)?,
+                        5 => cn_status = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "adjustment_credit_note",
@@ -2201,7 +2489,7 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2276,17 +2564,29 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
                 let mut cn_status: Option<IssuedCreditNoteCnStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cn_id" => cn_id = map.next_value()?,
-                        "cn_reason_code" => cn_reason_code = map.next_value()?,
-                        "cn_create_reason_code" => {
-                            cn_create_reason_code = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"cn_id" => 0,
+                            14 if key == b"cn_reason_code" => 1,
+                            21 if key == b"cn_create_reason_code" => 2,
+                            7 if key == b"cn_date" => 3,
+                            8 if key == b"cn_total" => 4,
+                            9 if key == b"cn_status" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
                         }
-                        "cn_date" => cn_date = map.next_value()?,
-                        "cn_total" => cn_total = map.next_value()?,
-                        "cn_status" => cn_status = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => cn_id = crate::decode::field(&mut map)?,
+                        1 => cn_reason_code = crate::decode::field(&mut map)?,
+                        2 => cn_create_reason_code = crate::decode::field(&mut map)?,
+                        3 => cn_date = crate::decode::field(&mut map)?,
+                        4 => cn_total = crate::decode::field(&mut map)?,
+                        5 => cn_status = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "issued_credit_note",
@@ -2295,7 +2595,7 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2378,17 +2678,33 @@ impl<'de> Deserialize<'de> for LinkedOrder {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "document_number" => document_number = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "order_type" => order_type = map.next_value()?,
-                        "reference_id" => reference_id = map.next_value()?,
-                        "fulfillment_status" => fulfillment_status = map.next_value()?,
-                        "batch_id" => batch_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"document_number" => 1,
+                            6 if key == b"status" => 2,
+                            10 if key == b"order_type" => 3,
+                            12 if key == b"reference_id" => 4,
+                            18 if key == b"fulfillment_status" => 5,
+                            8 if key == b"batch_id" => 6,
+                            10 if key == b"created_at" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => document_number = crate::decode::field(&mut map)?,
+                        2 => status = crate::decode::field(&mut map)?,
+                        3 => order_type = crate::decode::field(&mut map)?,
+                        4 => reference_id = crate::decode::field(&mut map)?,
+                        5 => fulfillment_status = crate::decode::field(&mut map)?,
+                        6 => batch_id = crate::decode::field(&mut map)?,
+                        7 => created_at = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_order",
@@ -2397,7 +2713,7 @@ impl<'de> Deserialize<'de> for LinkedOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2462,12 +2778,23 @@ impl<'de> Deserialize<'de> for Note {
                 let mut entity_type: Option<NoteEntityType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "note" => note = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"note" => 0,
+                            9 if key == b"entity_id" => 1,
+                            11 if key == b"entity_type" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => note = crate::decode::field(&mut map)?,
+                        1 => entity_id = crate::decode::field(&mut map)?,
+                        2 => entity_type = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "note",
@@ -2476,7 +2803,7 @@ impl<'de> Deserialize<'de> for Note {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2580,23 +2907,45 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "shipping_address",
@@ -2605,7 +2954,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2720,23 +3069,45 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "billing_address",
@@ -2745,7 +3116,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2812,11 +3183,21 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
                 let mut descriptor: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "descriptor" => descriptor = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            10 if key == b"descriptor" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => descriptor = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "statement_descriptor",
@@ -2825,7 +3206,7 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2896,15 +3277,29 @@ impl<'de> Deserialize<'de> for Einvoice {
                 let mut provider_references: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "reference_id" => reference_id = map.next_value()?,
-                        "reference_number" => reference_number = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "message" => message = map.next_value()?,
-                        "provider_references" => provider_references = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            12 if key == b"reference_id" => 1,
+                            16 if key == b"reference_number" => 2,
+                            6 if key == b"status" => 3,
+                            7 if key == b"message" => 4,
+                            19 if key == b"provider_references" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => reference_id = crate::decode::field(&mut map)?,
+                        2 => reference_number = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => message = crate::decode::field(&mut map)?,
+                        5 => provider_references = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "einvoice",
@@ -2913,7 +3308,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2972,13 +3367,21 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                 let mut organization_address: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "timezone" => timezone = map.next_value()?,
-                        "organization_address" => {
-                            organization_address = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"timezone" => 0,
+                            20 if key == b"organization_address" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => timezone = crate::decode::field(&mut map)?,
+                        1 => organization_address = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "site_details_at_creation",
@@ -2987,7 +3390,7 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3033,16 +3436,21 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "not_paid" => Self::NotPaid,
-            "voided" => Self::Voided,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"paid" => Self::Paid,
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"not_paid" => Self::NotPaid,
+                b"voided" => Self::Voided,
+                b"pending" => Self::Pending,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -3071,14 +3479,19 @@ impl ApiEnum for DunningStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "exhausted" => Self::Exhausted,
-            "stopped" => Self::Stopped,
-            "success" => Self::Success,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"exhausted" => Self::Exhausted,
+                b"stopped" => Self::Stopped,
+                b"success" => Self::Success,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DunningStatus);
@@ -3116,17 +3529,22 @@ impl ApiEnum for LineItemEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_setup" => Self::PlanSetup,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_setup" => Self::PlanSetup,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemEntityType);
@@ -3155,14 +3573,19 @@ impl ApiEnum for LineItemProrationMode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reset" => Self::Reset,
-            "delta" => Self::Delta,
-            "service_period_revision" => Self::ServicePeriodRevision,
-            "adjusted_term" => Self::AdjustedTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"reset" => Self::Reset,
+                b"delta" => Self::Delta,
+                b"service_period_revision" => Self::ServicePeriodRevision,
+                b"adjusted_term" => Self::AdjustedTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemProrationMode);
@@ -3197,16 +3620,21 @@ impl ApiEnum for LineItemDiscountDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "prorated_credits" => Self::ProratedCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemDiscountDiscountType);
@@ -3241,16 +3669,21 @@ impl ApiEnum for DiscountEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "prorated_credits" => Self::ProratedCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountEntityType);
@@ -3273,12 +3706,17 @@ impl ApiEnum for DiscountDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountDiscountType);
@@ -3316,17 +3754,22 @@ impl ApiEnum for LinkedPaymentTxnStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "voided" => Self::Voided,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
-            "needs_attention" => Self::NeedsAttention,
-            "late_failure" => Self::LateFailure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"voided" => Self::Voided,
+                b"failure" => Self::Failure,
+                b"timeout" => Self::Timeout,
+                b"needs_attention" => Self::NeedsAttention,
+                b"late_failure" => Self::LateFailure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedPaymentTxnStatus);
@@ -3364,17 +3807,22 @@ impl ApiEnum for ReferenceTransactionTxnStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "voided" => Self::Voided,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
-            "needs_attention" => Self::NeedsAttention,
-            "late_failure" => Self::LateFailure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"voided" => Self::Voided,
+                b"failure" => Self::Failure,
+                b"timeout" => Self::Timeout,
+                b"needs_attention" => Self::NeedsAttention,
+                b"late_failure" => Self::LateFailure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReferenceTransactionTxnStatus);
@@ -3403,14 +3851,19 @@ impl ApiEnum for ReferenceTransactionTxnType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "authorization" => Self::Authorization,
-            "payment" => Self::Payment,
-            "refund" => Self::Refund,
-            "payment_reversal" => Self::PaymentReversal,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"authorization" => Self::Authorization,
+                b"payment" => Self::Payment,
+                b"refund" => Self::Refund,
+                b"payment_reversal" => Self::PaymentReversal,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReferenceTransactionTxnType);
@@ -3436,13 +3889,18 @@ impl ApiEnum for ReferenceTransactionAuthorizationReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "verification" => Self::Verification,
-            "blocking_funds" => Self::BlockingFunds,
-            "scheduled_capture" => Self::ScheduledCapture,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"verification" => Self::Verification,
+                b"blocking_funds" => Self::BlockingFunds,
+                b"scheduled_capture" => Self::ScheduledCapture,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReferenceTransactionAuthorizationReason);
@@ -3480,17 +3938,22 @@ impl ApiEnum for DunningAttemptTxnStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "voided" => Self::Voided,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
-            "needs_attention" => Self::NeedsAttention,
-            "late_failure" => Self::LateFailure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"voided" => Self::Voided,
+                b"failure" => Self::Failure,
+                b"timeout" => Self::Timeout,
+                b"needs_attention" => Self::NeedsAttention,
+                b"late_failure" => Self::LateFailure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DunningAttemptTxnStatus);
@@ -3543,22 +4006,27 @@ impl ApiEnum for AppliedCreditCnReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "write_off" => Self::WriteOff,
-            "subscription_change" => Self::SubscriptionChange,
-            "subscription_cancellation" => Self::SubscriptionCancellation,
-            "subscription_pause" => Self::SubscriptionPause,
-            "chargeback" => Self::Chargeback,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"write_off" => Self::WriteOff,
+                b"subscription_change" => Self::SubscriptionChange,
+                b"subscription_cancellation" => Self::SubscriptionCancellation,
+                b"subscription_pause" => Self::SubscriptionPause,
+                b"chargeback" => Self::Chargeback,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AppliedCreditCnReasonCode);
@@ -3587,14 +4055,19 @@ impl ApiEnum for AppliedCreditCnStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjusted" => Self::Adjusted,
-            "refunded" => Self::Refunded,
-            "refund_due" => Self::RefundDue,
-            "voided" => Self::Voided,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjusted" => Self::Adjusted,
+                b"refunded" => Self::Refunded,
+                b"refund_due" => Self::RefundDue,
+                b"voided" => Self::Voided,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AppliedCreditCnStatus);
@@ -3617,12 +4090,17 @@ impl ApiEnum for AppliedCreditTaxApplication {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pre_tax" => Self::PreTax,
-            "post_tax" => Self::PostTax,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"pre_tax" => Self::PreTax,
+                b"post_tax" => Self::PostTax,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AppliedCreditTaxApplication);
@@ -3675,22 +4153,27 @@ impl ApiEnum for AdjustmentCreditNoteCnReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "write_off" => Self::WriteOff,
-            "subscription_change" => Self::SubscriptionChange,
-            "subscription_cancellation" => Self::SubscriptionCancellation,
-            "subscription_pause" => Self::SubscriptionPause,
-            "chargeback" => Self::Chargeback,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"write_off" => Self::WriteOff,
+                b"subscription_change" => Self::SubscriptionChange,
+                b"subscription_cancellation" => Self::SubscriptionCancellation,
+                b"subscription_pause" => Self::SubscriptionPause,
+                b"chargeback" => Self::Chargeback,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AdjustmentCreditNoteCnReasonCode);
@@ -3719,14 +4202,19 @@ impl ApiEnum for AdjustmentCreditNoteCnStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjusted" => Self::Adjusted,
-            "refunded" => Self::Refunded,
-            "refund_due" => Self::RefundDue,
-            "voided" => Self::Voided,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjusted" => Self::Adjusted,
+                b"refunded" => Self::Refunded,
+                b"refund_due" => Self::RefundDue,
+                b"voided" => Self::Voided,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AdjustmentCreditNoteCnStatus);
@@ -3779,22 +4267,27 @@ impl ApiEnum for IssuedCreditNoteCnReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "write_off" => Self::WriteOff,
-            "subscription_change" => Self::SubscriptionChange,
-            "subscription_cancellation" => Self::SubscriptionCancellation,
-            "subscription_pause" => Self::SubscriptionPause,
-            "chargeback" => Self::Chargeback,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"write_off" => Self::WriteOff,
+                b"subscription_change" => Self::SubscriptionChange,
+                b"subscription_cancellation" => Self::SubscriptionCancellation,
+                b"subscription_pause" => Self::SubscriptionPause,
+                b"chargeback" => Self::Chargeback,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(IssuedCreditNoteCnReasonCode);
@@ -3823,14 +4316,19 @@ impl ApiEnum for IssuedCreditNoteCnStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjusted" => Self::Adjusted,
-            "refunded" => Self::Refunded,
-            "refund_due" => Self::RefundDue,
-            "voided" => Self::Voided,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjusted" => Self::Adjusted,
+                b"refunded" => Self::Refunded,
+                b"refund_due" => Self::RefundDue,
+                b"voided" => Self::Voided,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(IssuedCreditNoteCnStatus);
@@ -3883,22 +4381,27 @@ impl ApiEnum for LinkedOrderStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "new" => Self::New,
-            "processing" => Self::Processing,
-            "complete" => Self::Complete,
-            "cancelled" => Self::Cancelled,
-            "voided" => Self::Voided,
-            "queued" => Self::Queued,
-            "awaiting_shipment" => Self::AwaitingShipment,
-            "on_hold" => Self::OnHold,
-            "delivered" => Self::Delivered,
-            "shipped" => Self::Shipped,
-            "partially_delivered" => Self::PartiallyDelivered,
-            "returned" => Self::Returned,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"new" => Self::New,
+                b"processing" => Self::Processing,
+                b"complete" => Self::Complete,
+                b"cancelled" => Self::Cancelled,
+                b"voided" => Self::Voided,
+                b"queued" => Self::Queued,
+                b"awaiting_shipment" => Self::AwaitingShipment,
+                b"on_hold" => Self::OnHold,
+                b"delivered" => Self::Delivered,
+                b"shipped" => Self::Shipped,
+                b"partially_delivered" => Self::PartiallyDelivered,
+                b"returned" => Self::Returned,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedOrderStatus);
@@ -3921,12 +4424,17 @@ impl ApiEnum for LinkedOrderOrderType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => Self::Manual,
-            "system_generated" => Self::SystemGenerated,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"manual" => Self::Manual,
+                b"system_generated" => Self::SystemGenerated,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedOrderOrderType);
@@ -3970,19 +4478,24 @@ impl ApiEnum for NoteEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "coupon" => Self::Coupon,
-            "subscription" => Self::Subscription,
-            "customer" => Self::Customer,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "tax" => Self::Tax,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"coupon" => Self::Coupon,
+                b"subscription" => Self::Subscription,
+                b"customer" => Self::Customer,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"tax" => Self::Tax,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(NoteEntityType);
@@ -4038,23 +4551,28 @@ impl ApiEnum for EinvoiceStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "scheduled" => Self::Scheduled,
-            "skipped" => Self::Skipped,
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            "registered" => Self::Registered,
-            "accepted" => Self::Accepted,
-            "rejected" => Self::Rejected,
-            "message_acknowledgement" => Self::MessageAcknowledgement,
-            "in_process" => Self::InProcess,
-            "under_query" => Self::UnderQuery,
-            "conditionally_accepted" => Self::ConditionallyAccepted,
-            "paid" => Self::Paid,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"scheduled" => Self::Scheduled,
+                b"skipped" => Self::Skipped,
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"failed" => Self::Failed,
+                b"registered" => Self::Registered,
+                b"accepted" => Self::Accepted,
+                b"rejected" => Self::Rejected,
+                b"message_acknowledgement" => Self::MessageAcknowledgement,
+                b"in_process" => Self::InProcess,
+                b"under_query" => Self::UnderQuery,
+                b"conditionally_accepted" => Self::ConditionallyAccepted,
+                b"paid" => Self::Paid,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EinvoiceStatus);
@@ -4080,13 +4598,18 @@ impl ApiEnum for CreateCardPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateCardPreferredScheme);
@@ -4259,62 +4782,67 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
@@ -4340,13 +4868,18 @@ impl ApiEnum for CreateForChargeItemsAndChargesCardPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForChargeItemsAndChargesCardPreferredScheme);
@@ -4519,62 +5052,67 @@ impl ApiEnum for CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType);
@@ -4609,16 +5147,21 @@ impl ApiEnum for ImportInvoiceStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "not_paid" => Self::NotPaid,
-            "voided" => Self::Voided,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"paid" => Self::Paid,
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"not_paid" => Self::NotPaid,
+                b"voided" => Self::Voided,
+                b"pending" => Self::Pending,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportInvoiceStatus);
@@ -4656,17 +5199,22 @@ impl ApiEnum for ImportInvoiceLineItemsEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_setup" => Self::PlanSetup,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_setup" => Self::PlanSetup,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportInvoiceLineItemsEntityType);
@@ -4695,14 +5243,19 @@ impl ApiEnum for ImportInvoiceLineItemsProrationMode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reset" => Self::Reset,
-            "delta" => Self::Delta,
-            "service_period_revision" => Self::ServicePeriodRevision,
-            "adjusted_term" => Self::AdjustedTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"reset" => Self::Reset,
+                b"delta" => Self::Delta,
+                b"service_period_revision" => Self::ServicePeriodRevision,
+                b"adjusted_term" => Self::AdjustedTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportInvoiceLineItemsProrationMode);
@@ -4734,15 +5287,20 @@ impl ApiEnum for ImportInvoicePaymentReferenceNumbersType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "kid" => Self::Kid,
-            "ocr" => Self::Ocr,
-            "frn" => Self::Frn,
-            "fik" => Self::Fik,
-            "swiss_reference" => Self::SwissReference,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"kid" => Self::Kid,
+                b"ocr" => Self::Ocr,
+                b"frn" => Self::Frn,
+                b"fik" => Self::Fik,
+                b"swiss_reference" => Self::SwissReference,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportInvoicePaymentReferenceNumbersType);
@@ -4774,15 +5332,20 @@ impl ApiEnum for ImportInvoiceDiscountsEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportInvoiceDiscountsEntityType);
@@ -4823,18 +5386,23 @@ impl ApiEnum for ImportInvoiceTaxesJurisType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "country" => Self::Country,
-            "federal" => Self::Federal,
-            "state" => Self::State,
-            "county" => Self::County,
-            "city" => Self::City,
-            "special" => Self::Special,
-            "unincorporated" => Self::Unincorporated,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"country" => Self::Country,
+                b"federal" => Self::Federal,
+                b"state" => Self::State,
+                b"county" => Self::County,
+                b"city" => Self::City,
+                b"special" => Self::Special,
+                b"unincorporated" => Self::Unincorporated,
+                b"other" => Self::Other,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportInvoiceTaxesJurisType);
@@ -4869,16 +5437,21 @@ impl ApiEnum for ImportInvoiceNotesEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "coupon" => Self::Coupon,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"coupon" => Self::Coupon,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportInvoiceNotesEntityType);
@@ -4904,13 +5477,18 @@ impl ApiEnum for RecordPaymentTransactionStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "late_failure" => Self::LateFailure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"success" => Self::Success,
+                b"failure" => Self::Failure,
+                b"late_failure" => Self::LateFailure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RecordPaymentTransactionStatus);
@@ -4945,16 +5523,21 @@ impl ApiEnum for RefundCreditNoteReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RefundCreditNoteReasonCode);
@@ -4992,17 +5575,22 @@ impl ApiEnum for RecordRefundCreditNoteReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "chargeback" => Self::Chargeback,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"chargeback" => Self::Chargeback,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RecordRefundCreditNoteReasonCode);
@@ -5906,11 +6494,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6403,11 +6999,19 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
             ) -> Result<CreateForChargeItemsAndChargesResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6728,11 +7332,19 @@ impl<'de> Deserialize<'de> for ChargeResponse {
             ) -> Result<ChargeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7022,11 +7634,19 @@ impl<'de> Deserialize<'de> for ChargeAddonResponse {
             ) -> Result<ChargeAddonResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7264,11 +7884,19 @@ impl<'de> Deserialize<'de> for CreateForChargeItemResponse {
             ) -> Result<CreateForChargeItemResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7430,11 +8058,19 @@ impl<'de> Deserialize<'de> for StopDunningResponse {
             ) -> Result<StopDunningResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7600,11 +8236,19 @@ impl<'de> Deserialize<'de> for PauseDunningResponse {
             ) -> Result<PauseDunningResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7766,11 +8410,19 @@ impl<'de> Deserialize<'de> for ResumeDunningResponse {
             ) -> Result<ResumeDunningResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8255,12 +8907,21 @@ impl<'de> Deserialize<'de> for ImportInvoiceResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "credit_note" => credit_note = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"credit_note" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => credit_note = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8433,11 +9094,19 @@ impl<'de> Deserialize<'de> for ApplyPaymentsResponse {
             ) -> Result<ApplyPaymentsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8543,11 +9212,19 @@ impl<'de> Deserialize<'de> for SyncUsagesResponse {
             ) -> Result<SyncUsagesResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8709,11 +9386,19 @@ impl<'de> Deserialize<'de> for DeleteLineItemsResponse {
             ) -> Result<DeleteLineItemsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8885,11 +9570,19 @@ impl<'de> Deserialize<'de> for ApplyCreditsResponse {
             ) -> Result<ApplyCreditsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -9530,11 +10223,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -9741,11 +10442,19 @@ impl<'de> Deserialize<'de> for InvoicesForCustomerEntry {
             ) -> Result<InvoicesForCustomerEntry, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -9953,11 +10662,19 @@ impl<'de> Deserialize<'de> for InvoicesForSubscriptionEntry {
             ) -> Result<InvoicesForSubscriptionEntry, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10181,11 +10898,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10345,11 +11070,19 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "download" => download = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"download" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => download = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10449,11 +11182,19 @@ impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
             ) -> Result<DownloadEinvoiceResponse, A::Error> {
                 let mut downloads: Option<Vec<download::Download>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "downloads" => downloads = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"downloads" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => downloads = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10725,13 +11466,23 @@ impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersEntry {
                     payment_reference_number::PaymentReferenceNumber,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_reference_number" => {
-                            payment_reference_number = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            24 if key == b"payment_reference_number" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            payment_reference_number = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10983,11 +11734,19 @@ impl<'de> Deserialize<'de> for AddChargeResponse {
             ) -> Result<AddChargeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11213,11 +11972,19 @@ impl<'de> Deserialize<'de> for AddAddonChargeResponse {
             ) -> Result<AddAddonChargeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11409,11 +12176,19 @@ impl<'de> Deserialize<'de> for AddChargeItemResponse {
             ) -> Result<AddChargeItemResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11613,11 +12388,19 @@ impl<'de> Deserialize<'de> for CloseResponse {
             ) -> Result<CloseResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11823,12 +12606,21 @@ impl<'de> Deserialize<'de> for CollectPaymentResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"transaction" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12006,12 +12798,21 @@ impl<'de> Deserialize<'de> for RecordPaymentResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"transaction" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12177,11 +12978,19 @@ impl<'de> Deserialize<'de> for RecordTaxWithheldResponse {
             ) -> Result<RecordTaxWithheldResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12345,11 +13154,19 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldResponse {
             ) -> Result<RemoveTaxWithheldResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12548,13 +13365,23 @@ impl<'de> Deserialize<'de> for RefundResponse {
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "transaction" => transaction = Some(map.next_value()?),
-                        "credit_note" => credit_note = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"transaction" => 1,
+                            11 if key == b"credit_note" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => transaction = Some(crate::decode::field(&mut map)?),
+                        2 => credit_note = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12759,13 +13586,23 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
                 let mut transaction: Option<Box<transaction::Transaction>> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "transaction" => transaction = map.next_value()?,
-                        "credit_note" => credit_note = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"transaction" => 1,
+                            11 if key == b"credit_note" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => transaction = crate::decode::field(&mut map)?,
+                        2 => credit_note = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12933,12 +13770,21 @@ impl<'de> Deserialize<'de> for RemovePaymentResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"transaction" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13106,12 +13952,21 @@ impl<'de> Deserialize<'de> for RemoveCreditNoteResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<credit_note::CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"credit_note" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13290,12 +14145,21 @@ impl<'de> Deserialize<'de> for VoidInvoiceResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "credit_note" => credit_note = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"credit_note" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => credit_note = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13462,12 +14326,21 @@ impl<'de> Deserialize<'de> for WriteOffResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<credit_note::CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "credit_note" => credit_note = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"credit_note" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => credit_note = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13658,12 +14531,21 @@ impl<'de> Deserialize<'de> for VoidBeforeCaptureResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
-                        "credit_note" => credit_note = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            11 if key == b"credit_note" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        1 => credit_note = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13824,11 +14706,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -14056,11 +14946,19 @@ impl<'de> Deserialize<'de> for UpdateDetailsResponse {
             ) -> Result<UpdateDetailsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -14228,11 +15126,19 @@ impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeResponse {
             ) -> Result<ApplyPaymentScheduleSchemeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -14334,13 +15240,19 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
                     Vec<payment_schedule::PaymentSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_schedules" => {
-                            payment_schedules = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"payment_schedules" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => payment_schedules = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -14448,11 +15360,19 @@ impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
             ) -> Result<ResendEinvoiceResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -14558,11 +15478,19 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
             ) -> Result<SendEinvoiceResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -195,46 +195,75 @@ impl<'de> Deserialize<'de> for Item {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "external_name" => external_name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "item_family_id" => item_family_id = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "is_shippable" => is_shippable = map.next_value()?,
-                        "is_giftable" => is_giftable = map.next_value()?,
-                        "redirect_url" => redirect_url = map.next_value()?,
-                        "enabled_for_checkout" => {
-                            enabled_for_checkout = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            13 if key == b"external_name" => 2,
+                            11 if key == b"description" => 3,
+                            6 if key == b"status" => 4,
+                            16 if key == b"resource_version" => 5,
+                            10 if key == b"updated_at" => 6,
+                            14 if key == b"item_family_id" => 7,
+                            4 if key == b"type" => 8,
+                            12 if key == b"is_shippable" => 9,
+                            11 if key == b"is_giftable" => 10,
+                            12 if key == b"redirect_url" => 11,
+                            20 if key == b"enabled_for_checkout" => 12,
+                            17 if key == b"enabled_in_portal" => 13,
+                            15 if key == b"included_in_mrr" => 14,
+                            18 if key == b"item_applicability" => 15,
+                            23 if key == b"gift_claim_redirect_url" => 16,
+                            4 if key == b"unit" => 17,
+                            7 if key == b"metered" => 18,
+                            17 if key == b"usage_calculation" => 19,
+                            21 if key == b"is_percentage_pricing" => 20,
+                            11 if key == b"archived_at" => 21,
+                            7 if key == b"channel" => 22,
+                            16 if key == b"applicable_items" => 23,
+                            12 if key == b"bundle_items" => 24,
+                            20 if key == b"bundle_configuration" => 25,
+                            8 if key == b"metadata" => 26,
+                            7 if key == b"deleted" => 27,
+                            18 if key == b"business_entity_id" => 28,
+                            6 if key == b"object" => 29,
+                            _ => usize::MAX,
                         }
-                        "enabled_in_portal" => enabled_in_portal = map.next_value()?,
-                        "included_in_mrr" => included_in_mrr = map.next_value()?,
-                        "item_applicability" => item_applicability = map.next_value()?,
-                        "gift_claim_redirect_url" => {
-                            gift_claim_redirect_url = map.next_value()?;
-                        }
-                        "unit" => unit = map.next_value()?,
-                        "metered" => metered = map.next_value()?,
-                        "usage_calculation" => usage_calculation = map.next_value()?,
-                        "is_percentage_pricing" => {
-                            is_percentage_pricing = map.next_value()?;
-                        }
-                        "archived_at" => archived_at = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
-                        "applicable_items" => applicable_items = map.next_value()?,
-                        "bundle_items" => bundle_items = map.next_value()?,
-                        "bundle_configuration" => {
-                            bundle_configuration = map.next_value()?;
-                        }
-                        "metadata" => metadata = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => external_name = crate::decode::field(&mut map)?,
+                        3 => description = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => resource_version = crate::decode::field(&mut map)?,
+                        6 => updated_at = crate::decode::field(&mut map)?,
+                        7 => item_family_id = crate::decode::field(&mut map)?,
+                        8 => r#type = crate::decode::field(&mut map)?,
+                        9 => is_shippable = crate::decode::field(&mut map)?,
+                        10 => is_giftable = crate::decode::field(&mut map)?,
+                        11 => redirect_url = crate::decode::field(&mut map)?,
+                        12 => enabled_for_checkout = crate::decode::field(&mut map)?,
+                        13 => enabled_in_portal = crate::decode::field(&mut map)?,
+                        14 => included_in_mrr = crate::decode::field(&mut map)?,
+                        15 => item_applicability = crate::decode::field(&mut map)?,
+                        16 => gift_claim_redirect_url = crate::decode::field(&mut map)?,
+                        17 => unit = crate::decode::field(&mut map)?,
+                        18 => metered = crate::decode::field(&mut map)?,
+                        19 => usage_calculation = crate::decode::field(&mut map)?,
+                        20 => is_percentage_pricing = crate::decode::field(&mut map)?,
+                        21 => archived_at = crate::decode::field(&mut map)?,
+                        22 => channel = crate::decode::field(&mut map)?,
+                        23 => applicable_items = crate::decode::field(&mut map)?,
+                        24 => bundle_items = crate::decode::field(&mut map)?,
+                        25 => bundle_configuration = crate::decode::field(&mut map)?,
+                        26 => metadata = crate::decode::field(&mut map)?,
+                        27 => deleted = crate::decode::field(&mut map)?,
+                        28 => business_entity_id = crate::decode::field(&mut map)?,
+                        29 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item",
@@ -243,7 +272,7 @@ impl<'de> Deserialize<'de> for Item {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -321,10 +350,19 @@ impl<'de> Deserialize<'de> for ApplicableItem {
                 let mut id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "applicable_item",
@@ -333,7 +371,7 @@ impl<'de> Deserialize<'de> for ApplicableItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -395,13 +433,25 @@ impl<'de> Deserialize<'de> for BundleItem {
                 let mut price_allocation: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_id" => item_id = map.next_value()?,
-                        "item_type" => item_type = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "price_allocation" => price_allocation = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"item_id" => 0,
+                            9 if key == b"item_type" => 1,
+                            8 if key == b"quantity" => 2,
+                            16 if key == b"price_allocation" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_id = crate::decode::field(&mut map)?,
+                        1 => item_type = crate::decode::field(&mut map)?,
+                        2 => quantity = crate::decode::field(&mut map)?,
+                        3 => price_allocation = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "bundle_item",
@@ -410,7 +460,7 @@ impl<'de> Deserialize<'de> for BundleItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -464,10 +514,19 @@ impl<'de> Deserialize<'de> for BundleConfiguration {
                 let mut r#type: Option<BundleConfigurationType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "type" => r#type = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"type" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => r#type = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "bundle_configuration",
@@ -476,7 +535,7 @@ impl<'de> Deserialize<'de> for BundleConfiguration {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -512,13 +571,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -544,13 +608,18 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -573,12 +642,17 @@ impl ApiEnum for ItemApplicability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "restricted" => Self::Restricted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"all" => Self::All,
+                b"restricted" => Self::Restricted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemApplicability);
@@ -604,13 +678,18 @@ impl ApiEnum for UsageCalculation {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sum_of_usages" => Self::SumOfUsages,
-            "last_usage" => Self::LastUsage,
-            "max_usage" => Self::MaxUsage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"sum_of_usages" => Self::SumOfUsages,
+                b"last_usage" => Self::LastUsage,
+                b"max_usage" => Self::MaxUsage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UsageCalculation);
@@ -630,11 +709,16 @@ impl ApiEnum for BundleConfigurationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed" => Self::Fixed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed" => Self::Fixed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(BundleConfigurationType);
@@ -660,13 +744,18 @@ impl ApiEnum for CreateType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateType);
@@ -689,12 +778,17 @@ impl ApiEnum for CreateItemApplicability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "restricted" => Self::Restricted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"all" => Self::All,
+                b"restricted" => Self::Restricted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateItemApplicability);
@@ -720,13 +814,18 @@ impl ApiEnum for CreateUsageCalculation {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sum_of_usages" => Self::SumOfUsages,
-            "last_usage" => Self::LastUsage,
-            "max_usage" => Self::MaxUsage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"sum_of_usages" => Self::SumOfUsages,
+                b"last_usage" => Self::LastUsage,
+                b"max_usage" => Self::MaxUsage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateUsageCalculation);
@@ -746,11 +845,16 @@ impl ApiEnum for CreateBundleConfigurationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed" => Self::Fixed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed" => Self::Fixed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateBundleConfigurationType);
@@ -773,12 +877,17 @@ impl ApiEnum for UpdateItemApplicability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "restricted" => Self::Restricted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"all" => Self::All,
+                b"restricted" => Self::Restricted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateItemApplicability);
@@ -801,12 +910,17 @@ impl ApiEnum for UpdateStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateStatus);
@@ -826,11 +940,16 @@ impl ApiEnum for UpdateBundleConfigurationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed" => Self::Fixed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed" => Self::Fixed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateBundleConfigurationType);
@@ -1250,11 +1369,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item" => item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1353,11 +1480,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item" => item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1728,11 +1863,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item" => item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2286,11 +2429,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item" => item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2393,11 +2544,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item" => item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

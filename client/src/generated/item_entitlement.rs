@@ -80,16 +80,31 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                 let mut name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "item_id" => item_id = map.next_value()?,
-                        "item_type" => item_type = map.next_value()?,
-                        "feature_id" => feature_id = map.next_value()?,
-                        "feature_name" => feature_name = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "name" => name = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            7 if key == b"item_id" => 1,
+                            9 if key == b"item_type" => 2,
+                            10 if key == b"feature_id" => 3,
+                            12 if key == b"feature_name" => 4,
+                            5 if key == b"value" => 5,
+                            4 if key == b"name" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => item_id = crate::decode::field(&mut map)?,
+                        2 => item_type = crate::decode::field(&mut map)?,
+                        3 => feature_id = crate::decode::field(&mut map)?,
+                        4 => feature_name = crate::decode::field(&mut map)?,
+                        5 => value = crate::decode::field(&mut map)?,
+                        6 => name = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_entitlement",
@@ -98,7 +113,7 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -146,15 +161,20 @@ impl ApiEnum for ItemType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            "subscription" => Self::Subscription,
-            "item" => Self::Item,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                b"subscription" => Self::Subscription,
+                b"item" => Self::Item,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemType);
@@ -186,15 +206,20 @@ impl ApiEnum for AddItemEntitlementsItemEntitlementsItemType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            "charge" => Self::Charge,
-            "subscription" => Self::Subscription,
-            "item" => Self::Item,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                b"charge" => Self::Charge,
+                b"subscription" => Self::Subscription,
+                b"item" => Self::Item,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AddItemEntitlementsItemEntitlementsItemType);
@@ -484,11 +509,19 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForItemEntry {
             ) -> Result<ItemEntitlementsForItemEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_entitlement" => item_entitlement = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"item_entitlement" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_entitlement = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -707,11 +740,19 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureEntry {
             ) -> Result<ItemEntitlementsForFeatureEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_entitlement" => item_entitlement = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"item_entitlement" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_entitlement = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -884,11 +925,19 @@ impl<'de> Deserialize<'de> for AddItemEntitlementsEntry {
             ) -> Result<AddItemEntitlementsEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_entitlement" => item_entitlement = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"item_entitlement" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_entitlement = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1076,11 +1125,19 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
             ) -> Result<UpsertOrRemoveItemEntitlementsForItemEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_entitlement" => item_entitlement = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"item_entitlement" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_entitlement = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -93,18 +93,35 @@ impl<'de> Deserialize<'de> for ItemFamily {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            11 if key == b"description" => 2,
+                            6 if key == b"status" => 3,
+                            16 if key == b"resource_version" => 4,
+                            10 if key == b"updated_at" => 5,
+                            7 if key == b"channel" => 6,
+                            18 if key == b"business_entity_id" => 7,
+                            7 if key == b"deleted" => 8,
+                            6 if key == b"object" => 9,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => description = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => resource_version = crate::decode::field(&mut map)?,
+                        5 => updated_at = crate::decode::field(&mut map)?,
+                        6 => channel = crate::decode::field(&mut map)?,
+                        7 => business_entity_id = crate::decode::field(&mut map)?,
+                        8 => deleted = crate::decode::field(&mut map)?,
+                        9 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_family",
@@ -113,7 +130,7 @@ impl<'de> Deserialize<'de> for ItemFamily {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -154,12 +171,17 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -389,11 +411,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut item_family: Option<ItemFamily> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_family" => item_family = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"item_family" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_family = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -493,11 +523,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut item_family: Option<ItemFamily> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_family" => item_family = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"item_family" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_family = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -790,11 +828,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut item_family: Option<ItemFamily> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_family" => item_family = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"item_family" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_family = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -964,11 +1010,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut item_family: Option<ItemFamily> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_family" => item_family = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"item_family" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_family = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1072,11 +1126,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut item_family: Option<ItemFamily> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_family" => item_family = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"item_family" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_family = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

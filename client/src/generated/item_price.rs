@@ -270,64 +270,113 @@ impl<'de> Deserialize<'de> for ItemPrice {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "item_family_id" => item_family_id = map.next_value()?,
-                        "item_id" => item_id = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "external_name" => external_name = map.next_value()?,
-                        "price_variant_id" => price_variant_id = map.next_value()?,
-                        "proration_type" => proration_type = map.next_value()?,
-                        "pricing_model" => pricing_model = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "period_unit" => period_unit = map.next_value()?,
-                        "trial_period" => trial_period = map.next_value()?,
-                        "trial_period_unit" => trial_period_unit = map.next_value()?,
-                        "trial_end_action" => trial_end_action = map.next_value()?,
-                        "shipping_period" => shipping_period = map.next_value()?,
-                        "shipping_period_unit" => {
-                            shipping_period_unit = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            14 if key == b"item_family_id" => 2,
+                            7 if key == b"item_id" => 3,
+                            11 if key == b"description" => 4,
+                            6 if key == b"status" => 5,
+                            13 if key == b"external_name" => 6,
+                            16 if key == b"price_variant_id" => 7,
+                            14 if key == b"proration_type" => 8,
+                            13 if key == b"pricing_model" => 9,
+                            5 if key == b"price" => 10,
+                            16 if key == b"price_in_decimal" => 11,
+                            6 if key == b"period" => 12,
+                            13 if key == b"currency_code" => 13,
+                            11 if key == b"period_unit" => 14,
+                            12 if key == b"trial_period" => 15,
+                            17 if key == b"trial_period_unit" => 16,
+                            16 if key == b"trial_end_action" => 17,
+                            15 if key == b"shipping_period" => 18,
+                            20 if key == b"shipping_period_unit" => 19,
+                            14 if key == b"billing_cycles" => 20,
+                            13 if key == b"free_quantity" => 21,
+                            24 if key == b"free_quantity_in_decimal" => 22,
+                            7 if key == b"channel" => 23,
+                            16 if key == b"resource_version" => 24,
+                            10 if key == b"updated_at" => 25,
+                            10 if key == b"created_at" => 26,
+                            34 if key == b"usage_accumulation_reset_frequency" => 27,
+                            11 if key == b"archived_at" => 28,
+                            13 if key == b"invoice_notes" => 29,
+                            5 if key == b"tiers" => 30,
+                            10 if key == b"is_taxable" => 31,
+                            10 if key == b"tax_detail" => 32,
+                            20 if key == b"tax_providers_fields" => 33,
+                            17 if key == b"accounting_detail" => 34,
+                            8 if key == b"metadata" => 35,
+                            9 if key == b"item_type" => 36,
+                            10 if key == b"archivable" => 37,
+                            14 if key == b"parent_item_id" => 38,
+                            28 if key == b"show_description_in_invoices" => 39,
+                            26 if key == b"show_description_in_quotes" => 40,
+                            7 if key == b"deleted" => 41,
+                            18 if key == b"business_entity_id" => 42,
+                            6 if key == b"object" => 43,
+                            _ => usize::MAX,
                         }
-                        "billing_cycles" => billing_cycles = map.next_value()?,
-                        "free_quantity" => free_quantity = map.next_value()?,
-                        "free_quantity_in_decimal" => {
-                            free_quantity_in_decimal = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => item_family_id = crate::decode::field(&mut map)?,
+                        3 => item_id = crate::decode::field(&mut map)?,
+                        4 => description = crate::decode::field(&mut map)?,
+                        5 => status = crate::decode::field(&mut map)?,
+                        6 => external_name = crate::decode::field(&mut map)?,
+                        7 => price_variant_id = crate::decode::field(&mut map)?,
+                        8 => proration_type = crate::decode::field(&mut map)?,
+                        9 => pricing_model = crate::decode::field(&mut map)?,
+                        10 => price = crate::decode::field(&mut map)?,
+                        11 => price_in_decimal = crate::decode::field(&mut map)?,
+                        12 => period = crate::decode::field(&mut map)?,
+                        13 => currency_code = crate::decode::field(&mut map)?,
+                        14 => period_unit = crate::decode::field(&mut map)?,
+                        15 => trial_period = crate::decode::field(&mut map)?,
+                        16 => trial_period_unit = crate::decode::field(&mut map)?,
+                        17 => trial_end_action = crate::decode::field(&mut map)?,
+                        18 => shipping_period = crate::decode::field(&mut map)?,
+                        19 => shipping_period_unit = crate::decode::field(&mut map)?,
+                        20 => billing_cycles = crate::decode::field(&mut map)?,
+                        21 => free_quantity = crate::decode::field(&mut map)?,
+                        22 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
+                        23 => channel = crate::decode::field(&mut map)?,
+                        24 => resource_version = crate::decode::field(&mut map)?,
+                        25 => updated_at = crate::decode::field(&mut map)?,
+                        26 => created_at = crate::decode::field(&mut map)?,
+                        27 => {
+                            usage_accumulation_reset_frequency = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "channel" => channel = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "usage_accumulation_reset_frequency" => {
-                            usage_accumulation_reset_frequency = map.next_value()?;
+                        28 => archived_at = crate::decode::field(&mut map)?,
+                        29 => invoice_notes = crate::decode::field(&mut map)?,
+                        30 => tiers = crate::decode::field(&mut map)?,
+                        31 => is_taxable = crate::decode::field(&mut map)?,
+                        32 => tax_detail = crate::decode::field(&mut map)?,
+                        33 => tax_providers_fields = crate::decode::field(&mut map)?,
+                        34 => accounting_detail = crate::decode::field(&mut map)?,
+                        35 => metadata = crate::decode::field(&mut map)?,
+                        36 => item_type = crate::decode::field(&mut map)?,
+                        37 => archivable = crate::decode::field(&mut map)?,
+                        38 => parent_item_id = crate::decode::field(&mut map)?,
+                        39 => {
+                            show_description_in_invoices = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "archived_at" => archived_at = map.next_value()?,
-                        "invoice_notes" => invoice_notes = map.next_value()?,
-                        "tiers" => tiers = map.next_value()?,
-                        "is_taxable" => is_taxable = map.next_value()?,
-                        "tax_detail" => tax_detail = map.next_value()?,
-                        "tax_providers_fields" => {
-                            tax_providers_fields = map.next_value()?;
+                        40 => {
+                            show_description_in_quotes = crate::decode::field(&mut map)?;
                         }
-                        "accounting_detail" => accounting_detail = map.next_value()?,
-                        "metadata" => metadata = map.next_value()?,
-                        "item_type" => item_type = map.next_value()?,
-                        "archivable" => archivable = map.next_value()?,
-                        "parent_item_id" => parent_item_id = map.next_value()?,
-                        "show_description_in_invoices" => {
-                            show_description_in_invoices = map.next_value()?;
-                        }
-                        "show_description_in_quotes" => {
-                            show_description_in_quotes = map.next_value()?;
-                        }
-                        "deleted" => deleted = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
+                        41 => deleted = crate::decode::field(&mut map)?,
+                        42 => business_entity_id = crate::decode::field(&mut map)?,
+                        43 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_price",
@@ -336,7 +385,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -456,21 +505,33 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"starting_unit" => 0,
+                            11 if key == b"ending_unit" => 1,
+                            5 if key == b"price" => 2,
+                            24 if key == b"starting_unit_in_decimal" => 3,
+                            22 if key == b"ending_unit_in_decimal" => 4,
+                            16 if key == b"price_in_decimal" => 5,
+                            12 if key == b"pricing_type" => 6,
+                            12 if key == b"package_size" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => starting_unit = crate::decode::field(&mut map)?,
+                        1 => ending_unit = crate::decode::field(&mut map)?,
+                        2 => price = crate::decode::field(&mut map)?,
+                        3 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        4 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => price_in_decimal = crate::decode::field(&mut map)?,
+                        6 => pricing_type = crate::decode::field(&mut map)?,
+                        7 => package_size = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tier",
@@ -479,7 +540,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -560,20 +621,31 @@ impl<'de> Deserialize<'de> for TaxDetail {
                 let mut taxjar_product_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "tax_profile_id" => tax_profile_id = map.next_value()?,
-                        "avalara_sale_type" => avalara_sale_type = map.next_value()?,
-                        "avalara_transaction_type" => {
-                            avalara_transaction_type = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"tax_profile_id" => 0,
+                            17 if key == b"avalara_sale_type" => 1,
+                            24 if key == b"avalara_transaction_type" => 2,
+                            20 if key == b"avalara_service_type" => 3,
+                            16 if key == b"avalara_tax_code" => 4,
+                            8 if key == b"hsn_code" => 5,
+                            19 if key == b"taxjar_product_code" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
                         }
-                        "avalara_service_type" => {
-                            avalara_service_type = map.next_value()?;
-                        }
-                        "avalara_tax_code" => avalara_tax_code = map.next_value()?,
-                        "hsn_code" => hsn_code = map.next_value()?,
-                        "taxjar_product_code" => taxjar_product_code = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => tax_profile_id = crate::decode::field(&mut map)?,
+                        1 => avalara_sale_type = crate::decode::field(&mut map)?,
+                        2 => avalara_transaction_type = crate::decode::field(&mut map)?,
+                        3 => avalara_service_type = crate::decode::field(&mut map)?,
+                        4 => avalara_tax_code = crate::decode::field(&mut map)?,
+                        5 => hsn_code = crate::decode::field(&mut map)?,
+                        6 => taxjar_product_code = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax_detail",
@@ -582,7 +654,7 @@ impl<'de> Deserialize<'de> for TaxDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -646,12 +718,23 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut field_value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "provider_name" => provider_name = map.next_value()?,
-                        "field_id" => field_id = map.next_value()?,
-                        "field_value" => field_value = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"provider_name" => 0,
+                            8 if key == b"field_id" => 1,
+                            11 if key == b"field_value" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => provider_name = crate::decode::field(&mut map)?,
+                        1 => field_id = crate::decode::field(&mut map)?,
+                        2 => field_value = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax_providers_field",
@@ -660,7 +743,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -732,23 +815,29 @@ impl<'de> Deserialize<'de> for AccountingDetail {
                 let mut accounting_category4: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "sku" => sku = map.next_value()?,
-                        "accounting_code" => accounting_code = map.next_value()?,
-                        "accounting_category1" => {
-                            accounting_category1 = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            3 if key == b"sku" => 0,
+                            15 if key == b"accounting_code" => 1,
+                            20 if key == b"accounting_category1" => 2,
+                            20 if key == b"accounting_category2" => 3,
+                            20 if key == b"accounting_category3" => 4,
+                            20 if key == b"accounting_category4" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
                         }
-                        "accounting_category2" => {
-                            accounting_category2 = map.next_value()?;
-                        }
-                        "accounting_category3" => {
-                            accounting_category3 = map.next_value()?;
-                        }
-                        "accounting_category4" => {
-                            accounting_category4 = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => sku = crate::decode::field(&mut map)?,
+                        1 => accounting_code = crate::decode::field(&mut map)?,
+                        2 => accounting_category1 = crate::decode::field(&mut map)?,
+                        3 => accounting_category2 = crate::decode::field(&mut map)?,
+                        4 => accounting_category3 = crate::decode::field(&mut map)?,
+                        5 => accounting_category4 = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "accounting_detail",
@@ -757,7 +846,7 @@ impl<'de> Deserialize<'de> for AccountingDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -798,13 +887,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -830,13 +924,18 @@ impl ApiEnum for ProrationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "partial_term" => Self::PartialTerm,
-            "full_term" => Self::FullTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"partial_term" => Self::PartialTerm,
+                b"full_term" => Self::FullTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ProrationType);
@@ -859,12 +958,17 @@ impl ApiEnum for TrialPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TrialPeriodUnit);
@@ -890,13 +994,18 @@ impl ApiEnum for TrialEndAction {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "activate_subscription" => Self::ActivateSubscription,
-            "cancel_subscription" => Self::CancelSubscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"activate_subscription" => Self::ActivateSubscription,
+                b"cancel_subscription" => Self::CancelSubscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TrialEndAction);
@@ -925,14 +1034,19 @@ impl ApiEnum for ShippingPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ShippingPeriodUnit);
@@ -958,13 +1072,18 @@ impl ApiEnum for CreateProrationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "partial_term" => Self::PartialTerm,
-            "full_term" => Self::FullTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"partial_term" => Self::PartialTerm,
+                b"full_term" => Self::FullTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateProrationType);
@@ -987,12 +1106,17 @@ impl ApiEnum for CreateTrialPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateTrialPeriodUnit);
@@ -1021,14 +1145,19 @@ impl ApiEnum for CreateShippingPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateShippingPeriodUnit);
@@ -1054,13 +1183,18 @@ impl ApiEnum for CreateTrialEndAction {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "activate_subscription" => Self::ActivateSubscription,
-            "cancel_subscription" => Self::CancelSubscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"activate_subscription" => Self::ActivateSubscription,
+                b"cancel_subscription" => Self::CancelSubscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateTrialEndAction);
@@ -1086,13 +1220,18 @@ impl ApiEnum for UpdateProrationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "partial_term" => Self::PartialTerm,
-            "full_term" => Self::FullTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"partial_term" => Self::PartialTerm,
+                b"full_term" => Self::FullTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateProrationType);
@@ -1115,12 +1254,17 @@ impl ApiEnum for UpdateStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateStatus);
@@ -1143,12 +1287,17 @@ impl ApiEnum for UpdateTrialPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateTrialPeriodUnit);
@@ -1177,14 +1326,19 @@ impl ApiEnum for UpdateShippingPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                b"year" => Self::Year,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateShippingPeriodUnit);
@@ -1210,13 +1364,18 @@ impl ApiEnum for UpdateTrialEndAction {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "activate_subscription" => Self::ActivateSubscription,
-            "cancel_subscription" => Self::CancelSubscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"activate_subscription" => Self::ActivateSubscription,
+                b"cancel_subscription" => Self::CancelSubscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateTrialEndAction);
@@ -1762,11 +1921,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price" => item_price = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"item_price" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1866,11 +2033,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price" => item_price = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"item_price" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2331,11 +2506,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price" => item_price = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"item_price" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2889,11 +3072,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price" => item_price = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"item_price" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2997,11 +3188,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price" => item_price = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"item_price" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3241,11 +3440,19 @@ impl<'de> Deserialize<'de> for FindApplicableItemsEntry {
             ) -> Result<FindApplicableItemsEntry, A::Error> {
                 let mut item: Option<item::Item> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item" => item = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"item" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3494,11 +3701,19 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
             ) -> Result<FindApplicableItemPricesEntry, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price" => item_price = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"item_price" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_price = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -70,17 +70,33 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
                 let mut overdraft_balance: Option<Box<OverdraftBalance>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "unit_id" => unit_id = map.next_value()?,
-                        "unit_type" => unit_type = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "provisioned_balance" => provisioned_balance = map.next_value()?,
-                        "overdraft_balance" => overdraft_balance = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"subscription_id" => 0,
+                            7 if key == b"unit_id" => 1,
+                            9 if key == b"unit_type" => 2,
+                            10 if key == b"created_at" => 3,
+                            11 if key == b"modified_at" => 4,
+                            16 if key == b"resource_version" => 5,
+                            19 if key == b"provisioned_balance" => 6,
+                            17 if key == b"overdraft_balance" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription_id = crate::decode::field(&mut map)?,
+                        1 => unit_id = crate::decode::field(&mut map)?,
+                        2 => unit_type = crate::decode::field(&mut map)?,
+                        3 => created_at = crate::decode::field(&mut map)?,
+                        4 => modified_at = crate::decode::field(&mut map)?,
+                        5 => resource_version = crate::decode::field(&mut map)?,
+                        6 => provisioned_balance = crate::decode::field(&mut map)?,
+                        7 => overdraft_balance = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "ledger_account_balance",
@@ -89,7 +105,7 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -154,12 +170,23 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
                 let mut hold_amount: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "total_balance" => total_balance = map.next_value()?,
-                        "usable_balance" => usable_balance = map.next_value()?,
-                        "hold_amount" => hold_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"total_balance" => 0,
+                            14 if key == b"usable_balance" => 1,
+                            11 if key == b"hold_amount" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => total_balance = crate::decode::field(&mut map)?,
+                        1 => usable_balance = crate::decode::field(&mut map)?,
+                        2 => hold_amount = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "provisioned_balance",
@@ -168,7 +195,7 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -240,15 +267,29 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
                 let mut hold_amount: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "is_unlimited" => is_unlimited = map.next_value()?,
-                        "limit" => limit = map.next_value()?,
-                        "total_balance" => total_balance = map.next_value()?,
-                        "usable_balance" => usable_balance = map.next_value()?,
-                        "used_amount" => used_amount = map.next_value()?,
-                        "hold_amount" => hold_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"is_unlimited" => 0,
+                            5 if key == b"limit" => 1,
+                            13 if key == b"total_balance" => 2,
+                            14 if key == b"usable_balance" => 3,
+                            11 if key == b"used_amount" => 4,
+                            11 if key == b"hold_amount" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => is_unlimited = crate::decode::field(&mut map)?,
+                        1 => limit = crate::decode::field(&mut map)?,
+                        2 => total_balance = crate::decode::field(&mut map)?,
+                        3 => usable_balance = crate::decode::field(&mut map)?,
+                        4 => used_amount = crate::decode::field(&mut map)?,
+                        5 => hold_amount = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "overdraft_balance",
@@ -257,7 +298,7 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -292,11 +333,16 @@ impl ApiEnum for UnitType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credit_unit" => Self::CreditUnit,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"credit_unit" => Self::CreditUnit,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UnitType);
@@ -544,13 +590,23 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesEntry {
             ) -> Result<ListLedgerAccountBalancesEntry, A::Error> {
                 let mut ledger_account_balance: Option<LedgerAccountBalance> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ledger_account_balance" => {
-                            ledger_account_balance = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            22 if key == b"ledger_account_balance" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -121,30 +121,47 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "account_type" => account_type = map.next_value()?,
-                        "unit_id" => unit_id = map.next_value()?,
-                        "unit_type" => unit_type = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "grant_block_start_balance" => {
-                            grant_block_start_balance = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            12 if key == b"account_type" => 2,
+                            7 if key == b"unit_id" => 3,
+                            9 if key == b"unit_type" => 4,
+                            6 if key == b"amount" => 5,
+                            25 if key == b"grant_block_start_balance" => 6,
+                            23 if key == b"grant_block_end_balance" => 7,
+                            21 if key == b"account_start_balance" => 8,
+                            19 if key == b"account_end_balance" => 9,
+                            4 if key == b"type" => 10,
+                            19 if key == b"ledger_operation_id" => 11,
+                            14 if key == b"grant_block_id" => 12,
+                            10 if key == b"created_at" => 13,
+                            11 if key == b"modified_at" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
                         }
-                        "grant_block_end_balance" => {
-                            grant_block_end_balance = map.next_value()?;
-                        }
-                        "account_start_balance" => {
-                            account_start_balance = map.next_value()?;
-                        }
-                        "account_end_balance" => account_end_balance = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "ledger_operation_id" => ledger_operation_id = map.next_value()?,
-                        "grant_block_id" => grant_block_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => account_type = crate::decode::field(&mut map)?,
+                        3 => unit_id = crate::decode::field(&mut map)?,
+                        4 => unit_type = crate::decode::field(&mut map)?,
+                        5 => amount = crate::decode::field(&mut map)?,
+                        6 => grant_block_start_balance = crate::decode::field(&mut map)?,
+                        7 => grant_block_end_balance = crate::decode::field(&mut map)?,
+                        8 => account_start_balance = crate::decode::field(&mut map)?,
+                        9 => account_end_balance = crate::decode::field(&mut map)?,
+                        10 => r#type = crate::decode::field(&mut map)?,
+                        11 => ledger_operation_id = crate::decode::field(&mut map)?,
+                        12 => grant_block_id = crate::decode::field(&mut map)?,
+                        13 => created_at = crate::decode::field(&mut map)?,
+                        14 => modified_at = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "ledger_entry",
@@ -153,7 +170,7 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -200,12 +217,17 @@ impl ApiEnum for AccountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "provisioned" => Self::Provisioned,
-            "overdraft" => Self::Overdraft,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"provisioned" => Self::Provisioned,
+                b"overdraft" => Self::Overdraft,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AccountType);
@@ -225,11 +247,16 @@ impl ApiEnum for UnitType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credit_unit" => Self::CreditUnit,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"credit_unit" => Self::CreditUnit,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UnitType);

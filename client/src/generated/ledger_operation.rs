@@ -135,39 +135,53 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "unit_id" => unit_id = map.next_value()?,
-                        "unit_type" => unit_type = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "provisioned_start_balance" => {
-                            provisioned_start_balance = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            7 if key == b"unit_id" => 2,
+                            9 if key == b"unit_type" => 3,
+                            4 if key == b"type" => 4,
+                            6 if key == b"amount" => 5,
+                            25 if key == b"provisioned_start_balance" => 6,
+                            23 if key == b"provisioned_end_balance" => 7,
+                            23 if key == b"overdraft_start_balance" => 8,
+                            21 if key == b"overdraft_end_balance" => 9,
+                            26 if key == b"parent_ledger_operation_id" => 10,
+                            26 if key == b"ledger_operation_timestamp" => 11,
+                            22 if key == b"auto_release_timestamp" => 12,
+                            10 if key == b"created_at" => 13,
+                            11 if key == b"modified_at" => 14,
+                            8 if key == b"metadata" => 15,
+                            6 if key == b"object" => 16,
+                            _ => usize::MAX,
                         }
-                        "provisioned_end_balance" => {
-                            provisioned_end_balance = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => unit_id = crate::decode::field(&mut map)?,
+                        3 => unit_type = crate::decode::field(&mut map)?,
+                        4 => r#type = crate::decode::field(&mut map)?,
+                        5 => amount = crate::decode::field(&mut map)?,
+                        6 => provisioned_start_balance = crate::decode::field(&mut map)?,
+                        7 => provisioned_end_balance = crate::decode::field(&mut map)?,
+                        8 => overdraft_start_balance = crate::decode::field(&mut map)?,
+                        9 => overdraft_end_balance = crate::decode::field(&mut map)?,
+                        10 => {
+                            parent_ledger_operation_id = crate::decode::field(&mut map)?;
                         }
-                        "overdraft_start_balance" => {
-                            overdraft_start_balance = map.next_value()?;
+                        11 => {
+                            ledger_operation_timestamp = crate::decode::field(&mut map)?;
                         }
-                        "overdraft_end_balance" => {
-                            overdraft_end_balance = map.next_value()?;
-                        }
-                        "parent_ledger_operation_id" => {
-                            parent_ledger_operation_id = map.next_value()?;
-                        }
-                        "ledger_operation_timestamp" => {
-                            ledger_operation_timestamp = map.next_value()?;
-                        }
-                        "auto_release_timestamp" => {
-                            auto_release_timestamp = map.next_value()?;
-                        }
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "metadata" => metadata = map.next_value()?,
-                        "object" => {
+                        12 => auto_release_timestamp = crate::decode::field(&mut map)?,
+                        13 => created_at = crate::decode::field(&mut map)?,
+                        14 => modified_at = crate::decode::field(&mut map)?,
+                        15 => metadata = crate::decode::field(&mut map)?,
+                        16 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "ledger_operation",
@@ -176,7 +190,7 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -221,11 +235,16 @@ impl ApiEnum for UnitType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credit_unit" => Self::CreditUnit,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"credit_unit" => Self::CreditUnit,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UnitType);
@@ -269,19 +288,24 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "allocation" => Self::Allocation,
-            "capture" => Self::Capture,
-            "authorize" => Self::Authorize,
-            "release_authorization" => Self::ReleaseAuthorization,
-            "capture_authorization" => Self::CaptureAuthorization,
-            "expiry" => Self::Expiry,
-            "void" => Self::Void,
-            "rollover" => Self::Rollover,
-            "adjustment" => Self::Adjustment,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"allocation" => Self::Allocation,
+                b"capture" => Self::Capture,
+                b"authorize" => Self::Authorize,
+                b"release_authorization" => Self::ReleaseAuthorization,
+                b"capture_authorization" => Self::CaptureAuthorization,
+                b"expiry" => Self::Expiry,
+                b"void" => Self::Void,
+                b"rollover" => Self::Rollover,
+                b"adjustment" => Self::Adjustment,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -502,11 +526,19 @@ impl<'de> Deserialize<'de> for RetrieveLedgerOperationResponse {
             ) -> Result<RetrieveLedgerOperationResponse, A::Error> {
                 let mut ledger_operation: Option<LedgerOperation> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"ledger_operation" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -802,11 +834,19 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsEntry {
             ) -> Result<ListLedgerOperationsEntry, A::Error> {
                 let mut ledger_operation: Option<LedgerOperation> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"ledger_operation" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1006,16 +1046,29 @@ impl<'de> Deserialize<'de> for CaptureResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
-                        "ledger_account_balance" => {
-                            ledger_account_balance = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"ledger_operation" => 0,
+                            22 if key == b"ledger_account_balance" => 1,
+                            12 if key == b"grant_blocks" => 2,
+                            14 if key == b"ledger_entries" => 3,
+                            _ => usize::MAX,
                         }
-                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
-                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                    };
+                    match slot {
+                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
+                        1 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map)?,
+                            );
+                        }
+                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
+                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1237,16 +1290,29 @@ impl<'de> Deserialize<'de> for AuthorizeResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
-                        "ledger_account_balance" => {
-                            ledger_account_balance = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"ledger_operation" => 0,
+                            22 if key == b"ledger_account_balance" => 1,
+                            12 if key == b"grant_blocks" => 2,
+                            14 if key == b"ledger_entries" => 3,
+                            _ => usize::MAX,
                         }
-                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
-                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                    };
+                    match slot {
+                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
+                        1 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map)?,
+                            );
+                        }
+                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
+                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1455,16 +1521,29 @@ impl<'de> Deserialize<'de> for CaptureAuthorizationResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
-                        "ledger_account_balance" => {
-                            ledger_account_balance = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"ledger_operation" => 0,
+                            22 if key == b"ledger_account_balance" => 1,
+                            12 if key == b"grant_blocks" => 2,
+                            14 if key == b"ledger_entries" => 3,
+                            _ => usize::MAX,
                         }
-                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
-                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                    };
+                    match slot {
+                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
+                        1 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map)?,
+                            );
+                        }
+                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
+                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1668,16 +1747,29 @@ impl<'de> Deserialize<'de> for ReleaseAuthorizationResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ledger_operation" => ledger_operation = Some(map.next_value()?),
-                        "ledger_account_balance" => {
-                            ledger_account_balance = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"ledger_operation" => 0,
+                            22 if key == b"ledger_account_balance" => 1,
+                            12 if key == b"grant_blocks" => 2,
+                            14 if key == b"ledger_entries" => 3,
+                            _ => usize::MAX,
                         }
-                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
-                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                    };
+                    match slot {
+                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
+                        1 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map)?,
+                            );
+                        }
+                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
+                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1879,18 +1971,29 @@ impl<'de> Deserialize<'de> for AllocateResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ledger_account_balance" => {
-                            ledger_account_balance = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            22 if key == b"ledger_account_balance" => 0,
+                            17 if key == b"ledger_operations" => 1,
+                            12 if key == b"grant_blocks" => 2,
+                            14 if key == b"ledger_entries" => 3,
+                            _ => usize::MAX,
                         }
-                        "ledger_operations" => {
-                            ledger_operations = Some(map.next_value()?);
+                    };
+                    match slot {
+                        0 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
-                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
-                        "ledger_entries" => ledger_entries = Some(map.next_value()?),
+                        1 => ledger_operations = Some(crate::decode::field(&mut map)?),
+                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
+                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -40,10 +40,19 @@ impl<'de> Deserialize<'de> for Metadata {
                 let mut change_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "change_type" => change_type = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"change_type" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => change_type = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "metadata",
@@ -52,7 +61,7 @@ impl<'de> Deserialize<'de> for Metadata {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

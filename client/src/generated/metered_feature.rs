@@ -94,17 +94,33 @@ impl<'de> Deserialize<'de> for MeteredFeature {
                 let mut features: Option<Vec<feature::Feature>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "query" => query = map.next_value()?,
-                        "column_definitions" => column_definitions = map.next_value()?,
-                        "features" => features = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            11 if key == b"description" => 2,
+                            4 if key == b"type" => 3,
+                            6 if key == b"status" => 4,
+                            5 if key == b"query" => 5,
+                            18 if key == b"column_definitions" => 6,
+                            8 if key == b"features" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => description = crate::decode::field(&mut map)?,
+                        3 => r#type = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => query = crate::decode::field(&mut map)?,
+                        6 => column_definitions = crate::decode::field(&mut map)?,
+                        7 => features = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "metered_feature",
@@ -113,7 +129,7 @@ impl<'de> Deserialize<'de> for MeteredFeature {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -153,12 +169,17 @@ impl ApiEnum for CreateColumnDefinitionsDataType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "number" => Self::Number,
-            "string" => Self::String,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"number" => Self::Number,
+                b"string" => Self::String,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateColumnDefinitionsDataType);
@@ -394,11 +415,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut meter: Option<meter::Meter> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "meter" => meter = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"meter" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => meter = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -503,11 +532,19 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut meter: Option<meter::Meter> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "meter" => meter = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"meter" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => meter = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -614,11 +651,19 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
             ) -> Result<ReactivateResponse, A::Error> {
                 let mut meter: Option<meter::Meter> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "meter" => meter = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"meter" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => meter = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -723,11 +768,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut meter: Option<meter::Meter> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "meter" => meter = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"meter" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => meter = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

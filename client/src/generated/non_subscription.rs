@@ -52,13 +52,25 @@ impl<'de> Deserialize<'de> for NonSubscription {
                 let mut charge_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "app_id" => app_id = map.next_value()?,
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "charge_id" => charge_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"app_id" => 0,
+                            10 if key == b"invoice_id" => 1,
+                            11 if key == b"customer_id" => 2,
+                            9 if key == b"charge_id" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => app_id = crate::decode::field(&mut map)?,
+                        1 => invoice_id = crate::decode::field(&mut map)?,
+                        2 => customer_id = crate::decode::field(&mut map)?,
+                        3 => charge_id = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "non_subscription",
@@ -67,7 +79,7 @@ impl<'de> Deserialize<'de> for NonSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -106,13 +118,18 @@ impl ApiEnum for ProcessReceiptProductType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "consumable" => Self::Consumable,
-            "non_consumable" => Self::NonConsumable,
-            "non_renewing_subscription" => Self::NonRenewingSubscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"consumable" => Self::Consumable,
+                b"non_consumable" => Self::NonConsumable,
+                b"non_renewing_subscription" => Self::NonRenewingSubscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ProcessReceiptProductType);
@@ -309,11 +326,19 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
             ) -> Result<ProcessReceiptResponse, A::Error> {
                 let mut non_subscription: Option<NonSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "non_subscription" => non_subscription = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"non_subscription" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => non_subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

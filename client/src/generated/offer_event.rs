@@ -36,9 +36,17 @@ impl<'de> Deserialize<'de> for OfferEvent {
             ) -> Result<OfferEvent, A::Error> {
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"object" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "offer_event",
@@ -47,7 +55,7 @@ impl<'de> Deserialize<'de> for OfferEvent {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -76,12 +84,17 @@ impl ApiEnum for OfferEventsType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "viewed" => Self::Viewed,
-            "dismissed" => Self::Dismissed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"viewed" => Self::Viewed,
+                b"dismissed" => Self::Dismissed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OfferEventsType);
@@ -240,8 +253,9 @@ impl<'de> Deserialize<'de> for OfferEventsResponse {
                 mut map: A,
             ) -> Result<OfferEventsResponse, A::Error> {
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    extra.insert(key.into_string(), map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    extra.insert(key.into_string()?, map.next_value()?);
                 }
                 Ok(OfferEventsResponse { extra })
             }

@@ -96,21 +96,37 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                 let mut error: Option<Box<OfferFulfillmentError>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "personalized_offer_id" => {
-                            personalized_offer_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            21 if key == b"personalized_offer_id" => 1,
+                            9 if key == b"option_id" => 2,
+                            15 if key == b"processing_type" => 3,
+                            6 if key == b"status" => 4,
+                            12 if key == b"redirect_url" => 5,
+                            9 if key == b"failed_at" => 6,
+                            10 if key == b"created_at" => 7,
+                            12 if key == b"completed_at" => 8,
+                            5 if key == b"error" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "option_id" => option_id = map.next_value()?,
-                        "processing_type" => processing_type = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "redirect_url" => redirect_url = map.next_value()?,
-                        "failed_at" => failed_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "completed_at" => completed_at = map.next_value()?,
-                        "error" => error = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => personalized_offer_id = crate::decode::field(&mut map)?,
+                        2 => option_id = crate::decode::field(&mut map)?,
+                        3 => processing_type = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => redirect_url = crate::decode::field(&mut map)?,
+                        6 => failed_at = crate::decode::field(&mut map)?,
+                        7 => created_at = crate::decode::field(&mut map)?,
+                        8 => completed_at = crate::decode::field(&mut map)?,
+                        9 => error = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "offer_fulfillment",
@@ -119,7 +135,7 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -182,11 +198,21 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
                 let mut message: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "code" => code = map.next_value()?,
-                        "message" => message = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"code" => 0,
+                            7 if key == b"message" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => code = crate::decode::field(&mut map)?,
+                        1 => message = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "offer_fulfillment_error",
@@ -195,7 +221,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -238,15 +264,20 @@ impl ApiEnum for ProcessingType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "billing_update" => Self::BillingUpdate,
-            "checkout" => Self::Checkout,
-            "url_redirect" => Self::UrlRedirect,
-            "webhook" => Self::Webhook,
-            "email" => Self::Email,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"billing_update" => Self::BillingUpdate,
+                b"checkout" => Self::Checkout,
+                b"url_redirect" => Self::UrlRedirect,
+                b"webhook" => Self::Webhook,
+                b"email" => Self::Email,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ProcessingType);
@@ -272,13 +303,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"completed" => Self::Completed,
+                b"failed" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -310,15 +346,20 @@ impl ApiEnum for ErrorCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "billing_update_failed" => Self::BillingUpdateFailed,
-            "checkout_abandoned" => Self::CheckoutAbandoned,
-            "external_fulfillment_failed" => Self::ExternalFulfillmentFailed,
-            "internal_error" => Self::InternalError,
-            "fulfillment_expired" => Self::FulfillmentExpired,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"billing_update_failed" => Self::BillingUpdateFailed,
+                b"checkout_abandoned" => Self::CheckoutAbandoned,
+                b"external_fulfillment_failed" => Self::ExternalFulfillmentFailed,
+                b"internal_error" => Self::InternalError,
+                b"fulfillment_expired" => Self::FulfillmentExpired,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ErrorCode);
@@ -341,12 +382,17 @@ impl ApiEnum for OfferFulfillmentsUpdateStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"completed" => Self::Completed,
+                b"failed" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OfferFulfillmentsUpdateStatus);
@@ -550,14 +596,21 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsResponse {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut hosted_page: Option<Box<hosted_page::HostedPage>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "offer_fulfillment" => {
-                            offer_fulfillment = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"offer_fulfillment" => 0,
+                            11 if key == b"hosted_page" => 1,
+                            _ => usize::MAX,
                         }
-                        "hosted_page" => hosted_page = map.next_value()?,
+                    };
+                    match slot {
+                        0 => offer_fulfillment = Some(crate::decode::field(&mut map)?),
+                        1 => hosted_page = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -661,13 +714,19 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsGetResponse {
             ) -> Result<OfferFulfillmentsGetResponse, A::Error> {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "offer_fulfillment" => {
-                            offer_fulfillment = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"offer_fulfillment" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => offer_fulfillment = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -836,13 +895,19 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {
             ) -> Result<OfferFulfillmentsUpdateResponse, A::Error> {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "offer_fulfillment" => {
-                            offer_fulfillment = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"offer_fulfillment" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => offer_fulfillment = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -109,23 +109,41 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "app_id" => app_id = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "id_at_source" => id_at_source = map.next_value()?,
-                        "origin" => origin = map.next_value()?,
-                        "source" => source = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "omnichannel_one_time_order_items" => {
-                            omnichannel_one_time_order_items = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"app_id" => 1,
+                            11 if key == b"customer_id" => 2,
+                            12 if key == b"id_at_source" => 3,
+                            6 if key == b"origin" => 4,
+                            6 if key == b"source" => 5,
+                            10 if key == b"created_at" => 6,
+                            16 if key == b"resource_version" => 7,
+                            32 if key == b"omnichannel_one_time_order_items" => 8,
+                            20 if key == b"purchase_transaction" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "purchase_transaction" => {
-                            purchase_transaction = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => app_id = crate::decode::field(&mut map)?,
+                        2 => customer_id = crate::decode::field(&mut map)?,
+                        3 => id_at_source = crate::decode::field(&mut map)?,
+                        4 => origin = crate::decode::field(&mut map)?,
+                        5 => source = crate::decode::field(&mut map)?,
+                        6 => created_at = crate::decode::field(&mut map)?,
+                        7 => resource_version = crate::decode::field(&mut map)?,
+                        8 => {
+                            omnichannel_one_time_order_items = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "object" => {
+                        9 => purchase_transaction = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "omnichannel_one_time_order",
@@ -134,7 +152,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -176,12 +194,17 @@ impl ApiEnum for Source {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "apple_app_store" => Self::AppleAppStore,
-            "google_play_store" => Self::GooglePlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"apple_app_store" => Self::AppleAppStore,
+                b"google_play_store" => Self::GooglePlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Source);
@@ -308,13 +331,23 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut omnichannel_one_time_order: Option<OmnichannelOneTimeOrder> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_one_time_order" => {
-                            omnichannel_one_time_order = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            26 if key == b"omnichannel_one_time_order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_one_time_order = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -549,13 +582,23 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut omnichannel_one_time_order: Option<OmnichannelOneTimeOrder> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_one_time_order" => {
-                            omnichannel_one_time_order = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            26 if key == b"omnichannel_one_time_order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_one_time_order = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

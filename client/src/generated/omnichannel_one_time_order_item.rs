@@ -84,17 +84,33 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                 let mut resource_version: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "item_id_at_source" => item_id_at_source = map.next_value()?,
-                        "item_type_at_source" => item_type_at_source = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "cancelled_at" => cancelled_at = map.next_value()?,
-                        "cancellation_reason" => cancellation_reason = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            17 if key == b"item_id_at_source" => 1,
+                            19 if key == b"item_type_at_source" => 2,
+                            8 if key == b"quantity" => 3,
+                            12 if key == b"cancelled_at" => 4,
+                            19 if key == b"cancellation_reason" => 5,
+                            10 if key == b"created_at" => 6,
+                            16 if key == b"resource_version" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => item_id_at_source = crate::decode::field(&mut map)?,
+                        2 => item_type_at_source = crate::decode::field(&mut map)?,
+                        3 => quantity = crate::decode::field(&mut map)?,
+                        4 => cancelled_at = crate::decode::field(&mut map)?,
+                        5 => cancellation_reason = crate::decode::field(&mut map)?,
+                        6 => created_at = crate::decode::field(&mut map)?,
+                        7 => resource_version = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "omnichannel_one_time_order_item",
@@ -103,7 +119,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -154,17 +170,22 @@ impl ApiEnum for CancellationReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer_cancelled" => Self::CustomerCancelled,
-            "customer_did_not_consent_to_price_increase" => {
-                Self::CustomerDidNotConsentToPriceIncrease
-            }
-            "refunded_due_to_app_issue" => Self::RefundedDueToAppIssue,
-            "refunded_for_other_reason" => Self::RefundedForOtherReason,
-            "merchant_revoked" => Self::MerchantRevoked,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer_cancelled" => Self::CustomerCancelled,
+                b"customer_did_not_consent_to_price_increase" => {
+                    Self::CustomerDidNotConsentToPriceIncrease
+                }
+                b"refunded_due_to_app_issue" => Self::RefundedDueToAppIssue,
+                b"refunded_for_other_reason" => Self::RefundedForOtherReason,
+                b"merchant_revoked" => Self::MerchantRevoked,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CancellationReason);

@@ -114,24 +114,47 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "id_at_source" => id_at_source = map.next_value()?,
-                        "app_id" => app_id = map.next_value()?,
-                        "source" => source = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "purchased_at" => purchased_at = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "omnichannel_subscription_items" => {
-                            omnichannel_subscription_items = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            12 if key == b"id_at_source" => 1,
+                            6 if key == b"app_id" => 2,
+                            6 if key == b"source" => 3,
+                            11 if key == b"customer_id" => 4,
+                            10 if key == b"created_at" => 5,
+                            12 if key == b"purchased_at" => 6,
+                            10 if key == b"updated_at" => 7,
+                            16 if key == b"resource_version" => 8,
+                            30 if key == b"omnichannel_subscription_items" => 9,
+                            28 if key == b"initial_purchase_transaction" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
                         }
-                        "initial_purchase_transaction" => {
-                            initial_purchase_transaction = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => id_at_source = crate::decode::field(&mut map)?,
+                        2 => app_id = crate::decode::field(&mut map)?,
+                        3 => source = crate::decode::field(&mut map)?,
+                        4 => customer_id = crate::decode::field(&mut map)?,
+                        5 => created_at = crate::decode::field(&mut map)?,
+                        6 => purchased_at = crate::decode::field(&mut map)?,
+                        7 => updated_at = crate::decode::field(&mut map)?,
+                        8 => resource_version = crate::decode::field(&mut map)?,
+                        9 => {
+                            omnichannel_subscription_items = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "object" => {
+                        10 => {
+                            initial_purchase_transaction = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "omnichannel_subscription",
@@ -140,7 +163,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -183,12 +206,17 @@ impl ApiEnum for Source {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "apple_app_store" => Self::AppleAppStore,
-            "google_play_store" => Self::GooglePlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"apple_app_store" => Self::AppleAppStore,
+                b"google_play_store" => Self::GooglePlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Source);
@@ -223,16 +251,21 @@ impl ApiEnum for ListOmnichannelSubscriptionItemStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "expired" => Self::Expired,
-            "cancelled" => Self::Cancelled,
-            "in_dunning" => Self::InDunning,
-            "in_grace_period" => Self::InGracePeriod,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"expired" => Self::Expired,
+                b"cancelled" => Self::Cancelled,
+                b"in_dunning" => Self::InDunning,
+                b"in_grace_period" => Self::InGracePeriod,
+                b"paused" => Self::Paused,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListOmnichannelSubscriptionItemStatus);
@@ -388,13 +421,23 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_subscription" => {
-                            omnichannel_subscription = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            24 if key == b"omnichannel_subscription" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_subscription = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -807,13 +850,23 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_subscription" => {
-                            omnichannel_subscription = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            24 if key == b"omnichannel_subscription" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_subscription = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1034,13 +1087,23 @@ impl<'de> Deserialize<'de> for OmnichannelTransactionsForOmnichannelSubscription
                     omnichannel_transaction::OmnichannelTransaction,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_transaction" => {
-                            omnichannel_transaction = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            23 if key == b"omnichannel_transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_transaction = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1197,13 +1260,23 @@ impl<'de> Deserialize<'de> for MoveResponse {
             ) -> Result<MoveResponse, A::Error> {
                 let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_subscription" => {
-                            omnichannel_subscription = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            24 if key == b"omnichannel_subscription" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_subscription = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -149,36 +149,59 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                 let mut linked_item: Option<Box<LinkedItem>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "item_id_at_source" => item_id_at_source = map.next_value()?,
-                        "item_parent_id_at_source" => {
-                            item_parent_id_at_source = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            17 if key == b"item_id_at_source" => 1,
+                            24 if key == b"item_parent_id_at_source" => 2,
+                            6 if key == b"status" => 3,
+                            17 if key == b"auto_renew_status" => 4,
+                            18 if key == b"current_term_start" => 5,
+                            16 if key == b"current_term_end" => 6,
+                            10 if key == b"expired_at" => 7,
+                            17 if key == b"expiration_reason" => 8,
+                            12 if key == b"cancelled_at" => 9,
+                            19 if key == b"cancellation_reason" => 10,
+                            23 if key == b"grace_period_expires_at" => 11,
+                            10 if key == b"resumes_at" => 12,
+                            21 if key == b"has_scheduled_changes" => 13,
+                            10 if key == b"updated_at" => 14,
+                            16 if key == b"resource_version" => 15,
+                            36 if key == b"omnichannel_subscription_item_offers" => 16,
+                            16 if key == b"upcoming_renewal" => 17,
+                            11 if key == b"linked_item" => 18,
+                            6 if key == b"object" => 19,
+                            _ => usize::MAX,
                         }
-                        "status" => status = map.next_value()?,
-                        "auto_renew_status" => auto_renew_status = map.next_value()?,
-                        "current_term_start" => current_term_start = map.next_value()?,
-                        "current_term_end" => current_term_end = map.next_value()?,
-                        "expired_at" => expired_at = map.next_value()?,
-                        "expiration_reason" => expiration_reason = map.next_value()?,
-                        "cancelled_at" => cancelled_at = map.next_value()?,
-                        "cancellation_reason" => cancellation_reason = map.next_value()?,
-                        "grace_period_expires_at" => {
-                            grace_period_expires_at = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => item_id_at_source = crate::decode::field(&mut map)?,
+                        2 => item_parent_id_at_source = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => auto_renew_status = crate::decode::field(&mut map)?,
+                        5 => current_term_start = crate::decode::field(&mut map)?,
+                        6 => current_term_end = crate::decode::field(&mut map)?,
+                        7 => expired_at = crate::decode::field(&mut map)?,
+                        8 => expiration_reason = crate::decode::field(&mut map)?,
+                        9 => cancelled_at = crate::decode::field(&mut map)?,
+                        10 => cancellation_reason = crate::decode::field(&mut map)?,
+                        11 => grace_period_expires_at = crate::decode::field(&mut map)?,
+                        12 => resumes_at = crate::decode::field(&mut map)?,
+                        13 => has_scheduled_changes = crate::decode::field(&mut map)?,
+                        14 => updated_at = crate::decode::field(&mut map)?,
+                        15 => resource_version = crate::decode::field(&mut map)?,
+                        16 => {
+                            omnichannel_subscription_item_offers = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "resumes_at" => resumes_at = map.next_value()?,
-                        "has_scheduled_changes" => {
-                            has_scheduled_changes = map.next_value()?;
-                        }
-                        "updated_at" => updated_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "omnichannel_subscription_item_offers" => {
-                            omnichannel_subscription_item_offers = map.next_value()?;
-                        }
-                        "upcoming_renewal" => upcoming_renewal = map.next_value()?,
-                        "linked_item" => linked_item = map.next_value()?,
-                        "object" => {
+                        17 => upcoming_renewal = crate::decode::field(&mut map)?,
+                        18 => linked_item = crate::decode::field(&mut map)?,
+                        19 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "omnichannel_subscription_item",
@@ -187,7 +210,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -263,12 +286,23 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
                 let mut price_nanos: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "price_currency" => price_currency = map.next_value()?,
-                        "price_units" => price_units = map.next_value()?,
-                        "price_nanos" => price_nanos = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"price_currency" => 0,
+                            11 if key == b"price_units" => 1,
+                            11 if key == b"price_nanos" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => price_currency = crate::decode::field(&mut map)?,
+                        1 => price_units = crate::decode::field(&mut map)?,
+                        2 => price_nanos = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "upcoming_renewal",
@@ -277,7 +311,7 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -333,11 +367,21 @@ impl<'de> Deserialize<'de> for LinkedItem {
                 let mut linked_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "linked_at" => linked_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            9 if key == b"linked_at" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => linked_at = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_item",
@@ -346,7 +390,7 @@ impl<'de> Deserialize<'de> for LinkedItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -392,16 +436,21 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "expired" => Self::Expired,
-            "cancelled" => Self::Cancelled,
-            "in_dunning" => Self::InDunning,
-            "in_grace_period" => Self::InGracePeriod,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"expired" => Self::Expired,
+                b"cancelled" => Self::Cancelled,
+                b"in_dunning" => Self::InDunning,
+                b"in_grace_period" => Self::InGracePeriod,
+                b"paused" => Self::Paused,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -424,12 +473,17 @@ impl ApiEnum for AutoRenewStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "off" => Self::Off,
-            "on" => Self::On,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"off" => Self::Off,
+                b"on" => Self::On,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AutoRenewStatus);
@@ -455,13 +509,18 @@ impl ApiEnum for ExpirationReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "billing_error" => Self::BillingError,
-            "product_not_available" => Self::ProductNotAvailable,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"billing_error" => Self::BillingError,
+                b"product_not_available" => Self::ProductNotAvailable,
+                b"other" => Self::Other,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ExpirationReason);
@@ -495,17 +554,22 @@ impl ApiEnum for CancellationReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer_cancelled" => Self::CustomerCancelled,
-            "customer_did_not_consent_to_price_increase" => {
-                Self::CustomerDidNotConsentToPriceIncrease
-            }
-            "refunded_due_to_app_issue" => Self::RefundedDueToAppIssue,
-            "refunded_for_other_reason" => Self::RefundedForOtherReason,
-            "merchant_revoked" => Self::MerchantRevoked,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer_cancelled" => Self::CustomerCancelled,
+                b"customer_did_not_consent_to_price_increase" => {
+                    Self::CustomerDidNotConsentToPriceIncrease
+                }
+                b"refunded_due_to_app_issue" => Self::RefundedDueToAppIssue,
+                b"refunded_for_other_reason" => Self::RefundedForOtherReason,
+                b"merchant_revoked" => Self::MerchantRevoked,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CancellationReason);
@@ -746,15 +810,24 @@ impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesEntry {
                     omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_subscription_item_scheduled_change" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            46 if key
+                                == b"omnichannel_subscription_item_scheduled_change" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
                             omnichannel_subscription_item_scheduled_change = Some(
-                                map.next_value()?,
+                                crate::decode::field(&mut map)?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -80,24 +80,45 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
                 let mut resource_version: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer_id" => customer_id = map.next_value()?,
-                        "omnichannel_subscription_id" => {
-                            omnichannel_subscription_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"customer_id" => 0,
+                            27 if key == b"omnichannel_subscription_id" => 1,
+                            32 if key == b"omnichannel_subscription_item_id" => 2,
+                            17 if key == b"item_id_at_source" => 3,
+                            12 if key == b"mrr_currency" => 4,
+                            9 if key == b"mrr_units" => 5,
+                            9 if key == b"mrr_nanos" => 6,
+                            14 if key == b"effective_from" => 7,
+                            13 if key == b"calculated_at" => 8,
+                            10 if key == b"created_at" => 9,
+                            16 if key == b"resource_version" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
                         }
-                        "omnichannel_subscription_item_id" => {
-                            omnichannel_subscription_item_id = map.next_value()?;
+                    };
+                    match slot {
+                        0 => customer_id = crate::decode::field(&mut map)?,
+                        1 => {
+                            omnichannel_subscription_id = crate::decode::field(&mut map)?;
                         }
-                        "item_id_at_source" => item_id_at_source = map.next_value()?,
-                        "mrr_currency" => mrr_currency = map.next_value()?,
-                        "mrr_units" => mrr_units = map.next_value()?,
-                        "mrr_nanos" => mrr_nanos = map.next_value()?,
-                        "effective_from" => effective_from = map.next_value()?,
-                        "calculated_at" => calculated_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "object" => {
+                        2 => {
+                            omnichannel_subscription_item_id = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        3 => item_id_at_source = crate::decode::field(&mut map)?,
+                        4 => mrr_currency = crate::decode::field(&mut map)?,
+                        5 => mrr_units = crate::decode::field(&mut map)?,
+                        6 => mrr_nanos = crate::decode::field(&mut map)?,
+                        7 => effective_from = crate::decode::field(&mut map)?,
+                        8 => calculated_at = crate::decode::field(&mut map)?,
+                        9 => created_at = crate::decode::field(&mut map)?,
+                        10 => resource_version = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "omnichannel_subscription_item_metric",
@@ -106,7 +127,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -121,24 +121,47 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                 let mut resource_version: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "offer_id_at_source" => offer_id_at_source = map.next_value()?,
-                        "category" => category = map.next_value()?,
-                        "category_at_source" => category_at_source = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "type_at_source" => type_at_source = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "duration" => duration = map.next_value()?,
-                        "percentage" => percentage = map.next_value()?,
-                        "price_currency" => price_currency = map.next_value()?,
-                        "price_units" => price_units = map.next_value()?,
-                        "price_nanos" => price_nanos = map.next_value()?,
-                        "offer_term_start" => offer_term_start = map.next_value()?,
-                        "offer_term_end" => offer_term_end = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            18 if key == b"offer_id_at_source" => 1,
+                            8 if key == b"category" => 2,
+                            18 if key == b"category_at_source" => 3,
+                            4 if key == b"type" => 4,
+                            14 if key == b"type_at_source" => 5,
+                            13 if key == b"discount_type" => 6,
+                            8 if key == b"duration" => 7,
+                            10 if key == b"percentage" => 8,
+                            14 if key == b"price_currency" => 9,
+                            11 if key == b"price_units" => 10,
+                            11 if key == b"price_nanos" => 11,
+                            16 if key == b"offer_term_start" => 12,
+                            14 if key == b"offer_term_end" => 13,
+                            16 if key == b"resource_version" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => offer_id_at_source = crate::decode::field(&mut map)?,
+                        2 => category = crate::decode::field(&mut map)?,
+                        3 => category_at_source = crate::decode::field(&mut map)?,
+                        4 => r#type = crate::decode::field(&mut map)?,
+                        5 => type_at_source = crate::decode::field(&mut map)?,
+                        6 => discount_type = crate::decode::field(&mut map)?,
+                        7 => duration = crate::decode::field(&mut map)?,
+                        8 => percentage = crate::decode::field(&mut map)?,
+                        9 => price_currency = crate::decode::field(&mut map)?,
+                        10 => price_units = crate::decode::field(&mut map)?,
+                        11 => price_nanos = crate::decode::field(&mut map)?,
+                        12 => offer_term_start = crate::decode::field(&mut map)?,
+                        13 => offer_term_end = crate::decode::field(&mut map)?,
+                        14 => resource_version = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "omnichannel_subscription_item_offer",
@@ -147,7 +170,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -72,20 +72,39 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
                 let mut scheduled_state: Option<Box<ScheduledState>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "omnichannel_subscription_item_id" => {
-                            omnichannel_subscription_item_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            32 if key == b"omnichannel_subscription_item_id" => 1,
+                            12 if key == b"scheduled_at" => 2,
+                            11 if key == b"change_type" => 3,
+                            10 if key == b"created_at" => 4,
+                            11 if key == b"modified_at" => 5,
+                            16 if key == b"resource_version" => 6,
+                            13 if key == b"current_state" => 7,
+                            15 if key == b"scheduled_state" => 8,
+                            6 if key == b"object" => 9,
+                            _ => usize::MAX,
                         }
-                        "scheduled_at" => scheduled_at = map.next_value()?,
-                        "change_type" => change_type = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "current_state" => current_state = map.next_value()?,
-                        "scheduled_state" => scheduled_state = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => {
+                            omnichannel_subscription_item_id = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        2 => scheduled_at = crate::decode::field(&mut map)?,
+                        3 => change_type = crate::decode::field(&mut map)?,
+                        4 => created_at = crate::decode::field(&mut map)?,
+                        5 => modified_at = crate::decode::field(&mut map)?,
+                        6 => resource_version = crate::decode::field(&mut map)?,
+                        7 => current_state = crate::decode::field(&mut map)?,
+                        8 => scheduled_state = crate::decode::field(&mut map)?,
+                        9 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "omnichannel_subscription_item_scheduled_change",
@@ -94,7 +113,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -152,10 +171,19 @@ impl<'de> Deserialize<'de> for CurrentState {
                 let mut item_id_at_source: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_id_at_source" => item_id_at_source = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"item_id_at_source" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_id_at_source = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "current_state",
@@ -164,7 +192,7 @@ impl<'de> Deserialize<'de> for CurrentState {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -214,10 +242,19 @@ impl<'de> Deserialize<'de> for ScheduledState {
                 let mut item_id_at_source: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_id_at_source" => item_id_at_source = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"item_id_at_source" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_id_at_source = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "scheduled_state",
@@ -226,7 +263,7 @@ impl<'de> Deserialize<'de> for ScheduledState {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -259,12 +296,17 @@ impl ApiEnum for ChangeType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "downgrade" => Self::Downgrade,
-            "pause" => Self::Pause,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"downgrade" => Self::Downgrade,
+                b"pause" => Self::Pause,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChangeType);

@@ -109,25 +109,49 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "id_at_source" => id_at_source = map.next_value()?,
-                        "app_id" => app_id = map.next_value()?,
-                        "price_currency" => price_currency = map.next_value()?,
-                        "price_units" => price_units = map.next_value()?,
-                        "price_nanos" => price_nanos = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "transacted_at" => transacted_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "linked_omnichannel_subscriptions" => {
-                            linked_omnichannel_subscriptions = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            12 if key == b"id_at_source" => 1,
+                            6 if key == b"app_id" => 2,
+                            14 if key == b"price_currency" => 3,
+                            11 if key == b"price_units" => 4,
+                            11 if key == b"price_nanos" => 5,
+                            4 if key == b"type" => 6,
+                            13 if key == b"transacted_at" => 7,
+                            10 if key == b"created_at" => 8,
+                            16 if key == b"resource_version" => 9,
+                            32 if key == b"linked_omnichannel_subscriptions" => 10,
+                            34 if key == b"linked_omnichannel_one_time_orders" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
                         }
-                        "linked_omnichannel_one_time_orders" => {
-                            linked_omnichannel_one_time_orders = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => id_at_source = crate::decode::field(&mut map)?,
+                        2 => app_id = crate::decode::field(&mut map)?,
+                        3 => price_currency = crate::decode::field(&mut map)?,
+                        4 => price_units = crate::decode::field(&mut map)?,
+                        5 => price_nanos = crate::decode::field(&mut map)?,
+                        6 => r#type = crate::decode::field(&mut map)?,
+                        7 => transacted_at = crate::decode::field(&mut map)?,
+                        8 => created_at = crate::decode::field(&mut map)?,
+                        9 => resource_version = crate::decode::field(&mut map)?,
+                        10 => {
+                            linked_omnichannel_subscriptions = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "object" => {
+                        11 => {
+                            linked_omnichannel_one_time_orders = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "omnichannel_transaction",
@@ -136,7 +160,7 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -197,12 +221,21 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                 let mut omnichannel_subscription_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_subscription_id" => {
-                            omnichannel_subscription_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            27 if key == b"omnichannel_subscription_id" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_subscription_id = crate::decode::field(&mut map)?;
+                        }
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_omnichannel_subscription",
@@ -211,7 +244,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -261,12 +294,23 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                 let mut omnichannel_one_time_order_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_one_time_order_id" => {
-                            omnichannel_one_time_order_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            29 if key == b"omnichannel_one_time_order_id" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_one_time_order_id = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_omnichannel_one_time_order",
@@ -275,7 +319,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -308,12 +352,17 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "purchase" => Self::Purchase,
-            "renewal" => Self::Renewal,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"purchase" => Self::Purchase,
+                b"renewal" => Self::Renewal,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);

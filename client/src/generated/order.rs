@@ -328,73 +328,129 @@ impl<'de> Deserialize<'de> for Order {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "document_number" => document_number = map.next_value()?,
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "cancellation_reason" => cancellation_reason = map.next_value()?,
-                        "payment_status" => payment_status = map.next_value()?,
-                        "order_type" => order_type = map.next_value()?,
-                        "price_type" => price_type = map.next_value()?,
-                        "reference_id" => reference_id = map.next_value()?,
-                        "fulfillment_status" => fulfillment_status = map.next_value()?,
-                        "order_date" => order_date = map.next_value()?,
-                        "shipping_date" => shipping_date = map.next_value()?,
-                        "note" => note = map.next_value()?,
-                        "tracking_id" => tracking_id = map.next_value()?,
-                        "tracking_url" => tracking_url = map.next_value()?,
-                        "batch_id" => batch_id = map.next_value()?,
-                        "created_by" => created_by = map.next_value()?,
-                        "shipment_carrier" => shipment_carrier = map.next_value()?,
-                        "invoice_round_off_amount" => {
-                            invoice_round_off_amount = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"document_number" => 1,
+                            10 if key == b"invoice_id" => 2,
+                            15 if key == b"subscription_id" => 3,
+                            11 if key == b"customer_id" => 4,
+                            6 if key == b"status" => 5,
+                            19 if key == b"cancellation_reason" => 6,
+                            14 if key == b"payment_status" => 7,
+                            10 if key == b"order_type" => 8,
+                            10 if key == b"price_type" => 9,
+                            12 if key == b"reference_id" => 10,
+                            18 if key == b"fulfillment_status" => 11,
+                            10 if key == b"order_date" => 12,
+                            13 if key == b"shipping_date" => 13,
+                            4 if key == b"note" => 14,
+                            11 if key == b"tracking_id" => 15,
+                            12 if key == b"tracking_url" => 16,
+                            8 if key == b"batch_id" => 17,
+                            10 if key == b"created_by" => 18,
+                            16 if key == b"shipment_carrier" => 19,
+                            24 if key == b"invoice_round_off_amount" => 20,
+                            3 if key == b"tax" => 21,
+                            11 if key == b"amount_paid" => 22,
+                            15 if key == b"amount_adjusted" => 23,
+                            25 if key == b"refundable_credits_issued" => 24,
+                            18 if key == b"refundable_credits" => 25,
+                            20 if key == b"rounding_adjustement" => 26,
+                            7 if key == b"paid_on" => 27,
+                            21 if key == b"shipping_cut_off_date" => 28,
+                            10 if key == b"created_at" => 29,
+                            16 if key == b"status_update_at" => 30,
+                            12 if key == b"delivered_at" => 31,
+                            10 if key == b"shipped_at" => 32,
+                            16 if key == b"resource_version" => 33,
+                            10 if key == b"updated_at" => 34,
+                            12 if key == b"cancelled_at" => 35,
+                            13 if key == b"resent_status" => 36,
+                            9 if key == b"is_resent" => 37,
+                            17 if key == b"original_order_id" => 38,
+                            16 if key == b"order_line_items" => 39,
+                            16 if key == b"shipping_address" => 40,
+                            15 if key == b"billing_address" => 41,
+                            8 if key == b"discount" => 42,
+                            9 if key == b"sub_total" => 43,
+                            5 if key == b"total" => 44,
+                            15 if key == b"line_item_taxes" => 45,
+                            19 if key == b"line_item_discounts" => 46,
+                            19 if key == b"linked_credit_notes" => 47,
+                            7 if key == b"deleted" => 48,
+                            13 if key == b"currency_code" => 49,
+                            9 if key == b"is_gifted" => 50,
+                            9 if key == b"gift_note" => 51,
+                            7 if key == b"gift_id" => 52,
+                            13 if key == b"resend_reason" => 53,
+                            13 if key == b"resent_orders" => 54,
+                            18 if key == b"business_entity_id" => 55,
+                            6 if key == b"object" => 56,
+                            _ => usize::MAX,
                         }
-                        "tax" => tax = map.next_value()?,
-                        "amount_paid" => amount_paid = map.next_value()?,
-                        "amount_adjusted" => amount_adjusted = map.next_value()?,
-                        "refundable_credits_issued" => {
-                            refundable_credits_issued = map.next_value()?;
-                        }
-                        "refundable_credits" => refundable_credits = map.next_value()?,
-                        "rounding_adjustement" => {
-                            rounding_adjustement = map.next_value()?;
-                        }
-                        "paid_on" => paid_on = map.next_value()?,
-                        "shipping_cut_off_date" => {
-                            shipping_cut_off_date = map.next_value()?;
-                        }
-                        "created_at" => created_at = map.next_value()?,
-                        "status_update_at" => status_update_at = map.next_value()?,
-                        "delivered_at" => delivered_at = map.next_value()?,
-                        "shipped_at" => shipped_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "cancelled_at" => cancelled_at = map.next_value()?,
-                        "resent_status" => resent_status = map.next_value()?,
-                        "is_resent" => is_resent = map.next_value()?,
-                        "original_order_id" => original_order_id = map.next_value()?,
-                        "order_line_items" => order_line_items = map.next_value()?,
-                        "shipping_address" => shipping_address = map.next_value()?,
-                        "billing_address" => billing_address = map.next_value()?,
-                        "discount" => discount = map.next_value()?,
-                        "sub_total" => sub_total = map.next_value()?,
-                        "total" => total = map.next_value()?,
-                        "line_item_taxes" => line_item_taxes = map.next_value()?,
-                        "line_item_discounts" => line_item_discounts = map.next_value()?,
-                        "linked_credit_notes" => linked_credit_notes = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "is_gifted" => is_gifted = map.next_value()?,
-                        "gift_note" => gift_note = map.next_value()?,
-                        "gift_id" => gift_id = map.next_value()?,
-                        "resend_reason" => resend_reason = map.next_value()?,
-                        "resent_orders" => resent_orders = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => document_number = crate::decode::field(&mut map)?,
+                        2 => invoice_id = crate::decode::field(&mut map)?,
+                        3 => subscription_id = crate::decode::field(&mut map)?,
+                        4 => customer_id = crate::decode::field(&mut map)?,
+                        5 => status = crate::decode::field(&mut map)?,
+                        6 => cancellation_reason = crate::decode::field(&mut map)?,
+                        7 => payment_status = crate::decode::field(&mut map)?,
+                        8 => order_type = crate::decode::field(&mut map)?,
+                        9 => price_type = crate::decode::field(&mut map)?,
+                        10 => reference_id = crate::decode::field(&mut map)?,
+                        11 => fulfillment_status = crate::decode::field(&mut map)?,
+                        12 => order_date = crate::decode::field(&mut map)?,
+                        13 => shipping_date = crate::decode::field(&mut map)?,
+                        14 => note = crate::decode::field(&mut map)?,
+                        15 => tracking_id = crate::decode::field(&mut map)?,
+                        16 => tracking_url = crate::decode::field(&mut map)?,
+                        17 => batch_id = crate::decode::field(&mut map)?,
+                        18 => created_by = crate::decode::field(&mut map)?,
+                        19 => shipment_carrier = crate::decode::field(&mut map)?,
+                        20 => invoice_round_off_amount = crate::decode::field(&mut map)?,
+                        21 => tax = crate::decode::field(&mut map)?,
+                        22 => amount_paid = crate::decode::field(&mut map)?,
+                        23 => amount_adjusted = crate::decode::field(&mut map)?,
+                        24 => refundable_credits_issued = crate::decode::field(&mut map)?,
+                        25 => refundable_credits = crate::decode::field(&mut map)?,
+                        26 => rounding_adjustement = crate::decode::field(&mut map)?,
+                        27 => paid_on = crate::decode::field(&mut map)?,
+                        28 => shipping_cut_off_date = crate::decode::field(&mut map)?,
+                        29 => created_at = crate::decode::field(&mut map)?,
+                        30 => status_update_at = crate::decode::field(&mut map)?,
+                        31 => delivered_at = crate::decode::field(&mut map)?,
+                        32 => shipped_at = crate::decode::field(&mut map)?,
+                        33 => resource_version = crate::decode::field(&mut map)?,
+                        34 => updated_at = crate::decode::field(&mut map)?,
+                        35 => cancelled_at = crate::decode::field(&mut map)?,
+                        36 => resent_status = crate::decode::field(&mut map)?,
+                        37 => is_resent = crate::decode::field(&mut map)?,
+                        38 => original_order_id = crate::decode::field(&mut map)?,
+                        39 => order_line_items = crate::decode::field(&mut map)?,
+                        40 => shipping_address = crate::decode::field(&mut map)?,
+                        41 => billing_address = crate::decode::field(&mut map)?,
+                        42 => discount = crate::decode::field(&mut map)?,
+                        43 => sub_total = crate::decode::field(&mut map)?,
+                        44 => total = crate::decode::field(&mut map)?,
+                        45 => line_item_taxes = crate::decode::field(&mut map)?,
+                        46 => line_item_discounts = crate::decode::field(&mut map)?,
+                        47 => linked_credit_notes = crate::decode::field(&mut map)?,
+                        48 => deleted = crate::decode::field(&mut map)?,
+                        49 => currency_code = crate::decode::field(&mut map)?,
+                        50 => is_gifted = crate::decode::field(&mut map)?,
+                        51 => gift_note = crate::decode::field(&mut map)?,
+                        52 => gift_id = crate::decode::field(&mut map)?,
+                        53 => resend_reason = crate::decode::field(&mut map)?,
+                        54 => resent_orders = crate::decode::field(&mut map)?,
+                        55 => business_entity_id = crate::decode::field(&mut map)?,
+                        56 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "order",
@@ -403,7 +459,7 @@ impl<'de> Deserialize<'de> for Order {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -584,37 +640,59 @@ impl<'de> Deserialize<'de> for OrderLineItem {
                 let mut entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "invoice_line_item_id" => {
-                            invoice_line_item_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            10 if key == b"invoice_id" => 1,
+                            20 if key == b"invoice_line_item_id" => 2,
+                            10 if key == b"unit_price" => 3,
+                            11 if key == b"description" => 4,
+                            6 if key == b"amount" => 5,
+                            20 if key == b"fulfillment_quantity" => 6,
+                            18 if key == b"fulfillment_amount" => 7,
+                            10 if key == b"tax_amount" => 8,
+                            11 if key == b"amount_paid" => 9,
+                            15 if key == b"amount_adjusted" => 10,
+                            25 if key == b"refundable_credits_issued" => 11,
+                            18 if key == b"refundable_credits" => 12,
+                            12 if key == b"is_shippable" => 13,
+                            3 if key == b"sku" => 14,
+                            6 if key == b"status" => 15,
+                            11 if key == b"entity_type" => 16,
+                            26 if key == b"item_level_discount_amount" => 17,
+                            15 if key == b"discount_amount" => 18,
+                            9 if key == b"entity_id" => 19,
+                            6 if key == b"object" => 20,
+                            _ => usize::MAX,
                         }
-                        "unit_price" => unit_price = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "fulfillment_quantity" => {
-                            fulfillment_quantity = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => invoice_id = crate::decode::field(&mut map)?,
+                        2 => invoice_line_item_id = crate::decode::field(&mut map)?,
+                        3 => unit_price = crate::decode::field(&mut map)?,
+                        4 => description = crate::decode::field(&mut map)?,
+                        5 => amount = crate::decode::field(&mut map)?,
+                        6 => fulfillment_quantity = crate::decode::field(&mut map)?,
+                        7 => fulfillment_amount = crate::decode::field(&mut map)?,
+                        8 => tax_amount = crate::decode::field(&mut map)?,
+                        9 => amount_paid = crate::decode::field(&mut map)?,
+                        10 => amount_adjusted = crate::decode::field(&mut map)?,
+                        11 => refundable_credits_issued = crate::decode::field(&mut map)?,
+                        12 => refundable_credits = crate::decode::field(&mut map)?,
+                        13 => is_shippable = crate::decode::field(&mut map)?,
+                        14 => sku = crate::decode::field(&mut map)?,
+                        15 => status = crate::decode::field(&mut map)?,
+                        16 => entity_type = crate::decode::field(&mut map)?,
+                        17 => {
+                            item_level_discount_amount = crate::decode::field(&mut map)?;
                         }
-                        "fulfillment_amount" => fulfillment_amount = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "amount_paid" => amount_paid = map.next_value()?,
-                        "amount_adjusted" => amount_adjusted = map.next_value()?,
-                        "refundable_credits_issued" => {
-                            refundable_credits_issued = map.next_value()?;
-                        }
-                        "refundable_credits" => refundable_credits = map.next_value()?,
-                        "is_shippable" => is_shippable = map.next_value()?,
-                        "sku" => sku = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "item_level_discount_amount" => {
-                            item_level_discount_amount = map.next_value()?;
-                        }
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "object" => {
+                        18 => discount_amount = crate::decode::field(&mut map)?,
+                        19 => entity_id = crate::decode::field(&mut map)?,
+                        20 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "order_line_item",
@@ -623,7 +701,7 @@ impl<'de> Deserialize<'de> for OrderLineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -744,23 +822,45 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "shipping_address",
@@ -769,7 +869,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -884,23 +984,45 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "billing_address",
@@ -909,7 +1031,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1028,32 +1150,51 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "tax_name" => tax_name = map.next_value()?,
-                        "tax_rate" => tax_rate = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "prorated_taxable_amount" => {
-                            prorated_taxable_amount = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            8 if key == b"tax_name" => 1,
+                            8 if key == b"tax_rate" => 2,
+                            7 if key == b"date_to" => 3,
+                            9 if key == b"date_from" => 4,
+                            23 if key == b"prorated_taxable_amount" => 5,
+                            22 if key == b"is_partial_tax_applied" => 6,
+                            21 if key == b"is_non_compliance_tax" => 7,
+                            14 if key == b"taxable_amount" => 8,
+                            10 if key == b"tax_amount" => 9,
+                            14 if key == b"tax_juris_type" => 10,
+                            14 if key == b"tax_juris_name" => 11,
+                            14 if key == b"tax_juris_code" => 12,
+                            28 if key == b"tax_amount_in_local_currency" => 13,
+                            19 if key == b"local_currency_code" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
                         }
-                        "is_partial_tax_applied" => {
-                            is_partial_tax_applied = map.next_value()?;
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => tax_name = crate::decode::field(&mut map)?,
+                        2 => tax_rate = crate::decode::field(&mut map)?,
+                        3 => date_to = crate::decode::field(&mut map)?,
+                        4 => date_from = crate::decode::field(&mut map)?,
+                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
+                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
+                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
+                        8 => taxable_amount = crate::decode::field(&mut map)?,
+                        9 => tax_amount = crate::decode::field(&mut map)?,
+                        10 => tax_juris_type = crate::decode::field(&mut map)?,
+                        11 => tax_juris_name = crate::decode::field(&mut map)?,
+                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        13 => {
+                            tax_amount_in_local_currency = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "is_non_compliance_tax" => {
-                            is_non_compliance_tax = map.next_value()?;
-                        }
-                        "taxable_amount" => taxable_amount = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "tax_juris_type" => tax_juris_type = map.next_value()?,
-                        "tax_juris_name" => tax_juris_name = map.next_value()?,
-                        "tax_juris_code" => tax_juris_code = map.next_value()?,
-                        "tax_amount_in_local_currency" => {
-                            tax_amount_in_local_currency = map.next_value()?;
-                        }
-                        "local_currency_code" => local_currency_code = map.next_value()?,
-                        "object" => {
+                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_tax",
@@ -1062,7 +1203,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1142,14 +1283,27 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            13 if key == b"discount_type" => 1,
+                            9 if key == b"coupon_id" => 2,
+                            9 if key == b"entity_id" => 3,
+                            15 if key == b"discount_amount" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => discount_type = crate::decode::field(&mut map)?,
+                        2 => coupon_id = crate::decode::field(&mut map)?,
+                        3 => entity_id = crate::decode::field(&mut map)?,
+                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_discount",
@@ -1158,7 +1312,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1233,15 +1387,29 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                 let mut amount_refunded: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "amount" => amount = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "id" => id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "amount_adjusted" => amount_adjusted = map.next_value()?,
-                        "amount_refunded" => amount_refunded = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"amount" => 0,
+                            4 if key == b"type" => 1,
+                            2 if key == b"id" => 2,
+                            6 if key == b"status" => 3,
+                            15 if key == b"amount_adjusted" => 4,
+                            15 if key == b"amount_refunded" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => amount = crate::decode::field(&mut map)?,
+                        1 => r#type = crate::decode::field(&mut map)?,
+                        2 => id = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => amount_adjusted = crate::decode::field(&mut map)?,
+                        5 => amount_refunded = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_credit_note",
@@ -1250,7 +1418,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1313,12 +1481,23 @@ impl<'de> Deserialize<'de> for ResentOrder {
                 let mut amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order_id" => order_id = map.next_value()?,
-                        "reason" => reason = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"order_id" => 0,
+                            6 if key == b"reason" => 1,
+                            6 if key == b"amount" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order_id = crate::decode::field(&mut map)?,
+                        1 => reason = crate::decode::field(&mut map)?,
+                        2 => amount = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "resent_order",
@@ -1327,7 +1506,7 @@ impl<'de> Deserialize<'de> for ResentOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1392,22 +1571,27 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "new" => Self::New,
-            "processing" => Self::Processing,
-            "complete" => Self::Complete,
-            "cancelled" => Self::Cancelled,
-            "voided" => Self::Voided,
-            "queued" => Self::Queued,
-            "awaiting_shipment" => Self::AwaitingShipment,
-            "on_hold" => Self::OnHold,
-            "delivered" => Self::Delivered,
-            "shipped" => Self::Shipped,
-            "partially_delivered" => Self::PartiallyDelivered,
-            "returned" => Self::Returned,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"new" => Self::New,
+                b"processing" => Self::Processing,
+                b"complete" => Self::Complete,
+                b"cancelled" => Self::Cancelled,
+                b"voided" => Self::Voided,
+                b"queued" => Self::Queued,
+                b"awaiting_shipment" => Self::AwaitingShipment,
+                b"on_hold" => Self::OnHold,
+                b"delivered" => Self::Delivered,
+                b"shipped" => Self::Shipped,
+                b"partially_delivered" => Self::PartiallyDelivered,
+                b"returned" => Self::Returned,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -1466,24 +1650,29 @@ impl ApiEnum for CancellationReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "shipping_cut_off_passed" => Self::ShippingCutOffPassed,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "third_party_cancellation" => Self::ThirdPartyCancellation,
-            "product_not_required" => Self::ProductNotRequired,
-            "delivery_date_missed" => Self::DeliveryDateMissed,
-            "alternative_found" => Self::AlternativeFound,
-            "invoice_written_off" => Self::InvoiceWrittenOff,
-            "invoice_voided" => Self::InvoiceVoided,
-            "fraudulent_transaction" => Self::FraudulentTransaction,
-            "payment_declined" => Self::PaymentDeclined,
-            "subscription_cancelled" => Self::SubscriptionCancelled,
-            "product_not_available" => Self::ProductNotAvailable,
-            "others" => Self::Others,
-            "order_resent" => Self::OrderResent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"shipping_cut_off_passed" => Self::ShippingCutOffPassed,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"third_party_cancellation" => Self::ThirdPartyCancellation,
+                b"product_not_required" => Self::ProductNotRequired,
+                b"delivery_date_missed" => Self::DeliveryDateMissed,
+                b"alternative_found" => Self::AlternativeFound,
+                b"invoice_written_off" => Self::InvoiceWrittenOff,
+                b"invoice_voided" => Self::InvoiceVoided,
+                b"fraudulent_transaction" => Self::FraudulentTransaction,
+                b"payment_declined" => Self::PaymentDeclined,
+                b"subscription_cancelled" => Self::SubscriptionCancelled,
+                b"product_not_available" => Self::ProductNotAvailable,
+                b"others" => Self::Others,
+                b"order_resent" => Self::OrderResent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CancellationReason);
@@ -1506,12 +1695,17 @@ impl ApiEnum for PaymentStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => Self::NotPaid,
-            "paid" => Self::Paid,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_paid" => Self::NotPaid,
+                b"paid" => Self::Paid,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentStatus);
@@ -1534,12 +1728,17 @@ impl ApiEnum for OrderType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => Self::Manual,
-            "system_generated" => Self::SystemGenerated,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"manual" => Self::Manual,
+                b"system_generated" => Self::SystemGenerated,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OrderType);
@@ -1562,12 +1761,17 @@ impl ApiEnum for ResentStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fully_resent" => Self::FullyResent,
-            "partially_resent" => Self::PartiallyResent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fully_resent" => Self::FullyResent,
+                b"partially_resent" => Self::PartiallyResent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ResentStatus);
@@ -1608,18 +1812,23 @@ impl ApiEnum for OrderLineItemStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "queued" => Self::Queued,
-            "awaiting_shipment" => Self::AwaitingShipment,
-            "on_hold" => Self::OnHold,
-            "delivered" => Self::Delivered,
-            "shipped" => Self::Shipped,
-            "partially_delivered" => Self::PartiallyDelivered,
-            "returned" => Self::Returned,
-            "cancelled" => Self::Cancelled,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"queued" => Self::Queued,
+                b"awaiting_shipment" => Self::AwaitingShipment,
+                b"on_hold" => Self::OnHold,
+                b"delivered" => Self::Delivered,
+                b"shipped" => Self::Shipped,
+                b"partially_delivered" => Self::PartiallyDelivered,
+                b"returned" => Self::Returned,
+                b"cancelled" => Self::Cancelled,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OrderLineItemStatus);
@@ -1657,17 +1866,22 @@ impl ApiEnum for OrderLineItemEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_setup" => Self::PlanSetup,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_setup" => Self::PlanSetup,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OrderLineItemEntityType);
@@ -1705,17 +1919,22 @@ impl ApiEnum for LineItemDiscountDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "prorated_credits" => Self::ProratedCredits,
-            "custom_discount" => Self::CustomDiscount,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"custom_discount" => Self::CustomDiscount,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemDiscountDiscountType);
@@ -1741,13 +1960,18 @@ impl ApiEnum for LinkedCreditNoteType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjustment" => Self::Adjustment,
-            "refundable" => Self::Refundable,
-            "store" => Self::Store,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjustment" => Self::Adjustment,
+                b"refundable" => Self::Refundable,
+                b"store" => Self::Store,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedCreditNoteType);
@@ -1776,14 +2000,19 @@ impl ApiEnum for LinkedCreditNoteStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjusted" => Self::Adjusted,
-            "refunded" => Self::Refunded,
-            "refund_due" => Self::RefundDue,
-            "voided" => Self::Voided,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjusted" => Self::Adjusted,
+                b"refunded" => Self::Refunded,
+                b"refund_due" => Self::RefundDue,
+                b"voided" => Self::Voided,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedCreditNoteStatus);
@@ -1815,15 +2044,20 @@ impl ApiEnum for CreateStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "new" => Self::New,
-            "processing" => Self::Processing,
-            "complete" => Self::Complete,
-            "cancelled" => Self::Cancelled,
-            "voided" => Self::Voided,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"new" => Self::New,
+                b"processing" => Self::Processing,
+                b"complete" => Self::Complete,
+                b"cancelled" => Self::Cancelled,
+                b"voided" => Self::Voided,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateStatus);
@@ -1882,24 +2116,29 @@ impl ApiEnum for UpdateCancellationReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "shipping_cut_off_passed" => Self::ShippingCutOffPassed,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "third_party_cancellation" => Self::ThirdPartyCancellation,
-            "product_not_required" => Self::ProductNotRequired,
-            "delivery_date_missed" => Self::DeliveryDateMissed,
-            "alternative_found" => Self::AlternativeFound,
-            "invoice_written_off" => Self::InvoiceWrittenOff,
-            "invoice_voided" => Self::InvoiceVoided,
-            "fraudulent_transaction" => Self::FraudulentTransaction,
-            "payment_declined" => Self::PaymentDeclined,
-            "subscription_cancelled" => Self::SubscriptionCancelled,
-            "product_not_available" => Self::ProductNotAvailable,
-            "others" => Self::Others,
-            "order_resent" => Self::OrderResent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"shipping_cut_off_passed" => Self::ShippingCutOffPassed,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"third_party_cancellation" => Self::ThirdPartyCancellation,
+                b"product_not_required" => Self::ProductNotRequired,
+                b"delivery_date_missed" => Self::DeliveryDateMissed,
+                b"alternative_found" => Self::AlternativeFound,
+                b"invoice_written_off" => Self::InvoiceWrittenOff,
+                b"invoice_voided" => Self::InvoiceVoided,
+                b"fraudulent_transaction" => Self::FraudulentTransaction,
+                b"payment_declined" => Self::PaymentDeclined,
+                b"subscription_cancelled" => Self::SubscriptionCancelled,
+                b"product_not_available" => Self::ProductNotAvailable,
+                b"others" => Self::Others,
+                b"order_resent" => Self::OrderResent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateCancellationReason);
@@ -1952,22 +2191,27 @@ impl ApiEnum for UpdateStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "new" => Self::New,
-            "processing" => Self::Processing,
-            "complete" => Self::Complete,
-            "cancelled" => Self::Cancelled,
-            "voided" => Self::Voided,
-            "queued" => Self::Queued,
-            "awaiting_shipment" => Self::AwaitingShipment,
-            "on_hold" => Self::OnHold,
-            "delivered" => Self::Delivered,
-            "shipped" => Self::Shipped,
-            "partially_delivered" => Self::PartiallyDelivered,
-            "returned" => Self::Returned,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"new" => Self::New,
+                b"processing" => Self::Processing,
+                b"complete" => Self::Complete,
+                b"cancelled" => Self::Cancelled,
+                b"voided" => Self::Voided,
+                b"queued" => Self::Queued,
+                b"awaiting_shipment" => Self::AwaitingShipment,
+                b"on_hold" => Self::OnHold,
+                b"delivered" => Self::Delivered,
+                b"shipped" => Self::Shipped,
+                b"partially_delivered" => Self::PartiallyDelivered,
+                b"returned" => Self::Returned,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateStatus);
@@ -2008,18 +2252,23 @@ impl ApiEnum for UpdateOrderLineItemsStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "queued" => Self::Queued,
-            "awaiting_shipment" => Self::AwaitingShipment,
-            "on_hold" => Self::OnHold,
-            "delivered" => Self::Delivered,
-            "shipped" => Self::Shipped,
-            "partially_delivered" => Self::PartiallyDelivered,
-            "returned" => Self::Returned,
-            "cancelled" => Self::Cancelled,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"queued" => Self::Queued,
+                b"awaiting_shipment" => Self::AwaitingShipment,
+                b"on_hold" => Self::OnHold,
+                b"delivered" => Self::Delivered,
+                b"shipped" => Self::Shipped,
+                b"partially_delivered" => Self::PartiallyDelivered,
+                b"returned" => Self::Returned,
+                b"cancelled" => Self::Cancelled,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateOrderLineItemsStatus);
@@ -2060,18 +2309,23 @@ impl ApiEnum for ImportOrderStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cancelled" => Self::Cancelled,
-            "queued" => Self::Queued,
-            "awaiting_shipment" => Self::AwaitingShipment,
-            "on_hold" => Self::OnHold,
-            "delivered" => Self::Delivered,
-            "shipped" => Self::Shipped,
-            "partially_delivered" => Self::PartiallyDelivered,
-            "returned" => Self::Returned,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cancelled" => Self::Cancelled,
+                b"queued" => Self::Queued,
+                b"awaiting_shipment" => Self::AwaitingShipment,
+                b"on_hold" => Self::OnHold,
+                b"delivered" => Self::Delivered,
+                b"shipped" => Self::Shipped,
+                b"partially_delivered" => Self::PartiallyDelivered,
+                b"returned" => Self::Returned,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportOrderStatus);
@@ -2130,24 +2384,29 @@ impl ApiEnum for ImportOrderCancellationReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "shipping_cut_off_passed" => Self::ShippingCutOffPassed,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "third_party_cancellation" => Self::ThirdPartyCancellation,
-            "product_not_required" => Self::ProductNotRequired,
-            "delivery_date_missed" => Self::DeliveryDateMissed,
-            "alternative_found" => Self::AlternativeFound,
-            "invoice_written_off" => Self::InvoiceWrittenOff,
-            "invoice_voided" => Self::InvoiceVoided,
-            "fraudulent_transaction" => Self::FraudulentTransaction,
-            "payment_declined" => Self::PaymentDeclined,
-            "subscription_cancelled" => Self::SubscriptionCancelled,
-            "product_not_available" => Self::ProductNotAvailable,
-            "others" => Self::Others,
-            "order_resent" => Self::OrderResent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"shipping_cut_off_passed" => Self::ShippingCutOffPassed,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"third_party_cancellation" => Self::ThirdPartyCancellation,
+                b"product_not_required" => Self::ProductNotRequired,
+                b"delivery_date_missed" => Self::DeliveryDateMissed,
+                b"alternative_found" => Self::AlternativeFound,
+                b"invoice_written_off" => Self::InvoiceWrittenOff,
+                b"invoice_voided" => Self::InvoiceVoided,
+                b"fraudulent_transaction" => Self::FraudulentTransaction,
+                b"payment_declined" => Self::PaymentDeclined,
+                b"subscription_cancelled" => Self::SubscriptionCancelled,
+                b"product_not_available" => Self::ProductNotAvailable,
+                b"others" => Self::Others,
+                b"order_resent" => Self::OrderResent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportOrderCancellationReason);
@@ -2206,24 +2465,29 @@ impl ApiEnum for CancelCancellationReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "shipping_cut_off_passed" => Self::ShippingCutOffPassed,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "third_party_cancellation" => Self::ThirdPartyCancellation,
-            "product_not_required" => Self::ProductNotRequired,
-            "delivery_date_missed" => Self::DeliveryDateMissed,
-            "alternative_found" => Self::AlternativeFound,
-            "invoice_written_off" => Self::InvoiceWrittenOff,
-            "invoice_voided" => Self::InvoiceVoided,
-            "fraudulent_transaction" => Self::FraudulentTransaction,
-            "payment_declined" => Self::PaymentDeclined,
-            "subscription_cancelled" => Self::SubscriptionCancelled,
-            "product_not_available" => Self::ProductNotAvailable,
-            "others" => Self::Others,
-            "order_resent" => Self::OrderResent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"shipping_cut_off_passed" => Self::ShippingCutOffPassed,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"third_party_cancellation" => Self::ThirdPartyCancellation,
+                b"product_not_required" => Self::ProductNotRequired,
+                b"delivery_date_missed" => Self::DeliveryDateMissed,
+                b"alternative_found" => Self::AlternativeFound,
+                b"invoice_written_off" => Self::InvoiceWrittenOff,
+                b"invoice_voided" => Self::InvoiceVoided,
+                b"fraudulent_transaction" => Self::FraudulentTransaction,
+                b"payment_declined" => Self::PaymentDeclined,
+                b"subscription_cancelled" => Self::SubscriptionCancelled,
+                b"product_not_available" => Self::ProductNotAvailable,
+                b"others" => Self::Others,
+                b"order_resent" => Self::OrderResent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CancelCancellationReason);
@@ -2276,22 +2540,27 @@ impl ApiEnum for CreateRefundableCreditNoteCreditNoteReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "write_off" => Self::WriteOff,
-            "subscription_change" => Self::SubscriptionChange,
-            "subscription_cancellation" => Self::SubscriptionCancellation,
-            "subscription_pause" => Self::SubscriptionPause,
-            "chargeback" => Self::Chargeback,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"write_off" => Self::WriteOff,
+                b"subscription_change" => Self::SubscriptionChange,
+                b"subscription_cancellation" => Self::SubscriptionCancellation,
+                b"subscription_pause" => Self::SubscriptionPause,
+                b"chargeback" => Self::Chargeback,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateRefundableCreditNoteCreditNoteReasonCode);
@@ -2672,11 +2941,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2986,11 +3263,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3352,11 +3637,19 @@ impl<'de> Deserialize<'de> for ImportOrderResponse {
             ) -> Result<ImportOrderResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3462,11 +3755,19 @@ impl<'de> Deserialize<'de> for AssignOrderNumberResponse {
             ) -> Result<AssignOrderNumberResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3660,11 +3961,19 @@ impl<'de> Deserialize<'de> for CancelResponse {
             ) -> Result<CancelResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3851,11 +4160,19 @@ impl<'de> Deserialize<'de> for CreateRefundableCreditNoteResponse {
             ) -> Result<CreateRefundableCreditNoteResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4018,11 +4335,19 @@ impl<'de> Deserialize<'de> for ReopenResponse {
             ) -> Result<ReopenResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4122,11 +4447,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4230,11 +4563,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4740,11 +5081,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4949,11 +5298,19 @@ impl<'de> Deserialize<'de> for OrdersForInvoiceEntry {
             ) -> Result<OrdersForInvoiceEntry, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5133,11 +5490,19 @@ impl<'de> Deserialize<'de> for ResendResponse {
             ) -> Result<ResendResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "order" => order = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"order" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => order = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -152,36 +152,59 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "status" => status = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "reference_id" => reference_id = map.next_value()?,
-                        "payment_method_type" => payment_method_type = map.next_value()?,
-                        "success_url" => success_url = map.next_value()?,
-                        "failure_url" => failure_url = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "payment_method_options" => {
-                            payment_method_options = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"status" => 1,
+                            13 if key == b"currency_code" => 2,
+                            6 if key == b"amount" => 3,
+                            18 if key == b"gateway_account_id" => 4,
+                            10 if key == b"expires_at" => 5,
+                            12 if key == b"reference_id" => 6,
+                            19 if key == b"payment_method_type" => 7,
+                            11 if key == b"success_url" => 8,
+                            11 if key == b"failure_url" => 9,
+                            10 if key == b"created_at" => 10,
+                            11 if key == b"modified_at" => 11,
+                            16 if key == b"resource_version" => 12,
+                            10 if key == b"updated_at" => 13,
+                            22 if key == b"payment_method_options" => 14,
+                            11 if key == b"customer_id" => 15,
+                            7 if key == b"gateway" => 16,
+                            22 if key == b"active_payment_attempt" => 17,
+                            16 if key == b"payment_attempts" => 18,
+                            23 if key == b"payment_intent_metadata" => 19,
+                            18 if key == b"business_entity_id" => 20,
+                            6 if key == b"object" => 21,
+                            _ => usize::MAX,
                         }
-                        "customer_id" => customer_id = map.next_value()?,
-                        "gateway" => gateway = map.next_value()?,
-                        "active_payment_attempt" => {
-                            active_payment_attempt = map.next_value()?;
-                        }
-                        "payment_attempts" => payment_attempts = map.next_value()?,
-                        "payment_intent_metadata" => {
-                            payment_intent_metadata = map.next_value()?;
-                        }
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => currency_code = crate::decode::field(&mut map)?,
+                        3 => amount = crate::decode::field(&mut map)?,
+                        4 => gateway_account_id = crate::decode::field(&mut map)?,
+                        5 => expires_at = crate::decode::field(&mut map)?,
+                        6 => reference_id = crate::decode::field(&mut map)?,
+                        7 => payment_method_type = crate::decode::field(&mut map)?,
+                        8 => success_url = crate::decode::field(&mut map)?,
+                        9 => failure_url = crate::decode::field(&mut map)?,
+                        10 => created_at = crate::decode::field(&mut map)?,
+                        11 => modified_at = crate::decode::field(&mut map)?,
+                        12 => resource_version = crate::decode::field(&mut map)?,
+                        13 => updated_at = crate::decode::field(&mut map)?,
+                        14 => payment_method_options = crate::decode::field(&mut map)?,
+                        15 => customer_id = crate::decode::field(&mut map)?,
+                        16 => gateway = crate::decode::field(&mut map)?,
+                        17 => active_payment_attempt = crate::decode::field(&mut map)?,
+                        18 => payment_attempts = crate::decode::field(&mut map)?,
+                        19 => payment_intent_metadata = crate::decode::field(&mut map)?,
+                        20 => business_entity_id = crate::decode::field(&mut map)?,
+                        21 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "payment_intent",
@@ -190,7 +213,7 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -306,23 +329,45 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
                 let mut payment_method_display_rule_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "payment_method_type" => payment_method_type = map.next_value()?,
-                        "id_at_gateway" => id_at_gateway = map.next_value()?,
-                        "error_code" => error_code = map.next_value()?,
-                        "error_text" => error_text = map.next_value()?,
-                        "checkout_details" => checkout_details = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "error_detail" => error_detail = map.next_value()?,
-                        "routing_rule_id" => routing_rule_id = map.next_value()?,
-                        "payment_method_display_rule_id" => {
-                            payment_method_display_rule_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"status" => 1,
+                            19 if key == b"payment_method_type" => 2,
+                            13 if key == b"id_at_gateway" => 3,
+                            10 if key == b"error_code" => 4,
+                            10 if key == b"error_text" => 5,
+                            16 if key == b"checkout_details" => 6,
+                            10 if key == b"created_at" => 7,
+                            11 if key == b"modified_at" => 8,
+                            12 if key == b"error_detail" => 9,
+                            15 if key == b"routing_rule_id" => 10,
+                            30 if key == b"payment_method_display_rule_id" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => payment_method_type = crate::decode::field(&mut map)?,
+                        3 => id_at_gateway = crate::decode::field(&mut map)?,
+                        4 => error_code = crate::decode::field(&mut map)?,
+                        5 => error_text = crate::decode::field(&mut map)?,
+                        6 => checkout_details = crate::decode::field(&mut map)?,
+                        7 => created_at = crate::decode::field(&mut map)?,
+                        8 => modified_at = crate::decode::field(&mut map)?,
+                        9 => error_detail = crate::decode::field(&mut map)?,
+                        10 => routing_rule_id = crate::decode::field(&mut map)?,
+                        11 => {
+                            payment_method_display_rule_id = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "payment_attempt",
@@ -331,7 +376,7 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -404,13 +449,25 @@ impl<'de> Deserialize<'de> for PaymentIntentMetadata {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "source" => source = map.next_value()?,
-                        "client_ip_address" => client_ip_address = map.next_value()?,
-                        "user_agent" => user_agent = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"source" => 0,
+                            17 if key == b"client_ip_address" => 1,
+                            10 if key == b"user_agent" => 2,
+                            10 if key == b"created_at" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => source = crate::decode::field(&mut map)?,
+                        1 => client_ip_address = crate::decode::field(&mut map)?,
+                        2 => user_agent = crate::decode::field(&mut map)?,
+                        3 => created_at = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "payment_intent_metadata",
@@ -419,7 +476,7 @@ impl<'de> Deserialize<'de> for PaymentIntentMetadata {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -464,15 +521,20 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inited" => Self::Inited,
-            "in_progress" => Self::InProgress,
-            "authorized" => Self::Authorized,
-            "consumed" => Self::Consumed,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"inited" => Self::Inited,
+                b"in_progress" => Self::InProgress,
+                b"authorized" => Self::Authorized,
+                b"consumed" => Self::Consumed,
+                b"expired" => Self::Expired,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -645,62 +707,67 @@ impl ApiEnum for PaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentMethodType);
@@ -738,17 +805,22 @@ impl ApiEnum for PaymentAttemptStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inited" => Self::Inited,
-            "requires_identification" => Self::RequiresIdentification,
-            "requires_challenge" => Self::RequiresChallenge,
-            "requires_redirection" => Self::RequiresRedirection,
-            "authorized" => Self::Authorized,
-            "refused" => Self::Refused,
-            "pending_authorization" => Self::PendingAuthorization,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"inited" => Self::Inited,
+                b"requires_identification" => Self::RequiresIdentification,
+                b"requires_challenge" => Self::RequiresChallenge,
+                b"requires_redirection" => Self::RequiresRedirection,
+                b"authorized" => Self::Authorized,
+                b"refused" => Self::Refused,
+                b"pending_authorization" => Self::PendingAuthorization,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentAttemptStatus);
@@ -921,62 +993,67 @@ impl ApiEnum for PaymentAttemptPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentAttemptPaymentMethodType);
@@ -1011,16 +1088,21 @@ impl ApiEnum for PaymentIntentMetadataSource {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "payment_method_helper" => Self::PaymentMethodHelper,
-            "card_components" => Self::CardComponents,
-            "checkout" => Self::Checkout,
-            "collect_now" => Self::CollectNow,
-            "portal" => Self::Portal,
-            "payment_components" => Self::PaymentComponents,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"payment_method_helper" => Self::PaymentMethodHelper,
+                b"card_components" => Self::CardComponents,
+                b"checkout" => Self::Checkout,
+                b"collect_now" => Self::CollectNow,
+                b"portal" => Self::Portal,
+                b"payment_components" => Self::PaymentComponents,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentIntentMetadataSource);
@@ -1193,62 +1275,67 @@ impl ApiEnum for CreatePaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreatePaymentMethodType);
@@ -1421,62 +1508,67 @@ impl ApiEnum for UpdatePaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdatePaymentMethodType);
@@ -1758,11 +1850,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_intent: Option<PaymentIntent> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_intent" => payment_intent = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"payment_intent" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_intent = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1985,11 +2085,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut payment_intent: Option<PaymentIntent> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_intent" => payment_intent = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"payment_intent" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_intent = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2092,11 +2200,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_intent: Option<PaymentIntent> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_intent" => payment_intent = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"payment_intent" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_intent = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

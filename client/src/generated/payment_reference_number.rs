@@ -65,13 +65,25 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
                 let mut invoice_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "type" => r#type = map.next_value()?,
-                        "number" => number = map.next_value()?,
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"type" => 1,
+                            6 if key == b"number" => 2,
+                            10 if key == b"invoice_id" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => r#type = crate::decode::field(&mut map)?,
+                        2 => number = crate::decode::field(&mut map)?,
+                        3 => invoice_id = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "payment_reference_number",
@@ -80,7 +92,7 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -125,15 +137,20 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "kid" => Self::Kid,
-            "ocr" => Self::Ocr,
-            "frn" => Self::Frn,
-            "fik" => Self::Fik,
-            "swiss_reference" => Self::SwissReference,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"kid" => Self::Kid,
+                b"ocr" => Self::Ocr,
+                b"frn" => Self::Frn,
+                b"fik" => Self::Fik,
+                b"swiss_reference" => Self::SwissReference,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);

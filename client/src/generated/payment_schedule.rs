@@ -94,19 +94,37 @@ impl<'de> Deserialize<'de> for PaymentSchedule {
                 let mut schedule_entries: Option<Vec<ScheduleEntry>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "scheme_id" => scheme_id = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "schedule_entries" => schedule_entries = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            9 if key == b"scheme_id" => 1,
+                            11 if key == b"entity_type" => 2,
+                            9 if key == b"entity_id" => 3,
+                            6 if key == b"amount" => 4,
+                            10 if key == b"created_at" => 5,
+                            16 if key == b"resource_version" => 6,
+                            10 if key == b"updated_at" => 7,
+                            13 if key == b"currency_code" => 8,
+                            16 if key == b"schedule_entries" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => scheme_id = crate::decode::field(&mut map)?,
+                        2 => entity_type = crate::decode::field(&mut map)?,
+                        3 => entity_id = crate::decode::field(&mut map)?,
+                        4 => amount = crate::decode::field(&mut map)?,
+                        5 => created_at = crate::decode::field(&mut map)?,
+                        6 => resource_version = crate::decode::field(&mut map)?,
+                        7 => updated_at = crate::decode::field(&mut map)?,
+                        8 => currency_code = crate::decode::field(&mut map)?,
+                        9 => schedule_entries = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "payment_schedule",
@@ -115,7 +133,7 @@ impl<'de> Deserialize<'de> for PaymentSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -186,13 +204,25 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                 let mut status: Option<ScheduleEntryStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"date" => 1,
+                            6 if key == b"amount" => 2,
+                            6 if key == b"status" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => date = crate::decode::field(&mut map)?,
+                        2 => amount = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "schedule_entry",
@@ -201,7 +231,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -234,11 +264,16 @@ impl ApiEnum for EntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice" => Self::Invoice,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"invoice" => Self::Invoice,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EntityType);
@@ -264,13 +299,18 @@ impl ApiEnum for ScheduleEntryStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "paid" => Self::Paid,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"paid" => Self::Paid,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ScheduleEntryStatus);

@@ -94,19 +94,37 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                 let mut preferred_schedules: Option<Vec<PreferredSchedule>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "number_of_schedules" => number_of_schedules = map.next_value()?,
-                        "period_unit" => period_unit = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "preferred_schedules" => preferred_schedules = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            11 if key == b"description" => 2,
+                            19 if key == b"number_of_schedules" => 3,
+                            11 if key == b"period_unit" => 4,
+                            6 if key == b"period" => 5,
+                            10 if key == b"created_at" => 6,
+                            16 if key == b"resource_version" => 7,
+                            10 if key == b"updated_at" => 8,
+                            19 if key == b"preferred_schedules" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => description = crate::decode::field(&mut map)?,
+                        3 => number_of_schedules = crate::decode::field(&mut map)?,
+                        4 => period_unit = crate::decode::field(&mut map)?,
+                        5 => period = crate::decode::field(&mut map)?,
+                        6 => created_at = crate::decode::field(&mut map)?,
+                        7 => resource_version = crate::decode::field(&mut map)?,
+                        8 => updated_at = crate::decode::field(&mut map)?,
+                        9 => preferred_schedules = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "payment_schedule_scheme",
@@ -115,7 +133,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -178,11 +196,21 @@ impl<'de> Deserialize<'de> for PreferredSchedule {
                 let mut amount_percentage: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "period" => period = map.next_value()?,
-                        "amount_percentage" => amount_percentage = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"period" => 0,
+                            17 if key == b"amount_percentage" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => period = crate::decode::field(&mut map)?,
+                        1 => amount_percentage = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "preferred_schedule",
@@ -191,7 +219,7 @@ impl<'de> Deserialize<'de> for PreferredSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -228,13 +256,18 @@ impl ApiEnum for PeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PeriodUnit);
@@ -260,13 +293,18 @@ impl ApiEnum for CreatePeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"week" => Self::Week,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreatePeriodUnit);
@@ -495,13 +533,23 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_schedule_scheme: Option<PaymentScheduleScheme> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_schedule_scheme" => {
-                            payment_schedule_scheme = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            23 if key == b"payment_schedule_scheme" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            payment_schedule_scheme = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -604,13 +652,23 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_schedule_scheme: Option<PaymentScheduleScheme> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_schedule_scheme" => {
-                            payment_schedule_scheme = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            23 if key == b"payment_schedule_scheme" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            payment_schedule_scheme = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -717,13 +775,23 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut payment_schedule_scheme: Option<PaymentScheduleScheme> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_schedule_scheme" => {
-                            payment_schedule_scheme = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            23 if key == b"payment_schedule_scheme" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            payment_schedule_scheme = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -181,34 +181,67 @@ impl<'de> Deserialize<'de> for PaymentSource {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "reference_id" => reference_id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "gateway" => gateway = map.next_value()?,
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "ip_address" => ip_address = map.next_value()?,
-                        "issuing_country" => issuing_country = map.next_value()?,
-                        "card" => card = map.next_value()?,
-                        "bank_account" => bank_account = map.next_value()?,
-                        "boleto" => boleto = map.next_value()?,
-                        "billing_address" => billing_address = map.next_value()?,
-                        "amazon_payment" => amazon_payment = map.next_value()?,
-                        "upi" => upi = map.next_value()?,
-                        "paypal" => paypal = map.next_value()?,
-                        "venmo" => venmo = map.next_value()?,
-                        "klarna_pay_now" => klarna_pay_now = map.next_value()?,
-                        "mandates" => mandates = map.next_value()?,
-                        "vault_token" => vault_token = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            16 if key == b"resource_version" => 1,
+                            10 if key == b"updated_at" => 2,
+                            10 if key == b"created_at" => 3,
+                            11 if key == b"customer_id" => 4,
+                            4 if key == b"type" => 5,
+                            12 if key == b"reference_id" => 6,
+                            6 if key == b"status" => 7,
+                            7 if key == b"gateway" => 8,
+                            18 if key == b"gateway_account_id" => 9,
+                            10 if key == b"ip_address" => 10,
+                            15 if key == b"issuing_country" => 11,
+                            4 if key == b"card" => 12,
+                            12 if key == b"bank_account" => 13,
+                            6 if key == b"boleto" => 14,
+                            15 if key == b"billing_address" => 15,
+                            14 if key == b"amazon_payment" => 16,
+                            3 if key == b"upi" => 17,
+                            6 if key == b"paypal" => 18,
+                            5 if key == b"venmo" => 19,
+                            14 if key == b"klarna_pay_now" => 20,
+                            8 if key == b"mandates" => 21,
+                            11 if key == b"vault_token" => 22,
+                            7 if key == b"deleted" => 23,
+                            18 if key == b"business_entity_id" => 24,
+                            6 if key == b"object" => 25,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => resource_version = crate::decode::field(&mut map)?,
+                        2 => updated_at = crate::decode::field(&mut map)?,
+                        3 => created_at = crate::decode::field(&mut map)?,
+                        4 => customer_id = crate::decode::field(&mut map)?,
+                        5 => r#type = crate::decode::field(&mut map)?,
+                        6 => reference_id = crate::decode::field(&mut map)?,
+                        7 => status = crate::decode::field(&mut map)?,
+                        8 => gateway = crate::decode::field(&mut map)?,
+                        9 => gateway_account_id = crate::decode::field(&mut map)?,
+                        10 => ip_address = crate::decode::field(&mut map)?,
+                        11 => issuing_country = crate::decode::field(&mut map)?,
+                        12 => card = crate::decode::field(&mut map)?,
+                        13 => bank_account = crate::decode::field(&mut map)?,
+                        14 => boleto = crate::decode::field(&mut map)?,
+                        15 => billing_address = crate::decode::field(&mut map)?,
+                        16 => amazon_payment = crate::decode::field(&mut map)?,
+                        17 => upi = crate::decode::field(&mut map)?,
+                        18 => paypal = crate::decode::field(&mut map)?,
+                        19 => venmo = crate::decode::field(&mut map)?,
+                        20 => klarna_pay_now = crate::decode::field(&mut map)?,
+                        21 => mandates = crate::decode::field(&mut map)?,
+                        22 => vault_token = crate::decode::field(&mut map)?,
+                        23 => deleted = crate::decode::field(&mut map)?,
+                        24 => business_entity_id = crate::decode::field(&mut map)?,
+                        25 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "payment_source",
@@ -217,7 +250,7 @@ impl<'de> Deserialize<'de> for PaymentSource {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -351,25 +384,49 @@ impl<'de> Deserialize<'de> for Card {
                 let mut masked_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "iin" => iin = map.next_value()?,
-                        "last4" => last4 = map.next_value()?,
-                        "brand" => brand = map.next_value()?,
-                        "funding_type" => funding_type = map.next_value()?,
-                        "expiry_month" => expiry_month = map.next_value()?,
-                        "expiry_year" => expiry_year = map.next_value()?,
-                        "billing_addr1" => billing_addr1 = map.next_value()?,
-                        "billing_addr2" => billing_addr2 = map.next_value()?,
-                        "billing_city" => billing_city = map.next_value()?,
-                        "billing_state_code" => billing_state_code = map.next_value()?,
-                        "billing_state" => billing_state = map.next_value()?,
-                        "billing_country" => billing_country = map.next_value()?,
-                        "billing_zip" => billing_zip = map.next_value()?,
-                        "masked_number" => masked_number = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            3 if key == b"iin" => 2,
+                            5 if key == b"last4" => 3,
+                            5 if key == b"brand" => 4,
+                            12 if key == b"funding_type" => 5,
+                            12 if key == b"expiry_month" => 6,
+                            11 if key == b"expiry_year" => 7,
+                            13 if key == b"billing_addr1" => 8,
+                            13 if key == b"billing_addr2" => 9,
+                            12 if key == b"billing_city" => 10,
+                            18 if key == b"billing_state_code" => 11,
+                            13 if key == b"billing_state" => 12,
+                            15 if key == b"billing_country" => 13,
+                            11 if key == b"billing_zip" => 14,
+                            13 if key == b"masked_number" => 15,
+                            6 if key == b"object" => 16,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => iin = crate::decode::field(&mut map)?,
+                        3 => last4 = crate::decode::field(&mut map)?,
+                        4 => brand = crate::decode::field(&mut map)?,
+                        5 => funding_type = crate::decode::field(&mut map)?,
+                        6 => expiry_month = crate::decode::field(&mut map)?,
+                        7 => expiry_year = crate::decode::field(&mut map)?,
+                        8 => billing_addr1 = crate::decode::field(&mut map)?,
+                        9 => billing_addr2 = crate::decode::field(&mut map)?,
+                        10 => billing_city = crate::decode::field(&mut map)?,
+                        11 => billing_state_code = crate::decode::field(&mut map)?,
+                        12 => billing_state = crate::decode::field(&mut map)?,
+                        13 => billing_country = crate::decode::field(&mut map)?,
+                        14 => billing_zip = crate::decode::field(&mut map)?,
+                        15 => masked_number = crate::decode::field(&mut map)?,
+                        16 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "card",
@@ -378,7 +435,7 @@ impl<'de> Deserialize<'de> for Card {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -483,20 +540,39 @@ impl<'de> Deserialize<'de> for BankAccount {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "last4" => last4 = map.next_value()?,
-                        "name_on_account" => name_on_account = map.next_value()?,
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "direct_debit_scheme" => direct_debit_scheme = map.next_value()?,
-                        "bank_name" => bank_name = map.next_value()?,
-                        "mandate_id" => mandate_id = map.next_value()?,
-                        "account_type" => account_type = map.next_value()?,
-                        "echeck_type" => echeck_type = map.next_value()?,
-                        "account_holder_type" => account_holder_type = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"last4" => 0,
+                            15 if key == b"name_on_account" => 1,
+                            10 if key == b"first_name" => 2,
+                            9 if key == b"last_name" => 3,
+                            19 if key == b"direct_debit_scheme" => 4,
+                            9 if key == b"bank_name" => 5,
+                            10 if key == b"mandate_id" => 6,
+                            12 if key == b"account_type" => 7,
+                            11 if key == b"echeck_type" => 8,
+                            19 if key == b"account_holder_type" => 9,
+                            5 if key == b"email" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => last4 = crate::decode::field(&mut map)?,
+                        1 => name_on_account = crate::decode::field(&mut map)?,
+                        2 => first_name = crate::decode::field(&mut map)?,
+                        3 => last_name = crate::decode::field(&mut map)?,
+                        4 => direct_debit_scheme = crate::decode::field(&mut map)?,
+                        5 => bank_name = crate::decode::field(&mut map)?,
+                        6 => mandate_id = crate::decode::field(&mut map)?,
+                        7 => account_type = crate::decode::field(&mut map)?,
+                        8 => echeck_type = crate::decode::field(&mut map)?,
+                        9 => account_holder_type = crate::decode::field(&mut map)?,
+                        10 => email = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "bank_account",
@@ -505,7 +581,7 @@ impl<'de> Deserialize<'de> for BankAccount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -577,13 +653,25 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "last4" => last4 = map.next_value()?,
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"last4" => 0,
+                            10 if key == b"first_name" => 1,
+                            9 if key == b"last_name" => 2,
+                            5 if key == b"email" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => last4 = crate::decode::field(&mut map)?,
+                        1 => first_name = crate::decode::field(&mut map)?,
+                        2 => last_name = crate::decode::field(&mut map)?,
+                        3 => email = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "cust_voucher_source",
@@ -592,7 +680,7 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -697,23 +785,45 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "billing_address",
@@ -722,7 +832,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -789,11 +899,21 @@ impl<'de> Deserialize<'de> for AmazonPayment {
                 let mut agreement_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "email" => email = map.next_value()?,
-                        "agreement_id" => agreement_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"email" => 0,
+                            12 if key == b"agreement_id" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => email = crate::decode::field(&mut map)?,
+                        1 => agreement_id = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "amazon_payment",
@@ -802,7 +922,7 @@ impl<'de> Deserialize<'de> for AmazonPayment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -853,10 +973,19 @@ impl<'de> Deserialize<'de> for Upi {
                 let mut vpa: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "vpa" => vpa = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            3 if key == b"vpa" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => vpa = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "upi",
@@ -865,7 +994,7 @@ impl<'de> Deserialize<'de> for Upi {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -915,11 +1044,21 @@ impl<'de> Deserialize<'de> for Paypal {
                 let mut agreement_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "email" => email = map.next_value()?,
-                        "agreement_id" => agreement_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"email" => 0,
+                            12 if key == b"agreement_id" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => email = crate::decode::field(&mut map)?,
+                        1 => agreement_id = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "paypal",
@@ -928,7 +1067,7 @@ impl<'de> Deserialize<'de> for Paypal {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -979,10 +1118,19 @@ impl<'de> Deserialize<'de> for Venmo {
                 let mut user_name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "user_name" => user_name = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"user_name" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => user_name = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "venmo",
@@ -991,7 +1139,7 @@ impl<'de> Deserialize<'de> for Venmo {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1037,10 +1185,19 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "email" => email = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"email" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => email = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "klarna_pay_now",
@@ -1049,7 +1206,7 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1107,12 +1264,23 @@ impl<'de> Deserialize<'de> for Mandate {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            10 if key == b"created_at" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => created_at = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "mandate",
@@ -1121,7 +1289,7 @@ impl<'de> Deserialize<'de> for Mandate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1165,15 +1333,20 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "valid" => Self::Valid,
-            "expiring" => Self::Expiring,
-            "expired" => Self::Expired,
-            "invalid" => Self::Invalid,
-            "pending_verification" => Self::PendingVerification,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"valid" => Self::Valid,
+                b"expiring" => Self::Expiring,
+                b"expired" => Self::Expired,
+                b"invalid" => Self::Invalid,
+                b"pending_verification" => Self::PendingVerification,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -1259,33 +1432,38 @@ impl ApiEnum for CardBrand {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "visa" => Self::Visa,
-            "mastercard" => Self::Mastercard,
-            "american_express" => Self::AmericanExpress,
-            "discover" => Self::Discover,
-            "jcb" => Self::Jcb,
-            "diners_club" => Self::DinersClub,
-            "other" => Self::Other,
-            "bancontact" => Self::Bancontact,
-            "cmr_falabella" => Self::CmrFalabella,
-            "tarjeta_naranja" => Self::TarjetaNaranja,
-            "nativa" => Self::Nativa,
-            "cencosud" => Self::Cencosud,
-            "cabal" => Self::Cabal,
-            "argencard" => Self::Argencard,
-            "elo" => Self::Elo,
-            "hipercard" => Self::Hipercard,
-            "carnet" => Self::Carnet,
-            "rupay" => Self::Rupay,
-            "maestro" => Self::Maestro,
-            "dankort" => Self::Dankort,
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mada" => Self::Mada,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"visa" => Self::Visa,
+                b"mastercard" => Self::Mastercard,
+                b"american_express" => Self::AmericanExpress,
+                b"discover" => Self::Discover,
+                b"jcb" => Self::Jcb,
+                b"diners_club" => Self::DinersClub,
+                b"other" => Self::Other,
+                b"bancontact" => Self::Bancontact,
+                b"cmr_falabella" => Self::CmrFalabella,
+                b"tarjeta_naranja" => Self::TarjetaNaranja,
+                b"nativa" => Self::Nativa,
+                b"cencosud" => Self::Cencosud,
+                b"cabal" => Self::Cabal,
+                b"argencard" => Self::Argencard,
+                b"elo" => Self::Elo,
+                b"hipercard" => Self::Hipercard,
+                b"carnet" => Self::Carnet,
+                b"rupay" => Self::Rupay,
+                b"maestro" => Self::Maestro,
+                b"dankort" => Self::Dankort,
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mada" => Self::Mada,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CardBrand);
@@ -1317,15 +1495,20 @@ impl ApiEnum for CardFundingType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credit" => Self::Credit,
-            "debit" => Self::Debit,
-            "prepaid" => Self::Prepaid,
-            "not_known" => Self::NotKnown,
-            "not_applicable" => Self::NotApplicable,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"credit" => Self::Credit,
+                b"debit" => Self::Debit,
+                b"prepaid" => Self::Prepaid,
+                b"not_known" => Self::NotKnown,
+                b"not_applicable" => Self::NotApplicable,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CardFundingType);
@@ -1408,32 +1591,37 @@ impl ApiEnum for CreateUsingPermanentTokenCardBrand {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "visa" => Self::Visa,
-            "mastercard" => Self::Mastercard,
-            "american_express" => Self::AmericanExpress,
-            "discover" => Self::Discover,
-            "jcb" => Self::Jcb,
-            "diners_club" => Self::DinersClub,
-            "other" => Self::Other,
-            "bancontact" => Self::Bancontact,
-            "cmr_falabella" => Self::CmrFalabella,
-            "tarjeta_naranja" => Self::TarjetaNaranja,
-            "nativa" => Self::Nativa,
-            "cencosud" => Self::Cencosud,
-            "cabal" => Self::Cabal,
-            "argencard" => Self::Argencard,
-            "elo" => Self::Elo,
-            "hipercard" => Self::Hipercard,
-            "carnet" => Self::Carnet,
-            "rupay" => Self::Rupay,
-            "maestro" => Self::Maestro,
-            "dankort" => Self::Dankort,
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mada" => Self::Mada,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"visa" => Self::Visa,
+                b"mastercard" => Self::Mastercard,
+                b"american_express" => Self::AmericanExpress,
+                b"discover" => Self::Discover,
+                b"jcb" => Self::Jcb,
+                b"diners_club" => Self::DinersClub,
+                b"other" => Self::Other,
+                b"bancontact" => Self::Bancontact,
+                b"cmr_falabella" => Self::CmrFalabella,
+                b"tarjeta_naranja" => Self::TarjetaNaranja,
+                b"nativa" => Self::Nativa,
+                b"cencosud" => Self::Cencosud,
+                b"cabal" => Self::Cabal,
+                b"argencard" => Self::Argencard,
+                b"elo" => Self::Elo,
+                b"hipercard" => Self::Hipercard,
+                b"carnet" => Self::Carnet,
+                b"rupay" => Self::Rupay,
+                b"maestro" => Self::Maestro,
+                b"dankort" => Self::Dankort,
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mada" => Self::Mada,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateUsingPermanentTokenCardBrand);
@@ -1462,14 +1650,19 @@ impl ApiEnum for CreateUsingPermanentTokenCardFundingType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credit" => Self::Credit,
-            "debit" => Self::Debit,
-            "prepaid" => Self::Prepaid,
-            "not_known" => Self::NotKnown,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"credit" => Self::Credit,
+                b"debit" => Self::Debit,
+                b"prepaid" => Self::Prepaid,
+                b"not_known" => Self::NotKnown,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateUsingPermanentTokenCardFundingType);
@@ -1642,62 +1835,67 @@ impl ApiEnum for CreateUsingPaymentIntentPaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateUsingPaymentIntentPaymentIntentPaymentMethodType);
@@ -1723,13 +1921,18 @@ impl ApiEnum for CreateCardCardPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateCardCardPreferredScheme);
@@ -1908,64 +2111,69 @@ impl ApiEnum for ListType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "amazon_payments" => Self::AmazonPayments,
-            "direct_debit" => Self::DirectDebit,
-            "generic" => Self::Generic,
-            "alipay" => Self::Alipay,
-            "unionpay" => Self::Unionpay,
-            "apple_pay" => Self::ApplePay,
-            "wechat_pay" => Self::WechatPay,
-            "ideal" => Self::Ideal,
-            "google_pay" => Self::GooglePay,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "giropay" => Self::Giropay,
-            "dotpay" => Self::Dotpay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "venmo" => Self::Venmo,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "automated_bank_transfer" => Self::AutomatedBankTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"direct_debit" => Self::DirectDebit,
+                b"generic" => Self::Generic,
+                b"alipay" => Self::Alipay,
+                b"unionpay" => Self::Unionpay,
+                b"apple_pay" => Self::ApplePay,
+                b"wechat_pay" => Self::WechatPay,
+                b"ideal" => Self::Ideal,
+                b"google_pay" => Self::GooglePay,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"giropay" => Self::Giropay,
+                b"dotpay" => Self::Dotpay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"venmo" => Self::Venmo,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"automated_bank_transfer" => Self::AutomatedBankTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListType);
@@ -2406,12 +2614,21 @@ impl<'de> Deserialize<'de> for CreateUsingTempTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2702,12 +2919,21 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2882,12 +3108,21 @@ impl<'de> Deserialize<'de> for CreateUsingTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3073,12 +3308,21 @@ impl<'de> Deserialize<'de> for CreateUsingPaymentIntentResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3253,12 +3497,21 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3439,12 +3692,21 @@ impl<'de> Deserialize<'de> for CreateCardResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3637,12 +3899,21 @@ impl<'de> Deserialize<'de> for CreateBankAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3833,12 +4104,21 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4011,12 +4291,21 @@ impl<'de> Deserialize<'de> for UpdateBankAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4183,11 +4472,19 @@ impl<'de> Deserialize<'de> for VerifyBankAccountResponse {
             ) -> Result<VerifyBankAccountResponse, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"payment_source" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4426,13 +4723,23 @@ impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceEntry {
                     gateway_payment_method_token::GatewayPaymentMethodToken,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "gateway_payment_method_token" => {
-                            gateway_payment_method_token = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            28 if key == b"gateway_payment_method_token" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            gateway_payment_method_token = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4535,11 +4842,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"payment_source" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4880,11 +5195,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"payment_source" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5049,12 +5372,21 @@ impl<'de> Deserialize<'de> for SwitchGatewayAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5221,13 +5553,23 @@ impl<'de> Deserialize<'de> for ExportPaymentSourceResponse {
                     third_party_payment_method::ThirdPartyPaymentMethod,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "third_party_payment_method" => {
-                            third_party_payment_method = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            26 if key == b"third_party_payment_method" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            third_party_payment_method = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5338,12 +5680,21 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5458,12 +5809,21 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "payment_source" => payment_source = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -147,31 +147,57 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                 let mut linked_invoices: Option<Vec<LinkedInvoice>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "id_at_gateway" => id_at_gateway = map.next_value()?,
-                        "payment_voucher_type" => {
-                            payment_voucher_type = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            13 if key == b"id_at_gateway" => 1,
+                            20 if key == b"payment_voucher_type" => 2,
+                            10 if key == b"expires_at" => 3,
+                            6 if key == b"status" => 4,
+                            15 if key == b"subscription_id" => 5,
+                            13 if key == b"currency_code" => 6,
+                            6 if key == b"amount" => 7,
+                            18 if key == b"gateway_account_id" => 8,
+                            17 if key == b"payment_source_id" => 9,
+                            7 if key == b"gateway" => 10,
+                            7 if key == b"payload" => 11,
+                            10 if key == b"error_code" => 12,
+                            10 if key == b"error_text" => 13,
+                            3 if key == b"url" => 14,
+                            4 if key == b"date" => 15,
+                            16 if key == b"resource_version" => 16,
+                            10 if key == b"updated_at" => 17,
+                            11 if key == b"customer_id" => 18,
+                            15 if key == b"linked_invoices" => 19,
+                            6 if key == b"object" => 20,
+                            _ => usize::MAX,
                         }
-                        "expires_at" => expires_at = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "payment_source_id" => payment_source_id = map.next_value()?,
-                        "gateway" => gateway = map.next_value()?,
-                        "payload" => payload = map.next_value()?,
-                        "error_code" => error_code = map.next_value()?,
-                        "error_text" => error_text = map.next_value()?,
-                        "url" => url = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "linked_invoices" => linked_invoices = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => id_at_gateway = crate::decode::field(&mut map)?,
+                        2 => payment_voucher_type = crate::decode::field(&mut map)?,
+                        3 => expires_at = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => subscription_id = crate::decode::field(&mut map)?,
+                        6 => currency_code = crate::decode::field(&mut map)?,
+                        7 => amount = crate::decode::field(&mut map)?,
+                        8 => gateway_account_id = crate::decode::field(&mut map)?,
+                        9 => payment_source_id = crate::decode::field(&mut map)?,
+                        10 => gateway = crate::decode::field(&mut map)?,
+                        11 => payload = crate::decode::field(&mut map)?,
+                        12 => error_code = crate::decode::field(&mut map)?,
+                        13 => error_text = crate::decode::field(&mut map)?,
+                        14 => url = crate::decode::field(&mut map)?,
+                        15 => date = crate::decode::field(&mut map)?,
+                        16 => resource_version = crate::decode::field(&mut map)?,
+                        17 => updated_at = crate::decode::field(&mut map)?,
+                        18 => customer_id = crate::decode::field(&mut map)?,
+                        19 => linked_invoices = crate::decode::field(&mut map)?,
+                        20 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "payment_voucher",
@@ -180,7 +206,7 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -257,12 +283,23 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                 let mut applied_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "txn_id" => txn_id = map.next_value()?,
-                        "applied_at" => applied_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"invoice_id" => 0,
+                            6 if key == b"txn_id" => 1,
+                            10 if key == b"applied_at" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice_id = crate::decode::field(&mut map)?,
+                        1 => txn_id = crate::decode::field(&mut map)?,
+                        2 => applied_at = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_invoice",
@@ -271,7 +308,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -312,14 +349,19 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "consumed" => Self::Consumed,
-            "expired" => Self::Expired,
-            "failure" => Self::Failure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"consumed" => Self::Consumed,
+                b"expired" => Self::Expired,
+                b"failure" => Self::Failure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -556,11 +598,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_voucher" => payment_voucher = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"payment_voucher" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_voucher = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -663,11 +713,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_voucher" => payment_voucher = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"payment_voucher" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_voucher = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -881,11 +939,19 @@ impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceEntry {
             ) -> Result<PaymentVouchersForInvoiceEntry, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_voucher" => payment_voucher = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"payment_voucher" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_voucher = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1099,11 +1165,19 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
             ) -> Result<PaymentVouchersForCustomerEntry, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "payment_voucher" => payment_voucher = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"payment_voucher" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => payment_voucher = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

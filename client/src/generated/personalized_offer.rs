@@ -67,13 +67,25 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
                 let mut options: Option<Vec<PersonalizedOfferOption>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "offer_id" => offer_id = map.next_value()?,
-                        "content" => content = map.next_value()?,
-                        "options" => options = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            8 if key == b"offer_id" => 1,
+                            7 if key == b"content" => 2,
+                            7 if key == b"options" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => offer_id = crate::decode::field(&mut map)?,
+                        2 => content = crate::decode::field(&mut map)?,
+                        3 => options = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "personalized_offer",
@@ -82,7 +94,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -139,11 +151,21 @@ impl<'de> Deserialize<'de> for Content {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "title" => title = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"title" => 0,
+                            11 if key == b"description" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => title = crate::decode::field(&mut map)?,
+                        1 => description = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "content",
@@ -152,7 +174,7 @@ impl<'de> Deserialize<'de> for Content {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -219,14 +241,27 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
                 let mut redirect_url: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "label" => label = map.next_value()?,
-                        "processing_type" => processing_type = map.next_value()?,
-                        "processing_layout" => processing_layout = map.next_value()?,
-                        "redirect_url" => redirect_url = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            5 if key == b"label" => 1,
+                            15 if key == b"processing_type" => 2,
+                            17 if key == b"processing_layout" => 3,
+                            12 if key == b"redirect_url" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => label = crate::decode::field(&mut map)?,
+                        2 => processing_type = crate::decode::field(&mut map)?,
+                        3 => processing_layout = crate::decode::field(&mut map)?,
+                        4 => redirect_url = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "personalized_offer_option",
@@ -235,7 +270,7 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -281,15 +316,20 @@ impl ApiEnum for OptionProcessingType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "billing_update" => Self::BillingUpdate,
-            "checkout" => Self::Checkout,
-            "url_redirect" => Self::UrlRedirect,
-            "webhook" => Self::Webhook,
-            "email" => Self::Email,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"billing_update" => Self::BillingUpdate,
+                b"checkout" => Self::Checkout,
+                b"url_redirect" => Self::UrlRedirect,
+                b"webhook" => Self::Webhook,
+                b"email" => Self::Email,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OptionProcessingType);
@@ -312,12 +352,17 @@ impl ApiEnum for OptionProcessingLayout {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_app" => Self::InApp,
-            "full_page" => Self::FullPage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_app" => Self::InApp,
+                b"full_page" => Self::FullPage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OptionProcessingLayout);
@@ -576,15 +621,23 @@ impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
                 let mut brand: Option<Box<brand::Brand>> = None;
                 let mut expires_at: Option<Timestamp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "personalized_offers" => {
-                            personalized_offers = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            19 if key == b"personalized_offers" => 0,
+                            5 if key == b"brand" => 1,
+                            10 if key == b"expires_at" => 2,
+                            _ => usize::MAX,
                         }
-                        "brand" => brand = map.next_value()?,
-                        "expires_at" => expires_at = Some(map.next_value()?),
+                    };
+                    match slot {
+                        0 => personalized_offers = Some(crate::decode::field(&mut map)?),
+                        1 => brand = crate::decode::field(&mut map)?,
+                        2 => expires_at = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

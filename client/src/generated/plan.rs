@@ -331,91 +331,139 @@ impl<'de> Deserialize<'de> for Plan {
                 let mut show_description_in_quotes: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "invoice_name" => invoice_name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "period_unit" => period_unit = map.next_value()?,
-                        "trial_period" => trial_period = map.next_value()?,
-                        "trial_period_unit" => trial_period_unit = map.next_value()?,
-                        "trial_end_action" => trial_end_action = map.next_value()?,
-                        "pricing_model" => pricing_model = map.next_value()?,
-                        "charge_model" => charge_model = map.next_value()?,
-                        "free_quantity" => free_quantity = map.next_value()?,
-                        "setup_cost" => setup_cost = map.next_value()?,
-                        "downgrade_penalty" => downgrade_penalty = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "archived_at" => archived_at = map.next_value()?,
-                        "billing_cycles" => billing_cycles = map.next_value()?,
-                        "redirect_url" => redirect_url = map.next_value()?,
-                        "enabled_in_hosted_pages" => {
-                            enabled_in_hosted_pages = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            12 if key == b"invoice_name" => 2,
+                            11 if key == b"description" => 3,
+                            5 if key == b"price" => 4,
+                            13 if key == b"currency_code" => 5,
+                            6 if key == b"period" => 6,
+                            11 if key == b"period_unit" => 7,
+                            12 if key == b"trial_period" => 8,
+                            17 if key == b"trial_period_unit" => 9,
+                            16 if key == b"trial_end_action" => 10,
+                            13 if key == b"pricing_model" => 11,
+                            12 if key == b"charge_model" => 12,
+                            13 if key == b"free_quantity" => 13,
+                            10 if key == b"setup_cost" => 14,
+                            17 if key == b"downgrade_penalty" => 15,
+                            6 if key == b"status" => 16,
+                            11 if key == b"archived_at" => 17,
+                            14 if key == b"billing_cycles" => 18,
+                            12 if key == b"redirect_url" => 19,
+                            23 if key == b"enabled_in_hosted_pages" => 20,
+                            17 if key == b"enabled_in_portal" => 21,
+                            19 if key == b"addon_applicability" => 22,
+                            8 if key == b"tax_code" => 23,
+                            8 if key == b"hsn_code" => 24,
+                            19 if key == b"taxjar_product_code" => 25,
+                            17 if key == b"avalara_sale_type" => 26,
+                            24 if key == b"avalara_transaction_type" => 27,
+                            20 if key == b"avalara_service_type" => 28,
+                            3 if key == b"sku" => 29,
+                            15 if key == b"accounting_code" => 30,
+                            20 if key == b"accounting_category1" => 31,
+                            20 if key == b"accounting_category2" => 32,
+                            20 if key == b"accounting_category3" => 33,
+                            20 if key == b"accounting_category4" => 34,
+                            12 if key == b"is_shippable" => 35,
+                            25 if key == b"shipping_frequency_period" => 36,
+                            30 if key == b"shipping_frequency_period_unit" => 37,
+                            16 if key == b"resource_version" => 38,
+                            10 if key == b"updated_at" => 39,
+                            8 if key == b"giftable" => 40,
+                            9 if key == b"claim_url" => 41,
+                            24 if key == b"free_quantity_in_decimal" => 42,
+                            16 if key == b"price_in_decimal" => 43,
+                            7 if key == b"channel" => 44,
+                            13 if key == b"invoice_notes" => 45,
+                            7 if key == b"taxable" => 46,
+                            14 if key == b"tax_profile_id" => 47,
+                            9 if key == b"meta_data" => 48,
+                            5 if key == b"tiers" => 49,
+                            20 if key == b"tax_providers_fields" => 50,
+                            17 if key == b"applicable_addons" => 51,
+                            15 if key == b"attached_addons" => 52,
+                            18 if key == b"event_based_addons" => 53,
+                            28 if key == b"show_description_in_invoices" => 54,
+                            26 if key == b"show_description_in_quotes" => 55,
+                            6 if key == b"object" => 56,
+                            _ => usize::MAX,
                         }
-                        "enabled_in_portal" => enabled_in_portal = map.next_value()?,
-                        "addon_applicability" => addon_applicability = map.next_value()?,
-                        "tax_code" => tax_code = map.next_value()?,
-                        "hsn_code" => hsn_code = map.next_value()?,
-                        "taxjar_product_code" => taxjar_product_code = map.next_value()?,
-                        "avalara_sale_type" => avalara_sale_type = map.next_value()?,
-                        "avalara_transaction_type" => {
-                            avalara_transaction_type = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => invoice_name = crate::decode::field(&mut map)?,
+                        3 => description = crate::decode::field(&mut map)?,
+                        4 => price = crate::decode::field(&mut map)?,
+                        5 => currency_code = crate::decode::field(&mut map)?,
+                        6 => period = crate::decode::field(&mut map)?,
+                        7 => period_unit = crate::decode::field(&mut map)?,
+                        8 => trial_period = crate::decode::field(&mut map)?,
+                        9 => trial_period_unit = crate::decode::field(&mut map)?,
+                        10 => trial_end_action = crate::decode::field(&mut map)?,
+                        11 => pricing_model = crate::decode::field(&mut map)?,
+                        12 => charge_model = crate::decode::field(&mut map)?,
+                        13 => free_quantity = crate::decode::field(&mut map)?,
+                        14 => setup_cost = crate::decode::field(&mut map)?,
+                        15 => downgrade_penalty = crate::decode::field(&mut map)?,
+                        16 => status = crate::decode::field(&mut map)?,
+                        17 => archived_at = crate::decode::field(&mut map)?,
+                        18 => billing_cycles = crate::decode::field(&mut map)?,
+                        19 => redirect_url = crate::decode::field(&mut map)?,
+                        20 => enabled_in_hosted_pages = crate::decode::field(&mut map)?,
+                        21 => enabled_in_portal = crate::decode::field(&mut map)?,
+                        22 => addon_applicability = crate::decode::field(&mut map)?,
+                        23 => tax_code = crate::decode::field(&mut map)?,
+                        24 => hsn_code = crate::decode::field(&mut map)?,
+                        25 => taxjar_product_code = crate::decode::field(&mut map)?,
+                        26 => avalara_sale_type = crate::decode::field(&mut map)?,
+                        27 => avalara_transaction_type = crate::decode::field(&mut map)?,
+                        28 => avalara_service_type = crate::decode::field(&mut map)?,
+                        29 => sku = crate::decode::field(&mut map)?,
+                        30 => accounting_code = crate::decode::field(&mut map)?,
+                        31 => accounting_category1 = crate::decode::field(&mut map)?,
+                        32 => accounting_category2 = crate::decode::field(&mut map)?,
+                        33 => accounting_category3 = crate::decode::field(&mut map)?,
+                        34 => accounting_category4 = crate::decode::field(&mut map)?,
+                        35 => is_shippable = crate::decode::field(&mut map)?,
+                        36 => shipping_frequency_period = crate::decode::field(&mut map)?,
+                        37 => {
+                            shipping_frequency_period_unit = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "avalara_service_type" => {
-                            avalara_service_type = map.next_value()?;
+                        38 => resource_version = crate::decode::field(&mut map)?,
+                        39 => updated_at = crate::decode::field(&mut map)?,
+                        40 => giftable = crate::decode::field(&mut map)?,
+                        41 => claim_url = crate::decode::field(&mut map)?,
+                        42 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
+                        43 => price_in_decimal = crate::decode::field(&mut map)?,
+                        44 => channel = crate::decode::field(&mut map)?,
+                        45 => invoice_notes = crate::decode::field(&mut map)?,
+                        46 => taxable = crate::decode::field(&mut map)?,
+                        47 => tax_profile_id = crate::decode::field(&mut map)?,
+                        48 => meta_data = crate::decode::field(&mut map)?,
+                        49 => tiers = crate::decode::field(&mut map)?,
+                        50 => tax_providers_fields = crate::decode::field(&mut map)?,
+                        51 => applicable_addons = crate::decode::field(&mut map)?,
+                        52 => attached_addons = crate::decode::field(&mut map)?,
+                        53 => event_based_addons = crate::decode::field(&mut map)?,
+                        54 => {
+                            show_description_in_invoices = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "sku" => sku = map.next_value()?,
-                        "accounting_code" => accounting_code = map.next_value()?,
-                        "accounting_category1" => {
-                            accounting_category1 = map.next_value()?;
+                        55 => {
+                            show_description_in_quotes = crate::decode::field(&mut map)?;
                         }
-                        "accounting_category2" => {
-                            accounting_category2 = map.next_value()?;
-                        }
-                        "accounting_category3" => {
-                            accounting_category3 = map.next_value()?;
-                        }
-                        "accounting_category4" => {
-                            accounting_category4 = map.next_value()?;
-                        }
-                        "is_shippable" => is_shippable = map.next_value()?,
-                        "shipping_frequency_period" => {
-                            shipping_frequency_period = map.next_value()?;
-                        }
-                        "shipping_frequency_period_unit" => {
-                            shipping_frequency_period_unit = map.next_value()?;
-                        }
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "giftable" => giftable = map.next_value()?,
-                        "claim_url" => claim_url = map.next_value()?,
-                        "free_quantity_in_decimal" => {
-                            free_quantity_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "channel" => channel = map.next_value()?,
-                        "invoice_notes" => invoice_notes = map.next_value()?,
-                        "taxable" => taxable = map.next_value()?,
-                        "tax_profile_id" => tax_profile_id = map.next_value()?,
-                        "meta_data" => meta_data = map.next_value()?,
-                        "tiers" => tiers = map.next_value()?,
-                        "tax_providers_fields" => {
-                            tax_providers_fields = map.next_value()?;
-                        }
-                        "applicable_addons" => applicable_addons = map.next_value()?,
-                        "attached_addons" => attached_addons = map.next_value()?,
-                        "event_based_addons" => event_based_addons = map.next_value()?,
-                        "show_description_in_invoices" => {
-                            show_description_in_invoices = map.next_value()?;
-                        }
-                        "show_description_in_quotes" => {
-                            show_description_in_quotes = map.next_value()?;
-                        }
-                        "object" => {
+                        56 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "plan",
@@ -424,7 +472,7 @@ impl<'de> Deserialize<'de> for Plan {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -557,21 +605,33 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"starting_unit" => 0,
+                            11 if key == b"ending_unit" => 1,
+                            5 if key == b"price" => 2,
+                            24 if key == b"starting_unit_in_decimal" => 3,
+                            22 if key == b"ending_unit_in_decimal" => 4,
+                            16 if key == b"price_in_decimal" => 5,
+                            12 if key == b"pricing_type" => 6,
+                            12 if key == b"package_size" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => starting_unit = crate::decode::field(&mut map)?,
+                        1 => ending_unit = crate::decode::field(&mut map)?,
+                        2 => price = crate::decode::field(&mut map)?,
+                        3 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        4 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => price_in_decimal = crate::decode::field(&mut map)?,
+                        6 => pricing_type = crate::decode::field(&mut map)?,
+                        7 => package_size = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tier",
@@ -580,7 +640,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -645,12 +705,23 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut field_value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "provider_name" => provider_name = map.next_value()?,
-                        "field_id" => field_id = map.next_value()?,
-                        "field_value" => field_value = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"provider_name" => 0,
+                            8 if key == b"field_id" => 1,
+                            11 if key == b"field_value" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => provider_name = crate::decode::field(&mut map)?,
+                        1 => field_id = crate::decode::field(&mut map)?,
+                        2 => field_value = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax_providers_field",
@@ -659,7 +730,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -711,10 +782,19 @@ impl<'de> Deserialize<'de> for ApplicableAddon {
                 let mut id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "applicable_addon",
@@ -723,7 +803,7 @@ impl<'de> Deserialize<'de> for ApplicableAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -790,14 +870,27 @@ impl<'de> Deserialize<'de> for AttachedAddon {
                 let mut quantity_in_decimal: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "billing_cycles" => billing_cycles = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            8 if key == b"quantity" => 1,
+                            14 if key == b"billing_cycles" => 2,
+                            4 if key == b"type" => 3,
+                            19 if key == b"quantity_in_decimal" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => quantity = crate::decode::field(&mut map)?,
+                        2 => billing_cycles = crate::decode::field(&mut map)?,
+                        3 => r#type = crate::decode::field(&mut map)?,
+                        4 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "attached_addon",
@@ -806,7 +899,7 @@ impl<'de> Deserialize<'de> for AttachedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -876,14 +969,27 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut quantity_in_decimal: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "on_event" => on_event = map.next_value()?,
-                        "charge_once" => charge_once = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            8 if key == b"quantity" => 1,
+                            8 if key == b"on_event" => 2,
+                            11 if key == b"charge_once" => 3,
+                            19 if key == b"quantity_in_decimal" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => quantity = crate::decode::field(&mut map)?,
+                        2 => on_event = crate::decode::field(&mut map)?,
+                        3 => charge_once = crate::decode::field(&mut map)?,
+                        4 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "event_based_addon",
@@ -892,7 +998,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -929,12 +1035,17 @@ impl ApiEnum for TrialPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TrialPeriodUnit);
@@ -960,13 +1071,18 @@ impl ApiEnum for TrialEndAction {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "activate_subscription" => Self::ActivateSubscription,
-            "cancel_subscription" => Self::CancelSubscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"activate_subscription" => Self::ActivateSubscription,
+                b"cancel_subscription" => Self::CancelSubscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TrialEndAction);
@@ -998,15 +1114,20 @@ impl ApiEnum for ChargeModel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "flat_fee" => Self::FlatFee,
-            "per_unit" => Self::PerUnit,
-            "tiered" => Self::Tiered,
-            "volume" => Self::Volume,
-            "stairstep" => Self::Stairstep,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"flat_fee" => Self::FlatFee,
+                b"per_unit" => Self::PerUnit,
+                b"tiered" => Self::Tiered,
+                b"volume" => Self::Volume,
+                b"stairstep" => Self::Stairstep,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ChargeModel);
@@ -1032,13 +1153,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                b"deleted" => Self::Deleted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -1061,12 +1187,17 @@ impl ApiEnum for AddonApplicability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "restricted" => Self::Restricted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"all" => Self::All,
+                b"restricted" => Self::Restricted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AddonApplicability);
@@ -1095,14 +1226,19 @@ impl ApiEnum for ShippingFrequencyPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "year" => Self::Year,
-            "month" => Self::Month,
-            "week" => Self::Week,
-            "day" => Self::Day,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"year" => Self::Year,
+                b"month" => Self::Month,
+                b"week" => Self::Week,
+                b"day" => Self::Day,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ShippingFrequencyPeriodUnit);
@@ -1125,12 +1261,17 @@ impl ApiEnum for AttachedAddonType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recommended" => Self::Recommended,
-            "mandatory" => Self::Mandatory,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recommended" => Self::Recommended,
+                b"mandatory" => Self::Mandatory,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AttachedAddonType);
@@ -1153,12 +1294,17 @@ impl ApiEnum for CreateTrialPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateTrialPeriodUnit);
@@ -1184,13 +1330,18 @@ impl ApiEnum for CreateTrialEndAction {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "activate_subscription" => Self::ActivateSubscription,
-            "cancel_subscription" => Self::CancelSubscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"activate_subscription" => Self::ActivateSubscription,
+                b"cancel_subscription" => Self::CancelSubscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateTrialEndAction);
@@ -1222,15 +1373,20 @@ impl ApiEnum for CreateChargeModel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "flat_fee" => Self::FlatFee,
-            "per_unit" => Self::PerUnit,
-            "tiered" => Self::Tiered,
-            "volume" => Self::Volume,
-            "stairstep" => Self::Stairstep,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"flat_fee" => Self::FlatFee,
+                b"per_unit" => Self::PerUnit,
+                b"tiered" => Self::Tiered,
+                b"volume" => Self::Volume,
+                b"stairstep" => Self::Stairstep,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateChargeModel);
@@ -1253,12 +1409,17 @@ impl ApiEnum for CreateAddonApplicability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "restricted" => Self::Restricted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"all" => Self::All,
+                b"restricted" => Self::Restricted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateAddonApplicability);
@@ -1287,14 +1448,19 @@ impl ApiEnum for CreateShippingFrequencyPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "year" => Self::Year,
-            "month" => Self::Month,
-            "week" => Self::Week,
-            "day" => Self::Day,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"year" => Self::Year,
+                b"month" => Self::Month,
+                b"week" => Self::Week,
+                b"day" => Self::Day,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateShippingFrequencyPeriodUnit);
@@ -1317,12 +1483,17 @@ impl ApiEnum for CreateStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "archived" => Self::Archived,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"archived" => Self::Archived,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateStatus);
@@ -1345,12 +1516,17 @@ impl ApiEnum for CreateAttachedAddonsType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recommended" => Self::Recommended,
-            "mandatory" => Self::Mandatory,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recommended" => Self::Recommended,
+                b"mandatory" => Self::Mandatory,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateAttachedAddonsType);
@@ -1373,12 +1549,17 @@ impl ApiEnum for UpdateTrialPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "month" => Self::Month,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"day" => Self::Day,
+                b"month" => Self::Month,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateTrialPeriodUnit);
@@ -1404,13 +1585,18 @@ impl ApiEnum for UpdateTrialEndAction {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "site_default" => Self::SiteDefault,
-            "activate_subscription" => Self::ActivateSubscription,
-            "cancel_subscription" => Self::CancelSubscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"site_default" => Self::SiteDefault,
+                b"activate_subscription" => Self::ActivateSubscription,
+                b"cancel_subscription" => Self::CancelSubscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateTrialEndAction);
@@ -1442,15 +1628,20 @@ impl ApiEnum for UpdateChargeModel {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "flat_fee" => Self::FlatFee,
-            "per_unit" => Self::PerUnit,
-            "tiered" => Self::Tiered,
-            "volume" => Self::Volume,
-            "stairstep" => Self::Stairstep,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"flat_fee" => Self::FlatFee,
+                b"per_unit" => Self::PerUnit,
+                b"tiered" => Self::Tiered,
+                b"volume" => Self::Volume,
+                b"stairstep" => Self::Stairstep,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateChargeModel);
@@ -1473,12 +1664,17 @@ impl ApiEnum for UpdateAddonApplicability {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "restricted" => Self::Restricted,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"all" => Self::All,
+                b"restricted" => Self::Restricted,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateAddonApplicability);
@@ -1507,14 +1703,19 @@ impl ApiEnum for UpdateShippingFrequencyPeriodUnit {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "year" => Self::Year,
-            "month" => Self::Month,
-            "week" => Self::Week,
-            "day" => Self::Day,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"year" => Self::Year,
+                b"month" => Self::Month,
+                b"week" => Self::Week,
+                b"day" => Self::Day,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateShippingFrequencyPeriodUnit);
@@ -1537,12 +1738,17 @@ impl ApiEnum for UpdateAttachedAddonsType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "recommended" => Self::Recommended,
-            "mandatory" => Self::Mandatory,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"recommended" => Self::Recommended,
+                b"mandatory" => Self::Mandatory,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateAttachedAddonsType);
@@ -2289,11 +2495,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "plan" => plan = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"plan" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => plan = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2937,11 +3151,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "plan" => plan = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"plan" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => plan = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3426,11 +3648,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "plan" => plan = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"plan" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => plan = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3529,11 +3759,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "plan" => plan = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"plan" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => plan = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3636,11 +3874,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "plan" => plan = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"plan" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => plan = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3814,11 +4060,19 @@ impl<'de> Deserialize<'de> for CopyResponse {
             ) -> Result<CopyResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "plan" => plan = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"plan" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => plan = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3923,11 +4177,19 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
             ) -> Result<UnarchiveResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "plan" => plan = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"plan" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => plan = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

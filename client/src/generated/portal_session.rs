@@ -109,22 +109,43 @@ impl<'de> Deserialize<'de> for PortalSession {
                 let mut linked_customers: Option<Vec<LinkedCustomer>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "token" => token = map.next_value()?,
-                        "access_url" => access_url = map.next_value()?,
-                        "redirect_url" => redirect_url = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "login_at" => login_at = map.next_value()?,
-                        "logout_at" => logout_at = map.next_value()?,
-                        "login_ipaddress" => login_ipaddress = map.next_value()?,
-                        "logout_ipaddress" => logout_ipaddress = map.next_value()?,
-                        "linked_customers" => linked_customers = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            5 if key == b"token" => 1,
+                            10 if key == b"access_url" => 2,
+                            12 if key == b"redirect_url" => 3,
+                            6 if key == b"status" => 4,
+                            10 if key == b"created_at" => 5,
+                            10 if key == b"expires_at" => 6,
+                            11 if key == b"customer_id" => 7,
+                            8 if key == b"login_at" => 8,
+                            9 if key == b"logout_at" => 9,
+                            15 if key == b"login_ipaddress" => 10,
+                            16 if key == b"logout_ipaddress" => 11,
+                            16 if key == b"linked_customers" => 12,
+                            6 if key == b"object" => 13,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => token = crate::decode::field(&mut map)?,
+                        2 => access_url = crate::decode::field(&mut map)?,
+                        3 => redirect_url = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => created_at = crate::decode::field(&mut map)?,
+                        6 => expires_at = crate::decode::field(&mut map)?,
+                        7 => customer_id = crate::decode::field(&mut map)?,
+                        8 => login_at = crate::decode::field(&mut map)?,
+                        9 => logout_at = crate::decode::field(&mut map)?,
+                        10 => login_ipaddress = crate::decode::field(&mut map)?,
+                        11 => logout_ipaddress = crate::decode::field(&mut map)?,
+                        12 => linked_customers = crate::decode::field(&mut map)?,
+                        13 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "portal_session",
@@ -133,7 +154,7 @@ impl<'de> Deserialize<'de> for PortalSession {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -211,16 +232,27 @@ impl<'de> Deserialize<'de> for LinkedCustomer {
                 let mut has_active_subscription: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer_id" => customer_id = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "has_billing_address" => has_billing_address = map.next_value()?,
-                        "has_payment_method" => has_payment_method = map.next_value()?,
-                        "has_active_subscription" => {
-                            has_active_subscription = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"customer_id" => 0,
+                            5 if key == b"email" => 1,
+                            19 if key == b"has_billing_address" => 2,
+                            18 if key == b"has_payment_method" => 3,
+                            23 if key == b"has_active_subscription" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => customer_id = crate::decode::field(&mut map)?,
+                        1 => email = crate::decode::field(&mut map)?,
+                        2 => has_billing_address = crate::decode::field(&mut map)?,
+                        3 => has_payment_method = crate::decode::field(&mut map)?,
+                        4 => has_active_subscription = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_customer",
@@ -229,7 +261,7 @@ impl<'de> Deserialize<'de> for LinkedCustomer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -275,15 +307,20 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "logged_in" => Self::LoggedIn,
-            "logged_out" => Self::LoggedOut,
-            "not_yet_activated" => Self::NotYetActivated,
-            "activated" => Self::Activated,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"created" => Self::Created,
+                b"logged_in" => Self::LoggedIn,
+                b"logged_out" => Self::LoggedOut,
+                b"not_yet_activated" => Self::NotYetActivated,
+                b"activated" => Self::Activated,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -505,11 +542,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "portal_session" => portal_session = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"portal_session" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => portal_session = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -612,11 +657,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "portal_session" => portal_session = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"portal_session" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => portal_session = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -723,11 +776,19 @@ impl<'de> Deserialize<'de> for LogoutResponse {
             ) -> Result<LogoutResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "portal_session" => portal_session = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"portal_session" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => portal_session = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -886,11 +947,19 @@ impl<'de> Deserialize<'de> for ActivateResponse {
             ) -> Result<ActivateResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "portal_session" => portal_session = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"portal_session" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => portal_session = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

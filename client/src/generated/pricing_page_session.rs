@@ -54,13 +54,25 @@ impl<'de> Deserialize<'de> for PricingPageSession {
                 let mut expires_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "url" => url = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            3 if key == b"url" => 1,
+                            10 if key == b"created_at" => 2,
+                            10 if key == b"expires_at" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => url = crate::decode::field(&mut map)?,
+                        2 => created_at = crate::decode::field(&mut map)?,
+                        3 => expires_at = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "pricing_page_session",
@@ -69,7 +81,7 @@ impl<'de> Deserialize<'de> for PricingPageSession {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -111,14 +123,19 @@ impl ApiEnum for CreateForNewSubscriptionContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForNewSubscriptionContractTermActionAtTermEnd);
@@ -147,14 +164,19 @@ impl ApiEnum for CreateForExistingSubscriptionContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForExistingSubscriptionContractTermActionAtTermEnd);
@@ -453,13 +475,19 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionResponse {
             ) -> Result<CreateForNewSubscriptionResponse, A::Error> {
                 let mut pricing_page_session: Option<PricingPageSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "pricing_page_session" => {
-                            pricing_page_session = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"pricing_page_session" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => pricing_page_session = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -686,13 +714,19 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionResponse {
             ) -> Result<CreateForExistingSubscriptionResponse, A::Error> {
                 let mut pricing_page_session: Option<PricingPageSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "pricing_page_session" => {
-                            pricing_page_session = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"pricing_page_session" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => pricing_page_session = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -116,22 +116,43 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "customer_id" => customer_id = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "credit_type" => credit_type = map.next_value()?,
-                        "reference" => reference = map.next_value()?,
-                        "closing_balance" => closing_balance = map.next_value()?,
-                        "done_by" => done_by = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"customer_id" => 1,
+                            4 if key == b"type" => 2,
+                            17 if key == b"amount_in_decimal" => 3,
+                            6 if key == b"amount" => 4,
+                            13 if key == b"currency_code" => 5,
+                            11 if key == b"description" => 6,
+                            11 if key == b"credit_type" => 7,
+                            9 if key == b"reference" => 8,
+                            15 if key == b"closing_balance" => 9,
+                            7 if key == b"done_by" => 10,
+                            10 if key == b"created_at" => 11,
+                            18 if key == b"business_entity_id" => 12,
+                            6 if key == b"object" => 13,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => customer_id = crate::decode::field(&mut map)?,
+                        2 => r#type = crate::decode::field(&mut map)?,
+                        3 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        4 => amount = crate::decode::field(&mut map)?,
+                        5 => currency_code = crate::decode::field(&mut map)?,
+                        6 => description = crate::decode::field(&mut map)?,
+                        7 => credit_type = crate::decode::field(&mut map)?,
+                        8 => reference = crate::decode::field(&mut map)?,
+                        9 => closing_balance = crate::decode::field(&mut map)?,
+                        10 => done_by = crate::decode::field(&mut map)?,
+                        11 => created_at = crate::decode::field(&mut map)?,
+                        12 => business_entity_id = crate::decode::field(&mut map)?,
+                        13 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "promotional_credit",
@@ -140,7 +161,7 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -185,12 +206,17 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "increment" => Self::Increment,
-            "decrement" => Self::Decrement,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"increment" => Self::Increment,
+                b"decrement" => Self::Decrement,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -464,14 +490,21 @@ impl<'de> Deserialize<'de> for AddResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "promotional_credit" => {
-                            promotional_credit = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            18 if key == b"promotional_credit" => 1,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => promotional_credit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -684,14 +717,21 @@ impl<'de> Deserialize<'de> for DeductResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "promotional_credit" => {
-                            promotional_credit = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            18 if key == b"promotional_credit" => 1,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => promotional_credit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -904,14 +944,21 @@ impl<'de> Deserialize<'de> for SetResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "customer" => customer = Some(map.next_value()?),
-                        "promotional_credit" => {
-                            promotional_credit = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"customer" => 0,
+                            18 if key == b"promotional_credit" => 1,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        1 => promotional_credit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1186,13 +1233,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "promotional_credit" => {
-                            promotional_credit = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            18 if key == b"promotional_credit" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => promotional_credit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1295,13 +1348,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "promotional_credit" => {
-                            promotional_credit = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            18 if key == b"promotional_credit" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => promotional_credit = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -61,14 +61,27 @@ impl<'de> Deserialize<'de> for PromotionalGrant {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "unit_id" => unit_id = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "metadata" => metadata = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"subscription_id" => 0,
+                            7 if key == b"unit_id" => 1,
+                            6 if key == b"amount" => 2,
+                            10 if key == b"expires_at" => 3,
+                            8 if key == b"metadata" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription_id = crate::decode::field(&mut map)?,
+                        1 => unit_id = crate::decode::field(&mut map)?,
+                        2 => amount = crate::decode::field(&mut map)?,
+                        3 => expires_at = crate::decode::field(&mut map)?,
+                        4 => metadata = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "promotional_grant",
@@ -77,7 +90,7 @@ impl<'de> Deserialize<'de> for PromotionalGrant {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -303,14 +316,21 @@ impl<'de> Deserialize<'de> for PromotionalGrantsResponse {
                 > = None;
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ledger_operations" => {
-                            ledger_operations = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"ledger_operations" => 0,
+                            12 if key == b"grant_blocks" => 1,
+                            _ => usize::MAX,
                         }
-                        "grant_blocks" => grant_blocks = Some(map.next_value()?),
+                    };
+                    match slot {
+                        0 => ledger_operations = Some(crate::decode::field(&mut map)?),
+                        1 => grant_blocks = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -281,57 +281,105 @@ impl<'de> Deserialize<'de> for Quote {
                 let mut has_entitlements: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "po_number" => po_number = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "operation_type" => operation_type = map.next_value()?,
-                        "vat_number" => vat_number = map.next_value()?,
-                        "price_type" => price_type = map.next_value()?,
-                        "valid_till" => valid_till = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "total_payable" => total_payable = map.next_value()?,
-                        "charge_on_acceptance" => {
-                            charge_on_acceptance = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            9 if key == b"po_number" => 2,
+                            11 if key == b"customer_id" => 3,
+                            15 if key == b"subscription_id" => 4,
+                            10 if key == b"invoice_id" => 5,
+                            6 if key == b"status" => 6,
+                            14 if key == b"operation_type" => 7,
+                            10 if key == b"vat_number" => 8,
+                            10 if key == b"price_type" => 9,
+                            10 if key == b"valid_till" => 10,
+                            4 if key == b"date" => 11,
+                            13 if key == b"total_payable" => 12,
+                            20 if key == b"charge_on_acceptance" => 13,
+                            9 if key == b"sub_total" => 14,
+                            5 if key == b"total" => 15,
+                            15 if key == b"credits_applied" => 16,
+                            11 if key == b"amount_paid" => 17,
+                            10 if key == b"amount_due" => 18,
+                            7 if key == b"version" => 19,
+                            16 if key == b"resource_version" => 20,
+                            10 if key == b"updated_at" => 21,
+                            17 if key == b"vat_number_prefix" => 22,
+                            10 if key == b"line_items" => 23,
+                            15 if key == b"line_item_tiers" => 24,
+                            19 if key == b"line_item_discounts" => 25,
+                            15 if key == b"line_item_taxes" => 26,
+                            9 if key == b"discounts" => 27,
+                            5 if key == b"taxes" => 28,
+                            12 if key == b"tax_category" => 29,
+                            13 if key == b"currency_code" => 30,
+                            5 if key == b"notes" => 31,
+                            16 if key == b"shipping_address" => 32,
+                            15 if key == b"billing_address" => 33,
+                            19 if key == b"contract_term_start" => 34,
+                            17 if key == b"contract_term_end" => 35,
+                            29 if key == b"contract_term_termination_fee" => 36,
+                            18 if key == b"business_entity_id" => 37,
+                            7 if key == b"deleted" => 38,
+                            20 if key == b"total_contract_value" => 39,
+                            14 if key == b"total_discount" => 40,
+                            16 if key == b"has_entitlements" => 41,
+                            6 if key == b"object" => 42,
+                            _ => usize::MAX,
                         }
-                        "sub_total" => sub_total = map.next_value()?,
-                        "total" => total = map.next_value()?,
-                        "credits_applied" => credits_applied = map.next_value()?,
-                        "amount_paid" => amount_paid = map.next_value()?,
-                        "amount_due" => amount_due = map.next_value()?,
-                        "version" => version = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "vat_number_prefix" => vat_number_prefix = map.next_value()?,
-                        "line_items" => line_items = map.next_value()?,
-                        "line_item_tiers" => line_item_tiers = map.next_value()?,
-                        "line_item_discounts" => line_item_discounts = map.next_value()?,
-                        "line_item_taxes" => line_item_taxes = map.next_value()?,
-                        "discounts" => discounts = map.next_value()?,
-                        "taxes" => taxes = map.next_value()?,
-                        "tax_category" => tax_category = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "notes" => notes = map.next_value()?,
-                        "shipping_address" => shipping_address = map.next_value()?,
-                        "billing_address" => billing_address = map.next_value()?,
-                        "contract_term_start" => contract_term_start = map.next_value()?,
-                        "contract_term_end" => contract_term_end = map.next_value()?,
-                        "contract_term_termination_fee" => {
-                            contract_term_termination_fee = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => po_number = crate::decode::field(&mut map)?,
+                        3 => customer_id = crate::decode::field(&mut map)?,
+                        4 => subscription_id = crate::decode::field(&mut map)?,
+                        5 => invoice_id = crate::decode::field(&mut map)?,
+                        6 => status = crate::decode::field(&mut map)?,
+                        7 => operation_type = crate::decode::field(&mut map)?,
+                        8 => vat_number = crate::decode::field(&mut map)?,
+                        9 => price_type = crate::decode::field(&mut map)?,
+                        10 => valid_till = crate::decode::field(&mut map)?,
+                        11 => date = crate::decode::field(&mut map)?,
+                        12 => total_payable = crate::decode::field(&mut map)?,
+                        13 => charge_on_acceptance = crate::decode::field(&mut map)?,
+                        14 => sub_total = crate::decode::field(&mut map)?,
+                        15 => total = crate::decode::field(&mut map)?,
+                        16 => credits_applied = crate::decode::field(&mut map)?,
+                        17 => amount_paid = crate::decode::field(&mut map)?,
+                        18 => amount_due = crate::decode::field(&mut map)?,
+                        19 => version = crate::decode::field(&mut map)?,
+                        20 => resource_version = crate::decode::field(&mut map)?,
+                        21 => updated_at = crate::decode::field(&mut map)?,
+                        22 => vat_number_prefix = crate::decode::field(&mut map)?,
+                        23 => line_items = crate::decode::field(&mut map)?,
+                        24 => line_item_tiers = crate::decode::field(&mut map)?,
+                        25 => line_item_discounts = crate::decode::field(&mut map)?,
+                        26 => line_item_taxes = crate::decode::field(&mut map)?,
+                        27 => discounts = crate::decode::field(&mut map)?,
+                        28 => taxes = crate::decode::field(&mut map)?,
+                        29 => tax_category = crate::decode::field(&mut map)?,
+                        30 => currency_code = crate::decode::field(&mut map)?,
+                        31 => notes = crate::decode::field(&mut map)?,
+                        32 => shipping_address = crate::decode::field(&mut map)?,
+                        33 => billing_address = crate::decode::field(&mut map)?,
+                        34 => contract_term_start = crate::decode::field(&mut map)?,
+                        35 => contract_term_end = crate::decode::field(&mut map)?,
+                        36 => {
+                            contract_term_termination_fee = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "total_contract_value" => {
-                            total_contract_value = map.next_value()?;
-                        }
-                        "total_discount" => total_discount = map.next_value()?,
-                        "has_entitlements" => has_entitlements = map.next_value()?,
-                        "object" => {
+                        37 => business_entity_id = crate::decode::field(&mut map)?,
+                        38 => deleted = crate::decode::field(&mut map)?,
+                        39 => total_contract_value = crate::decode::field(&mut map)?,
+                        40 => total_discount = crate::decode::field(&mut map)?,
+                        41 => has_entitlements = crate::decode::field(&mut map)?,
+                        42 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "quote",
@@ -340,7 +388,7 @@ impl<'de> Deserialize<'de> for Quote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -531,43 +579,71 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "pricing_model" => pricing_model = map.next_value()?,
-                        "is_taxed" => is_taxed = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "tax_rate" => tax_rate = map.next_value()?,
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"subscription_id" => 1,
+                            9 if key == b"date_from" => 2,
+                            7 if key == b"date_to" => 3,
+                            11 if key == b"unit_amount" => 4,
+                            8 if key == b"quantity" => 5,
+                            6 if key == b"amount" => 6,
+                            13 if key == b"pricing_model" => 7,
+                            8 if key == b"is_taxed" => 8,
+                            10 if key == b"tax_amount" => 9,
+                            8 if key == b"tax_rate" => 10,
+                            22 if key == b"unit_amount_in_decimal" => 11,
+                            19 if key == b"quantity_in_decimal" => 12,
+                            17 if key == b"amount_in_decimal" => 13,
+                            15 if key == b"discount_amount" => 14,
+                            26 if key == b"item_level_discount_amount" => 15,
+                            7 if key == b"metered" => 16,
+                            21 if key == b"is_percentage_pricing" => 17,
+                            22 if key == b"reference_line_item_id" => 18,
+                            11 if key == b"description" => 19,
+                            18 if key == b"entity_description" => 20,
+                            11 if key == b"entity_type" => 21,
+                            17 if key == b"tax_exempt_reason" => 22,
+                            9 if key == b"entity_id" => 23,
+                            11 if key == b"customer_id" => 24,
+                            14 if key == b"proration_mode" => 25,
+                            6 if key == b"object" => 26,
+                            _ => usize::MAX,
                         }
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "item_level_discount_amount" => {
-                            item_level_discount_amount = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => subscription_id = crate::decode::field(&mut map)?,
+                        2 => date_from = crate::decode::field(&mut map)?,
+                        3 => date_to = crate::decode::field(&mut map)?,
+                        4 => unit_amount = crate::decode::field(&mut map)?,
+                        5 => quantity = crate::decode::field(&mut map)?,
+                        6 => amount = crate::decode::field(&mut map)?,
+                        7 => pricing_model = crate::decode::field(&mut map)?,
+                        8 => is_taxed = crate::decode::field(&mut map)?,
+                        9 => tax_amount = crate::decode::field(&mut map)?,
+                        10 => tax_rate = crate::decode::field(&mut map)?,
+                        11 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        12 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        13 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        14 => discount_amount = crate::decode::field(&mut map)?,
+                        15 => {
+                            item_level_discount_amount = crate::decode::field(&mut map)?;
                         }
-                        "metered" => metered = map.next_value()?,
-                        "is_percentage_pricing" => {
-                            is_percentage_pricing = map.next_value()?;
-                        }
-                        "reference_line_item_id" => {
-                            reference_line_item_id = map.next_value()?;
-                        }
-                        "description" => description = map.next_value()?,
-                        "entity_description" => entity_description = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "tax_exempt_reason" => tax_exempt_reason = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "proration_mode" => proration_mode = map.next_value()?,
-                        "object" => {
+                        16 => metered = crate::decode::field(&mut map)?,
+                        17 => is_percentage_pricing = crate::decode::field(&mut map)?,
+                        18 => reference_line_item_id = crate::decode::field(&mut map)?,
+                        19 => description = crate::decode::field(&mut map)?,
+                        20 => entity_description = crate::decode::field(&mut map)?,
+                        21 => entity_type = crate::decode::field(&mut map)?,
+                        22 => tax_exempt_reason = crate::decode::field(&mut map)?,
+                        23 => entity_id = crate::decode::field(&mut map)?,
+                        24 => customer_id = crate::decode::field(&mut map)?,
+                        25 => proration_mode = crate::decode::field(&mut map)?,
+                        26 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item",
@@ -576,7 +652,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -691,28 +767,39 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "quantity_used" => quantity_used = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            13 if key == b"starting_unit" => 1,
+                            11 if key == b"ending_unit" => 2,
+                            13 if key == b"quantity_used" => 3,
+                            11 if key == b"unit_amount" => 4,
+                            24 if key == b"starting_unit_in_decimal" => 5,
+                            22 if key == b"ending_unit_in_decimal" => 6,
+                            24 if key == b"quantity_used_in_decimal" => 7,
+                            22 if key == b"unit_amount_in_decimal" => 8,
+                            12 if key == b"pricing_type" => 9,
+                            12 if key == b"package_size" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "quantity_used_in_decimal" => {
-                            quantity_used_in_decimal = map.next_value()?;
-                        }
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
-                        }
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => starting_unit = crate::decode::field(&mut map)?,
+                        2 => ending_unit = crate::decode::field(&mut map)?,
+                        3 => quantity_used = crate::decode::field(&mut map)?,
+                        4 => unit_amount = crate::decode::field(&mut map)?,
+                        5 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        7 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
+                        8 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        9 => pricing_type = crate::decode::field(&mut map)?,
+                        10 => package_size = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_tier",
@@ -721,7 +808,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -797,14 +884,27 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            13 if key == b"discount_type" => 1,
+                            9 if key == b"coupon_id" => 2,
+                            9 if key == b"entity_id" => 3,
+                            15 if key == b"discount_amount" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => discount_type = crate::decode::field(&mut map)?,
+                        2 => coupon_id = crate::decode::field(&mut map)?,
+                        3 => entity_id = crate::decode::field(&mut map)?,
+                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_discount",
@@ -813,7 +913,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -923,32 +1023,51 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "tax_name" => tax_name = map.next_value()?,
-                        "tax_rate" => tax_rate = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "prorated_taxable_amount" => {
-                            prorated_taxable_amount = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"line_item_id" => 0,
+                            8 if key == b"tax_name" => 1,
+                            8 if key == b"tax_rate" => 2,
+                            7 if key == b"date_to" => 3,
+                            9 if key == b"date_from" => 4,
+                            23 if key == b"prorated_taxable_amount" => 5,
+                            22 if key == b"is_partial_tax_applied" => 6,
+                            21 if key == b"is_non_compliance_tax" => 7,
+                            14 if key == b"taxable_amount" => 8,
+                            10 if key == b"tax_amount" => 9,
+                            14 if key == b"tax_juris_type" => 10,
+                            14 if key == b"tax_juris_name" => 11,
+                            14 if key == b"tax_juris_code" => 12,
+                            28 if key == b"tax_amount_in_local_currency" => 13,
+                            19 if key == b"local_currency_code" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
                         }
-                        "is_partial_tax_applied" => {
-                            is_partial_tax_applied = map.next_value()?;
+                    };
+                    match slot {
+                        0 => line_item_id = crate::decode::field(&mut map)?,
+                        1 => tax_name = crate::decode::field(&mut map)?,
+                        2 => tax_rate = crate::decode::field(&mut map)?,
+                        3 => date_to = crate::decode::field(&mut map)?,
+                        4 => date_from = crate::decode::field(&mut map)?,
+                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
+                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
+                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
+                        8 => taxable_amount = crate::decode::field(&mut map)?,
+                        9 => tax_amount = crate::decode::field(&mut map)?,
+                        10 => tax_juris_type = crate::decode::field(&mut map)?,
+                        11 => tax_juris_name = crate::decode::field(&mut map)?,
+                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        13 => {
+                            tax_amount_in_local_currency = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "is_non_compliance_tax" => {
-                            is_non_compliance_tax = map.next_value()?;
-                        }
-                        "taxable_amount" => taxable_amount = map.next_value()?,
-                        "tax_amount" => tax_amount = map.next_value()?,
-                        "tax_juris_type" => tax_juris_type = map.next_value()?,
-                        "tax_juris_name" => tax_juris_name = map.next_value()?,
-                        "tax_juris_code" => tax_juris_code = map.next_value()?,
-                        "tax_amount_in_local_currency" => {
-                            tax_amount_in_local_currency = map.next_value()?;
-                        }
-                        "local_currency_code" => local_currency_code = map.next_value()?,
-                        "object" => {
+                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item_tax",
@@ -957,7 +1076,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1045,16 +1164,31 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "amount" => amount = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "discount_type" => discount_type = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "coupon_set_code" => coupon_set_code = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"amount" => 0,
+                            11 if key == b"description" => 1,
+                            12 if key == b"line_item_id" => 2,
+                            11 if key == b"entity_type" => 3,
+                            13 if key == b"discount_type" => 4,
+                            9 if key == b"entity_id" => 5,
+                            15 if key == b"coupon_set_code" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => amount = crate::decode::field(&mut map)?,
+                        1 => description = crate::decode::field(&mut map)?,
+                        2 => line_item_id = crate::decode::field(&mut map)?,
+                        3 => entity_type = crate::decode::field(&mut map)?,
+                        4 => discount_type = crate::decode::field(&mut map)?,
+                        5 => entity_id = crate::decode::field(&mut map)?,
+                        6 => coupon_set_code = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "discount",
@@ -1063,7 +1197,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1127,12 +1261,23 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => name = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"name" => 0,
+                            6 if key == b"amount" => 1,
+                            11 if key == b"description" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => name = crate::decode::field(&mut map)?,
+                        1 => amount = crate::decode::field(&mut map)?,
+                        2 => description = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax",
@@ -1141,7 +1286,7 @@ impl<'de> Deserialize<'de> for Tax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1245,23 +1390,45 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "shipping_address",
@@ -1270,7 +1437,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1385,23 +1552,45 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "billing_address",
@@ -1410,7 +1599,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1480,20 +1669,25 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "accepted" => Self::Accepted,
-            "declined" => Self::Declined,
-            "invoiced" => Self::Invoiced,
-            "closed" => Self::Closed,
-            "pending_approval" => Self::PendingApproval,
-            "approval_rejected" => Self::ApprovalRejected,
-            "proposed" => Self::Proposed,
-            "voided" => Self::Voided,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"open" => Self::Open,
+                b"accepted" => Self::Accepted,
+                b"declined" => Self::Declined,
+                b"invoiced" => Self::Invoiced,
+                b"closed" => Self::Closed,
+                b"pending_approval" => Self::PendingApproval,
+                b"approval_rejected" => Self::ApprovalRejected,
+                b"proposed" => Self::Proposed,
+                b"voided" => Self::Voided,
+                b"expired" => Self::Expired,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -1522,14 +1716,21 @@ impl ApiEnum for OperationType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "create_subscription_for_customer" => Self::CreateSubscriptionForCustomer,
-            "change_subscription" => Self::ChangeSubscription,
-            "onetime_invoice" => Self::OnetimeInvoice,
-            "renew_subscription" => Self::RenewSubscription,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"create_subscription_for_customer" => {
+                    Self::CreateSubscriptionForCustomer
+                }
+                b"change_subscription" => Self::ChangeSubscription,
+                b"onetime_invoice" => Self::OnetimeInvoice,
+                b"renew_subscription" => Self::RenewSubscription,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(OperationType);
@@ -1567,17 +1768,22 @@ impl ApiEnum for LineItemEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_setup" => Self::PlanSetup,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_setup" => Self::PlanSetup,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemEntityType);
@@ -1606,14 +1812,19 @@ impl ApiEnum for LineItemProrationMode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "reset" => Self::Reset,
-            "delta" => Self::Delta,
-            "service_period_revision" => Self::ServicePeriodRevision,
-            "adjusted_term" => Self::AdjustedTerm,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"reset" => Self::Reset,
+                b"delta" => Self::Delta,
+                b"service_period_revision" => Self::ServicePeriodRevision,
+                b"adjusted_term" => Self::AdjustedTerm,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemProrationMode);
@@ -1648,16 +1859,21 @@ impl ApiEnum for LineItemDiscountDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "prorated_credits" => Self::ProratedCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemDiscountDiscountType);
@@ -1692,16 +1908,21 @@ impl ApiEnum for DiscountEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "promotional_credits" => Self::PromotionalCredits,
-            "prorated_credits" => Self::ProratedCredits,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"promotional_credits" => Self::PromotionalCredits,
+                b"prorated_credits" => Self::ProratedCredits,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountEntityType);
@@ -1724,12 +1945,17 @@ impl ApiEnum for DiscountDiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountDiscountType);
@@ -1755,13 +1981,18 @@ impl ApiEnum for CreateSubForCustomerQuoteContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateSubForCustomerQuoteContractTermActionAtTermEnd);
@@ -1787,13 +2018,18 @@ impl ApiEnum for EditCreateSubForCustomerQuoteContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EditCreateSubForCustomerQuoteContractTermActionAtTermEnd);
@@ -1822,14 +2058,19 @@ impl ApiEnum for UpdateSubscriptionQuoteContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateSubscriptionQuoteContractTermActionAtTermEnd);
@@ -1858,14 +2099,19 @@ impl ApiEnum for EditUpdateSubscriptionQuoteContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EditUpdateSubscriptionQuoteContractTermActionAtTermEnd);
@@ -1891,13 +2137,18 @@ impl ApiEnum for CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd);
@@ -1923,13 +2174,18 @@ impl ApiEnum for EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd);
@@ -1958,14 +2214,19 @@ impl ApiEnum for UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd);
@@ -1994,14 +2255,19 @@ impl ApiEnum for EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd 
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd);
@@ -2033,15 +2299,20 @@ impl ApiEnum for UpdateStatusStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "accepted" => Self::Accepted,
-            "declined" => Self::Declined,
-            "proposed" => Self::Proposed,
-            "voided" => Self::Voided,
-            "closed" => Self::Closed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"accepted" => Self::Accepted,
+                b"declined" => Self::Declined,
+                b"proposed" => Self::Proposed,
+                b"voided" => Self::Voided,
+                b"closed" => Self::Closed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateStatusStatus);
@@ -2076,16 +2347,21 @@ impl ApiEnum for UpdateSignatureStatusCpqQuoteSignatureStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            "signed" => Self::Signed,
-            "expired" => Self::Expired,
-            "cancelled" => Self::Cancelled,
-            "declined" => Self::Declined,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"draft" => Self::Draft,
+                b"active" => Self::Active,
+                b"signed" => Self::Signed,
+                b"expired" => Self::Expired,
+                b"cancelled" => Self::Cancelled,
+                b"declined" => Self::Declined,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateSignatureStatusCpqQuoteSignatureStatus);
@@ -2535,14 +2811,25 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_charge" => quoted_charge = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            13 if key == b"quoted_charge" => 2,
+                            11 if key == b"quoted_ramp" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_charge = crate::decode::field(&mut map)?,
+                        3 => quoted_ramp = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2848,12 +3135,21 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3155,12 +3451,21 @@ impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3551,12 +3856,21 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3946,12 +4260,21 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4225,12 +4548,21 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_charge" => quoted_charge = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            13 if key == b"quoted_charge" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_charge = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4496,12 +4828,21 @@ impl<'de> Deserialize<'de> for EditOneTimeQuoteResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_charge" => quoted_charge = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            13 if key == b"quoted_charge" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_charge = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4892,13 +5233,23 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            11 if key == b"quoted_ramp" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_ramp = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5289,13 +5640,23 @@ impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            11 if key == b"quoted_ramp" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_ramp = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -5754,13 +6115,23 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            11 if key == b"quoted_ramp" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_ramp = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6224,13 +6595,23 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            11 if key == b"quoted_ramp" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_ramp = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6567,12 +6948,21 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_charge" => quoted_charge = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            13 if key == b"quoted_charge" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_charge = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6898,12 +7288,21 @@ impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_charge" => quoted_charge = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            13 if key == b"quoted_charge" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_charge = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7260,13 +7659,23 @@ impl<'de> Deserialize<'de> for ListEntry {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            11 if key == b"quoted_ramp" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_ramp = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7475,11 +7884,19 @@ impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteEntry {
             ) -> Result<QuoteLineGroupsForQuoteEntry, A::Error> {
                 let mut quote_line_group: Option<quote_line_group::QuoteLineGroup> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote_line_group" => quote_line_group = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"quote_line_group" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote_line_group = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7722,19 +8139,35 @@ impl<'de> Deserialize<'de> for ConvertResponse {
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_charge" => quoted_charge = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
-                        "customer" => customer = Some(map.next_value()?),
-                        "subscription" => subscription = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "credit_note" => credit_note = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            13 if key == b"quoted_charge" => 2,
+                            11 if key == b"quoted_ramp" => 3,
+                            8 if key == b"customer" => 4,
+                            12 if key == b"subscription" => 5,
+                            7 if key == b"invoice" => 6,
+                            11 if key == b"credit_note" => 7,
+                            16 if key == b"unbilled_charges" => 8,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_charge = crate::decode::field(&mut map)?,
+                        3 => quoted_ramp = crate::decode::field(&mut map)?,
+                        4 => customer = Some(crate::decode::field(&mut map)?),
+                        5 => subscription = crate::decode::field(&mut map)?,
+                        6 => invoice = crate::decode::field(&mut map)?,
+                        7 => credit_note = crate::decode::field(&mut map)?,
+                        8 => unbilled_charges = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7926,14 +8359,25 @@ impl<'de> Deserialize<'de> for UpdateStatusResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_charge" => quoted_charge = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            13 if key == b"quoted_charge" => 2,
+                            11 if key == b"quoted_ramp" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_charge = crate::decode::field(&mut map)?,
+                        3 => quoted_ramp = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8109,14 +8553,25 @@ impl<'de> Deserialize<'de> for ExtendExpiryDateResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_charge" => quoted_charge = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            13 if key == b"quoted_charge" => 2,
+                            11 if key == b"quoted_ramp" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_charge = crate::decode::field(&mut map)?,
+                        3 => quoted_ramp = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8296,14 +8751,25 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote" => quote = Some(map.next_value()?),
-                        "quoted_subscription" => quoted_subscription = map.next_value()?,
-                        "quoted_charge" => quoted_charge = map.next_value()?,
-                        "quoted_ramp" => quoted_ramp = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"quote" => 0,
+                            19 if key == b"quoted_subscription" => 1,
+                            13 if key == b"quoted_charge" => 2,
+                            11 if key == b"quoted_ramp" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => quote = Some(crate::decode::field(&mut map)?),
+                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        2 => quoted_charge = crate::decode::field(&mut map)?,
+                        3 => quoted_ramp = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8476,11 +8942,19 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "download" => download = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"download" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => download = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8582,13 +9056,19 @@ impl<'de> Deserialize<'de> for RetrieveSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cpq_quote_signature" => {
-                            cpq_quote_signature = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            19 if key == b"cpq_quote_signature" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8696,11 +9176,19 @@ impl<'de> Deserialize<'de> for RetrieveSignedPdfResponse {
             ) -> Result<RetrieveSignedPdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "download" => download = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"download" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => download = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8808,13 +9296,19 @@ impl<'de> Deserialize<'de> for CreateSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cpq_quote_signature" => {
-                            cpq_quote_signature = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            19 if key == b"cpq_quote_signature" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8924,13 +9418,19 @@ impl<'de> Deserialize<'de> for UpdateSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cpq_quote_signature" => {
-                            cpq_quote_signature = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            19 if key == b"cpq_quote_signature" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -9101,13 +9601,19 @@ impl<'de> Deserialize<'de> for UpdateSignatureStatusResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cpq_quote_signature" => {
-                            cpq_quote_signature = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            19 if key == b"cpq_quote_signature" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -9217,13 +9723,19 @@ impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cpq_quote_signature" => {
-                            cpq_quote_signature = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            19 if key == b"cpq_quote_signature" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -103,25 +103,49 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
                 let mut metered: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "entity_id" => entity_id = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "action_type" => action_type = map.next_value()?,
-                        "feature_id" => feature_id = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "is_enabled" => is_enabled = map.next_value()?,
-                        "start_date" => start_date = map.next_value()?,
-                        "end_date" => end_date = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "is_overridden" => is_overridden = map.next_value()?,
-                        "feature_name" => feature_name = map.next_value()?,
-                        "feature_unit" => feature_unit = map.next_value()?,
-                        "feature_type" => feature_type = map.next_value()?,
-                        "name" => name = map.next_value()?,
-                        "metered" => metered = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"entity_id" => 0,
+                            11 if key == b"entity_type" => 1,
+                            11 if key == b"action_type" => 2,
+                            10 if key == b"feature_id" => 3,
+                            5 if key == b"value" => 4,
+                            10 if key == b"is_enabled" => 5,
+                            10 if key == b"start_date" => 6,
+                            8 if key == b"end_date" => 7,
+                            10 if key == b"created_at" => 8,
+                            11 if key == b"modified_at" => 9,
+                            13 if key == b"is_overridden" => 10,
+                            12 if key == b"feature_name" => 11,
+                            12 if key == b"feature_unit" => 12,
+                            12 if key == b"feature_type" => 13,
+                            4 if key == b"name" => 14,
+                            7 if key == b"metered" => 15,
+                            6 if key == b"object" => 16,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => entity_id = crate::decode::field(&mut map)?,
+                        1 => entity_type = crate::decode::field(&mut map)?,
+                        2 => action_type = crate::decode::field(&mut map)?,
+                        3 => feature_id = crate::decode::field(&mut map)?,
+                        4 => value = crate::decode::field(&mut map)?,
+                        5 => is_enabled = crate::decode::field(&mut map)?,
+                        6 => start_date = crate::decode::field(&mut map)?,
+                        7 => end_date = crate::decode::field(&mut map)?,
+                        8 => created_at = crate::decode::field(&mut map)?,
+                        9 => modified_at = crate::decode::field(&mut map)?,
+                        10 => is_overridden = crate::decode::field(&mut map)?,
+                        11 => feature_name = crate::decode::field(&mut map)?,
+                        12 => feature_unit = crate::decode::field(&mut map)?,
+                        13 => feature_type = crate::decode::field(&mut map)?,
+                        14 => name = crate::decode::field(&mut map)?,
+                        15 => metered = crate::decode::field(&mut map)?,
+                        16 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "quote_entitlement",
@@ -130,7 +154,7 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -181,13 +205,18 @@ impl ApiEnum for EntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plan_price" => Self::PlanPrice,
-            "addon_price" => Self::AddonPrice,
-            "charge_price" => Self::ChargePrice,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"plan_price" => Self::PlanPrice,
+                b"addon_price" => Self::AddonPrice,
+                b"charge_price" => Self::ChargePrice,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EntityType);
@@ -210,12 +239,17 @@ impl ApiEnum for ActionType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "upsert" => Self::Upsert,
-            "remove" => Self::Remove,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"upsert" => Self::Upsert,
+                b"remove" => Self::Remove,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ActionType);
@@ -486,13 +520,19 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsEntry {
             ) -> Result<ListQuoteEntitlementsEntry, A::Error> {
                 let mut quote_entitlement: Option<QuoteEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "quote_entitlement" => {
-                            quote_entitlement = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"quote_entitlement" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => quote_entitlement = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

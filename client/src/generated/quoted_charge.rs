@@ -63,17 +63,33 @@ impl<'de> Deserialize<'de> for QuotedCharge {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "charges" => charges = map.next_value()?,
-                        "addons" => addons = map.next_value()?,
-                        "invoice_items" => invoice_items = map.next_value()?,
-                        "item_tiers" => item_tiers = map.next_value()?,
-                        "coupons" => coupons = map.next_value()?,
-                        "coupon_applicability_mappings" => {
-                            coupon_applicability_mappings = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"charges" => 0,
+                            6 if key == b"addons" => 1,
+                            13 if key == b"invoice_items" => 2,
+                            10 if key == b"item_tiers" => 3,
+                            7 if key == b"coupons" => 4,
+                            29 if key == b"coupon_applicability_mappings" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => charges = crate::decode::field(&mut map)?,
+                        1 => addons = crate::decode::field(&mut map)?,
+                        2 => invoice_items = crate::decode::field(&mut map)?,
+                        3 => item_tiers = crate::decode::field(&mut map)?,
+                        4 => coupons = crate::decode::field(&mut map)?,
+                        5 => {
+                            coupon_applicability_mappings = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "quoted_charge",
@@ -82,7 +98,7 @@ impl<'de> Deserialize<'de> for QuotedCharge {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -165,23 +181,33 @@ impl<'de> Deserialize<'de> for Charge {
                 let mut avalara_service_type: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "amount" => amount = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "entity_description" => entity_description = map.next_value()?,
-                        "service_period_in_days" => {
-                            service_period_in_days = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"amount" => 0,
+                            17 if key == b"amount_in_decimal" => 1,
+                            11 if key == b"description" => 2,
+                            18 if key == b"entity_description" => 3,
+                            22 if key == b"service_period_in_days" => 4,
+                            17 if key == b"avalara_sale_type" => 5,
+                            24 if key == b"avalara_transaction_type" => 6,
+                            20 if key == b"avalara_service_type" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "avalara_sale_type" => avalara_sale_type = map.next_value()?,
-                        "avalara_transaction_type" => {
-                            avalara_transaction_type = map.next_value()?;
-                        }
-                        "avalara_service_type" => {
-                            avalara_service_type = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => amount = crate::decode::field(&mut map)?,
+                        1 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        2 => description = crate::decode::field(&mut map)?,
+                        3 => entity_description = crate::decode::field(&mut map)?,
+                        4 => service_period_in_days = crate::decode::field(&mut map)?,
+                        5 => avalara_sale_type = crate::decode::field(&mut map)?,
+                        6 => avalara_transaction_type = crate::decode::field(&mut map)?,
+                        7 => avalara_service_type = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "charge",
@@ -190,7 +216,7 @@ impl<'de> Deserialize<'de> for Charge {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -271,18 +297,31 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut service_period: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            8 if key == b"quantity" => 1,
+                            10 if key == b"unit_price" => 2,
+                            19 if key == b"quantity_in_decimal" => 3,
+                            21 if key == b"unit_price_in_decimal" => 4,
+                            14 if key == b"proration_type" => 5,
+                            14 if key == b"service_period" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
                         }
-                        "proration_type" => proration_type = map.next_value()?,
-                        "service_period" => service_period = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => quantity = crate::decode::field(&mut map)?,
+                        2 => unit_price = crate::decode::field(&mut map)?,
+                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        4 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        5 => proration_type = crate::decode::field(&mut map)?,
+                        6 => service_period = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "addon",
@@ -291,7 +330,7 @@ impl<'de> Deserialize<'de> for Addon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -375,19 +414,33 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                 let mut service_period_days: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            8 if key == b"quantity" => 1,
+                            19 if key == b"quantity_in_decimal" => 2,
+                            10 if key == b"unit_price" => 3,
+                            21 if key == b"unit_price_in_decimal" => 4,
+                            11 if key == b"description" => 5,
+                            18 if key == b"entity_description" => 6,
+                            19 if key == b"service_period_days" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "description" => description = map.next_value()?,
-                        "entity_description" => entity_description = map.next_value()?,
-                        "service_period_days" => service_period_days = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => quantity = crate::decode::field(&mut map)?,
+                        2 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        3 => unit_price = crate::decode::field(&mut map)?,
+                        4 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        5 => description = crate::decode::field(&mut map)?,
+                        6 => entity_description = crate::decode::field(&mut map)?,
+                        7 => service_period_days = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "invoice_item",
@@ -396,7 +449,7 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -489,23 +542,37 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            13 if key == b"starting_unit" => 1,
+                            11 if key == b"ending_unit" => 2,
+                            5 if key == b"price" => 3,
+                            24 if key == b"starting_unit_in_decimal" => 4,
+                            22 if key == b"ending_unit_in_decimal" => 5,
+                            16 if key == b"price_in_decimal" => 6,
+                            12 if key == b"pricing_type" => 7,
+                            12 if key == b"package_size" => 8,
+                            5 if key == b"index" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "index" => index = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => starting_unit = crate::decode::field(&mut map)?,
+                        2 => ending_unit = crate::decode::field(&mut map)?,
+                        3 => price = crate::decode::field(&mut map)?,
+                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => price_in_decimal = crate::decode::field(&mut map)?,
+                        7 => pricing_type = crate::decode::field(&mut map)?,
+                        8 => package_size = crate::decode::field(&mut map)?,
+                        9 => index = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_tier",
@@ -514,7 +581,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -573,10 +640,19 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut coupon_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"coupon_id" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_id = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupon",
@@ -585,7 +661,7 @@ impl<'de> Deserialize<'de> for Coupon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -635,13 +711,21 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                 let mut applicable_item_price_ids: Option<Vec<String>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "applicable_item_price_ids" => {
-                            applicable_item_price_ids = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"coupon_id" => 0,
+                            25 if key == b"applicable_item_price_ids" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => coupon_id = crate::decode::field(&mut map)?,
+                        1 => applicable_item_price_ids = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupon_applicability_mapping",
@@ -650,7 +734,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -40,10 +40,19 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
                 let mut line_items: Option<Vec<LineItem>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "line_items" => line_items = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"line_items" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => line_items = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "quoted_delta_ramp",
@@ -52,7 +61,7 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -104,13 +113,24 @@ impl<'de> Deserialize<'de> for LineItem {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_level_discount_per_billing_cycle_in_decimal" => {
-                            item_level_discount_per_billing_cycle_in_decimal = map
-                                .next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            48 if key
+                                == b"item_level_discount_per_billing_cycle_in_decimal" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => {
+                            item_level_discount_per_billing_cycle_in_decimal = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item",
@@ -119,7 +139,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

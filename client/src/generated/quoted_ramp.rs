@@ -72,16 +72,31 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "line_items" => line_items = map.next_value()?,
-                        "discounts" => discounts = map.next_value()?,
-                        "item_tiers" => item_tiers = map.next_value()?,
-                        "coupon_applicability_mappings" => {
-                            coupon_applicability_mappings = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            10 if key == b"line_items" => 1,
+                            9 if key == b"discounts" => 2,
+                            10 if key == b"item_tiers" => 3,
+                            29 if key == b"coupon_applicability_mappings" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => line_items = crate::decode::field(&mut map)?,
+                        2 => discounts = crate::decode::field(&mut map)?,
+                        3 => item_tiers = crate::decode::field(&mut map)?,
+                        4 => {
+                            coupon_applicability_mappings = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "quoted_ramp",
@@ -90,7 +105,7 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -262,60 +277,104 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "item_type" => item_type = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "metered_quantity" => metered_quantity = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            9 if key == b"item_type" => 1,
+                            8 if key == b"quantity" => 2,
+                            19 if key == b"quantity_in_decimal" => 3,
+                            16 if key == b"metered_quantity" => 4,
+                            10 if key == b"unit_price" => 5,
+                            21 if key == b"unit_price_in_decimal" => 6,
+                            6 if key == b"amount" => 7,
+                            17 if key == b"amount_in_decimal" => 8,
+                            14 if key == b"billing_period" => 9,
+                            19 if key == b"billing_period_unit" => 10,
+                            13 if key == b"free_quantity" => 11,
+                            24 if key == b"free_quantity_in_decimal" => 12,
+                            14 if key == b"billing_cycles" => 13,
+                            19 if key == b"service_period_days" => 14,
+                            15 if key == b"charge_on_event" => 15,
+                            11 if key == b"charge_once" => 16,
+                            16 if key == b"charge_on_option" => 17,
+                            10 if key == b"start_date" => 18,
+                            8 if key == b"end_date" => 19,
+                            12 if key == b"ramp_tier_id" => 20,
+                            26 if key == b"discount_per_billing_cycle" => 21,
+                            37 if key == b"discount_per_billing_cycle_in_decimal" => 22,
+                            37 if key == b"item_level_discount_per_billing_cycle" => 23,
+                            48 if key
+                                == b"item_level_discount_per_billing_cycle_in_decimal" => 24,
+                            24 if key == b"amount_per_billing_cycle" => 25,
+                            35 if key == b"amount_per_billing_cycle_in_decimal" => 26,
+                            28 if key == b"net_amount_per_billing_cycle" => 27,
+                            39 if key == b"net_amount_per_billing_cycle_in_decimal" => 28,
+                            11 if key == b"description" => 29,
+                            6 if key == b"object" => 30,
+                            _ => usize::MAX,
                         }
-                        "amount" => amount = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "billing_period" => billing_period = map.next_value()?,
-                        "billing_period_unit" => billing_period_unit = map.next_value()?,
-                        "free_quantity" => free_quantity = map.next_value()?,
-                        "free_quantity_in_decimal" => {
-                            free_quantity_in_decimal = map.next_value()?;
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => item_type = crate::decode::field(&mut map)?,
+                        2 => quantity = crate::decode::field(&mut map)?,
+                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        4 => metered_quantity = crate::decode::field(&mut map)?,
+                        5 => unit_price = crate::decode::field(&mut map)?,
+                        6 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        7 => amount = crate::decode::field(&mut map)?,
+                        8 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        9 => billing_period = crate::decode::field(&mut map)?,
+                        10 => billing_period_unit = crate::decode::field(&mut map)?,
+                        11 => free_quantity = crate::decode::field(&mut map)?,
+                        12 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
+                        13 => billing_cycles = crate::decode::field(&mut map)?,
+                        14 => service_period_days = crate::decode::field(&mut map)?,
+                        15 => charge_on_event = crate::decode::field(&mut map)?,
+                        16 => charge_once = crate::decode::field(&mut map)?,
+                        17 => charge_on_option = crate::decode::field(&mut map)?,
+                        18 => start_date = crate::decode::field(&mut map)?,
+                        19 => end_date = crate::decode::field(&mut map)?,
+                        20 => ramp_tier_id = crate::decode::field(&mut map)?,
+                        21 => {
+                            discount_per_billing_cycle = crate::decode::field(&mut map)?;
                         }
-                        "billing_cycles" => billing_cycles = map.next_value()?,
-                        "service_period_days" => service_period_days = map.next_value()?,
-                        "charge_on_event" => charge_on_event = map.next_value()?,
-                        "charge_once" => charge_once = map.next_value()?,
-                        "charge_on_option" => charge_on_option = map.next_value()?,
-                        "start_date" => start_date = map.next_value()?,
-                        "end_date" => end_date = map.next_value()?,
-                        "ramp_tier_id" => ramp_tier_id = map.next_value()?,
-                        "discount_per_billing_cycle" => {
-                            discount_per_billing_cycle = map.next_value()?;
+                        22 => {
+                            discount_per_billing_cycle_in_decimal = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "discount_per_billing_cycle_in_decimal" => {
-                            discount_per_billing_cycle_in_decimal = map.next_value()?;
+                        23 => {
+                            item_level_discount_per_billing_cycle = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "item_level_discount_per_billing_cycle" => {
-                            item_level_discount_per_billing_cycle = map.next_value()?;
+                        24 => {
+                            item_level_discount_per_billing_cycle_in_decimal = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "item_level_discount_per_billing_cycle_in_decimal" => {
-                            item_level_discount_per_billing_cycle_in_decimal = map
-                                .next_value()?;
+                        25 => amount_per_billing_cycle = crate::decode::field(&mut map)?,
+                        26 => {
+                            amount_per_billing_cycle_in_decimal = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "amount_per_billing_cycle" => {
-                            amount_per_billing_cycle = map.next_value()?;
+                        27 => {
+                            net_amount_per_billing_cycle = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "amount_per_billing_cycle_in_decimal" => {
-                            amount_per_billing_cycle_in_decimal = map.next_value()?;
+                        28 => {
+                            net_amount_per_billing_cycle_in_decimal = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "net_amount_per_billing_cycle" => {
-                            net_amount_per_billing_cycle = map.next_value()?;
-                        }
-                        "net_amount_per_billing_cycle_in_decimal" => {
-                            net_amount_per_billing_cycle_in_decimal = map.next_value()?;
-                        }
-                        "description" => description = map.next_value()?,
-                        "object" => {
+                        29 => description = crate::decode::field(&mut map)?,
+                        30 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "line_item",
@@ -324,7 +383,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -468,26 +527,51 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut end_date: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "invoice_name" => invoice_name = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "percentage" => percentage = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "duration_type" => duration_type = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "period_unit" => period_unit = map.next_value()?,
-                        "included_in_mrr" => included_in_mrr = map.next_value()?,
-                        "apply_on" => apply_on = map.next_value()?,
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "start_date" => start_date = map.next_value()?,
-                        "end_date" => end_date = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            12 if key == b"invoice_name" => 1,
+                            4 if key == b"type" => 2,
+                            10 if key == b"percentage" => 3,
+                            6 if key == b"amount" => 4,
+                            13 if key == b"duration_type" => 5,
+                            11 if key == b"entity_type" => 6,
+                            9 if key == b"entity_id" => 7,
+                            6 if key == b"period" => 8,
+                            11 if key == b"period_unit" => 9,
+                            15 if key == b"included_in_mrr" => 10,
+                            8 if key == b"apply_on" => 11,
+                            13 if key == b"item_price_id" => 12,
+                            10 if key == b"created_at" => 13,
+                            10 if key == b"updated_at" => 14,
+                            10 if key == b"start_date" => 15,
+                            8 if key == b"end_date" => 16,
+                            6 if key == b"object" => 17,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => invoice_name = crate::decode::field(&mut map)?,
+                        2 => r#type = crate::decode::field(&mut map)?,
+                        3 => percentage = crate::decode::field(&mut map)?,
+                        4 => amount = crate::decode::field(&mut map)?,
+                        5 => duration_type = crate::decode::field(&mut map)?,
+                        6 => entity_type = crate::decode::field(&mut map)?,
+                        7 => entity_id = crate::decode::field(&mut map)?,
+                        8 => period = crate::decode::field(&mut map)?,
+                        9 => period_unit = crate::decode::field(&mut map)?,
+                        10 => included_in_mrr = crate::decode::field(&mut map)?,
+                        11 => apply_on = crate::decode::field(&mut map)?,
+                        12 => item_price_id = crate::decode::field(&mut map)?,
+                        13 => created_at = crate::decode::field(&mut map)?,
+                        14 => updated_at = crate::decode::field(&mut map)?,
+                        15 => start_date = crate::decode::field(&mut map)?,
+                        16 => end_date = crate::decode::field(&mut map)?,
+                        17 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "discount",
@@ -496,7 +580,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -598,23 +682,37 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            13 if key == b"starting_unit" => 1,
+                            11 if key == b"ending_unit" => 2,
+                            5 if key == b"price" => 3,
+                            24 if key == b"starting_unit_in_decimal" => 4,
+                            22 if key == b"ending_unit_in_decimal" => 5,
+                            16 if key == b"price_in_decimal" => 6,
+                            12 if key == b"ramp_tier_id" => 7,
+                            12 if key == b"pricing_type" => 8,
+                            12 if key == b"package_size" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "ramp_tier_id" => ramp_tier_id = map.next_value()?,
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => starting_unit = crate::decode::field(&mut map)?,
+                        2 => ending_unit = crate::decode::field(&mut map)?,
+                        3 => price = crate::decode::field(&mut map)?,
+                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => price_in_decimal = crate::decode::field(&mut map)?,
+                        7 => ramp_tier_id = crate::decode::field(&mut map)?,
+                        8 => pricing_type = crate::decode::field(&mut map)?,
+                        9 => package_size = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_tier",
@@ -623,7 +721,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -686,13 +784,21 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                 let mut applicable_item_price_ids: Option<Vec<String>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "applicable_item_price_ids" => {
-                            applicable_item_price_ids = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"coupon_id" => 0,
+                            25 if key == b"applicable_item_price_ids" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => coupon_id = crate::decode::field(&mut map)?,
+                        1 => applicable_item_price_ids = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupon_applicability_mapping",
@@ -701,7 +807,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -744,15 +850,20 @@ impl ApiEnum for LineItemChargeOnEvent {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_creation" => Self::SubscriptionCreation,
-            "subscription_trial_start" => Self::SubscriptionTrialStart,
-            "plan_activation" => Self::PlanActivation,
-            "subscription_activation" => Self::SubscriptionActivation,
-            "contract_termination" => Self::ContractTermination,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"subscription_creation" => Self::SubscriptionCreation,
+                b"subscription_trial_start" => Self::SubscriptionTrialStart,
+                b"plan_activation" => Self::PlanActivation,
+                b"subscription_activation" => Self::SubscriptionActivation,
+                b"contract_termination" => Self::ContractTermination,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LineItemChargeOnEvent);
@@ -775,12 +886,17 @@ impl ApiEnum for DiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountType);
@@ -809,14 +925,19 @@ impl ApiEnum for DiscountEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountEntityType);

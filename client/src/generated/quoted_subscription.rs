@@ -170,46 +170,73 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                 let mut quoted_contract_term: Option<Box<QuotedContractTerm>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "plan_id" => plan_id = map.next_value()?,
-                        "plan_quantity" => plan_quantity = map.next_value()?,
-                        "plan_unit_price" => plan_unit_price = map.next_value()?,
-                        "setup_fee" => setup_fee = map.next_value()?,
-                        "billing_period" => billing_period = map.next_value()?,
-                        "billing_period_unit" => billing_period_unit = map.next_value()?,
-                        "start_date" => start_date = map.next_value()?,
-                        "trial_end" => trial_end = map.next_value()?,
-                        "remaining_billing_cycles" => {
-                            remaining_billing_cycles = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            7 if key == b"plan_id" => 1,
+                            13 if key == b"plan_quantity" => 2,
+                            15 if key == b"plan_unit_price" => 3,
+                            9 if key == b"setup_fee" => 4,
+                            14 if key == b"billing_period" => 5,
+                            19 if key == b"billing_period_unit" => 6,
+                            10 if key == b"start_date" => 7,
+                            9 if key == b"trial_end" => 8,
+                            24 if key == b"remaining_billing_cycles" => 9,
+                            9 if key == b"po_number" => 10,
+                            15 if key == b"auto_collection" => 11,
+                            24 if key == b"plan_quantity_in_decimal" => 12,
+                            26 if key == b"plan_unit_price_in_decimal" => 13,
+                            20 if key == b"changes_scheduled_at" => 14,
+                            13 if key == b"change_option" => 15,
+                            11 if key == b"free_period" => 16,
+                            16 if key == b"free_period_unit" => 17,
+                            38 if key == b"contract_term_billing_cycle_on_renewal" => 18,
+                            6 if key == b"addons" => 19,
+                            18 if key == b"event_based_addons" => 20,
+                            7 if key == b"coupons" => 21,
+                            18 if key == b"subscription_items" => 22,
+                            10 if key == b"item_tiers" => 23,
+                            20 if key == b"quoted_contract_term" => 24,
+                            6 if key == b"object" => 25,
+                            _ => usize::MAX,
                         }
-                        "po_number" => po_number = map.next_value()?,
-                        "auto_collection" => auto_collection = map.next_value()?,
-                        "plan_quantity_in_decimal" => {
-                            plan_quantity_in_decimal = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => plan_id = crate::decode::field(&mut map)?,
+                        2 => plan_quantity = crate::decode::field(&mut map)?,
+                        3 => plan_unit_price = crate::decode::field(&mut map)?,
+                        4 => setup_fee = crate::decode::field(&mut map)?,
+                        5 => billing_period = crate::decode::field(&mut map)?,
+                        6 => billing_period_unit = crate::decode::field(&mut map)?,
+                        7 => start_date = crate::decode::field(&mut map)?,
+                        8 => trial_end = crate::decode::field(&mut map)?,
+                        9 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        10 => po_number = crate::decode::field(&mut map)?,
+                        11 => auto_collection = crate::decode::field(&mut map)?,
+                        12 => plan_quantity_in_decimal = crate::decode::field(&mut map)?,
+                        13 => {
+                            plan_unit_price_in_decimal = crate::decode::field(&mut map)?;
                         }
-                        "plan_unit_price_in_decimal" => {
-                            plan_unit_price_in_decimal = map.next_value()?;
+                        14 => changes_scheduled_at = crate::decode::field(&mut map)?,
+                        15 => change_option = crate::decode::field(&mut map)?,
+                        16 => free_period = crate::decode::field(&mut map)?,
+                        17 => free_period_unit = crate::decode::field(&mut map)?,
+                        18 => {
+                            contract_term_billing_cycle_on_renewal = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "changes_scheduled_at" => {
-                            changes_scheduled_at = map.next_value()?;
-                        }
-                        "change_option" => change_option = map.next_value()?,
-                        "free_period" => free_period = map.next_value()?,
-                        "free_period_unit" => free_period_unit = map.next_value()?,
-                        "contract_term_billing_cycle_on_renewal" => {
-                            contract_term_billing_cycle_on_renewal = map.next_value()?;
-                        }
-                        "addons" => addons = map.next_value()?,
-                        "event_based_addons" => event_based_addons = map.next_value()?,
-                        "coupons" => coupons = map.next_value()?,
-                        "subscription_items" => subscription_items = map.next_value()?,
-                        "item_tiers" => item_tiers = map.next_value()?,
-                        "quoted_contract_term" => {
-                            quoted_contract_term = map.next_value()?;
-                        }
-                        "object" => {
+                        19 => addons = crate::decode::field(&mut map)?,
+                        20 => event_based_addons = crate::decode::field(&mut map)?,
+                        21 => coupons = crate::decode::field(&mut map)?,
+                        22 => subscription_items = crate::decode::field(&mut map)?,
+                        23 => item_tiers = crate::decode::field(&mut map)?,
+                        24 => quoted_contract_term = crate::decode::field(&mut map)?,
+                        25 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "quoted_subscription",
@@ -218,7 +245,7 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -328,23 +355,37 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut proration_type: Option<enums::ProrationType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "trial_end" => trial_end = map.next_value()?,
-                        "remaining_billing_cycles" => {
-                            remaining_billing_cycles = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            8 if key == b"quantity" => 1,
+                            10 if key == b"unit_price" => 2,
+                            6 if key == b"amount" => 3,
+                            9 if key == b"trial_end" => 4,
+                            24 if key == b"remaining_billing_cycles" => 5,
+                            19 if key == b"quantity_in_decimal" => 6,
+                            21 if key == b"unit_price_in_decimal" => 7,
+                            17 if key == b"amount_in_decimal" => 8,
+                            14 if key == b"proration_type" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
-                        }
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "proration_type" => proration_type = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => quantity = crate::decode::field(&mut map)?,
+                        2 => unit_price = crate::decode::field(&mut map)?,
+                        3 => amount = crate::decode::field(&mut map)?,
+                        4 => trial_end = crate::decode::field(&mut map)?,
+                        5 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        8 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        9 => proration_type = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "addon",
@@ -353,7 +394,7 @@ impl<'de> Deserialize<'de> for Addon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -440,21 +481,33 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut unit_price_in_decimal: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "service_period_in_days" => {
-                            service_period_in_days = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            8 if key == b"quantity" => 1,
+                            10 if key == b"unit_price" => 2,
+                            22 if key == b"service_period_in_days" => 3,
+                            8 if key == b"on_event" => 4,
+                            11 if key == b"charge_once" => 5,
+                            19 if key == b"quantity_in_decimal" => 6,
+                            21 if key == b"unit_price_in_decimal" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "on_event" => on_event = map.next_value()?,
-                        "charge_once" => charge_once = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => quantity = crate::decode::field(&mut map)?,
+                        2 => unit_price = crate::decode::field(&mut map)?,
+                        3 => service_period_in_days = crate::decode::field(&mut map)?,
+                        4 => on_event = crate::decode::field(&mut map)?,
+                        5 => charge_once = crate::decode::field(&mut map)?,
+                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "event_based_addon",
@@ -463,7 +516,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -520,10 +573,19 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut coupon_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"coupon_id" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_id = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupon",
@@ -532,7 +594,7 @@ impl<'de> Deserialize<'de> for Coupon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -678,40 +740,71 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "item_type" => item_type = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "metered_quantity" => metered_quantity = map.next_value()?,
-                        "last_calculated_at" => last_calculated_at = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            9 if key == b"item_type" => 1,
+                            8 if key == b"quantity" => 2,
+                            19 if key == b"quantity_in_decimal" => 3,
+                            16 if key == b"metered_quantity" => 4,
+                            18 if key == b"last_calculated_at" => 5,
+                            10 if key == b"unit_price" => 6,
+                            21 if key == b"unit_price_in_decimal" => 7,
+                            6 if key == b"amount" => 8,
+                            18 if key == b"current_term_start" => 9,
+                            16 if key == b"current_term_end" => 10,
+                            15 if key == b"next_billing_at" => 11,
+                            17 if key == b"amount_in_decimal" => 12,
+                            14 if key == b"billing_period" => 13,
+                            19 if key == b"billing_period_unit" => 14,
+                            13 if key == b"free_quantity" => 15,
+                            24 if key == b"free_quantity_in_decimal" => 16,
+                            9 if key == b"trial_end" => 17,
+                            14 if key == b"billing_cycles" => 18,
+                            19 if key == b"service_period_days" => 19,
+                            15 if key == b"charge_on_event" => 20,
+                            11 if key == b"charge_once" => 21,
+                            16 if key == b"charge_on_option" => 22,
+                            14 if key == b"proration_type" => 23,
+                            34 if key == b"usage_accumulation_reset_frequency" => 24,
+                            6 if key == b"object" => 25,
+                            _ => usize::MAX,
                         }
-                        "amount" => amount = map.next_value()?,
-                        "current_term_start" => current_term_start = map.next_value()?,
-                        "current_term_end" => current_term_end = map.next_value()?,
-                        "next_billing_at" => next_billing_at = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "billing_period" => billing_period = map.next_value()?,
-                        "billing_period_unit" => billing_period_unit = map.next_value()?,
-                        "free_quantity" => free_quantity = map.next_value()?,
-                        "free_quantity_in_decimal" => {
-                            free_quantity_in_decimal = map.next_value()?;
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => item_type = crate::decode::field(&mut map)?,
+                        2 => quantity = crate::decode::field(&mut map)?,
+                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        4 => metered_quantity = crate::decode::field(&mut map)?,
+                        5 => last_calculated_at = crate::decode::field(&mut map)?,
+                        6 => unit_price = crate::decode::field(&mut map)?,
+                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        8 => amount = crate::decode::field(&mut map)?,
+                        9 => current_term_start = crate::decode::field(&mut map)?,
+                        10 => current_term_end = crate::decode::field(&mut map)?,
+                        11 => next_billing_at = crate::decode::field(&mut map)?,
+                        12 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        13 => billing_period = crate::decode::field(&mut map)?,
+                        14 => billing_period_unit = crate::decode::field(&mut map)?,
+                        15 => free_quantity = crate::decode::field(&mut map)?,
+                        16 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
+                        17 => trial_end = crate::decode::field(&mut map)?,
+                        18 => billing_cycles = crate::decode::field(&mut map)?,
+                        19 => service_period_days = crate::decode::field(&mut map)?,
+                        20 => charge_on_event = crate::decode::field(&mut map)?,
+                        21 => charge_once = crate::decode::field(&mut map)?,
+                        22 => charge_on_option = crate::decode::field(&mut map)?,
+                        23 => proration_type = crate::decode::field(&mut map)?,
+                        24 => {
+                            usage_accumulation_reset_frequency = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "trial_end" => trial_end = map.next_value()?,
-                        "billing_cycles" => billing_cycles = map.next_value()?,
-                        "service_period_days" => service_period_days = map.next_value()?,
-                        "charge_on_event" => charge_on_event = map.next_value()?,
-                        "charge_once" => charge_once = map.next_value()?,
-                        "charge_on_option" => charge_on_option = map.next_value()?,
-                        "proration_type" => proration_type = map.next_value()?,
-                        "usage_accumulation_reset_frequency" => {
-                            usage_accumulation_reset_frequency = map.next_value()?;
-                        }
-                        "object" => {
+                        25 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "subscription_item",
@@ -720,7 +813,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -830,23 +923,37 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            13 if key == b"starting_unit" => 1,
+                            11 if key == b"ending_unit" => 2,
+                            5 if key == b"price" => 3,
+                            24 if key == b"starting_unit_in_decimal" => 4,
+                            22 if key == b"ending_unit_in_decimal" => 5,
+                            16 if key == b"price_in_decimal" => 6,
+                            12 if key == b"pricing_type" => 7,
+                            12 if key == b"package_size" => 8,
+                            5 if key == b"index" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "index" => index = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => starting_unit = crate::decode::field(&mut map)?,
+                        2 => ending_unit = crate::decode::field(&mut map)?,
+                        3 => price = crate::decode::field(&mut map)?,
+                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => price_in_decimal = crate::decode::field(&mut map)?,
+                        7 => pricing_type = crate::decode::field(&mut map)?,
+                        8 => package_size = crate::decode::field(&mut map)?,
+                        9 => index = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_tier",
@@ -855,7 +962,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -934,19 +1041,29 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
                 let mut cancellation_cutoff_period: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "contract_start" => contract_start = map.next_value()?,
-                        "contract_end" => contract_end = map.next_value()?,
-                        "billing_cycle" => billing_cycle = map.next_value()?,
-                        "action_at_term_end" => action_at_term_end = map.next_value()?,
-                        "total_contract_value" => {
-                            total_contract_value = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            14 if key == b"contract_start" => 0,
+                            12 if key == b"contract_end" => 1,
+                            13 if key == b"billing_cycle" => 2,
+                            18 if key == b"action_at_term_end" => 3,
+                            20 if key == b"total_contract_value" => 4,
+                            26 if key == b"cancellation_cutoff_period" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
                         }
-                        "cancellation_cutoff_period" => {
-                            cancellation_cutoff_period = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => contract_start = crate::decode::field(&mut map)?,
+                        1 => contract_end = crate::decode::field(&mut map)?,
+                        2 => billing_cycle = crate::decode::field(&mut map)?,
+                        3 => action_at_term_end = crate::decode::field(&mut map)?,
+                        4 => total_contract_value = crate::decode::field(&mut map)?,
+                        5 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "quoted_contract_term",
@@ -955,7 +1072,7 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1002,15 +1119,20 @@ impl ApiEnum for SubscriptionItemChargeOnEvent {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_creation" => Self::SubscriptionCreation,
-            "subscription_trial_start" => Self::SubscriptionTrialStart,
-            "plan_activation" => Self::PlanActivation,
-            "subscription_activation" => Self::SubscriptionActivation,
-            "contract_termination" => Self::ContractTermination,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"subscription_creation" => Self::SubscriptionCreation,
+                b"subscription_trial_start" => Self::SubscriptionTrialStart,
+                b"plan_activation" => Self::PlanActivation,
+                b"subscription_activation" => Self::SubscriptionActivation,
+                b"contract_termination" => Self::ContractTermination,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(SubscriptionItemChargeOnEvent);
@@ -1039,14 +1161,19 @@ impl ApiEnum for QuotedContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(QuotedContractTermActionAtTermEnd);

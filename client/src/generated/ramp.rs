@@ -143,30 +143,55 @@ impl<'de> Deserialize<'de> for Ramp {
                 let mut status_transition_reason: Option<Box<StatusTransitionReason>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "description" => description = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "effective_from" => effective_from = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "items_to_add" => items_to_add = map.next_value()?,
-                        "items_to_update" => items_to_update = map.next_value()?,
-                        "coupons_to_add" => coupons_to_add = map.next_value()?,
-                        "discounts_to_add" => discounts_to_add = map.next_value()?,
-                        "item_tiers" => item_tiers = map.next_value()?,
-                        "items_to_remove" => items_to_remove = map.next_value()?,
-                        "coupons_to_remove" => coupons_to_remove = map.next_value()?,
-                        "discounts_to_remove" => discounts_to_remove = map.next_value()?,
-                        "contract_term" => contract_term = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "status_transition_reason" => {
-                            status_transition_reason = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"description" => 1,
+                            15 if key == b"subscription_id" => 2,
+                            14 if key == b"effective_from" => 3,
+                            6 if key == b"status" => 4,
+                            10 if key == b"created_at" => 5,
+                            16 if key == b"resource_version" => 6,
+                            10 if key == b"updated_at" => 7,
+                            12 if key == b"items_to_add" => 8,
+                            15 if key == b"items_to_update" => 9,
+                            14 if key == b"coupons_to_add" => 10,
+                            16 if key == b"discounts_to_add" => 11,
+                            10 if key == b"item_tiers" => 12,
+                            15 if key == b"items_to_remove" => 13,
+                            17 if key == b"coupons_to_remove" => 14,
+                            19 if key == b"discounts_to_remove" => 15,
+                            13 if key == b"contract_term" => 16,
+                            7 if key == b"deleted" => 17,
+                            24 if key == b"status_transition_reason" => 18,
+                            6 if key == b"object" => 19,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => description = crate::decode::field(&mut map)?,
+                        2 => subscription_id = crate::decode::field(&mut map)?,
+                        3 => effective_from = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => created_at = crate::decode::field(&mut map)?,
+                        6 => resource_version = crate::decode::field(&mut map)?,
+                        7 => updated_at = crate::decode::field(&mut map)?,
+                        8 => items_to_add = crate::decode::field(&mut map)?,
+                        9 => items_to_update = crate::decode::field(&mut map)?,
+                        10 => coupons_to_add = crate::decode::field(&mut map)?,
+                        11 => discounts_to_add = crate::decode::field(&mut map)?,
+                        12 => item_tiers = crate::decode::field(&mut map)?,
+                        13 => items_to_remove = crate::decode::field(&mut map)?,
+                        14 => coupons_to_remove = crate::decode::field(&mut map)?,
+                        15 => discounts_to_remove = crate::decode::field(&mut map)?,
+                        16 => contract_term = crate::decode::field(&mut map)?,
+                        17 => deleted = crate::decode::field(&mut map)?,
+                        18 => status_transition_reason = crate::decode::field(&mut map)?,
+                        19 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "ramp",
@@ -175,7 +200,7 @@ impl<'de> Deserialize<'de> for Ramp {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -303,29 +328,49 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                 let mut charge_on_event: Option<ItemsToAddChargeOnEvent> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "item_type" => item_type = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            9 if key == b"item_type" => 1,
+                            8 if key == b"quantity" => 2,
+                            19 if key == b"quantity_in_decimal" => 3,
+                            10 if key == b"unit_price" => 4,
+                            21 if key == b"unit_price_in_decimal" => 5,
+                            6 if key == b"amount" => 6,
+                            17 if key == b"amount_in_decimal" => 7,
+                            13 if key == b"free_quantity" => 8,
+                            24 if key == b"free_quantity_in_decimal" => 9,
+                            14 if key == b"billing_cycles" => 10,
+                            19 if key == b"service_period_days" => 11,
+                            16 if key == b"metered_quantity" => 12,
+                            11 if key == b"charge_once" => 13,
+                            16 if key == b"charge_on_option" => 14,
+                            15 if key == b"charge_on_event" => 15,
+                            6 if key == b"object" => 16,
+                            _ => usize::MAX,
                         }
-                        "amount" => amount = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "free_quantity" => free_quantity = map.next_value()?,
-                        "free_quantity_in_decimal" => {
-                            free_quantity_in_decimal = map.next_value()?;
-                        }
-                        "billing_cycles" => billing_cycles = map.next_value()?,
-                        "service_period_days" => service_period_days = map.next_value()?,
-                        "metered_quantity" => metered_quantity = map.next_value()?,
-                        "charge_once" => charge_once = map.next_value()?,
-                        "charge_on_option" => charge_on_option = map.next_value()?,
-                        "charge_on_event" => charge_on_event = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => item_type = crate::decode::field(&mut map)?,
+                        2 => quantity = crate::decode::field(&mut map)?,
+                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        4 => unit_price = crate::decode::field(&mut map)?,
+                        5 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        6 => amount = crate::decode::field(&mut map)?,
+                        7 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        8 => free_quantity = crate::decode::field(&mut map)?,
+                        9 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
+                        10 => billing_cycles = crate::decode::field(&mut map)?,
+                        11 => service_period_days = crate::decode::field(&mut map)?,
+                        12 => metered_quantity = crate::decode::field(&mut map)?,
+                        13 => charge_once = crate::decode::field(&mut map)?,
+                        14 => charge_on_option = crate::decode::field(&mut map)?,
+                        15 => charge_on_event = crate::decode::field(&mut map)?,
+                        16 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "items_to_add",
@@ -334,7 +379,7 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -459,29 +504,49 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                 let mut charge_on_event: Option<ItemsToUpdateChargeOnEvent> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "item_type" => item_type = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            9 if key == b"item_type" => 1,
+                            8 if key == b"quantity" => 2,
+                            19 if key == b"quantity_in_decimal" => 3,
+                            10 if key == b"unit_price" => 4,
+                            21 if key == b"unit_price_in_decimal" => 5,
+                            6 if key == b"amount" => 6,
+                            17 if key == b"amount_in_decimal" => 7,
+                            13 if key == b"free_quantity" => 8,
+                            24 if key == b"free_quantity_in_decimal" => 9,
+                            14 if key == b"billing_cycles" => 10,
+                            19 if key == b"service_period_days" => 11,
+                            16 if key == b"metered_quantity" => 12,
+                            11 if key == b"charge_once" => 13,
+                            16 if key == b"charge_on_option" => 14,
+                            15 if key == b"charge_on_event" => 15,
+                            6 if key == b"object" => 16,
+                            _ => usize::MAX,
                         }
-                        "amount" => amount = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "free_quantity" => free_quantity = map.next_value()?,
-                        "free_quantity_in_decimal" => {
-                            free_quantity_in_decimal = map.next_value()?;
-                        }
-                        "billing_cycles" => billing_cycles = map.next_value()?,
-                        "service_period_days" => service_period_days = map.next_value()?,
-                        "metered_quantity" => metered_quantity = map.next_value()?,
-                        "charge_once" => charge_once = map.next_value()?,
-                        "charge_on_option" => charge_on_option = map.next_value()?,
-                        "charge_on_event" => charge_on_event = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => item_type = crate::decode::field(&mut map)?,
+                        2 => quantity = crate::decode::field(&mut map)?,
+                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        4 => unit_price = crate::decode::field(&mut map)?,
+                        5 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        6 => amount = crate::decode::field(&mut map)?,
+                        7 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        8 => free_quantity = crate::decode::field(&mut map)?,
+                        9 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
+                        10 => billing_cycles = crate::decode::field(&mut map)?,
+                        11 => service_period_days = crate::decode::field(&mut map)?,
+                        12 => metered_quantity = crate::decode::field(&mut map)?,
+                        13 => charge_once = crate::decode::field(&mut map)?,
+                        14 => charge_on_option = crate::decode::field(&mut map)?,
+                        15 => charge_on_event = crate::decode::field(&mut map)?,
+                        16 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "items_to_update",
@@ -490,7 +555,7 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -559,11 +624,21 @@ impl<'de> Deserialize<'de> for CouponsToAdd {
                 let mut apply_till: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "apply_till" => apply_till = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"coupon_id" => 0,
+                            10 if key == b"apply_till" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_id = crate::decode::field(&mut map)?,
+                        1 => apply_till = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupons_to_add",
@@ -572,7 +647,7 @@ impl<'de> Deserialize<'de> for CouponsToAdd {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -672,22 +747,43 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "invoice_name" => invoice_name = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "percentage" => percentage = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "duration_type" => duration_type = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "period_unit" => period_unit = map.next_value()?,
-                        "included_in_mrr" => included_in_mrr = map.next_value()?,
-                        "apply_on" => apply_on = map.next_value()?,
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            12 if key == b"invoice_name" => 1,
+                            4 if key == b"type" => 2,
+                            10 if key == b"percentage" => 3,
+                            6 if key == b"amount" => 4,
+                            8 if key == b"quantity" => 5,
+                            13 if key == b"duration_type" => 6,
+                            6 if key == b"period" => 7,
+                            11 if key == b"period_unit" => 8,
+                            15 if key == b"included_in_mrr" => 9,
+                            8 if key == b"apply_on" => 10,
+                            13 if key == b"item_price_id" => 11,
+                            10 if key == b"created_at" => 12,
+                            6 if key == b"object" => 13,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => invoice_name = crate::decode::field(&mut map)?,
+                        2 => r#type = crate::decode::field(&mut map)?,
+                        3 => percentage = crate::decode::field(&mut map)?,
+                        4 => amount = crate::decode::field(&mut map)?,
+                        5 => quantity = crate::decode::field(&mut map)?,
+                        6 => duration_type = crate::decode::field(&mut map)?,
+                        7 => period = crate::decode::field(&mut map)?,
+                        8 => period_unit = crate::decode::field(&mut map)?,
+                        9 => included_in_mrr = crate::decode::field(&mut map)?,
+                        10 => apply_on = crate::decode::field(&mut map)?,
+                        11 => item_price_id = crate::decode::field(&mut map)?,
+                        12 => created_at = crate::decode::field(&mut map)?,
+                        13 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "discounts_to_add",
@@ -696,7 +792,7 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -794,23 +890,37 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            13 if key == b"starting_unit" => 1,
+                            11 if key == b"ending_unit" => 2,
+                            5 if key == b"price" => 3,
+                            24 if key == b"starting_unit_in_decimal" => 4,
+                            22 if key == b"ending_unit_in_decimal" => 5,
+                            16 if key == b"price_in_decimal" => 6,
+                            12 if key == b"pricing_type" => 7,
+                            12 if key == b"package_size" => 8,
+                            5 if key == b"index" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "index" => index = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => starting_unit = crate::decode::field(&mut map)?,
+                        2 => ending_unit = crate::decode::field(&mut map)?,
+                        3 => price = crate::decode::field(&mut map)?,
+                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => price_in_decimal = crate::decode::field(&mut map)?,
+                        7 => pricing_type = crate::decode::field(&mut map)?,
+                        8 => package_size = crate::decode::field(&mut map)?,
+                        9 => index = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_tier",
@@ -819,7 +929,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -886,16 +996,23 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut action_at_term_end: Option<ContractTermActionAtTermEnd> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cancellation_cutoff_period" => {
-                            cancellation_cutoff_period = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            26 if key == b"cancellation_cutoff_period" => 0,
+                            22 if key == b"renewal_billing_cycles" => 1,
+                            18 if key == b"action_at_term_end" => 2,
+                            6 if key == b"object" => 3,
+                            _ => usize::MAX,
                         }
-                        "renewal_billing_cycles" => {
-                            renewal_billing_cycles = map.next_value()?;
-                        }
-                        "action_at_term_end" => action_at_term_end = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
+                        1 => renewal_billing_cycles = crate::decode::field(&mut map)?,
+                        2 => action_at_term_end = crate::decode::field(&mut map)?,
+                        3 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "contract_term",
@@ -904,7 +1021,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -960,11 +1077,21 @@ impl<'de> Deserialize<'de> for StatusTransitionReason {
                 let mut message: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "code" => code = map.next_value()?,
-                        "message" => message = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"code" => 0,
+                            7 if key == b"message" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => code = crate::decode::field(&mut map)?,
+                        1 => message = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "status_transition_reason",
@@ -973,7 +1100,7 @@ impl<'de> Deserialize<'de> for StatusTransitionReason {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1013,14 +1140,19 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "scheduled" => Self::Scheduled,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "draft" => Self::Draft,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"scheduled" => Self::Scheduled,
+                b"succeeded" => Self::Succeeded,
+                b"failed" => Self::Failed,
+                b"draft" => Self::Draft,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -1049,14 +1181,19 @@ impl ApiEnum for ItemsToAddChargeOnEvent {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_trial_start" => Self::SubscriptionTrialStart,
-            "plan_activation" => Self::PlanActivation,
-            "subscription_activation" => Self::SubscriptionActivation,
-            "contract_termination" => Self::ContractTermination,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"subscription_trial_start" => Self::SubscriptionTrialStart,
+                b"plan_activation" => Self::PlanActivation,
+                b"subscription_activation" => Self::SubscriptionActivation,
+                b"contract_termination" => Self::ContractTermination,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemsToAddChargeOnEvent);
@@ -1085,14 +1222,19 @@ impl ApiEnum for ItemsToUpdateChargeOnEvent {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_trial_start" => Self::SubscriptionTrialStart,
-            "plan_activation" => Self::PlanActivation,
-            "subscription_activation" => Self::SubscriptionActivation,
-            "contract_termination" => Self::ContractTermination,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"subscription_trial_start" => Self::SubscriptionTrialStart,
+                b"plan_activation" => Self::PlanActivation,
+                b"subscription_activation" => Self::SubscriptionActivation,
+                b"contract_termination" => Self::ContractTermination,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ItemsToUpdateChargeOnEvent);
@@ -1118,13 +1260,18 @@ impl ApiEnum for DiscountsToAddType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "offer_quantity" => Self::OfferQuantity,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"offer_quantity" => Self::OfferQuantity,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountsToAddType);
@@ -1153,14 +1300,19 @@ impl ApiEnum for ContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ContractTermActionAtTermEnd);
@@ -1189,14 +1341,19 @@ impl ApiEnum for CreateForSubscriptionContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForSubscriptionContractTermActionAtTermEnd);
@@ -1225,14 +1382,19 @@ impl ApiEnum for UpdateContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateContractTermActionAtTermEnd);
@@ -1570,11 +1732,19 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionResponse {
             ) -> Result<CreateForSubscriptionResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ramp" => ramp = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"ramp" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => ramp = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1827,11 +1997,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ramp" => ramp = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"ramp" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => ramp = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1930,11 +2108,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ramp" => ramp = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"ramp" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => ramp = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2037,11 +2223,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ramp" => ramp = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"ramp" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => ramp = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2346,11 +2540,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "ramp" => ramp = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"ramp" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => ramp = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -105,26 +105,47 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                 let mut error_detail: Option<Box<ErrorDetail>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "customer_id" => customer_id = map.next_value()?,
-                        "app_id" => app_id = map.next_value()?,
-                        "source" => source = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "omnichannel_transaction_id" => {
-                            omnichannel_transaction_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"customer_id" => 1,
+                            6 if key == b"app_id" => 2,
+                            6 if key == b"source" => 3,
+                            6 if key == b"status" => 4,
+                            26 if key == b"omnichannel_transaction_id" => 5,
+                            10 if key == b"created_at" => 6,
+                            16 if key == b"resource_version" => 7,
+                            32 if key == b"linked_omnichannel_subscriptions" => 8,
+                            34 if key == b"linked_omnichannel_one_time_orders" => 9,
+                            12 if key == b"error_detail" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
                         }
-                        "created_at" => created_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "linked_omnichannel_subscriptions" => {
-                            linked_omnichannel_subscriptions = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => customer_id = crate::decode::field(&mut map)?,
+                        2 => app_id = crate::decode::field(&mut map)?,
+                        3 => source = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => omnichannel_transaction_id = crate::decode::field(&mut map)?,
+                        6 => created_at = crate::decode::field(&mut map)?,
+                        7 => resource_version = crate::decode::field(&mut map)?,
+                        8 => {
+                            linked_omnichannel_subscriptions = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "linked_omnichannel_one_time_orders" => {
-                            linked_omnichannel_one_time_orders = map.next_value()?;
+                        9 => {
+                            linked_omnichannel_one_time_orders = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "error_detail" => error_detail = map.next_value()?,
-                        "object" => {
+                        10 => error_detail = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "recorded_purchase",
@@ -133,7 +154,7 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -193,12 +214,21 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                 let mut omnichannel_subscription_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_subscription_id" => {
-                            omnichannel_subscription_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            27 if key == b"omnichannel_subscription_id" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_subscription_id = crate::decode::field(&mut map)?;
+                        }
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_omnichannel_subscription",
@@ -207,7 +237,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -257,12 +287,23 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                 let mut omnichannel_one_time_order_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "omnichannel_one_time_order_id" => {
-                            omnichannel_one_time_order_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            29 if key == b"omnichannel_one_time_order_id" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => {
+                            omnichannel_one_time_order_id = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_omnichannel_one_time_order",
@@ -271,7 +312,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -321,10 +362,19 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 let mut error_message: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "error_message" => error_message = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"error_message" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => error_message = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "error_detail",
@@ -333,7 +383,7 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -366,12 +416,17 @@ impl ApiEnum for Source {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "apple_app_store" => Self::AppleAppStore,
-            "google_play_store" => Self::GooglePlayStore,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"apple_app_store" => Self::AppleAppStore,
+                b"google_play_store" => Self::GooglePlayStore,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Source);
@@ -400,14 +455,19 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_process" => Self::InProcess,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "ignored" => Self::Ignored,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_process" => Self::InProcess,
+                b"completed" => Self::Completed,
+                b"failed" => Self::Failed,
+                b"ignored" => Self::Ignored,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -630,14 +690,21 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut recorded_purchase: Option<RecordedPurchase> = None;
                 let mut customer: Option<customer::Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "recorded_purchase" => {
-                            recorded_purchase = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"recorded_purchase" => 0,
+                            8 if key == b"customer" => 1,
+                            _ => usize::MAX,
                         }
-                        "customer" => customer = Some(map.next_value()?),
+                    };
+                    match slot {
+                        0 => recorded_purchase = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -742,13 +809,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut recorded_purchase: Option<RecordedPurchase> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "recorded_purchase" => {
-                            recorded_purchase = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            17 if key == b"recorded_purchase" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => recorded_purchase = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

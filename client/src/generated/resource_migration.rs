@@ -64,16 +64,31 @@ impl<'de> Deserialize<'de> for ResourceMigration {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "from_site" => from_site = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "errors" => errors = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"from_site" => 0,
+                            11 if key == b"entity_type" => 1,
+                            9 if key == b"entity_id" => 2,
+                            6 if key == b"status" => 3,
+                            6 if key == b"errors" => 4,
+                            10 if key == b"created_at" => 5,
+                            10 if key == b"updated_at" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => from_site = crate::decode::field(&mut map)?,
+                        1 => entity_type = crate::decode::field(&mut map)?,
+                        2 => entity_id = crate::decode::field(&mut map)?,
+                        3 => status = crate::decode::field(&mut map)?,
+                        4 => errors = crate::decode::field(&mut map)?,
+                        5 => created_at = crate::decode::field(&mut map)?,
+                        6 => updated_at = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "resource_migration",
@@ -82,7 +97,7 @@ impl<'de> Deserialize<'de> for ResourceMigration {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -118,11 +133,16 @@ impl ApiEnum for EntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EntityType);
@@ -148,13 +168,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "scheduled" => Self::Scheduled,
-            "failed" => Self::Failed,
-            "succeeded" => Self::Succeeded,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"scheduled" => Self::Scheduled,
+                b"failed" => Self::Failed,
+                b"succeeded" => Self::Succeeded,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -174,11 +199,16 @@ impl ApiEnum for RetrieveLatestEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RetrieveLatestEntityType);
@@ -354,13 +384,19 @@ impl<'de> Deserialize<'de> for RetrieveLatestResponse {
             ) -> Result<RetrieveLatestResponse, A::Error> {
                 let mut resource_migration: Option<ResourceMigration> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "resource_migration" => {
-                            resource_migration = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            18 if key == b"resource_migration" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => resource_migration = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -94,19 +94,37 @@ impl<'de> Deserialize<'de> for Rule {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "namespace" => namespace = map.next_value()?,
-                        "rule_name" => rule_name = map.next_value()?,
-                        "rule_order" => rule_order = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "conditions" => conditions = map.next_value()?,
-                        "outcome" => outcome = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            9 if key == b"namespace" => 1,
+                            9 if key == b"rule_name" => 2,
+                            10 if key == b"rule_order" => 3,
+                            6 if key == b"status" => 4,
+                            10 if key == b"conditions" => 5,
+                            7 if key == b"outcome" => 6,
+                            7 if key == b"deleted" => 7,
+                            10 if key == b"created_at" => 8,
+                            11 if key == b"modified_at" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => namespace = crate::decode::field(&mut map)?,
+                        2 => rule_name = crate::decode::field(&mut map)?,
+                        3 => rule_order = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => conditions = crate::decode::field(&mut map)?,
+                        6 => outcome = crate::decode::field(&mut map)?,
+                        7 => deleted = crate::decode::field(&mut map)?,
+                        8 => created_at = crate::decode::field(&mut map)?,
+                        9 => modified_at = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "rule",
@@ -115,7 +133,7 @@ impl<'de> Deserialize<'de> for Rule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -157,12 +175,17 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"disabled" => Self::Disabled,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -275,11 +298,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut rule: Option<Rule> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "rule" => rule = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"rule" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => rule = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

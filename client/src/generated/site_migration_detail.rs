@@ -63,17 +63,29 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
                 let mut status: Option<Status> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "entity_id" => entity_id = map.next_value()?,
-                        "other_site_name" => other_site_name = map.next_value()?,
-                        "entity_id_at_other_site" => {
-                            entity_id_at_other_site = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"entity_id" => 0,
+                            15 if key == b"other_site_name" => 1,
+                            23 if key == b"entity_id_at_other_site" => 2,
+                            11 if key == b"migrated_at" => 3,
+                            11 if key == b"entity_type" => 4,
+                            6 if key == b"status" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
                         }
-                        "migrated_at" => migrated_at = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => entity_id = crate::decode::field(&mut map)?,
+                        1 => other_site_name = crate::decode::field(&mut map)?,
+                        2 => entity_id_at_other_site = crate::decode::field(&mut map)?,
+                        3 => migrated_at = crate::decode::field(&mut map)?,
+                        4 => entity_type = crate::decode::field(&mut map)?,
+                        5 => status = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "site_migration_detail",
@@ -82,7 +94,7 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -132,16 +144,21 @@ impl ApiEnum for EntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            "subscription" => Self::Subscription,
-            "invoice" => Self::Invoice,
-            "credit_note" => Self::CreditNote,
-            "transaction" => Self::Transaction,
-            "order" => Self::Order,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                b"subscription" => Self::Subscription,
+                b"invoice" => Self::Invoice,
+                b"credit_note" => Self::CreditNote,
+                b"transaction" => Self::Transaction,
+                b"order" => Self::Order,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EntityType);
@@ -167,13 +184,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "moved_in" => Self::MovedIn,
-            "moved_out" => Self::MovedOut,
-            "moving_out" => Self::MovingOut,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"moved_in" => Self::MovedIn,
+                b"moved_out" => Self::MovedOut,
+                b"moving_out" => Self::MovingOut,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -476,13 +498,21 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut site_migration_detail: Option<SiteMigrationDetail> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "site_migration_detail" => {
-                            site_migration_detail = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            21 if key == b"site_migration_detail" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            site_migration_detail = Some(crate::decode::field(&mut map)?);
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

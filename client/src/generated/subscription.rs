@@ -462,116 +462,193 @@ impl<'de> Deserialize<'de> for Subscription {
                 let mut decommissioned: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "currency_code" => currency_code = map.next_value()?,
-                        "plan_id" => plan_id = map.next_value()?,
-                        "plan_quantity" => plan_quantity = map.next_value()?,
-                        "plan_unit_price" => plan_unit_price = map.next_value()?,
-                        "setup_fee" => setup_fee = map.next_value()?,
-                        "billing_period" => billing_period = map.next_value()?,
-                        "billing_period_unit" => billing_period_unit = map.next_value()?,
-                        "start_date" => start_date = map.next_value()?,
-                        "trial_end" => trial_end = map.next_value()?,
-                        "remaining_billing_cycles" => {
-                            remaining_billing_cycles = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            13 if key == b"currency_code" => 1,
+                            7 if key == b"plan_id" => 2,
+                            13 if key == b"plan_quantity" => 3,
+                            15 if key == b"plan_unit_price" => 4,
+                            9 if key == b"setup_fee" => 5,
+                            14 if key == b"billing_period" => 6,
+                            19 if key == b"billing_period_unit" => 7,
+                            10 if key == b"start_date" => 8,
+                            9 if key == b"trial_end" => 9,
+                            24 if key == b"remaining_billing_cycles" => 10,
+                            9 if key == b"po_number" => 11,
+                            15 if key == b"auto_collection" => 12,
+                            24 if key == b"plan_quantity_in_decimal" => 13,
+                            26 if key == b"plan_unit_price_in_decimal" => 14,
+                            11 if key == b"customer_id" => 15,
+                            11 if key == b"plan_amount" => 16,
+                            18 if key == b"plan_free_quantity" => 17,
+                            6 if key == b"status" => 18,
+                            11 if key == b"trial_start" => 19,
+                            16 if key == b"trial_end_action" => 20,
+                            18 if key == b"current_term_start" => 21,
+                            16 if key == b"current_term_end" => 22,
+                            15 if key == b"next_billing_at" => 23,
+                            10 if key == b"created_at" => 24,
+                            10 if key == b"started_at" => 25,
+                            12 if key == b"activated_at" => 26,
+                            7 if key == b"gift_id" => 27,
+                            38 if key == b"contract_term_billing_cycle_on_renewal" => 28,
+                            21 if key == b"override_relationship" => 29,
+                            10 if key == b"pause_date" => 30,
+                            11 if key == b"resume_date" => 31,
+                            12 if key == b"cancelled_at" => 32,
+                            13 if key == b"cancel_reason" => 33,
+                            15 if key == b"affiliate_token" => 34,
+                            15 if key == b"created_from_ip" => 35,
+                            16 if key == b"resource_version" => 36,
+                            10 if key == b"updated_at" => 37,
+                            30 if key == b"has_scheduled_advance_invoices" => 38,
+                            21 if key == b"has_scheduled_changes" => 39,
+                            17 if key == b"payment_source_id" => 40,
+                            29 if key == b"plan_free_quantity_in_decimal" => 41,
+                            22 if key == b"plan_amount_in_decimal" => 42,
+                            26 if key == b"cancel_schedule_created_at" => 43,
+                            22 if key == b"offline_payment_method" => 44,
+                            7 if key == b"channel" => 45,
+                            13 if key == b"net_term_days" => 46,
+                            9 if key == b"active_id" => 47,
+                            18 if key == b"subscription_items" => 48,
+                            10 if key == b"item_tiers" => 49,
+                            13 if key == b"charged_items" => 50,
+                            18 if key == b"due_invoices_count" => 51,
+                            9 if key == b"due_since" => 52,
+                            10 if key == b"total_dues" => 53,
+                            3 if key == b"mrr" => 54,
+                            3 if key == b"arr" => 55,
+                            13 if key == b"exchange_rate" => 56,
+                            18 if key == b"base_currency_code" => 57,
+                            6 if key == b"addons" => 58,
+                            18 if key == b"event_based_addons" => 59,
+                            26 if key == b"charged_event_based_addons" => 60,
+                            6 if key == b"coupon" => 61,
+                            7 if key == b"coupons" => 62,
+                            16 if key == b"shipping_address" => 63,
+                            13 if key == b"referral_info" => 64,
+                            16 if key == b"billing_override" => 65,
+                            13 if key == b"invoice_notes" => 66,
+                            9 if key == b"meta_data" => 67,
+                            7 if key == b"deleted" => 68,
+                            20 if key == b"changes_scheduled_at" => 69,
+                            13 if key == b"contract_term" => 70,
+                            18 if key == b"cancel_reason_code" => 71,
+                            11 if key == b"free_period" => 72,
+                            16 if key == b"free_period_unit" => 73,
+                            23 if key == b"create_pending_invoices" => 74,
+                            19 if key == b"auto_close_invoices" => 75,
+                            9 if key == b"discounts" => 76,
+                            18 if key == b"business_entity_id" => 77,
+                            14 if key == b"decommissioned" => 78,
+                            6 if key == b"object" => 79,
+                            _ => usize::MAX,
                         }
-                        "po_number" => po_number = map.next_value()?,
-                        "auto_collection" => auto_collection = map.next_value()?,
-                        "plan_quantity_in_decimal" => {
-                            plan_quantity_in_decimal = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => currency_code = crate::decode::field(&mut map)?,
+                        2 => plan_id = crate::decode::field(&mut map)?,
+                        3 => plan_quantity = crate::decode::field(&mut map)?,
+                        4 => plan_unit_price = crate::decode::field(&mut map)?,
+                        5 => setup_fee = crate::decode::field(&mut map)?,
+                        6 => billing_period = crate::decode::field(&mut map)?,
+                        7 => billing_period_unit = crate::decode::field(&mut map)?,
+                        8 => start_date = crate::decode::field(&mut map)?,
+                        9 => trial_end = crate::decode::field(&mut map)?,
+                        10 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        11 => po_number = crate::decode::field(&mut map)?,
+                        12 => auto_collection = crate::decode::field(&mut map)?,
+                        13 => plan_quantity_in_decimal = crate::decode::field(&mut map)?,
+                        14 => {
+                            plan_unit_price_in_decimal = crate::decode::field(&mut map)?;
                         }
-                        "plan_unit_price_in_decimal" => {
-                            plan_unit_price_in_decimal = map.next_value()?;
+                        15 => customer_id = crate::decode::field(&mut map)?,
+                        16 => plan_amount = crate::decode::field(&mut map)?,
+                        17 => plan_free_quantity = crate::decode::field(&mut map)?,
+                        18 => status = crate::decode::field(&mut map)?,
+                        19 => trial_start = crate::decode::field(&mut map)?,
+                        20 => trial_end_action = crate::decode::field(&mut map)?,
+                        21 => current_term_start = crate::decode::field(&mut map)?,
+                        22 => current_term_end = crate::decode::field(&mut map)?,
+                        23 => next_billing_at = crate::decode::field(&mut map)?,
+                        24 => created_at = crate::decode::field(&mut map)?,
+                        25 => started_at = crate::decode::field(&mut map)?,
+                        26 => activated_at = crate::decode::field(&mut map)?,
+                        27 => gift_id = crate::decode::field(&mut map)?,
+                        28 => {
+                            contract_term_billing_cycle_on_renewal = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "customer_id" => customer_id = map.next_value()?,
-                        "plan_amount" => plan_amount = map.next_value()?,
-                        "plan_free_quantity" => plan_free_quantity = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "trial_start" => trial_start = map.next_value()?,
-                        "trial_end_action" => trial_end_action = map.next_value()?,
-                        "current_term_start" => current_term_start = map.next_value()?,
-                        "current_term_end" => current_term_end = map.next_value()?,
-                        "next_billing_at" => next_billing_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "started_at" => started_at = map.next_value()?,
-                        "activated_at" => activated_at = map.next_value()?,
-                        "gift_id" => gift_id = map.next_value()?,
-                        "contract_term_billing_cycle_on_renewal" => {
-                            contract_term_billing_cycle_on_renewal = map.next_value()?;
+                        29 => override_relationship = crate::decode::field(&mut map)?,
+                        30 => pause_date = crate::decode::field(&mut map)?,
+                        31 => resume_date = crate::decode::field(&mut map)?,
+                        32 => cancelled_at = crate::decode::field(&mut map)?,
+                        33 => cancel_reason = crate::decode::field(&mut map)?,
+                        34 => affiliate_token = crate::decode::field(&mut map)?,
+                        35 => created_from_ip = crate::decode::field(&mut map)?,
+                        36 => resource_version = crate::decode::field(&mut map)?,
+                        37 => updated_at = crate::decode::field(&mut map)?,
+                        38 => {
+                            has_scheduled_advance_invoices = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "override_relationship" => {
-                            override_relationship = map.next_value()?;
+                        39 => has_scheduled_changes = crate::decode::field(&mut map)?,
+                        40 => payment_source_id = crate::decode::field(&mut map)?,
+                        41 => {
+                            plan_free_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "pause_date" => pause_date = map.next_value()?,
-                        "resume_date" => resume_date = map.next_value()?,
-                        "cancelled_at" => cancelled_at = map.next_value()?,
-                        "cancel_reason" => cancel_reason = map.next_value()?,
-                        "affiliate_token" => affiliate_token = map.next_value()?,
-                        "created_from_ip" => created_from_ip = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "has_scheduled_advance_invoices" => {
-                            has_scheduled_advance_invoices = map.next_value()?;
+                        42 => plan_amount_in_decimal = crate::decode::field(&mut map)?,
+                        43 => {
+                            cancel_schedule_created_at = crate::decode::field(&mut map)?;
                         }
-                        "has_scheduled_changes" => {
-                            has_scheduled_changes = map.next_value()?;
+                        44 => offline_payment_method = crate::decode::field(&mut map)?,
+                        45 => channel = crate::decode::field(&mut map)?,
+                        46 => net_term_days = crate::decode::field(&mut map)?,
+                        47 => active_id = crate::decode::field(&mut map)?,
+                        48 => subscription_items = crate::decode::field(&mut map)?,
+                        49 => item_tiers = crate::decode::field(&mut map)?,
+                        50 => charged_items = crate::decode::field(&mut map)?,
+                        51 => due_invoices_count = crate::decode::field(&mut map)?,
+                        52 => due_since = crate::decode::field(&mut map)?,
+                        53 => total_dues = crate::decode::field(&mut map)?,
+                        54 => mrr = crate::decode::field(&mut map)?,
+                        55 => arr = crate::decode::field(&mut map)?,
+                        56 => exchange_rate = crate::decode::field(&mut map)?,
+                        57 => base_currency_code = crate::decode::field(&mut map)?,
+                        58 => addons = crate::decode::field(&mut map)?,
+                        59 => event_based_addons = crate::decode::field(&mut map)?,
+                        60 => {
+                            charged_event_based_addons = crate::decode::field(&mut map)?;
                         }
-                        "payment_source_id" => payment_source_id = map.next_value()?,
-                        "plan_free_quantity_in_decimal" => {
-                            plan_free_quantity_in_decimal = map.next_value()?;
-                        }
-                        "plan_amount_in_decimal" => {
-                            plan_amount_in_decimal = map.next_value()?;
-                        }
-                        "cancel_schedule_created_at" => {
-                            cancel_schedule_created_at = map.next_value()?;
-                        }
-                        "offline_payment_method" => {
-                            offline_payment_method = map.next_value()?;
-                        }
-                        "channel" => channel = map.next_value()?,
-                        "net_term_days" => net_term_days = map.next_value()?,
-                        "active_id" => active_id = map.next_value()?,
-                        "subscription_items" => subscription_items = map.next_value()?,
-                        "item_tiers" => item_tiers = map.next_value()?,
-                        "charged_items" => charged_items = map.next_value()?,
-                        "due_invoices_count" => due_invoices_count = map.next_value()?,
-                        "due_since" => due_since = map.next_value()?,
-                        "total_dues" => total_dues = map.next_value()?,
-                        "mrr" => mrr = map.next_value()?,
-                        "arr" => arr = map.next_value()?,
-                        "exchange_rate" => exchange_rate = map.next_value()?,
-                        "base_currency_code" => base_currency_code = map.next_value()?,
-                        "addons" => addons = map.next_value()?,
-                        "event_based_addons" => event_based_addons = map.next_value()?,
-                        "charged_event_based_addons" => {
-                            charged_event_based_addons = map.next_value()?;
-                        }
-                        "coupon" => coupon = map.next_value()?,
-                        "coupons" => coupons = map.next_value()?,
-                        "shipping_address" => shipping_address = map.next_value()?,
-                        "referral_info" => referral_info = map.next_value()?,
-                        "billing_override" => billing_override = map.next_value()?,
-                        "invoice_notes" => invoice_notes = map.next_value()?,
-                        "meta_data" => meta_data = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "changes_scheduled_at" => {
-                            changes_scheduled_at = map.next_value()?;
-                        }
-                        "contract_term" => contract_term = map.next_value()?,
-                        "cancel_reason_code" => cancel_reason_code = map.next_value()?,
-                        "free_period" => free_period = map.next_value()?,
-                        "free_period_unit" => free_period_unit = map.next_value()?,
-                        "create_pending_invoices" => {
-                            create_pending_invoices = map.next_value()?;
-                        }
-                        "auto_close_invoices" => auto_close_invoices = map.next_value()?,
-                        "discounts" => discounts = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "decommissioned" => decommissioned = map.next_value()?,
-                        "object" => {
+                        61 => coupon = crate::decode::field(&mut map)?,
+                        62 => coupons = crate::decode::field(&mut map)?,
+                        63 => shipping_address = crate::decode::field(&mut map)?,
+                        64 => referral_info = crate::decode::field(&mut map)?,
+                        65 => billing_override = crate::decode::field(&mut map)?,
+                        66 => invoice_notes = crate::decode::field(&mut map)?,
+                        67 => meta_data = crate::decode::field(&mut map)?,
+                        68 => deleted = crate::decode::field(&mut map)?,
+                        69 => changes_scheduled_at = crate::decode::field(&mut map)?,
+                        70 => contract_term = crate::decode::field(&mut map)?,
+                        71 => cancel_reason_code = crate::decode::field(&mut map)?,
+                        72 => free_period = crate::decode::field(&mut map)?,
+                        73 => free_period_unit = crate::decode::field(&mut map)?,
+                        74 => create_pending_invoices = crate::decode::field(&mut map)?,
+                        75 => auto_close_invoices = crate::decode::field(&mut map)?,
+                        76 => discounts = crate::decode::field(&mut map)?,
+                        77 => business_entity_id = crate::decode::field(&mut map)?,
+                        78 => decommissioned = crate::decode::field(&mut map)?,
+                        79 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "subscription",
@@ -580,7 +657,7 @@ impl<'de> Deserialize<'de> for Subscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -808,40 +885,71 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "item_type" => item_type = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "metered_quantity" => metered_quantity = map.next_value()?,
-                        "last_calculated_at" => last_calculated_at = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            9 if key == b"item_type" => 1,
+                            8 if key == b"quantity" => 2,
+                            19 if key == b"quantity_in_decimal" => 3,
+                            16 if key == b"metered_quantity" => 4,
+                            18 if key == b"last_calculated_at" => 5,
+                            10 if key == b"unit_price" => 6,
+                            21 if key == b"unit_price_in_decimal" => 7,
+                            6 if key == b"amount" => 8,
+                            18 if key == b"current_term_start" => 9,
+                            16 if key == b"current_term_end" => 10,
+                            15 if key == b"next_billing_at" => 11,
+                            17 if key == b"amount_in_decimal" => 12,
+                            14 if key == b"billing_period" => 13,
+                            19 if key == b"billing_period_unit" => 14,
+                            13 if key == b"free_quantity" => 15,
+                            24 if key == b"free_quantity_in_decimal" => 16,
+                            9 if key == b"trial_end" => 17,
+                            14 if key == b"billing_cycles" => 18,
+                            19 if key == b"service_period_days" => 19,
+                            15 if key == b"charge_on_event" => 20,
+                            11 if key == b"charge_once" => 21,
+                            16 if key == b"charge_on_option" => 22,
+                            14 if key == b"proration_type" => 23,
+                            34 if key == b"usage_accumulation_reset_frequency" => 24,
+                            6 if key == b"object" => 25,
+                            _ => usize::MAX,
                         }
-                        "amount" => amount = map.next_value()?,
-                        "current_term_start" => current_term_start = map.next_value()?,
-                        "current_term_end" => current_term_end = map.next_value()?,
-                        "next_billing_at" => next_billing_at = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "billing_period" => billing_period = map.next_value()?,
-                        "billing_period_unit" => billing_period_unit = map.next_value()?,
-                        "free_quantity" => free_quantity = map.next_value()?,
-                        "free_quantity_in_decimal" => {
-                            free_quantity_in_decimal = map.next_value()?;
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => item_type = crate::decode::field(&mut map)?,
+                        2 => quantity = crate::decode::field(&mut map)?,
+                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        4 => metered_quantity = crate::decode::field(&mut map)?,
+                        5 => last_calculated_at = crate::decode::field(&mut map)?,
+                        6 => unit_price = crate::decode::field(&mut map)?,
+                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        8 => amount = crate::decode::field(&mut map)?,
+                        9 => current_term_start = crate::decode::field(&mut map)?,
+                        10 => current_term_end = crate::decode::field(&mut map)?,
+                        11 => next_billing_at = crate::decode::field(&mut map)?,
+                        12 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        13 => billing_period = crate::decode::field(&mut map)?,
+                        14 => billing_period_unit = crate::decode::field(&mut map)?,
+                        15 => free_quantity = crate::decode::field(&mut map)?,
+                        16 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
+                        17 => trial_end = crate::decode::field(&mut map)?,
+                        18 => billing_cycles = crate::decode::field(&mut map)?,
+                        19 => service_period_days = crate::decode::field(&mut map)?,
+                        20 => charge_on_event = crate::decode::field(&mut map)?,
+                        21 => charge_once = crate::decode::field(&mut map)?,
+                        22 => charge_on_option = crate::decode::field(&mut map)?,
+                        23 => proration_type = crate::decode::field(&mut map)?,
+                        24 => {
+                            usage_accumulation_reset_frequency = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "trial_end" => trial_end = map.next_value()?,
-                        "billing_cycles" => billing_cycles = map.next_value()?,
-                        "service_period_days" => service_period_days = map.next_value()?,
-                        "charge_on_event" => charge_on_event = map.next_value()?,
-                        "charge_once" => charge_once = map.next_value()?,
-                        "charge_on_option" => charge_on_option = map.next_value()?,
-                        "proration_type" => proration_type = map.next_value()?,
-                        "usage_accumulation_reset_frequency" => {
-                            usage_accumulation_reset_frequency = map.next_value()?;
-                        }
-                        "object" => {
+                        25 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "subscription_item",
@@ -850,7 +958,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -960,23 +1068,37 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "price" => price = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            13 if key == b"starting_unit" => 1,
+                            11 if key == b"ending_unit" => 2,
+                            5 if key == b"price" => 3,
+                            24 if key == b"starting_unit_in_decimal" => 4,
+                            22 if key == b"ending_unit_in_decimal" => 5,
+                            16 if key == b"price_in_decimal" => 6,
+                            12 if key == b"pricing_type" => 7,
+                            12 if key == b"package_size" => 8,
+                            5 if key == b"index" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "price_in_decimal" => price_in_decimal = map.next_value()?,
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "index" => index = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => starting_unit = crate::decode::field(&mut map)?,
+                        2 => ending_unit = crate::decode::field(&mut map)?,
+                        3 => price = crate::decode::field(&mut map)?,
+                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => price_in_decimal = crate::decode::field(&mut map)?,
+                        7 => pricing_type = crate::decode::field(&mut map)?,
+                        8 => package_size = crate::decode::field(&mut map)?,
+                        9 => index = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "item_tier",
@@ -985,7 +1107,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1048,11 +1170,21 @@ impl<'de> Deserialize<'de> for ChargedItem {
                 let mut last_charged_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "last_charged_at" => last_charged_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"item_price_id" => 0,
+                            15 if key == b"last_charged_at" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => item_price_id = crate::decode::field(&mut map)?,
+                        1 => last_charged_at = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "charged_item",
@@ -1061,7 +1193,7 @@ impl<'de> Deserialize<'de> for ChargedItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1148,23 +1280,37 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut proration_type: Option<enums::ProrationType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "trial_end" => trial_end = map.next_value()?,
-                        "remaining_billing_cycles" => {
-                            remaining_billing_cycles = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            8 if key == b"quantity" => 1,
+                            10 if key == b"unit_price" => 2,
+                            6 if key == b"amount" => 3,
+                            9 if key == b"trial_end" => 4,
+                            24 if key == b"remaining_billing_cycles" => 5,
+                            19 if key == b"quantity_in_decimal" => 6,
+                            21 if key == b"unit_price_in_decimal" => 7,
+                            17 if key == b"amount_in_decimal" => 8,
+                            14 if key == b"proration_type" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
-                        }
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "proration_type" => proration_type = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => quantity = crate::decode::field(&mut map)?,
+                        2 => unit_price = crate::decode::field(&mut map)?,
+                        3 => amount = crate::decode::field(&mut map)?,
+                        4 => trial_end = crate::decode::field(&mut map)?,
+                        5 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        8 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        9 => proration_type = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "addon",
@@ -1173,7 +1319,7 @@ impl<'de> Deserialize<'de> for Addon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1260,21 +1406,33 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut unit_price_in_decimal: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "unit_price" => unit_price = map.next_value()?,
-                        "service_period_in_days" => {
-                            service_period_in_days = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            8 if key == b"quantity" => 1,
+                            10 if key == b"unit_price" => 2,
+                            22 if key == b"service_period_in_days" => 3,
+                            8 if key == b"on_event" => 4,
+                            11 if key == b"charge_once" => 5,
+                            19 if key == b"quantity_in_decimal" => 6,
+                            21 if key == b"unit_price_in_decimal" => 7,
+                            6 if key == b"object" => 8,
+                            _ => usize::MAX,
                         }
-                        "on_event" => on_event = map.next_value()?,
-                        "charge_once" => charge_once = map.next_value()?,
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "unit_price_in_decimal" => {
-                            unit_price_in_decimal = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => quantity = crate::decode::field(&mut map)?,
+                        2 => unit_price = crate::decode::field(&mut map)?,
+                        3 => service_period_in_days = crate::decode::field(&mut map)?,
+                        4 => on_event = crate::decode::field(&mut map)?,
+                        5 => charge_once = crate::decode::field(&mut map)?,
+                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        8 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "event_based_addon",
@@ -1283,7 +1441,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1344,11 +1502,21 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
                 let mut last_charged_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "last_charged_at" => last_charged_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            15 if key == b"last_charged_at" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => last_charged_at = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "charged_event_based_addon",
@@ -1357,7 +1525,7 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1420,13 +1588,25 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut coupon_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "apply_till" => apply_till = map.next_value()?,
-                        "applied_count" => applied_count = map.next_value()?,
-                        "coupon_code" => coupon_code = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            9 if key == b"coupon_id" => 0,
+                            10 if key == b"apply_till" => 1,
+                            13 if key == b"applied_count" => 2,
+                            11 if key == b"coupon_code" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => coupon_id = crate::decode::field(&mut map)?,
+                        1 => apply_till = crate::decode::field(&mut map)?,
+                        2 => applied_count = crate::decode::field(&mut map)?,
+                        3 => coupon_code = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "coupon",
@@ -1435,7 +1615,7 @@ impl<'de> Deserialize<'de> for Coupon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1540,23 +1720,45 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "shipping_address",
@@ -1565,7 +1767,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1680,33 +1882,49 @@ impl<'de> Deserialize<'de> for ReferralInfo {
                 let mut post_purchase_widget_enabled: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "referral_code" => referral_code = map.next_value()?,
-                        "coupon_code" => coupon_code = map.next_value()?,
-                        "referrer_id" => referrer_id = map.next_value()?,
-                        "external_reference_id" => {
-                            external_reference_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"referral_code" => 0,
+                            11 if key == b"coupon_code" => 1,
+                            11 if key == b"referrer_id" => 2,
+                            21 if key == b"external_reference_id" => 3,
+                            13 if key == b"reward_status" => 4,
+                            15 if key == b"referral_system" => 5,
+                            10 if key == b"account_id" => 6,
+                            11 if key == b"campaign_id" => 7,
+                            20 if key == b"external_campaign_id" => 8,
+                            17 if key == b"friend_offer_type" => 9,
+                            20 if key == b"referrer_reward_type" => 10,
+                            22 if key == b"notify_referral_system" => 11,
+                            15 if key == b"destination_url" => 12,
+                            28 if key == b"post_purchase_widget_enabled" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
                         }
-                        "reward_status" => reward_status = map.next_value()?,
-                        "referral_system" => referral_system = map.next_value()?,
-                        "account_id" => account_id = map.next_value()?,
-                        "campaign_id" => campaign_id = map.next_value()?,
-                        "external_campaign_id" => {
-                            external_campaign_id = map.next_value()?;
+                    };
+                    match slot {
+                        0 => referral_code = crate::decode::field(&mut map)?,
+                        1 => coupon_code = crate::decode::field(&mut map)?,
+                        2 => referrer_id = crate::decode::field(&mut map)?,
+                        3 => external_reference_id = crate::decode::field(&mut map)?,
+                        4 => reward_status = crate::decode::field(&mut map)?,
+                        5 => referral_system = crate::decode::field(&mut map)?,
+                        6 => account_id = crate::decode::field(&mut map)?,
+                        7 => campaign_id = crate::decode::field(&mut map)?,
+                        8 => external_campaign_id = crate::decode::field(&mut map)?,
+                        9 => friend_offer_type = crate::decode::field(&mut map)?,
+                        10 => referrer_reward_type = crate::decode::field(&mut map)?,
+                        11 => notify_referral_system = crate::decode::field(&mut map)?,
+                        12 => destination_url = crate::decode::field(&mut map)?,
+                        13 => {
+                            post_purchase_widget_enabled = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "friend_offer_type" => friend_offer_type = map.next_value()?,
-                        "referrer_reward_type" => {
-                            referrer_reward_type = map.next_value()?;
-                        }
-                        "notify_referral_system" => {
-                            notify_referral_system = map.next_value()?;
-                        }
-                        "destination_url" => destination_url = map.next_value()?,
-                        "post_purchase_widget_enabled" => {
-                            post_purchase_widget_enabled = map.next_value()?;
-                        }
-                        "object" => {
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "referral_info",
@@ -1715,7 +1933,7 @@ impl<'de> Deserialize<'de> for ReferralInfo {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1782,15 +2000,25 @@ impl<'de> Deserialize<'de> for BillingOverride {
                 let mut max_refundable_credits_usage: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "max_excess_payment_usage" => {
-                            max_excess_payment_usage = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            24 if key == b"max_excess_payment_usage" => 0,
+                            28 if key == b"max_refundable_credits_usage" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
                         }
-                        "max_refundable_credits_usage" => {
-                            max_refundable_credits_usage = map.next_value()?;
+                    };
+                    match slot {
+                        0 => max_excess_payment_usage = crate::decode::field(&mut map)?,
+                        1 => {
+                            max_refundable_credits_usage = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "object" => {
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "billing_override",
@@ -1799,7 +2027,7 @@ impl<'de> Deserialize<'de> for BillingOverride {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1894,29 +2122,45 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut remaining_billing_cycles: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "contract_start" => contract_start = map.next_value()?,
-                        "contract_end" => contract_end = map.next_value()?,
-                        "billing_cycle" => billing_cycle = map.next_value()?,
-                        "action_at_term_end" => action_at_term_end = map.next_value()?,
-                        "total_contract_value" => {
-                            total_contract_value = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"status" => 1,
+                            14 if key == b"contract_start" => 2,
+                            12 if key == b"contract_end" => 3,
+                            13 if key == b"billing_cycle" => 4,
+                            18 if key == b"action_at_term_end" => 5,
+                            20 if key == b"total_contract_value" => 6,
+                            31 if key == b"total_contract_value_before_tax" => 7,
+                            26 if key == b"cancellation_cutoff_period" => 8,
+                            10 if key == b"created_at" => 9,
+                            15 if key == b"subscription_id" => 10,
+                            24 if key == b"remaining_billing_cycles" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
                         }
-                        "total_contract_value_before_tax" => {
-                            total_contract_value_before_tax = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => contract_start = crate::decode::field(&mut map)?,
+                        3 => contract_end = crate::decode::field(&mut map)?,
+                        4 => billing_cycle = crate::decode::field(&mut map)?,
+                        5 => action_at_term_end = crate::decode::field(&mut map)?,
+                        6 => total_contract_value = crate::decode::field(&mut map)?,
+                        7 => {
+                            total_contract_value_before_tax = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "cancellation_cutoff_period" => {
-                            cancellation_cutoff_period = map.next_value()?;
-                        }
-                        "created_at" => created_at = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "remaining_billing_cycles" => {
-                            remaining_billing_cycles = map.next_value()?;
-                        }
-                        "object" => {
+                        8 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
+                        9 => created_at = crate::decode::field(&mut map)?,
+                        10 => subscription_id = crate::decode::field(&mut map)?,
+                        11 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "contract_term",
@@ -1925,7 +2169,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2055,27 +2299,53 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "invoice_name" => invoice_name = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "percentage" => percentage = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "duration_type" => duration_type = map.next_value()?,
-                        "period" => period = map.next_value()?,
-                        "period_unit" => period_unit = map.next_value()?,
-                        "included_in_mrr" => included_in_mrr = map.next_value()?,
-                        "apply_on" => apply_on = map.next_value()?,
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "apply_till" => apply_till = map.next_value()?,
-                        "applied_count" => applied_count = map.next_value()?,
-                        "coupon_id" => coupon_id = map.next_value()?,
-                        "index" => index = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            12 if key == b"invoice_name" => 1,
+                            4 if key == b"type" => 2,
+                            10 if key == b"percentage" => 3,
+                            6 if key == b"amount" => 4,
+                            8 if key == b"quantity" => 5,
+                            13 if key == b"currency_code" => 6,
+                            13 if key == b"duration_type" => 7,
+                            6 if key == b"period" => 8,
+                            11 if key == b"period_unit" => 9,
+                            15 if key == b"included_in_mrr" => 10,
+                            8 if key == b"apply_on" => 11,
+                            13 if key == b"item_price_id" => 12,
+                            10 if key == b"created_at" => 13,
+                            10 if key == b"apply_till" => 14,
+                            13 if key == b"applied_count" => 15,
+                            9 if key == b"coupon_id" => 16,
+                            5 if key == b"index" => 17,
+                            6 if key == b"object" => 18,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => invoice_name = crate::decode::field(&mut map)?,
+                        2 => r#type = crate::decode::field(&mut map)?,
+                        3 => percentage = crate::decode::field(&mut map)?,
+                        4 => amount = crate::decode::field(&mut map)?,
+                        5 => quantity = crate::decode::field(&mut map)?,
+                        6 => currency_code = crate::decode::field(&mut map)?,
+                        7 => duration_type = crate::decode::field(&mut map)?,
+                        8 => period = crate::decode::field(&mut map)?,
+                        9 => period_unit = crate::decode::field(&mut map)?,
+                        10 => included_in_mrr = crate::decode::field(&mut map)?,
+                        11 => apply_on = crate::decode::field(&mut map)?,
+                        12 => item_price_id = crate::decode::field(&mut map)?,
+                        13 => created_at = crate::decode::field(&mut map)?,
+                        14 => apply_till = crate::decode::field(&mut map)?,
+                        15 => applied_count = crate::decode::field(&mut map)?,
+                        16 => coupon_id = crate::decode::field(&mut map)?,
+                        17 => index = crate::decode::field(&mut map)?,
+                        18 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "discount",
@@ -2084,7 +2354,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2149,17 +2419,22 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "future" => Self::Future,
-            "in_trial" => Self::InTrial,
-            "active" => Self::Active,
-            "non_renewing" => Self::NonRenewing,
-            "paused" => Self::Paused,
-            "cancelled" => Self::Cancelled,
-            "transferred" => Self::Transferred,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"future" => Self::Future,
+                b"in_trial" => Self::InTrial,
+                b"active" => Self::Active,
+                b"non_renewing" => Self::NonRenewing,
+                b"paused" => Self::Paused,
+                b"cancelled" => Self::Cancelled,
+                b"transferred" => Self::Transferred,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -2197,17 +2472,24 @@ impl ApiEnum for CancelReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => Self::NotPaid,
-            "no_card" => Self::NoCard,
-            "fraud_review_failed" => Self::FraudReviewFailed,
-            "non_compliant_eu_customer" => Self::NonCompliantEuCustomer,
-            "tax_calculation_failed" => Self::TaxCalculationFailed,
-            "currency_incompatible_with_gateway" => Self::CurrencyIncompatibleWithGateway,
-            "non_compliant_customer" => Self::NonCompliantCustomer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_paid" => Self::NotPaid,
+                b"no_card" => Self::NoCard,
+                b"fraud_review_failed" => Self::FraudReviewFailed,
+                b"non_compliant_eu_customer" => Self::NonCompliantEuCustomer,
+                b"tax_calculation_failed" => Self::TaxCalculationFailed,
+                b"currency_incompatible_with_gateway" => {
+                    Self::CurrencyIncompatibleWithGateway
+                }
+                b"non_compliant_customer" => Self::NonCompliantCustomer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CancelReason);
@@ -2239,15 +2521,20 @@ impl ApiEnum for SubscriptionItemChargeOnEvent {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "subscription_creation" => Self::SubscriptionCreation,
-            "subscription_trial_start" => Self::SubscriptionTrialStart,
-            "plan_activation" => Self::PlanActivation,
-            "subscription_activation" => Self::SubscriptionActivation,
-            "contract_termination" => Self::ContractTermination,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"subscription_creation" => Self::SubscriptionCreation,
+                b"subscription_trial_start" => Self::SubscriptionTrialStart,
+                b"plan_activation" => Self::PlanActivation,
+                b"subscription_activation" => Self::SubscriptionActivation,
+                b"contract_termination" => Self::ContractTermination,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(SubscriptionItemChargeOnEvent);
@@ -2273,13 +2560,18 @@ impl ApiEnum for ReferralInfoRewardStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "paid" => Self::Paid,
-            "invalid" => Self::Invalid,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"pending" => Self::Pending,
+                b"paid" => Self::Paid,
+                b"invalid" => Self::Invalid,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReferralInfoRewardStatus);
@@ -2308,14 +2600,19 @@ impl ApiEnum for ContractTermStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "completed" => Self::Completed,
-            "cancelled" => Self::Cancelled,
-            "terminated" => Self::Terminated,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"completed" => Self::Completed,
+                b"cancelled" => Self::Cancelled,
+                b"terminated" => Self::Terminated,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ContractTermStatus);
@@ -2344,14 +2641,19 @@ impl ApiEnum for ContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ContractTermActionAtTermEnd);
@@ -2377,13 +2679,18 @@ impl ApiEnum for DiscountType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed_amount" => Self::FixedAmount,
-            "percentage" => Self::Percentage,
-            "offer_quantity" => Self::OfferQuantity,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"fixed_amount" => Self::FixedAmount,
+                b"percentage" => Self::Percentage,
+                b"offer_quantity" => Self::OfferQuantity,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(DiscountType);
@@ -2409,13 +2716,18 @@ impl ApiEnum for CreateCardPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateCardPreferredScheme);
@@ -2588,62 +2900,67 @@ impl ApiEnum for CreatePaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreatePaymentIntentPaymentMethodType);
@@ -2669,13 +2986,18 @@ impl ApiEnum for CreateContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateContractTermActionAtTermEnd);
@@ -2848,62 +3170,67 @@ impl ApiEnum for CreateForCustomerPaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForCustomerPaymentIntentPaymentMethodType);
@@ -2929,13 +3256,18 @@ impl ApiEnum for CreateForCustomerContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateForCustomerContractTermActionAtTermEnd);
@@ -3108,62 +3440,67 @@ impl ApiEnum for CreateWithItemsPaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateWithItemsPaymentIntentPaymentMethodType);
@@ -3189,13 +3526,18 @@ impl ApiEnum for CreateWithItemsContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateWithItemsContractTermActionAtTermEnd);
@@ -3221,13 +3563,18 @@ impl ApiEnum for RemoveScheduledCancellationContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(RemoveScheduledCancellationContractTermActionAtTermEnd);
@@ -3253,13 +3600,18 @@ impl ApiEnum for UpdateCardPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateCardPreferredScheme);
@@ -3432,62 +3784,67 @@ impl ApiEnum for UpdatePaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdatePaymentIntentPaymentMethodType);
@@ -3516,14 +3873,19 @@ impl ApiEnum for UpdateContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateContractTermActionAtTermEnd);
@@ -3549,13 +3911,18 @@ impl ApiEnum for UpdateForItemsCardPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateForItemsCardPreferredScheme);
@@ -3728,62 +4095,67 @@ impl ApiEnum for UpdateForItemsPaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateForItemsPaymentIntentPaymentMethodType);
@@ -3812,14 +4184,19 @@ impl ApiEnum for UpdateForItemsContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(UpdateForItemsContractTermActionAtTermEnd);
@@ -3845,13 +4222,18 @@ impl ApiEnum for ReactivateContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReactivateContractTermActionAtTermEnd);
@@ -4024,62 +4406,67 @@ impl ApiEnum for ReactivatePaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReactivatePaymentIntentPaymentMethodType);
@@ -4117,17 +4504,22 @@ impl ApiEnum for ImportSubscriptionStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "future" => Self::Future,
-            "in_trial" => Self::InTrial,
-            "active" => Self::Active,
-            "non_renewing" => Self::NonRenewing,
-            "paused" => Self::Paused,
-            "cancelled" => Self::Cancelled,
-            "transferred" => Self::Transferred,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"future" => Self::Future,
+                b"in_trial" => Self::InTrial,
+                b"active" => Self::Active,
+                b"non_renewing" => Self::NonRenewing,
+                b"paused" => Self::Paused,
+                b"cancelled" => Self::Cancelled,
+                b"transferred" => Self::Transferred,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportSubscriptionStatus);
@@ -4156,14 +4548,19 @@ impl ApiEnum for ImportSubscriptionContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportSubscriptionContractTermActionAtTermEnd);
@@ -4189,13 +4586,18 @@ impl ApiEnum for ImportSubscriptionCardPreferredScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cartes_bancaires" => Self::CartesBancaires,
-            "mastercard" => Self::Mastercard,
-            "visa" => Self::Visa,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cartes_bancaires" => Self::CartesBancaires,
+                b"mastercard" => Self::Mastercard,
+                b"visa" => Self::Visa,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportSubscriptionCardPreferredScheme);
@@ -4233,17 +4635,22 @@ impl ApiEnum for ImportForCustomerStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "future" => Self::Future,
-            "in_trial" => Self::InTrial,
-            "active" => Self::Active,
-            "non_renewing" => Self::NonRenewing,
-            "paused" => Self::Paused,
-            "cancelled" => Self::Cancelled,
-            "transferred" => Self::Transferred,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"future" => Self::Future,
+                b"in_trial" => Self::InTrial,
+                b"active" => Self::Active,
+                b"non_renewing" => Self::NonRenewing,
+                b"paused" => Self::Paused,
+                b"cancelled" => Self::Cancelled,
+                b"transferred" => Self::Transferred,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportForCustomerStatus);
@@ -4272,14 +4679,19 @@ impl ApiEnum for ImportForCustomerContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportForCustomerContractTermActionAtTermEnd);
@@ -4308,14 +4720,19 @@ impl ApiEnum for ImportContractTermContractTermStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "completed" => Self::Completed,
-            "cancelled" => Self::Cancelled,
-            "terminated" => Self::Terminated,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"completed" => Self::Completed,
+                b"cancelled" => Self::Cancelled,
+                b"terminated" => Self::Terminated,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportContractTermContractTermStatus);
@@ -4344,14 +4761,19 @@ impl ApiEnum for ImportContractTermContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportContractTermContractTermActionAtTermEnd);
@@ -4389,17 +4811,22 @@ impl ApiEnum for ImportUnbilledChargesUnbilledChargesEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_setup" => Self::PlanSetup,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_setup" => Self::PlanSetup,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportUnbilledChargesUnbilledChargesEntityType);
@@ -4428,14 +4855,19 @@ impl ApiEnum for ImportUnbilledChargesDiscountsEntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "item_level_coupon" => Self::ItemLevelCoupon,
-            "document_level_coupon" => Self::DocumentLevelCoupon,
-            "item_level_discount" => Self::ItemLevelDiscount,
-            "document_level_discount" => Self::DocumentLevelDiscount,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"item_level_coupon" => Self::ItemLevelCoupon,
+                b"document_level_coupon" => Self::DocumentLevelCoupon,
+                b"item_level_discount" => Self::ItemLevelDiscount,
+                b"document_level_discount" => Self::DocumentLevelDiscount,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportUnbilledChargesDiscountsEntityType);
@@ -4473,17 +4905,22 @@ impl ApiEnum for ImportForItemsStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "future" => Self::Future,
-            "in_trial" => Self::InTrial,
-            "active" => Self::Active,
-            "non_renewing" => Self::NonRenewing,
-            "paused" => Self::Paused,
-            "cancelled" => Self::Cancelled,
-            "transferred" => Self::Transferred,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"future" => Self::Future,
+                b"in_trial" => Self::InTrial,
+                b"active" => Self::Active,
+                b"non_renewing" => Self::NonRenewing,
+                b"paused" => Self::Paused,
+                b"cancelled" => Self::Cancelled,
+                b"transferred" => Self::Transferred,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportForItemsStatus);
@@ -4512,14 +4949,19 @@ impl ApiEnum for ImportForItemsContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ImportForItemsContractTermActionAtTermEnd);
@@ -4692,62 +5134,67 @@ impl ApiEnum for ResumePaymentIntentPaymentMethodType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "ideal" => Self::Ideal,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "google_pay" => Self::GooglePay,
-            "dotpay" => Self::Dotpay,
-            "giropay" => Self::Giropay,
-            "apple_pay" => Self::ApplePay,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "amazon_payments" => Self::AmazonPayments,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "wechat_pay" => Self::WechatPay,
-            "alipay" => Self::Alipay,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "pix" => Self::Pix,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"ideal" => Self::Ideal,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"google_pay" => Self::GooglePay,
+                b"dotpay" => Self::Dotpay,
+                b"giropay" => Self::Giropay,
+                b"apple_pay" => Self::ApplePay,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"wechat_pay" => Self::WechatPay,
+                b"alipay" => Self::Alipay,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"pix" => Self::Pix,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ResumePaymentIntentPaymentMethodType);
@@ -5863,15 +6310,27 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -6437,15 +6896,27 @@ impl<'de> Deserialize<'de> for CreateForCustomerResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7029,15 +7500,27 @@ impl<'de> Deserialize<'de> for CreateWithItemsResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7687,13 +8170,23 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -7903,11 +8396,19 @@ impl<'de> Deserialize<'de> for SubscriptionsForCustomerEntry {
             ) -> Result<SubscriptionsForCustomerEntry, A::Error> {
                 let mut subscription: Option<Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8148,11 +8649,19 @@ impl<'de> Deserialize<'de> for ContractTermsForSubscriptionEntry {
             ) -> Result<ContractTermsForSubscriptionEntry, A::Error> {
                 let mut contract_term: Option<ContractTerm> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "contract_term" => contract_term = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"contract_term" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => contract_term = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8360,11 +8869,19 @@ impl<'de> Deserialize<'de> for ListDiscountsEntry {
             ) -> Result<ListDiscountsEntry, A::Error> {
                 let mut discount: Option<Discount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "discount" => discount = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"discount" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => discount = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8474,13 +8991,23 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8595,13 +9122,23 @@ impl<'de> Deserialize<'de> for RetrieveWithScheduledChangesResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8725,14 +9262,25 @@ impl<'de> Deserialize<'de> for RemoveScheduledChangesResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "credit_notes" => credit_notes = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            12 if key == b"credit_notes" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => credit_notes = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -8936,13 +9484,23 @@ impl<'de> Deserialize<'de> for RemoveScheduledCancellationResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -9117,13 +9675,23 @@ impl<'de> Deserialize<'de> for RemoveCouponsResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -9780,16 +10348,29 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
-                        "credit_notes" => credit_notes = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            12 if key == b"credit_notes" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        5 => credit_notes = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10477,16 +11058,29 @@ impl<'de> Deserialize<'de> for UpdateForItemsResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
-                        "credit_notes" => credit_notes = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            12 if key == b"credit_notes" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        5 => credit_notes = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -10693,16 +11287,29 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
-                        "credit_notes" => credit_notes = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            12 if key == b"credit_notes" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        5 => credit_notes = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11016,15 +11623,27 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11258,11 +11877,19 @@ impl<'de> Deserialize<'de> for AddChargeAtTermEndResponse {
             ) -> Result<AddChargeAtTermEndResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11481,11 +12108,19 @@ impl<'de> Deserialize<'de> for ChargeAddonAtTermEndResponse {
             ) -> Result<ChargeAddonAtTermEndResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11719,17 +12354,27 @@ impl<'de> Deserialize<'de> for ChargeFutureRenewalsResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "advance_invoice_schedules" => {
-                            advance_invoice_schedules = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            25 if key == b"advance_invoice_schedules" => 4,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => advance_invoice_schedules = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -11943,13 +12588,23 @@ impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "advance_invoice_schedules" => {
-                            advance_invoice_schedules = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            25 if key == b"advance_invoice_schedules" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            advance_invoice_schedules = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12058,13 +12713,23 @@ impl<'de> Deserialize<'de> for RetrieveAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "advance_invoice_schedules" => {
-                            advance_invoice_schedules = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            25 if key == b"advance_invoice_schedules" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            advance_invoice_schedules = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12245,14 +12910,21 @@ impl<'de> Deserialize<'de> for RemoveAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "advance_invoice_schedules" => {
-                            advance_invoice_schedules = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            25 if key == b"advance_invoice_schedules" => 1,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => advance_invoice_schedules = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -12442,12 +13114,21 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"invoice" => 0,
+                            16 if key == b"unbilled_charges" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice = crate::decode::field(&mut map)?,
+                        1 => unbilled_charges = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13011,14 +13692,25 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13536,14 +14228,25 @@ impl<'de> Deserialize<'de> for ImportForCustomerResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13725,11 +14428,19 @@ impl<'de> Deserialize<'de> for ImportContractTermResponse {
             ) -> Result<ImportContractTermResponse, A::Error> {
                 let mut contract_term: Option<ContractTerm> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "contract_term" => contract_term = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"contract_term" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => contract_term = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -13922,11 +14633,19 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesResponse {
             ) -> Result<ImportUnbilledChargesResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"unbilled_charges" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => unbilled_charges = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -14450,14 +15169,25 @@ impl<'de> Deserialize<'de> for ImportForItemsResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -14641,12 +15371,21 @@ impl<'de> Deserialize<'de> for OverrideBillingProfileResponse {
                 let mut subscription: Option<Subscription> = None;
                 let mut payment_source: Option<Box<payment_source::PaymentSource>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "payment_source" => payment_source = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            14 if key == b"payment_source" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => payment_source = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -14761,13 +15500,23 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -15011,16 +15760,29 @@ impl<'de> Deserialize<'de> for PauseResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
-                        "credit_notes" => credit_notes = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            12 if key == b"credit_notes" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        5 => credit_notes = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -15334,16 +16096,29 @@ impl<'de> Deserialize<'de> for CancelResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
-                        "credit_notes" => credit_notes = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            12 if key == b"credit_notes" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        5 => credit_notes = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -15682,16 +16457,29 @@ impl<'de> Deserialize<'de> for CancelForItemsResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
-                        "credit_notes" => credit_notes = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            12 if key == b"credit_notes" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        5 => credit_notes = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -15930,15 +16718,27 @@ impl<'de> Deserialize<'de> for ResumeResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
-                        "invoice" => invoice = map.next_value()?,
-                        "unbilled_charges" => unbilled_charges = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            7 if key == b"invoice" => 3,
+                            16 if key == b"unbilled_charges" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
+                        3 => invoice = crate::decode::field(&mut map)?,
+                        4 => unbilled_charges = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -16059,13 +16859,23 @@ impl<'de> Deserialize<'de> for RemoveScheduledPauseResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -16184,13 +16994,23 @@ impl<'de> Deserialize<'de> for RemoveScheduledResumptionResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
-                        "customer" => customer = Some(map.next_value()?),
-                        "card" => card = map.next_value()?,
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            8 if key == b"customer" => 1,
+                            4 if key == b"card" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        2 => card = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -16358,11 +17178,19 @@ impl<'de> Deserialize<'de> for MoveResponse {
             ) -> Result<MoveResponse, A::Error> {
                 let mut subscription: Option<Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription" => subscription = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"subscription" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -90,22 +90,43 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                 let mut components: Option<Box<Component>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "feature_id" => feature_id = map.next_value()?,
-                        "feature_name" => feature_name = map.next_value()?,
-                        "feature_unit" => feature_unit = map.next_value()?,
-                        "feature_type" => feature_type = map.next_value()?,
-                        "value" => value = map.next_value()?,
-                        "name" => name = map.next_value()?,
-                        "is_overridden" => is_overridden = map.next_value()?,
-                        "is_enabled" => is_enabled = map.next_value()?,
-                        "effective_from" => effective_from = map.next_value()?,
-                        "schedule_status" => schedule_status = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "components" => components = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"subscription_id" => 0,
+                            10 if key == b"feature_id" => 1,
+                            12 if key == b"feature_name" => 2,
+                            12 if key == b"feature_unit" => 3,
+                            12 if key == b"feature_type" => 4,
+                            5 if key == b"value" => 5,
+                            4 if key == b"name" => 6,
+                            13 if key == b"is_overridden" => 7,
+                            10 if key == b"is_enabled" => 8,
+                            14 if key == b"effective_from" => 9,
+                            15 if key == b"schedule_status" => 10,
+                            10 if key == b"expires_at" => 11,
+                            10 if key == b"components" => 12,
+                            6 if key == b"object" => 13,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription_id = crate::decode::field(&mut map)?,
+                        1 => feature_id = crate::decode::field(&mut map)?,
+                        2 => feature_name = crate::decode::field(&mut map)?,
+                        3 => feature_unit = crate::decode::field(&mut map)?,
+                        4 => feature_type = crate::decode::field(&mut map)?,
+                        5 => value = crate::decode::field(&mut map)?,
+                        6 => name = crate::decode::field(&mut map)?,
+                        7 => is_overridden = crate::decode::field(&mut map)?,
+                        8 => is_enabled = crate::decode::field(&mut map)?,
+                        9 => effective_from = crate::decode::field(&mut map)?,
+                        10 => schedule_status = crate::decode::field(&mut map)?,
+                        11 => expires_at = crate::decode::field(&mut map)?,
+                        12 => components = crate::decode::field(&mut map)?,
+                        13 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "subscription_entitlement",
@@ -114,7 +135,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -178,12 +199,19 @@ impl<'de> Deserialize<'de> for Component {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "entitlement_overrides" => {
-                            entitlement_overrides = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            21 if key == b"entitlement_overrides" => 0,
+                            6 if key == b"object" => 1,
+                            _ => usize::MAX,
                         }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => entitlement_overrides = crate::decode::field(&mut map)?,
+                        1 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "component",
@@ -192,7 +220,7 @@ impl<'de> Deserialize<'de> for Component {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -228,13 +256,18 @@ impl ApiEnum for ScheduleStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "activated" => Self::Activated,
-            "scheduled" => Self::Scheduled,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"activated" => Self::Activated,
+                b"scheduled" => Self::Scheduled,
+                b"failed" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ScheduleStatus);
@@ -524,13 +557,23 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionEntry {
             ) -> Result<SubscriptionEntitlementsForSubscriptionEntry, A::Error> {
                 let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription_entitlement" => {
-                            subscription_entitlement = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            24 if key == b"subscription_entitlement" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            subscription_entitlement = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -719,13 +762,23 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
             ) -> Result<SetSubscriptionEntitlementAvailabilityEntry, A::Error> {
                 let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription_entitlement" => {
-                            subscription_entitlement = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            24 if key == b"subscription_entitlement" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            subscription_entitlement = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -44,11 +44,21 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsUpdatedDetail {
                 let mut has_next: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "has_next" => has_next = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"subscription_id" => 0,
+                            8 if key == b"has_next" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription_id = crate::decode::field(&mut map)?,
+                        1 => has_next = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "subscription_entitlements_updated_detail",
@@ -57,7 +67,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsUpdatedDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

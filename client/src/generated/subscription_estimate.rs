@@ -73,18 +73,35 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
                 let mut contract_term: Option<Box<ContractTerm>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "trial_end_action" => trial_end_action = map.next_value()?,
-                        "next_billing_at" => next_billing_at = map.next_value()?,
-                        "pause_date" => pause_date = map.next_value()?,
-                        "resume_date" => resume_date = map.next_value()?,
-                        "shipping_address" => shipping_address = map.next_value()?,
-                        "contract_term" => contract_term = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            13 if key == b"currency_code" => 1,
+                            6 if key == b"status" => 2,
+                            16 if key == b"trial_end_action" => 3,
+                            15 if key == b"next_billing_at" => 4,
+                            10 if key == b"pause_date" => 5,
+                            11 if key == b"resume_date" => 6,
+                            16 if key == b"shipping_address" => 7,
+                            13 if key == b"contract_term" => 8,
+                            6 if key == b"object" => 9,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => currency_code = crate::decode::field(&mut map)?,
+                        2 => status = crate::decode::field(&mut map)?,
+                        3 => trial_end_action = crate::decode::field(&mut map)?,
+                        4 => next_billing_at = crate::decode::field(&mut map)?,
+                        5 => pause_date = crate::decode::field(&mut map)?,
+                        6 => resume_date = crate::decode::field(&mut map)?,
+                        7 => shipping_address = crate::decode::field(&mut map)?,
+                        8 => contract_term = crate::decode::field(&mut map)?,
+                        9 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "subscription_estimate",
@@ -93,7 +110,7 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -203,23 +220,45 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => first_name = map.next_value()?,
-                        "last_name" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "company" => company = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "line1" => line1 = map.next_value()?,
-                        "line2" => line2 = map.next_value()?,
-                        "line3" => line3 = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state_code" => state_code = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        "zip" => zip = map.next_value()?,
-                        "validation_status" => validation_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"first_name" => 0,
+                            9 if key == b"last_name" => 1,
+                            5 if key == b"email" => 2,
+                            7 if key == b"company" => 3,
+                            5 if key == b"phone" => 4,
+                            5 if key == b"line1" => 5,
+                            5 if key == b"line2" => 6,
+                            5 if key == b"line3" => 7,
+                            4 if key == b"city" => 8,
+                            10 if key == b"state_code" => 9,
+                            5 if key == b"state" => 10,
+                            7 if key == b"country" => 11,
+                            3 if key == b"zip" => 12,
+                            17 if key == b"validation_status" => 13,
+                            6 if key == b"object" => 14,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => first_name = crate::decode::field(&mut map)?,
+                        1 => last_name = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => company = crate::decode::field(&mut map)?,
+                        4 => phone = crate::decode::field(&mut map)?,
+                        5 => line1 = crate::decode::field(&mut map)?,
+                        6 => line2 = crate::decode::field(&mut map)?,
+                        7 => line3 = crate::decode::field(&mut map)?,
+                        8 => city = crate::decode::field(&mut map)?,
+                        9 => state_code = crate::decode::field(&mut map)?,
+                        10 => state = crate::decode::field(&mut map)?,
+                        11 => country = crate::decode::field(&mut map)?,
+                        12 => zip = crate::decode::field(&mut map)?,
+                        13 => validation_status = crate::decode::field(&mut map)?,
+                        14 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "shipping_address",
@@ -228,7 +267,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -335,29 +374,45 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut remaining_billing_cycles: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "contract_start" => contract_start = map.next_value()?,
-                        "contract_end" => contract_end = map.next_value()?,
-                        "billing_cycle" => billing_cycle = map.next_value()?,
-                        "action_at_term_end" => action_at_term_end = map.next_value()?,
-                        "total_contract_value" => {
-                            total_contract_value = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"status" => 1,
+                            14 if key == b"contract_start" => 2,
+                            12 if key == b"contract_end" => 3,
+                            13 if key == b"billing_cycle" => 4,
+                            18 if key == b"action_at_term_end" => 5,
+                            20 if key == b"total_contract_value" => 6,
+                            31 if key == b"total_contract_value_before_tax" => 7,
+                            26 if key == b"cancellation_cutoff_period" => 8,
+                            10 if key == b"created_at" => 9,
+                            15 if key == b"subscription_id" => 10,
+                            24 if key == b"remaining_billing_cycles" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
                         }
-                        "total_contract_value_before_tax" => {
-                            total_contract_value_before_tax = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => contract_start = crate::decode::field(&mut map)?,
+                        3 => contract_end = crate::decode::field(&mut map)?,
+                        4 => billing_cycle = crate::decode::field(&mut map)?,
+                        5 => action_at_term_end = crate::decode::field(&mut map)?,
+                        6 => total_contract_value = crate::decode::field(&mut map)?,
+                        7 => {
+                            total_contract_value_before_tax = crate::decode::field(
+                                &mut map,
+                            )?;
                         }
-                        "cancellation_cutoff_period" => {
-                            cancellation_cutoff_period = map.next_value()?;
-                        }
-                        "created_at" => created_at = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "remaining_billing_cycles" => {
-                            remaining_billing_cycles = map.next_value()?;
-                        }
-                        "object" => {
+                        8 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
+                        9 => created_at = crate::decode::field(&mut map)?,
+                        10 => subscription_id = crate::decode::field(&mut map)?,
+                        11 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "contract_term",
@@ -366,7 +421,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -425,17 +480,22 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "future" => Self::Future,
-            "in_trial" => Self::InTrial,
-            "active" => Self::Active,
-            "non_renewing" => Self::NonRenewing,
-            "paused" => Self::Paused,
-            "cancelled" => Self::Cancelled,
-            "transferred" => Self::Transferred,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"future" => Self::Future,
+                b"in_trial" => Self::InTrial,
+                b"active" => Self::Active,
+                b"non_renewing" => Self::NonRenewing,
+                b"paused" => Self::Paused,
+                b"cancelled" => Self::Cancelled,
+                b"transferred" => Self::Transferred,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -464,14 +524,19 @@ impl ApiEnum for ContractTermStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "completed" => Self::Completed,
-            "cancelled" => Self::Cancelled,
-            "terminated" => Self::Terminated,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"active" => Self::Active,
+                b"completed" => Self::Completed,
+                b"cancelled" => Self::Cancelled,
+                b"terminated" => Self::Terminated,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ContractTermStatus);
@@ -500,14 +565,19 @@ impl ApiEnum for ContractTermActionAtTermEnd {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "renew" => Self::Renew,
-            "evergreen" => Self::Evergreen,
-            "cancel" => Self::Cancel,
-            "renew_once" => Self::RenewOnce,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"renew" => Self::Renew,
+                b"evergreen" => Self::Evergreen,
+                b"cancel" => Self::Cancel,
+                b"renew_once" => Self::RenewOnce,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ContractTermActionAtTermEnd);

@@ -105,21 +105,41 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                 let mut exchange_rate: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "user" => user = map.next_value()?,
-                        "reference_number" => reference_number = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "payment_method" => payment_method = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "exchange_rate" => exchange_rate = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"user" => 1,
+                            16 if key == b"reference_number" => 2,
+                            11 if key == b"description" => 3,
+                            4 if key == b"type" => 4,
+                            14 if key == b"payment_method" => 5,
+                            4 if key == b"date" => 6,
+                            13 if key == b"currency_code" => 7,
+                            6 if key == b"amount" => 8,
+                            16 if key == b"resource_version" => 9,
+                            10 if key == b"updated_at" => 10,
+                            13 if key == b"exchange_rate" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => user = crate::decode::field(&mut map)?,
+                        2 => reference_number = crate::decode::field(&mut map)?,
+                        3 => description = crate::decode::field(&mut map)?,
+                        4 => r#type = crate::decode::field(&mut map)?,
+                        5 => payment_method = crate::decode::field(&mut map)?,
+                        6 => date = crate::decode::field(&mut map)?,
+                        7 => currency_code = crate::decode::field(&mut map)?,
+                        8 => amount = crate::decode::field(&mut map)?,
+                        9 => resource_version = crate::decode::field(&mut map)?,
+                        10 => updated_at = crate::decode::field(&mut map)?,
+                        11 => exchange_rate = crate::decode::field(&mut map)?,
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tax_withheld",
@@ -128,7 +148,7 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -172,12 +192,17 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "payment" => Self::Payment,
-            "refund" => Self::Refund,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"payment" => Self::Payment,
+                b"refund" => Self::Refund,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -209,15 +234,20 @@ impl ApiEnum for PaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "chargeback" => Self::Chargeback,
-            "bank_transfer" => Self::BankTransfer,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"chargeback" => Self::Chargeback,
+                b"bank_transfer" => Self::BankTransfer,
+                b"other" => Self::Other,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(PaymentMethod);

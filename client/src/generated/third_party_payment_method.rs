@@ -54,13 +54,25 @@ impl<'de> Deserialize<'de> for ThirdPartyPaymentMethod {
                 let mut reference_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "type" => r#type = map.next_value()?,
-                        "gateway" => gateway = map.next_value()?,
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "reference_id" => reference_id = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"type" => 0,
+                            7 if key == b"gateway" => 1,
+                            18 if key == b"gateway_account_id" => 2,
+                            12 if key == b"reference_id" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => r#type = crate::decode::field(&mut map)?,
+                        1 => gateway = crate::decode::field(&mut map)?,
+                        2 => gateway_account_id = crate::decode::field(&mut map)?,
+                        3 => reference_id = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "third_party_payment_method",
@@ -69,7 +81,7 @@ impl<'de> Deserialize<'de> for ThirdPartyPaymentMethod {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

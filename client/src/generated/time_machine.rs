@@ -64,16 +64,31 @@ impl<'de> Deserialize<'de> for TimeMachine {
                 let mut error_json: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => name = map.next_value()?,
-                        "time_travel_status" => time_travel_status = map.next_value()?,
-                        "genesis_time" => genesis_time = map.next_value()?,
-                        "destination_time" => destination_time = map.next_value()?,
-                        "failure_code" => failure_code = map.next_value()?,
-                        "failure_reason" => failure_reason = map.next_value()?,
-                        "error_json" => error_json = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            4 if key == b"name" => 0,
+                            18 if key == b"time_travel_status" => 1,
+                            12 if key == b"genesis_time" => 2,
+                            16 if key == b"destination_time" => 3,
+                            12 if key == b"failure_code" => 4,
+                            14 if key == b"failure_reason" => 5,
+                            10 if key == b"error_json" => 6,
+                            6 if key == b"object" => 7,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => name = crate::decode::field(&mut map)?,
+                        1 => time_travel_status = crate::decode::field(&mut map)?,
+                        2 => genesis_time = crate::decode::field(&mut map)?,
+                        3 => destination_time = crate::decode::field(&mut map)?,
+                        4 => failure_code = crate::decode::field(&mut map)?,
+                        5 => failure_reason = crate::decode::field(&mut map)?,
+                        6 => error_json = crate::decode::field(&mut map)?,
+                        7 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "time_machine",
@@ -82,7 +97,7 @@ impl<'de> Deserialize<'de> for TimeMachine {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -127,14 +142,19 @@ impl ApiEnum for TimeTravelStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_enabled" => Self::NotEnabled,
-            "in_progress" => Self::InProgress,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_enabled" => Self::NotEnabled,
+                b"in_progress" => Self::InProgress,
+                b"succeeded" => Self::Succeeded,
+                b"failed" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(TimeTravelStatus);
@@ -278,11 +298,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut time_machine: Option<TimeMachine> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "time_machine" => time_machine = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"time_machine" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => time_machine = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -445,11 +473,19 @@ impl<'de> Deserialize<'de> for StartAfreshResponse {
             ) -> Result<StartAfreshResponse, A::Error> {
                 let mut time_machine: Option<TimeMachine> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "time_machine" => time_machine = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"time_machine" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => time_machine = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -612,11 +648,19 @@ impl<'de> Deserialize<'de> for TravelForwardResponse {
             ) -> Result<TravelForwardResponse, A::Error> {
                 let mut time_machine: Option<TimeMachine> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "time_machine" => time_machine = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"time_machine" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => time_machine = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

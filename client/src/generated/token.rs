@@ -105,21 +105,41 @@ impl<'de> Deserialize<'de> for Token {
                 let mut expired_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "gateway" => gateway = map.next_value()?,
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "payment_method_type" => payment_method_type = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "id_at_vault" => id_at_vault = map.next_value()?,
-                        "vault" => vault = map.next_value()?,
-                        "ip_address" => ip_address = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "expired_at" => expired_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            7 if key == b"gateway" => 1,
+                            18 if key == b"gateway_account_id" => 2,
+                            19 if key == b"payment_method_type" => 3,
+                            6 if key == b"status" => 4,
+                            11 if key == b"id_at_vault" => 5,
+                            5 if key == b"vault" => 6,
+                            10 if key == b"ip_address" => 7,
+                            16 if key == b"resource_version" => 8,
+                            10 if key == b"updated_at" => 9,
+                            10 if key == b"created_at" => 10,
+                            10 if key == b"expired_at" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => gateway = crate::decode::field(&mut map)?,
+                        2 => gateway_account_id = crate::decode::field(&mut map)?,
+                        3 => payment_method_type = crate::decode::field(&mut map)?,
+                        4 => status = crate::decode::field(&mut map)?,
+                        5 => id_at_vault = crate::decode::field(&mut map)?,
+                        6 => vault = crate::decode::field(&mut map)?,
+                        7 => ip_address = crate::decode::field(&mut map)?,
+                        8 => resource_version = crate::decode::field(&mut map)?,
+                        9 => updated_at = crate::decode::field(&mut map)?,
+                        10 => created_at = crate::decode::field(&mut map)?,
+                        11 => expired_at = crate::decode::field(&mut map)?,
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "token",
@@ -128,7 +148,7 @@ impl<'de> Deserialize<'de> for Token {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -175,13 +195,18 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "new" => Self::New,
-            "expired" => Self::Expired,
-            "consumed" => Self::Consumed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"new" => Self::New,
+                b"expired" => Self::Expired,
+                b"consumed" => Self::Consumed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -204,12 +229,17 @@ impl ApiEnum for Vault {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "spreedly" => Self::Spreedly,
-            "gateway" => Self::Gateway,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"spreedly" => Self::Spreedly,
+                b"gateway" => Self::Gateway,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Vault);

@@ -279,71 +279,113 @@ impl<'de> Deserialize<'de> for Transaction {
                 let mut custom_payment_method_name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "customer_id" => customer_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "payment_source_id" => payment_source_id = map.next_value()?,
-                        "payment_method" => payment_method = map.next_value()?,
-                        "reference_number" => reference_number = map.next_value()?,
-                        "gateway" => gateway = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "settled_at" => settled_at = map.next_value()?,
-                        "exchange_rate" => exchange_rate = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "id_at_gateway" => id_at_gateway = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "fraud_flag" => fraud_flag = map.next_value()?,
-                        "initiator_type" => initiator_type = map.next_value()?,
-                        "three_d_secure" => three_d_secure = map.next_value()?,
-                        "authorization_reason" => {
-                            authorization_reason = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"customer_id" => 1,
+                            15 if key == b"subscription_id" => 2,
+                            18 if key == b"gateway_account_id" => 3,
+                            17 if key == b"payment_source_id" => 4,
+                            14 if key == b"payment_method" => 5,
+                            16 if key == b"reference_number" => 6,
+                            7 if key == b"gateway" => 7,
+                            4 if key == b"type" => 8,
+                            4 if key == b"date" => 9,
+                            10 if key == b"settled_at" => 10,
+                            13 if key == b"exchange_rate" => 11,
+                            13 if key == b"currency_code" => 12,
+                            6 if key == b"amount" => 13,
+                            13 if key == b"id_at_gateway" => 14,
+                            6 if key == b"status" => 15,
+                            10 if key == b"fraud_flag" => 16,
+                            14 if key == b"initiator_type" => 17,
+                            14 if key == b"three_d_secure" => 18,
+                            20 if key == b"authorization_reason" => 19,
+                            10 if key == b"error_code" => 20,
+                            10 if key == b"error_text" => 21,
+                            9 if key == b"voided_at" => 22,
+                            16 if key == b"resource_version" => 23,
+                            10 if key == b"updated_at" => 24,
+                            12 if key == b"fraud_reason" => 25,
+                            24 if key == b"custom_payment_method_id" => 26,
+                            13 if key == b"amount_unused" => 27,
+                            18 if key == b"masked_card_number" => 28,
+                            24 if key == b"reference_transaction_id" => 29,
+                            15 if key == b"refunded_txn_id" => 30,
+                            26 if key == b"reference_authorization_id" => 31,
+                            17 if key == b"amount_capturable" => 32,
+                            23 if key == b"reversal_transaction_id" => 33,
+                            15 if key == b"linked_invoices" => 34,
+                            19 if key == b"linked_credit_notes" => 35,
+                            14 if key == b"linked_refunds" => 36,
+                            15 if key == b"linked_payments" => 37,
+                            7 if key == b"deleted" => 38,
+                            3 if key == b"iin" => 39,
+                            5 if key == b"last4" => 40,
+                            21 if key == b"merchant_reference_id" => 41,
+                            18 if key == b"business_entity_id" => 42,
+                            22 if key == b"payment_method_details" => 43,
+                            12 if key == b"error_detail" => 44,
+                            26 if key == b"custom_payment_method_name" => 45,
+                            6 if key == b"object" => 46,
+                            _ => usize::MAX,
                         }
-                        "error_code" => error_code = map.next_value()?,
-                        "error_text" => error_text = map.next_value()?,
-                        "voided_at" => voided_at = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "fraud_reason" => fraud_reason = map.next_value()?,
-                        "custom_payment_method_id" => {
-                            custom_payment_method_id = map.next_value()?;
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => customer_id = crate::decode::field(&mut map)?,
+                        2 => subscription_id = crate::decode::field(&mut map)?,
+                        3 => gateway_account_id = crate::decode::field(&mut map)?,
+                        4 => payment_source_id = crate::decode::field(&mut map)?,
+                        5 => payment_method = crate::decode::field(&mut map)?,
+                        6 => reference_number = crate::decode::field(&mut map)?,
+                        7 => gateway = crate::decode::field(&mut map)?,
+                        8 => r#type = crate::decode::field(&mut map)?,
+                        9 => date = crate::decode::field(&mut map)?,
+                        10 => settled_at = crate::decode::field(&mut map)?,
+                        11 => exchange_rate = crate::decode::field(&mut map)?,
+                        12 => currency_code = crate::decode::field(&mut map)?,
+                        13 => amount = crate::decode::field(&mut map)?,
+                        14 => id_at_gateway = crate::decode::field(&mut map)?,
+                        15 => status = crate::decode::field(&mut map)?,
+                        16 => fraud_flag = crate::decode::field(&mut map)?,
+                        17 => initiator_type = crate::decode::field(&mut map)?,
+                        18 => three_d_secure = crate::decode::field(&mut map)?,
+                        19 => authorization_reason = crate::decode::field(&mut map)?,
+                        20 => error_code = crate::decode::field(&mut map)?,
+                        21 => error_text = crate::decode::field(&mut map)?,
+                        22 => voided_at = crate::decode::field(&mut map)?,
+                        23 => resource_version = crate::decode::field(&mut map)?,
+                        24 => updated_at = crate::decode::field(&mut map)?,
+                        25 => fraud_reason = crate::decode::field(&mut map)?,
+                        26 => custom_payment_method_id = crate::decode::field(&mut map)?,
+                        27 => amount_unused = crate::decode::field(&mut map)?,
+                        28 => masked_card_number = crate::decode::field(&mut map)?,
+                        29 => reference_transaction_id = crate::decode::field(&mut map)?,
+                        30 => refunded_txn_id = crate::decode::field(&mut map)?,
+                        31 => {
+                            reference_authorization_id = crate::decode::field(&mut map)?;
                         }
-                        "amount_unused" => amount_unused = map.next_value()?,
-                        "masked_card_number" => masked_card_number = map.next_value()?,
-                        "reference_transaction_id" => {
-                            reference_transaction_id = map.next_value()?;
+                        32 => amount_capturable = crate::decode::field(&mut map)?,
+                        33 => reversal_transaction_id = crate::decode::field(&mut map)?,
+                        34 => linked_invoices = crate::decode::field(&mut map)?,
+                        35 => linked_credit_notes = crate::decode::field(&mut map)?,
+                        36 => linked_refunds = crate::decode::field(&mut map)?,
+                        37 => linked_payments = crate::decode::field(&mut map)?,
+                        38 => deleted = crate::decode::field(&mut map)?,
+                        39 => iin = crate::decode::field(&mut map)?,
+                        40 => last4 = crate::decode::field(&mut map)?,
+                        41 => merchant_reference_id = crate::decode::field(&mut map)?,
+                        42 => business_entity_id = crate::decode::field(&mut map)?,
+                        43 => payment_method_details = crate::decode::field(&mut map)?,
+                        44 => error_detail = crate::decode::field(&mut map)?,
+                        45 => {
+                            custom_payment_method_name = crate::decode::field(&mut map)?;
                         }
-                        "refunded_txn_id" => refunded_txn_id = map.next_value()?,
-                        "reference_authorization_id" => {
-                            reference_authorization_id = map.next_value()?;
-                        }
-                        "amount_capturable" => amount_capturable = map.next_value()?,
-                        "reversal_transaction_id" => {
-                            reversal_transaction_id = map.next_value()?;
-                        }
-                        "linked_invoices" => linked_invoices = map.next_value()?,
-                        "linked_credit_notes" => linked_credit_notes = map.next_value()?,
-                        "linked_refunds" => linked_refunds = map.next_value()?,
-                        "linked_payments" => linked_payments = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "iin" => iin = map.next_value()?,
-                        "last4" => last4 = map.next_value()?,
-                        "merchant_reference_id" => {
-                            merchant_reference_id = map.next_value()?;
-                        }
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "payment_method_details" => {
-                            payment_method_details = map.next_value()?;
-                        }
-                        "error_detail" => error_detail = map.next_value()?,
-                        "custom_payment_method_name" => {
-                            custom_payment_method_name = map.next_value()?;
-                        }
-                        "object" => {
+                        46 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "transaction",
@@ -352,7 +394,7 @@ impl<'de> Deserialize<'de> for Transaction {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -467,15 +509,29 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                 let mut invoice_status: Option<LinkedInvoiceInvoiceStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "applied_amount" => applied_amount = map.next_value()?,
-                        "applied_at" => applied_at = map.next_value()?,
-                        "invoice_date" => invoice_date = map.next_value()?,
-                        "invoice_total" => invoice_total = map.next_value()?,
-                        "invoice_status" => invoice_status = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"invoice_id" => 0,
+                            14 if key == b"applied_amount" => 1,
+                            10 if key == b"applied_at" => 2,
+                            12 if key == b"invoice_date" => 3,
+                            13 if key == b"invoice_total" => 4,
+                            14 if key == b"invoice_status" => 5,
+                            6 if key == b"object" => 6,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoice_id = crate::decode::field(&mut map)?,
+                        1 => applied_amount = crate::decode::field(&mut map)?,
+                        2 => applied_at = crate::decode::field(&mut map)?,
+                        3 => invoice_date = crate::decode::field(&mut map)?,
+                        4 => invoice_total = crate::decode::field(&mut map)?,
+                        5 => invoice_status = crate::decode::field(&mut map)?,
+                        6 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_invoice",
@@ -484,7 +540,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -571,22 +627,35 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                 let mut cn_reference_invoice_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "cn_id" => cn_id = map.next_value()?,
-                        "applied_amount" => applied_amount = map.next_value()?,
-                        "applied_at" => applied_at = map.next_value()?,
-                        "cn_reason_code" => cn_reason_code = map.next_value()?,
-                        "cn_create_reason_code" => {
-                            cn_create_reason_code = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"cn_id" => 0,
+                            14 if key == b"applied_amount" => 1,
+                            10 if key == b"applied_at" => 2,
+                            14 if key == b"cn_reason_code" => 3,
+                            21 if key == b"cn_create_reason_code" => 4,
+                            7 if key == b"cn_date" => 5,
+                            8 if key == b"cn_total" => 6,
+                            9 if key == b"cn_status" => 7,
+                            23 if key == b"cn_reference_invoice_id" => 8,
+                            6 if key == b"object" => 9,
+                            _ => usize::MAX,
                         }
-                        "cn_date" => cn_date = map.next_value()?,
-                        "cn_total" => cn_total = map.next_value()?,
-                        "cn_status" => cn_status = map.next_value()?,
-                        "cn_reference_invoice_id" => {
-                            cn_reference_invoice_id = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => cn_id = crate::decode::field(&mut map)?,
+                        1 => applied_amount = crate::decode::field(&mut map)?,
+                        2 => applied_at = crate::decode::field(&mut map)?,
+                        3 => cn_reason_code = crate::decode::field(&mut map)?,
+                        4 => cn_create_reason_code = crate::decode::field(&mut map)?,
+                        5 => cn_date = crate::decode::field(&mut map)?,
+                        6 => cn_total = crate::decode::field(&mut map)?,
+                        7 => cn_status = crate::decode::field(&mut map)?,
+                        8 => cn_reference_invoice_id = crate::decode::field(&mut map)?,
+                        9 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_credit_note",
@@ -595,7 +664,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -665,13 +734,25 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                 let mut txn_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "txn_id" => txn_id = map.next_value()?,
-                        "txn_status" => txn_status = map.next_value()?,
-                        "txn_date" => txn_date = map.next_value()?,
-                        "txn_amount" => txn_amount = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            6 if key == b"txn_id" => 0,
+                            10 if key == b"txn_status" => 1,
+                            8 if key == b"txn_date" => 2,
+                            10 if key == b"txn_amount" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => txn_id = crate::decode::field(&mut map)?,
+                        1 => txn_status = crate::decode::field(&mut map)?,
+                        2 => txn_date = crate::decode::field(&mut map)?,
+                        3 => txn_amount = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_refund",
@@ -680,7 +761,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -745,13 +826,25 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                 let mut date: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            6 if key == b"status" => 1,
+                            6 if key == b"amount" => 2,
+                            4 if key == b"date" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => status = crate::decode::field(&mut map)?,
+                        2 => amount = crate::decode::field(&mut map)?,
+                        3 => date = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "linked_payment",
@@ -760,7 +853,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -869,34 +962,47 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                 let mut processor_advice_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "request_id" => request_id = map.next_value()?,
-                        "error_category" => error_category = map.next_value()?,
-                        "error_code" => error_code = map.next_value()?,
-                        "error_message" => error_message = map.next_value()?,
-                        "decline_code" => decline_code = map.next_value()?,
-                        "decline_message" => decline_message = map.next_value()?,
-                        "network_error_code" => network_error_code = map.next_value()?,
-                        "network_error_message" => {
-                            network_error_message = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"request_id" => 0,
+                            14 if key == b"error_category" => 1,
+                            10 if key == b"error_code" => 2,
+                            13 if key == b"error_message" => 3,
+                            12 if key == b"decline_code" => 4,
+                            15 if key == b"decline_message" => 5,
+                            18 if key == b"network_error_code" => 6,
+                            21 if key == b"network_error_message" => 7,
+                            11 if key == b"error_field" => 8,
+                            19 if key == b"recommendation_code" => 9,
+                            22 if key == b"recommendation_message" => 10,
+                            20 if key == b"processor_error_code" => 11,
+                            23 if key == b"processor_error_message" => 12,
+                            14 if key == b"error_cause_id" => 13,
+                            21 if key == b"processor_advice_code" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
                         }
-                        "error_field" => error_field = map.next_value()?,
-                        "recommendation_code" => recommendation_code = map.next_value()?,
-                        "recommendation_message" => {
-                            recommendation_message = map.next_value()?;
-                        }
-                        "processor_error_code" => {
-                            processor_error_code = map.next_value()?;
-                        }
-                        "processor_error_message" => {
-                            processor_error_message = map.next_value()?;
-                        }
-                        "error_cause_id" => error_cause_id = map.next_value()?,
-                        "processor_advice_code" => {
-                            processor_advice_code = map.next_value()?;
-                        }
-                        "object" => {
+                    };
+                    match slot {
+                        0 => request_id = crate::decode::field(&mut map)?,
+                        1 => error_category = crate::decode::field(&mut map)?,
+                        2 => error_code = crate::decode::field(&mut map)?,
+                        3 => error_message = crate::decode::field(&mut map)?,
+                        4 => decline_code = crate::decode::field(&mut map)?,
+                        5 => decline_message = crate::decode::field(&mut map)?,
+                        6 => network_error_code = crate::decode::field(&mut map)?,
+                        7 => network_error_message = crate::decode::field(&mut map)?,
+                        8 => error_field = crate::decode::field(&mut map)?,
+                        9 => recommendation_code = crate::decode::field(&mut map)?,
+                        10 => recommendation_message = crate::decode::field(&mut map)?,
+                        11 => processor_error_code = crate::decode::field(&mut map)?,
+                        12 => processor_error_message = crate::decode::field(&mut map)?,
+                        13 => error_cause_id = crate::decode::field(&mut map)?,
+                        14 => processor_advice_code = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "gateway_error_detail",
@@ -905,7 +1011,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -958,14 +1064,19 @@ impl ApiEnum for Type {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "authorization" => Self::Authorization,
-            "payment" => Self::Payment,
-            "refund" => Self::Refund,
-            "payment_reversal" => Self::PaymentReversal,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"authorization" => Self::Authorization,
+                b"payment" => Self::Payment,
+                b"refund" => Self::Refund,
+                b"payment_reversal" => Self::PaymentReversal,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Type);
@@ -1003,17 +1114,22 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "voided" => Self::Voided,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
-            "needs_attention" => Self::NeedsAttention,
-            "late_failure" => Self::LateFailure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"voided" => Self::Voided,
+                b"failure" => Self::Failure,
+                b"timeout" => Self::Timeout,
+                b"needs_attention" => Self::NeedsAttention,
+                b"late_failure" => Self::LateFailure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -1039,13 +1155,18 @@ impl ApiEnum for FraudFlag {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "safe" => Self::Safe,
-            "suspicious" => Self::Suspicious,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"safe" => Self::Safe,
+                b"suspicious" => Self::Suspicious,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(FraudFlag);
@@ -1068,12 +1189,17 @@ impl ApiEnum for InitiatorType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            "merchant" => Self::Merchant,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"customer" => Self::Customer,
+                b"merchant" => Self::Merchant,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(InitiatorType);
@@ -1099,13 +1225,18 @@ impl ApiEnum for AuthorizationReason {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "blocking_funds" => Self::BlockingFunds,
-            "verification" => Self::Verification,
-            "scheduled_capture" => Self::ScheduledCapture,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"blocking_funds" => Self::BlockingFunds,
+                b"verification" => Self::Verification,
+                b"scheduled_capture" => Self::ScheduledCapture,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(AuthorizationReason);
@@ -1140,16 +1271,21 @@ impl ApiEnum for LinkedInvoiceInvoiceStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "posted" => Self::Posted,
-            "payment_due" => Self::PaymentDue,
-            "not_paid" => Self::NotPaid,
-            "voided" => Self::Voided,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"paid" => Self::Paid,
+                b"posted" => Self::Posted,
+                b"payment_due" => Self::PaymentDue,
+                b"not_paid" => Self::NotPaid,
+                b"voided" => Self::Voided,
+                b"pending" => Self::Pending,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedInvoiceInvoiceStatus);
@@ -1202,22 +1338,27 @@ impl ApiEnum for LinkedCreditNoteCnReasonCode {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "write_off" => Self::WriteOff,
-            "subscription_change" => Self::SubscriptionChange,
-            "subscription_cancellation" => Self::SubscriptionCancellation,
-            "subscription_pause" => Self::SubscriptionPause,
-            "chargeback" => Self::Chargeback,
-            "product_unsatisfactory" => Self::ProductUnsatisfactory,
-            "service_unsatisfactory" => Self::ServiceUnsatisfactory,
-            "order_change" => Self::OrderChange,
-            "order_cancellation" => Self::OrderCancellation,
-            "waiver" => Self::Waiver,
-            "other" => Self::Other,
-            "fraudulent" => Self::Fraudulent,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"write_off" => Self::WriteOff,
+                b"subscription_change" => Self::SubscriptionChange,
+                b"subscription_cancellation" => Self::SubscriptionCancellation,
+                b"subscription_pause" => Self::SubscriptionPause,
+                b"chargeback" => Self::Chargeback,
+                b"product_unsatisfactory" => Self::ProductUnsatisfactory,
+                b"service_unsatisfactory" => Self::ServiceUnsatisfactory,
+                b"order_change" => Self::OrderChange,
+                b"order_cancellation" => Self::OrderCancellation,
+                b"waiver" => Self::Waiver,
+                b"other" => Self::Other,
+                b"fraudulent" => Self::Fraudulent,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedCreditNoteCnReasonCode);
@@ -1246,14 +1387,19 @@ impl ApiEnum for LinkedCreditNoteCnStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adjusted" => Self::Adjusted,
-            "refunded" => Self::Refunded,
-            "refund_due" => Self::RefundDue,
-            "voided" => Self::Voided,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adjusted" => Self::Adjusted,
+                b"refunded" => Self::Refunded,
+                b"refund_due" => Self::RefundDue,
+                b"voided" => Self::Voided,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedCreditNoteCnStatus);
@@ -1291,17 +1437,22 @@ impl ApiEnum for LinkedRefundTxnStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "voided" => Self::Voided,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
-            "needs_attention" => Self::NeedsAttention,
-            "late_failure" => Self::LateFailure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"voided" => Self::Voided,
+                b"failure" => Self::Failure,
+                b"timeout" => Self::Timeout,
+                b"needs_attention" => Self::NeedsAttention,
+                b"late_failure" => Self::LateFailure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedRefundTxnStatus);
@@ -1339,17 +1490,22 @@ impl ApiEnum for LinkedPaymentStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "in_progress" => Self::InProgress,
-            "success" => Self::Success,
-            "voided" => Self::Voided,
-            "failure" => Self::Failure,
-            "timeout" => Self::Timeout,
-            "needs_attention" => Self::NeedsAttention,
-            "late_failure" => Self::LateFailure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"in_progress" => Self::InProgress,
+                b"success" => Self::Success,
+                b"voided" => Self::Voided,
+                b"failure" => Self::Failure,
+                b"timeout" => Self::Timeout,
+                b"needs_attention" => Self::NeedsAttention,
+                b"late_failure" => Self::LateFailure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(LinkedPaymentStatus);
@@ -1372,12 +1528,17 @@ impl ApiEnum for ReconcileStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"success" => Self::Success,
+                b"failure" => Self::Failure,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ReconcileStatus);
@@ -1586,74 +1747,79 @@ impl ApiEnum for ListPaymentMethod {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "cash" => Self::Cash,
-            "check" => Self::Check,
-            "chargeback" => Self::Chargeback,
-            "bank_transfer" => Self::BankTransfer,
-            "amazon_payments" => Self::AmazonPayments,
-            "paypal_express_checkout" => Self::PaypalExpressCheckout,
-            "direct_debit" => Self::DirectDebit,
-            "alipay" => Self::Alipay,
-            "unionpay" => Self::Unionpay,
-            "apple_pay" => Self::ApplePay,
-            "wechat_pay" => Self::WechatPay,
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "ideal" => Self::Ideal,
-            "google_pay" => Self::GooglePay,
-            "sofort" => Self::Sofort,
-            "bancontact" => Self::Bancontact,
-            "giropay" => Self::Giropay,
-            "dotpay" => Self::Dotpay,
-            "other" => Self::Other,
-            "app_store" => Self::AppStore,
-            "upi" => Self::Upi,
-            "netbanking_emandates" => Self::NetbankingEmandates,
-            "play_store" => Self::PlayStore,
-            "custom" => Self::Custom,
-            "boleto" => Self::Boleto,
-            "venmo" => Self::Venmo,
-            "pay_to" => Self::PayTo,
-            "faster_payments" => Self::FasterPayments,
-            "sepa_instant_transfer" => Self::SepaInstantTransfer,
-            "automated_bank_transfer" => Self::AutomatedBankTransfer,
-            "klarna_pay_now" => Self::KlarnaPayNow,
-            "online_banking_poland" => Self::OnlineBankingPoland,
-            "payconiq_by_bancontact" => Self::PayconiqByBancontact,
-            "electronic_payment_standard" => Self::ElectronicPaymentStandard,
-            "kbc_payment_button" => Self::KbcPaymentButton,
-            "pay_by_bank" => Self::PayByBank,
-            "trustly" => Self::Trustly,
-            "stablecoin" => Self::Stablecoin,
-            "kakao_pay" => Self::KakaoPay,
-            "naver_pay" => Self::NaverPay,
-            "revolut_pay" => Self::RevolutPay,
-            "cash_app_pay" => Self::CashAppPay,
-            "pix" => Self::Pix,
-            "twint" => Self::Twint,
-            "go_pay" => Self::GoPay,
-            "grab_pay" => Self::GrabPay,
-            "pay_co" => Self::PayCo,
-            "after_pay" => Self::AfterPay,
-            "swish" => Self::Swish,
-            "payme" => Self::Payme,
-            "klarna" => Self::Klarna,
-            "alipay_hk" => Self::AlipayHk,
-            "paypay" => Self::Paypay,
-            "gcash" => Self::Gcash,
-            "south_korean_cards" => Self::SouthKoreanCards,
-            "paynow" => Self::Paynow,
-            "bizum" => Self::Bizum,
-            "promptpay" => Self::Promptpay,
-            "dana" => Self::Dana,
-            "touch_n_go" => Self::TouchNGo,
-            "tamara" => Self::Tamara,
-            "qpay" => Self::Qpay,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"card" => Self::Card,
+                b"cash" => Self::Cash,
+                b"check" => Self::Check,
+                b"chargeback" => Self::Chargeback,
+                b"bank_transfer" => Self::BankTransfer,
+                b"amazon_payments" => Self::AmazonPayments,
+                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
+                b"direct_debit" => Self::DirectDebit,
+                b"alipay" => Self::Alipay,
+                b"unionpay" => Self::Unionpay,
+                b"apple_pay" => Self::ApplePay,
+                b"wechat_pay" => Self::WechatPay,
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"ideal" => Self::Ideal,
+                b"google_pay" => Self::GooglePay,
+                b"sofort" => Self::Sofort,
+                b"bancontact" => Self::Bancontact,
+                b"giropay" => Self::Giropay,
+                b"dotpay" => Self::Dotpay,
+                b"other" => Self::Other,
+                b"app_store" => Self::AppStore,
+                b"upi" => Self::Upi,
+                b"netbanking_emandates" => Self::NetbankingEmandates,
+                b"play_store" => Self::PlayStore,
+                b"custom" => Self::Custom,
+                b"boleto" => Self::Boleto,
+                b"venmo" => Self::Venmo,
+                b"pay_to" => Self::PayTo,
+                b"faster_payments" => Self::FasterPayments,
+                b"sepa_instant_transfer" => Self::SepaInstantTransfer,
+                b"automated_bank_transfer" => Self::AutomatedBankTransfer,
+                b"klarna_pay_now" => Self::KlarnaPayNow,
+                b"online_banking_poland" => Self::OnlineBankingPoland,
+                b"payconiq_by_bancontact" => Self::PayconiqByBancontact,
+                b"electronic_payment_standard" => Self::ElectronicPaymentStandard,
+                b"kbc_payment_button" => Self::KbcPaymentButton,
+                b"pay_by_bank" => Self::PayByBank,
+                b"trustly" => Self::Trustly,
+                b"stablecoin" => Self::Stablecoin,
+                b"kakao_pay" => Self::KakaoPay,
+                b"naver_pay" => Self::NaverPay,
+                b"revolut_pay" => Self::RevolutPay,
+                b"cash_app_pay" => Self::CashAppPay,
+                b"pix" => Self::Pix,
+                b"twint" => Self::Twint,
+                b"go_pay" => Self::GoPay,
+                b"grab_pay" => Self::GrabPay,
+                b"pay_co" => Self::PayCo,
+                b"after_pay" => Self::AfterPay,
+                b"swish" => Self::Swish,
+                b"payme" => Self::Payme,
+                b"klarna" => Self::Klarna,
+                b"alipay_hk" => Self::AlipayHk,
+                b"paypay" => Self::Paypay,
+                b"gcash" => Self::Gcash,
+                b"south_korean_cards" => Self::SouthKoreanCards,
+                b"paynow" => Self::Paynow,
+                b"bizum" => Self::Bizum,
+                b"promptpay" => Self::Promptpay,
+                b"dana" => Self::Dana,
+                b"touch_n_go" => Self::TouchNGo,
+                b"tamara" => Self::Tamara,
+                b"qpay" => Self::Qpay,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListPaymentMethod);
@@ -1973,11 +2139,19 @@ impl<'de> Deserialize<'de> for CreateAuthorizationResponse {
             ) -> Result<CreateAuthorizationResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2083,11 +2257,19 @@ impl<'de> Deserialize<'de> for VoidTransactionResponse {
             ) -> Result<VoidTransactionResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2290,11 +2472,19 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
             ) -> Result<RecordRefundResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2476,11 +2666,19 @@ impl<'de> Deserialize<'de> for ReconcileResponse {
             ) -> Result<ReconcileResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -2650,11 +2848,19 @@ impl<'de> Deserialize<'de> for RefundResponse {
             ) -> Result<RefundResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3173,11 +3379,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3384,11 +3598,19 @@ impl<'de> Deserialize<'de> for TransactionsForCustomerEntry {
             ) -> Result<TransactionsForCustomerEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3596,11 +3818,19 @@ impl<'de> Deserialize<'de> for TransactionsForSubscriptionEntry {
             ) -> Result<TransactionsForSubscriptionEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3807,11 +4037,19 @@ impl<'de> Deserialize<'de> for PaymentsForInvoiceEntry {
             ) -> Result<PaymentsForInvoiceEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -3911,11 +4149,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -4079,11 +4325,19 @@ impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {
             ) -> Result<DeleteOfflineTransactionResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "transaction" => transaction = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"transaction" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => transaction = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

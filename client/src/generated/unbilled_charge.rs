@@ -143,36 +143,67 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "customer_id" => customer_id = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "date_from" => date_from = map.next_value()?,
-                        "date_to" => date_to = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "pricing_model" => pricing_model = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "discount_amount" => discount_amount = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "entity_type" => entity_type = map.next_value()?,
-                        "entity_id" => entity_id = map.next_value()?,
-                        "is_voided" => is_voided = map.next_value()?,
-                        "voided_at" => voided_at = map.next_value()?,
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"customer_id" => 1,
+                            15 if key == b"subscription_id" => 2,
+                            9 if key == b"date_from" => 3,
+                            7 if key == b"date_to" => 4,
+                            11 if key == b"unit_amount" => 5,
+                            13 if key == b"pricing_model" => 6,
+                            8 if key == b"quantity" => 7,
+                            6 if key == b"amount" => 8,
+                            13 if key == b"currency_code" => 9,
+                            15 if key == b"discount_amount" => 10,
+                            11 if key == b"description" => 11,
+                            11 if key == b"entity_type" => 12,
+                            9 if key == b"entity_id" => 13,
+                            9 if key == b"is_voided" => 14,
+                            9 if key == b"voided_at" => 15,
+                            22 if key == b"unit_amount_in_decimal" => 16,
+                            19 if key == b"quantity_in_decimal" => 17,
+                            17 if key == b"amount_in_decimal" => 18,
+                            10 if key == b"created_at" => 19,
+                            10 if key == b"updated_at" => 20,
+                            5 if key == b"tiers" => 21,
+                            17 if key == b"is_advance_charge" => 22,
+                            18 if key == b"business_entity_id" => 23,
+                            7 if key == b"deleted" => 24,
+                            6 if key == b"object" => 25,
+                            _ => usize::MAX,
                         }
-                        "quantity_in_decimal" => quantity_in_decimal = map.next_value()?,
-                        "amount_in_decimal" => amount_in_decimal = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "tiers" => tiers = map.next_value()?,
-                        "is_advance_charge" => is_advance_charge = map.next_value()?,
-                        "business_entity_id" => business_entity_id = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => customer_id = crate::decode::field(&mut map)?,
+                        2 => subscription_id = crate::decode::field(&mut map)?,
+                        3 => date_from = crate::decode::field(&mut map)?,
+                        4 => date_to = crate::decode::field(&mut map)?,
+                        5 => unit_amount = crate::decode::field(&mut map)?,
+                        6 => pricing_model = crate::decode::field(&mut map)?,
+                        7 => quantity = crate::decode::field(&mut map)?,
+                        8 => amount = crate::decode::field(&mut map)?,
+                        9 => currency_code = crate::decode::field(&mut map)?,
+                        10 => discount_amount = crate::decode::field(&mut map)?,
+                        11 => description = crate::decode::field(&mut map)?,
+                        12 => entity_type = crate::decode::field(&mut map)?,
+                        13 => entity_id = crate::decode::field(&mut map)?,
+                        14 => is_voided = crate::decode::field(&mut map)?,
+                        15 => voided_at = crate::decode::field(&mut map)?,
+                        16 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        17 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        18 => amount_in_decimal = crate::decode::field(&mut map)?,
+                        19 => created_at = crate::decode::field(&mut map)?,
+                        20 => updated_at = crate::decode::field(&mut map)?,
+                        21 => tiers = crate::decode::field(&mut map)?,
+                        22 => is_advance_charge = crate::decode::field(&mut map)?,
+                        23 => business_entity_id = crate::decode::field(&mut map)?,
+                        24 => deleted = crate::decode::field(&mut map)?,
+                        25 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "unbilled_charge",
@@ -181,7 +212,7 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -291,27 +322,37 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "starting_unit" => starting_unit = map.next_value()?,
-                        "ending_unit" => ending_unit = map.next_value()?,
-                        "quantity_used" => quantity_used = map.next_value()?,
-                        "unit_amount" => unit_amount = map.next_value()?,
-                        "starting_unit_in_decimal" => {
-                            starting_unit_in_decimal = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"starting_unit" => 0,
+                            11 if key == b"ending_unit" => 1,
+                            13 if key == b"quantity_used" => 2,
+                            11 if key == b"unit_amount" => 3,
+                            24 if key == b"starting_unit_in_decimal" => 4,
+                            22 if key == b"ending_unit_in_decimal" => 5,
+                            24 if key == b"quantity_used_in_decimal" => 6,
+                            22 if key == b"unit_amount_in_decimal" => 7,
+                            12 if key == b"pricing_type" => 8,
+                            12 if key == b"package_size" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "ending_unit_in_decimal" => {
-                            ending_unit_in_decimal = map.next_value()?;
-                        }
-                        "quantity_used_in_decimal" => {
-                            quantity_used_in_decimal = map.next_value()?;
-                        }
-                        "unit_amount_in_decimal" => {
-                            unit_amount_in_decimal = map.next_value()?;
-                        }
-                        "pricing_type" => pricing_type = map.next_value()?,
-                        "package_size" => package_size = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => starting_unit = crate::decode::field(&mut map)?,
+                        1 => ending_unit = crate::decode::field(&mut map)?,
+                        2 => quantity_used = crate::decode::field(&mut map)?,
+                        3 => unit_amount = crate::decode::field(&mut map)?,
+                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
+                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
+                        6 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
+                        7 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
+                        8 => pricing_type = crate::decode::field(&mut map)?,
+                        9 => package_size = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "tier",
@@ -320,7 +361,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -377,17 +418,22 @@ impl ApiEnum for EntityType {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "adhoc" => Self::Adhoc,
-            "plan_item_price" => Self::PlanItemPrice,
-            "addon_item_price" => Self::AddonItemPrice,
-            "charge_item_price" => Self::ChargeItemPrice,
-            "plan_setup" => Self::PlanSetup,
-            "plan" => Self::Plan,
-            "addon" => Self::Addon,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"adhoc" => Self::Adhoc,
+                b"plan_item_price" => Self::PlanItemPrice,
+                b"addon_item_price" => Self::AddonItemPrice,
+                b"charge_item_price" => Self::ChargeItemPrice,
+                b"plan_setup" => Self::PlanSetup,
+                b"plan" => Self::Plan,
+                b"addon" => Self::Addon,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(EntityType);
@@ -644,11 +690,19 @@ impl<'de> Deserialize<'de> for CreateUnbilledChargeResponse {
             ) -> Result<CreateUnbilledChargeResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"unbilled_charges" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => unbilled_charges = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -851,11 +905,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "unbilled_charges" => unbilled_charges = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"unbilled_charges" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => unbilled_charges = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1025,11 +1087,19 @@ impl<'de> Deserialize<'de> for InvoiceUnbilledChargesResponse {
             ) -> Result<InvoiceUnbilledChargesResponse, A::Error> {
                 let mut invoices: Option<Vec<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "invoices" => invoices = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"invoices" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => invoices = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1134,11 +1204,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut unbilled_charge: Option<UnbilledCharge> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "unbilled_charge" => unbilled_charge = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"unbilled_charge" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => unbilled_charge = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1393,11 +1471,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut unbilled_charge: Option<UnbilledCharge> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "unbilled_charge" => unbilled_charge = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"unbilled_charge" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => unbilled_charge = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1561,11 +1647,19 @@ impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
             ) -> Result<InvoiceNowEstimateResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "estimate" => estimate = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"estimate" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => estimate = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -90,21 +90,41 @@ impl<'de> Deserialize<'de> for Usage {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = map.next_value()?,
-                        "usage_date" => usage_date = map.next_value()?,
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "item_price_id" => item_price_id = map.next_value()?,
-                        "invoice_id" => invoice_id = map.next_value()?,
-                        "line_item_id" => line_item_id = map.next_value()?,
-                        "quantity" => quantity = map.next_value()?,
-                        "source" => source = map.next_value()?,
-                        "note" => note = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            10 if key == b"usage_date" => 1,
+                            15 if key == b"subscription_id" => 2,
+                            13 if key == b"item_price_id" => 3,
+                            10 if key == b"invoice_id" => 4,
+                            12 if key == b"line_item_id" => 5,
+                            8 if key == b"quantity" => 6,
+                            6 if key == b"source" => 7,
+                            4 if key == b"note" => 8,
+                            16 if key == b"resource_version" => 9,
+                            10 if key == b"updated_at" => 10,
+                            10 if key == b"created_at" => 11,
+                            6 if key == b"object" => 12,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = crate::decode::field(&mut map)?,
+                        1 => usage_date = crate::decode::field(&mut map)?,
+                        2 => subscription_id = crate::decode::field(&mut map)?,
+                        3 => item_price_id = crate::decode::field(&mut map)?,
+                        4 => invoice_id = crate::decode::field(&mut map)?,
+                        5 => line_item_id = crate::decode::field(&mut map)?,
+                        6 => quantity = crate::decode::field(&mut map)?,
+                        7 => source = crate::decode::field(&mut map)?,
+                        8 => note = crate::decode::field(&mut map)?,
+                        9 => resource_version = crate::decode::field(&mut map)?,
+                        10 => updated_at = crate::decode::field(&mut map)?,
+                        11 => created_at = crate::decode::field(&mut map)?,
+                        12 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "usage",
@@ -113,7 +133,7 @@ impl<'de> Deserialize<'de> for Usage {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -160,13 +180,18 @@ impl ApiEnum for ListSource {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "admin_console" => Self::AdminConsole,
-            "api" => Self::Api,
-            "bulk_operation" => Self::BulkOperation,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"admin_console" => Self::AdminConsole,
+                b"api" => Self::Api,
+                b"bulk_operation" => Self::BulkOperation,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(ListSource);
@@ -429,11 +454,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut usage: Option<Usage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "usage" => usage = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"usage" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => usage = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -584,11 +617,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut usage: Option<Usage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "usage" => usage = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"usage" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => usage = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -743,11 +784,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut usage: Option<Usage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "usage" => usage = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"usage" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => usage = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1104,11 +1153,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut usage: Option<Usage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "usage" => usage = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            5 if key == b"usage" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => usage = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1272,11 +1329,19 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "download" => download = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"download" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => download = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -76,21 +76,37 @@ impl<'de> Deserialize<'de> for UsageCharge {
                 let mut usage_to: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "feature_id" => feature_id = map.next_value()?,
-                        "included_usage" => included_usage = map.next_value()?,
-                        "total_usage" => total_usage = map.next_value()?,
-                        "on_demand_usage" => on_demand_usage = map.next_value()?,
-                        "metered_item_price_id" => {
-                            metered_item_price_id = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"subscription_id" => 0,
+                            10 if key == b"feature_id" => 1,
+                            14 if key == b"included_usage" => 2,
+                            11 if key == b"total_usage" => 3,
+                            15 if key == b"on_demand_usage" => 4,
+                            21 if key == b"metered_item_price_id" => 5,
+                            6 if key == b"amount" => 6,
+                            13 if key == b"currency_code" => 7,
+                            10 if key == b"usage_from" => 8,
+                            8 if key == b"usage_to" => 9,
+                            6 if key == b"object" => 10,
+                            _ => usize::MAX,
                         }
-                        "amount" => amount = map.next_value()?,
-                        "currency_code" => currency_code = map.next_value()?,
-                        "usage_from" => usage_from = map.next_value()?,
-                        "usage_to" => usage_to = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => subscription_id = crate::decode::field(&mut map)?,
+                        1 => feature_id = crate::decode::field(&mut map)?,
+                        2 => included_usage = crate::decode::field(&mut map)?,
+                        3 => total_usage = crate::decode::field(&mut map)?,
+                        4 => on_demand_usage = crate::decode::field(&mut map)?,
+                        5 => metered_item_price_id = crate::decode::field(&mut map)?,
+                        6 => amount = crate::decode::field(&mut map)?,
+                        7 => currency_code = crate::decode::field(&mut map)?,
+                        8 => usage_from = crate::decode::field(&mut map)?,
+                        9 => usage_to = crate::decode::field(&mut map)?,
+                        10 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "usage_charge",
@@ -99,7 +115,7 @@ impl<'de> Deserialize<'de> for UsageCharge {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -375,11 +391,19 @@ impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionEntry {
             ) -> Result<RetrieveUsageChargesForSubscriptionEntry, A::Error> {
                 let mut usage_charge: Option<UsageCharge> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "usage_charge" => usage_charge = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            12 if key == b"usage_charge" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => usage_charge = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -53,13 +53,25 @@ impl<'de> Deserialize<'de> for UsageEvent {
                 let mut properties: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "deduplication_id" => deduplication_id = map.next_value()?,
-                        "usage_timestamp" => usage_timestamp = map.next_value()?,
-                        "properties" => properties = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"subscription_id" => 0,
+                            16 if key == b"deduplication_id" => 1,
+                            15 if key == b"usage_timestamp" => 2,
+                            10 if key == b"properties" => 3,
+                            6 if key == b"object" => 4,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription_id = crate::decode::field(&mut map)?,
+                        1 => deduplication_id = crate::decode::field(&mut map)?,
+                        2 => usage_timestamp = crate::decode::field(&mut map)?,
+                        3 => properties = crate::decode::field(&mut map)?,
+                        4 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "usage_event",
@@ -68,7 +80,7 @@ impl<'de> Deserialize<'de> for UsageEvent {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -274,11 +286,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut usage_event: Option<UsageEvent> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "usage_event" => usage_event = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            11 if key == b"usage_event" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => usage_event = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -432,12 +452,21 @@ impl<'de> Deserialize<'de> for BatchIngestResponse {
                 let mut batch_id: Option<String> = None;
                 let mut failed_events: Option<Vec<Value>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "batch_id" => batch_id = Some(map.next_value()?),
-                        "failed_events" => failed_events = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            8 if key == b"batch_id" => 0,
+                            13 if key == b"failed_events" => 1,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => batch_id = Some(crate::decode::field(&mut map)?),
+                        1 => failed_events = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -129,34 +129,51 @@ impl<'de> Deserialize<'de> for UsageFile {
                 let mut upload_details: Option<Box<UploadDetail>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "mime_type" => mime_type = map.next_value()?,
-                        "error_code" => error_code = map.next_value()?,
-                        "error_reason" => error_reason = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "total_records_count" => total_records_count = map.next_value()?,
-                        "processed_records_count" => {
-                            processed_records_count = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            9 if key == b"mime_type" => 2,
+                            10 if key == b"error_code" => 3,
+                            12 if key == b"error_reason" => 4,
+                            6 if key == b"status" => 5,
+                            19 if key == b"total_records_count" => 6,
+                            23 if key == b"processed_records_count" => 7,
+                            20 if key == b"failed_records_count" => 8,
+                            18 if key == b"file_size_in_bytes" => 9,
+                            21 if key == b"processing_started_at" => 10,
+                            23 if key == b"processing_completed_at" => 11,
+                            11 if key == b"uploaded_by" => 12,
+                            11 if key == b"uploaded_at" => 13,
+                            15 if key == b"error_file_path" => 14,
+                            14 if key == b"error_file_url" => 15,
+                            14 if key == b"upload_details" => 16,
+                            6 if key == b"object" => 17,
+                            _ => usize::MAX,
                         }
-                        "failed_records_count" => {
-                            failed_records_count = map.next_value()?;
-                        }
-                        "file_size_in_bytes" => file_size_in_bytes = map.next_value()?,
-                        "processing_started_at" => {
-                            processing_started_at = map.next_value()?;
-                        }
-                        "processing_completed_at" => {
-                            processing_completed_at = map.next_value()?;
-                        }
-                        "uploaded_by" => uploaded_by = map.next_value()?,
-                        "uploaded_at" => uploaded_at = map.next_value()?,
-                        "error_file_path" => error_file_path = map.next_value()?,
-                        "error_file_url" => error_file_url = map.next_value()?,
-                        "upload_details" => upload_details = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => mime_type = crate::decode::field(&mut map)?,
+                        3 => error_code = crate::decode::field(&mut map)?,
+                        4 => error_reason = crate::decode::field(&mut map)?,
+                        5 => status = crate::decode::field(&mut map)?,
+                        6 => total_records_count = crate::decode::field(&mut map)?,
+                        7 => processed_records_count = crate::decode::field(&mut map)?,
+                        8 => failed_records_count = crate::decode::field(&mut map)?,
+                        9 => file_size_in_bytes = crate::decode::field(&mut map)?,
+                        10 => processing_started_at = crate::decode::field(&mut map)?,
+                        11 => processing_completed_at = crate::decode::field(&mut map)?,
+                        12 => uploaded_by = crate::decode::field(&mut map)?,
+                        13 => uploaded_at = crate::decode::field(&mut map)?,
+                        14 => error_file_path = crate::decode::field(&mut map)?,
+                        15 => error_file_url = crate::decode::field(&mut map)?,
+                        16 => upload_details = crate::decode::field(&mut map)?,
+                        17 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "usage_file",
@@ -165,7 +182,7 @@ impl<'de> Deserialize<'de> for UsageFile {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -235,11 +252,21 @@ impl<'de> Deserialize<'de> for UploadDetail {
                 let mut expires_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "url" => url = map.next_value()?,
-                        "expires_at" => expires_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            3 if key == b"url" => 0,
+                            10 if key == b"expires_at" => 1,
+                            6 if key == b"object" => 2,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => url = crate::decode::field(&mut map)?,
+                        1 => expires_at = crate::decode::field(&mut map)?,
+                        2 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "upload_detail",
@@ -248,7 +275,7 @@ impl<'de> Deserialize<'de> for UploadDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -291,15 +318,20 @@ impl ApiEnum for Status {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "queued" => Self::Queued,
-            "imported" => Self::Imported,
-            "processing" => Self::Processing,
-            "processed" => Self::Processed,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"queued" => Self::Queued,
+                b"imported" => Self::Imported,
+                b"processing" => Self::Processing,
+                b"processed" => Self::Processed,
+                b"failed" => Self::Failed,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Status);
@@ -477,11 +509,19 @@ impl<'de> Deserialize<'de> for UploadUrlResponse {
             ) -> Result<UploadUrlResponse, A::Error> {
                 let mut usage_file: Option<UsageFile> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "usage_file" => usage_file = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"usage_file" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => usage_file = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -581,11 +621,19 @@ impl<'de> Deserialize<'de> for ProcessingStatusResponse {
             ) -> Result<ProcessingStatusResponse, A::Error> {
                 let mut usage_file: Option<UsageFile> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "usage_file" => usage_file = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            10 if key == b"usage_file" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => usage_file = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -57,14 +57,27 @@ impl<'de> Deserialize<'de> for UsageSummary {
                 let mut aggregated_to: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "subscription_id" => subscription_id = map.next_value()?,
-                        "feature_id" => feature_id = map.next_value()?,
-                        "aggregated_value" => aggregated_value = map.next_value()?,
-                        "aggregated_from" => aggregated_from = map.next_value()?,
-                        "aggregated_to" => aggregated_to = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            15 if key == b"subscription_id" => 0,
+                            10 if key == b"feature_id" => 1,
+                            16 if key == b"aggregated_value" => 2,
+                            15 if key == b"aggregated_from" => 3,
+                            13 if key == b"aggregated_to" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => subscription_id = crate::decode::field(&mut map)?,
+                        1 => feature_id = crate::decode::field(&mut map)?,
+                        2 => aggregated_value = crate::decode::field(&mut map)?,
+                        3 => aggregated_from = crate::decode::field(&mut map)?,
+                        4 => aggregated_to = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "usage_summary",
@@ -73,7 +86,7 @@ impl<'de> Deserialize<'de> for UsageSummary {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -364,11 +377,19 @@ impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionEntry {
             ) -> Result<RetrieveUsageSummaryForSubscriptionEntry, A::Error> {
                 let mut usage_summary: Option<UsageSummary> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "usage_summary" => usage_summary = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            13 if key == b"usage_summary" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => usage_summary = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -69,14 +69,27 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "customer_id" => customer_id = map.next_value()?,
-                        "credit_card_id" => credit_card_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "modified_at" => modified_at = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"customer_id" => 1,
+                            14 if key == b"credit_card_id" => 2,
+                            10 if key == b"created_at" => 3,
+                            11 if key == b"modified_at" => 4,
+                            6 if key == b"object" => 5,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => customer_id = crate::decode::field(&mut map)?,
+                        2 => credit_card_id = crate::decode::field(&mut map)?,
+                        3 => created_at = crate::decode::field(&mut map)?,
+                        4 => modified_at = crate::decode::field(&mut map)?,
+                        5 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "vaulted_payment_method",
@@ -85,7 +98,7 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -218,13 +231,23 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut vaulted_payment_method: Option<VaultedPaymentMethod> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "vaulted_payment_method" => {
-                            vaulted_payment_method = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            22 if key == b"vaulted_payment_method" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => {
+                            vaulted_payment_method = Some(
+                                crate::decode::field(&mut map)?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

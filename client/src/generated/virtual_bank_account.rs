@@ -125,24 +125,47 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "customer_id" => customer_id = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "scheme" => scheme = map.next_value()?,
-                        "bank_name" => bank_name = map.next_value()?,
-                        "account_number" => account_number = map.next_value()?,
-                        "routing_number" => routing_number = map.next_value()?,
-                        "swift_code" => swift_code = map.next_value()?,
-                        "gateway" => gateway = map.next_value()?,
-                        "gateway_account_id" => gateway_account_id = map.next_value()?,
-                        "resource_version" => resource_version = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "reference_id" => reference_id = map.next_value()?,
-                        "deleted" => deleted = map.next_value()?,
-                        "object" => {
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            11 if key == b"customer_id" => 1,
+                            5 if key == b"email" => 2,
+                            6 if key == b"scheme" => 3,
+                            9 if key == b"bank_name" => 4,
+                            14 if key == b"account_number" => 5,
+                            14 if key == b"routing_number" => 6,
+                            10 if key == b"swift_code" => 7,
+                            7 if key == b"gateway" => 8,
+                            18 if key == b"gateway_account_id" => 9,
+                            16 if key == b"resource_version" => 10,
+                            10 if key == b"updated_at" => 11,
+                            10 if key == b"created_at" => 12,
+                            12 if key == b"reference_id" => 13,
+                            7 if key == b"deleted" => 14,
+                            6 if key == b"object" => 15,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => customer_id = crate::decode::field(&mut map)?,
+                        2 => email = crate::decode::field(&mut map)?,
+                        3 => scheme = crate::decode::field(&mut map)?,
+                        4 => bank_name = crate::decode::field(&mut map)?,
+                        5 => account_number = crate::decode::field(&mut map)?,
+                        6 => routing_number = crate::decode::field(&mut map)?,
+                        7 => swift_code = crate::decode::field(&mut map)?,
+                        8 => gateway = crate::decode::field(&mut map)?,
+                        9 => gateway_account_id = crate::decode::field(&mut map)?,
+                        10 => resource_version = crate::decode::field(&mut map)?,
+                        11 => updated_at = crate::decode::field(&mut map)?,
+                        12 => created_at = crate::decode::field(&mut map)?,
+                        13 => reference_id = crate::decode::field(&mut map)?,
+                        14 => deleted = crate::decode::field(&mut map)?,
+                        15 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "virtual_bank_account",
@@ -151,7 +174,7 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -213,17 +236,22 @@ impl ApiEnum for Scheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "gb_automated_bank_transfer" => Self::GbAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"gb_automated_bank_transfer" => Self::GbAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(Scheme);
@@ -261,17 +289,22 @@ impl ApiEnum for CreateUsingPermanentTokenScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "gb_automated_bank_transfer" => Self::GbAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"gb_automated_bank_transfer" => Self::GbAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateUsingPermanentTokenScheme);
@@ -309,17 +342,22 @@ impl ApiEnum for CreateScheme {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ach_credit" => Self::AchCredit,
-            "sepa_credit" => Self::SepaCredit,
-            "us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-            "gb_automated_bank_transfer" => Self::GbAutomatedBankTransfer,
-            "eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-            "jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-            "mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"ach_credit" => Self::AchCredit,
+                b"sepa_credit" => Self::SepaCredit,
+                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
+                b"gb_automated_bank_transfer" => Self::GbAutomatedBankTransfer,
+                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
+                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
+                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(CreateScheme);
@@ -573,14 +611,21 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut customer: Option<Box<customer::Customer>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "virtual_bank_account" => {
-                            virtual_bank_account = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"virtual_bank_account" => 0,
+                            8 if key == b"customer" => 1,
+                            _ => usize::MAX,
                         }
-                        "customer" => customer = map.next_value()?,
+                    };
+                    match slot {
+                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
+                        1 => customer = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -766,14 +811,21 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut customer: Option<Box<customer::Customer>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "virtual_bank_account" => {
-                            virtual_bank_account = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"virtual_bank_account" => 0,
+                            8 if key == b"customer" => 1,
+                            _ => usize::MAX,
                         }
-                        "customer" => customer = map.next_value()?,
+                    };
+                    match slot {
+                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
+                        1 => customer = crate::decode::field(&mut map)?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -877,13 +929,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "virtual_bank_account" => {
-                            virtual_bank_account = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"virtual_bank_account" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1137,13 +1195,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "virtual_bank_account" => {
-                            virtual_bank_account = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"virtual_bank_account" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1250,13 +1314,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "virtual_bank_account" => {
-                            virtual_bank_account = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"virtual_bank_account" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1365,13 +1435,19 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
             ) -> Result<DeleteLocalResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "virtual_bank_account" => {
-                            virtual_bank_account = Some(map.next_value()?);
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            20 if key == b"virtual_bank_account" => 0,
+                            _ => usize::MAX,
                         }
+                    };
+                    match slot {
+                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

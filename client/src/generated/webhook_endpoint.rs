@@ -92,20 +92,39 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                 let mut enabled_events: Option<Vec<enums::EventType>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "url" => url = map.next_value()?,
-                        "send_card_resource" => send_card_resource = map.next_value()?,
-                        "disabled" => disabled = map.next_value()?,
-                        "primary_url" => primary_url = map.next_value()?,
-                        "api_version" => api_version = map.next_value()?,
-                        "chargebee_response_schema_type" => {
-                            chargebee_response_schema_type = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            2 if key == b"id" => 0,
+                            4 if key == b"name" => 1,
+                            3 if key == b"url" => 2,
+                            18 if key == b"send_card_resource" => 3,
+                            8 if key == b"disabled" => 4,
+                            11 if key == b"primary_url" => 5,
+                            11 if key == b"api_version" => 6,
+                            30 if key == b"chargebee_response_schema_type" => 7,
+                            14 if key == b"enabled_events" => 8,
+                            6 if key == b"object" => 9,
+                            _ => usize::MAX,
                         }
-                        "enabled_events" => enabled_events = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => id = Some(crate::decode::field(&mut map)?),
+                        1 => name = crate::decode::field(&mut map)?,
+                        2 => url = crate::decode::field(&mut map)?,
+                        3 => send_card_resource = crate::decode::field(&mut map)?,
+                        4 => disabled = crate::decode::field(&mut map)?,
+                        5 => primary_url = crate::decode::field(&mut map)?,
+                        6 => api_version = crate::decode::field(&mut map)?,
+                        7 => {
+                            chargebee_response_schema_type = crate::decode::field(
+                                &mut map,
+                            )?;
+                        }
+                        8 => enabled_events = crate::decode::field(&mut map)?,
+                        9 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "webhook_endpoint",
@@ -114,7 +133,7 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -428,11 +447,19 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"webhook_endpoint" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -675,11 +702,19 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"webhook_endpoint" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -782,11 +817,19 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"webhook_endpoint" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -893,11 +936,19 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"webhook_endpoint" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -1094,11 +1145,19 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "webhook_endpoint" => webhook_endpoint = Some(map.next_value()?),
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            16 if key == b"webhook_endpoint" => 0,
+                            _ => usize::MAX,
+                        }
+                    };
+                    match slot {
+                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }

@@ -103,22 +103,39 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                 let mut origin_user: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
-                    match key.as_str() {
-                        "content" => content = Some(map.next_value()?),
-                        "id" => id = Some(map.next_value()?),
-                        "occurred_at" => occurred_at = map.next_value()?,
-                        "source" => source = map.next_value()?,
-                        "user" => user = map.next_value()?,
-                        "webhook_status" => webhook_status = map.next_value()?,
-                        "webhook_failure_reason" => {
-                            webhook_failure_reason = map.next_value()?;
+                let keys = crate::decode::KeyReader::new();
+                while let Some(key) = map.next_key_seed(keys)? {
+                    let slot = {
+                        let key = key.as_bytes();
+                        match key.len() {
+                            7 if key == b"content" => 0,
+                            2 if key == b"id" => 1,
+                            11 if key == b"occurred_at" => 2,
+                            6 if key == b"source" => 3,
+                            4 if key == b"user" => 4,
+                            14 if key == b"webhook_status" => 5,
+                            22 if key == b"webhook_failure_reason" => 6,
+                            8 if key == b"webhooks" => 7,
+                            10 if key == b"event_type" => 8,
+                            11 if key == b"api_version" => 9,
+                            11 if key == b"origin_user" => 10,
+                            6 if key == b"object" => 11,
+                            _ => usize::MAX,
                         }
-                        "webhooks" => webhooks = map.next_value()?,
-                        "event_type" => event_type = map.next_value()?,
-                        "api_version" => api_version = map.next_value()?,
-                        "origin_user" => origin_user = map.next_value()?,
-                        "object" => {
+                    };
+                    match slot {
+                        0 => content = Some(crate::decode::field(&mut map)?),
+                        1 => id = Some(crate::decode::field(&mut map)?),
+                        2 => occurred_at = crate::decode::field(&mut map)?,
+                        3 => source = crate::decode::field(&mut map)?,
+                        4 => user = crate::decode::field(&mut map)?,
+                        5 => webhook_status = crate::decode::field(&mut map)?,
+                        6 => webhook_failure_reason = crate::decode::field(&mut map)?,
+                        7 => webhooks = crate::decode::field(&mut map)?,
+                        8 => event_type = crate::decode::field(&mut map)?,
+                        9 => api_version = crate::decode::field(&mut map)?,
+                        10 => origin_user = crate::decode::field(&mut map)?,
+                        11 => {
                             crate::decode::read_object_key(
                                 &mut map,
                                 "webhook_event",
@@ -127,7 +144,7 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            extra.insert(key.into_string()?, map.next_value()?);
                         }
                     }
                 }
@@ -188,18 +205,23 @@ impl ApiEnum for WebhookStatus {
             Self::Unknown(value) => value,
         }
     }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_configured" => Self::NotConfigured,
-            "scheduled" => Self::Scheduled,
-            "succeeded" => Self::Succeeded,
-            "re_scheduled" => Self::ReScheduled,
-            "failed" => Self::Failed,
-            "skipped" => Self::Skipped,
-            "not_applicable" => Self::NotApplicable,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_string()),
-        }
+    fn known(value: &[u8]) -> Option<Self> {
+        Some(
+            match value {
+                b"not_configured" => Self::NotConfigured,
+                b"scheduled" => Self::Scheduled,
+                b"succeeded" => Self::Succeeded,
+                b"re_scheduled" => Self::ReScheduled,
+                b"failed" => Self::Failed,
+                b"skipped" => Self::Skipped,
+                b"not_applicable" => Self::NotApplicable,
+                b"disabled" => Self::Disabled,
+                _ => return None,
+            },
+        )
+    }
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 }
 crate::api_enum_traits!(WebhookStatus);

@@ -24,8 +24,9 @@ pub fn emit_enum(def: &EnumDef, imports: &mut Imports) -> TokenStream {
         let v = format_ident!("{}", v);
         quote!(Self::#v => #wire,)
     });
-    let from_wire = def.variants.iter().map(|(v, wire)| {
+    let known = def.variants.iter().map(|(v, wire)| {
         let v = format_ident!("{}", v);
+        let wire = proc_macro2::Literal::byte_string(wire.as_bytes());
         quote!(#wire => Self::#v,)
     });
     quote! {
@@ -44,11 +45,14 @@ pub fn emit_enum(def: &EnumDef, imports: &mut Imports) -> TokenStream {
                     Self::#unknown(value) => value,
                 }
             }
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => Self::#unknown(other.to_string()),
-                }
+            fn known(value: &[u8]) -> Option<Self> {
+                Some(match value {
+                    #(#known)*
+                    _ => return None,
+                })
+            }
+            fn unknown(value: String) -> Self {
+                Self::#unknown(value)
             }
         }
         crate::api_enum_traits!(#name);

@@ -210,8 +210,11 @@ fn deserialize_impl(
     let name = format_ident!("{}", def.name);
     let expecting = format!("a `{}` object", def.name);
     let object_slot = tag.map(|_| quote!(let mut object = None;));
+    let object_slot_index = proc_macro2::Literal::usize_unsuffixed(def.fields.len());
+    let object_len = proc_macro2::Literal::usize_unsuffixed("object".len());
+    let object_lookup = tag.map(|_| quote!(#object_len if key == b"object" => #object_slot_index,));
     let object_arm = tag.map(|expected| {
-        quote!("object" => crate::decode::read_object_key(&mut map, #expected, &mut object, &mut extra)?,)
+        quote!(#object_slot_index => crate::decode::read_object_key(&mut map, #expected, &mut object, &mut extra)?,)
     });
     let object_init = tag.map(|_| quote!(object,));
     let slots = def.fields.iter().map(|f| {
@@ -220,22 +223,40 @@ fn deserialize_impl(
         let gate = gate(f);
         quote!(#gate let mut #id: Option<#ty> = None;)
     });
-    let arms = def.fields.iter().map(|f| {
+    // Keys are found by length first, then by comparing bytes (each comparison a few machine
+    // words), and the field is then read through a jump on its index: this keeps the decoder
+    // of a large resource small enough to stay in the instruction cache.
+    let lookups = def.fields.iter().enumerate().map(|(i, f)| {
+        let len = proc_macro2::Literal::usize_unsuffixed(f.wire.len());
+        let wire = proc_macro2::Literal::byte_string(f.wire.as_bytes());
+        let gate = gate(f);
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#gate #len if key == #wire => #i,)
+    });
+    let arms = def.fields.iter().enumerate().map(|(i, f)| {
         let id = ident(&f.ident);
-        let wire = &f.wire;
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
         let gate = gate(f);
         if kind.requires(f) || f.empty_when_absent {
-            quote!(#gate #wire => #id = Some(map.next_value()?),)
+            quote!(#gate #i => #id = Some(crate::decode::field(&mut map)?),)
         } else {
-            quote!(#gate #wire => #id = map.next_value()?,)
+            quote!(#gate #i => #id = crate::decode::field(&mut map)?,)
         }
     });
-    let keep = quote!(extra.insert(key.into_string(), map.next_value()?););
+    let keep = quote!(extra.insert(key.into_string()?, map.next_value()?););
     let read = if def.fields.is_empty() && tag.is_none() {
         keep
     } else {
         quote! {
-            match key.as_str() {
+            let slot = {
+                let key = key.as_bytes();
+                match key.len() {
+                    #(#lookups)*
+                    #object_lookup
+                    _ => usize::MAX,
+                }
+            };
+            match slot {
                 #(#arms)*
                 #object_arm
                 _ => {
@@ -269,7 +290,8 @@ fn deserialize_impl(
                         #(#slots)*
                         #object_slot
                         let mut extra = serde_json::Map::new();
-                        while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                        let keys = crate::decode::KeyReader::new();
+                        while let Some(key) = map.next_key_seed(keys)? {
                             #read
                         }
                         Ok(#name { #(#inits)* #object_init extra })
