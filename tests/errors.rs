@@ -188,6 +188,49 @@ async fn a_decode_error_names_the_json_path_of_the_value_at_fault() {
     );
 }
 
+/// The path runs through list fields inside a resource, and through keys the spec does
+/// not name.
+#[tokio::test]
+async fn a_decode_error_path_names_list_entries_and_unnamed_keys() {
+    async fn path_of(body: &str) -> String {
+        let server = MockServer::start(vec![Reply::json(200, body)]).await;
+        let err = gateway_client(&server)
+            .invoices()
+            .retrieve("inv_1")
+            .send()
+            .await
+            .unwrap_err();
+        match err {
+            Error::Decode { path, .. } => path,
+            other => panic!("{other:?}"),
+        }
+    }
+    let bad_line = r#"{"invoice":{"id":"inv_1","line_items":[{"id":"l1","amount":5},{"id":"l2","amount":"five"}]}}"#;
+    assert_eq!(path_of(bad_line).await, "invoice.line_items[1].amount");
+    let bad_extra = r#"{"invoice":{"id":"inv_1","cf_note":{"a":[1,2,}}}"#;
+    assert_eq!(path_of(bad_extra).await, "invoice.cf_note");
+}
+
+/// A raw call into the caller's own type still names the path of the value at fault.
+#[tokio::test]
+async fn a_raw_decode_error_names_the_path_in_the_callers_type() {
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Widget {
+        sizes: Vec<u32>,
+    }
+    let server = MockServer::start(vec![Reply::json(200, r#"{"sizes":[1,"two"]}"#)]).await;
+    let err = gateway_client(&server)
+        .raw(chargebee::HttpMethod::Get, "/widgets/w_1")
+        .send::<Widget>()
+        .await
+        .unwrap_err();
+    match err {
+        Error::Decode { path, .. } => assert_eq!(path, "sizes[1]"),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn slow_response_is_a_timeout() {
     let server =

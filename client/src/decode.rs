@@ -1,14 +1,15 @@
 //! Helpers the generated `Deserialize` impls share: map keys read as bytes without copying,
-//! field values read out of line, and the `object` key read into its field without
-//! allocating when it names the expected type.
+//! field values and lists read out of line (noting the JSON path of a failure), and the
+//! `object` key read into its field without allocating when it names the expected type.
 
+use crate::json_path;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A map key as decoded, still as bytes: the generated impls match known keys on the bytes
 /// (a key equal to an ASCII name is valid UTF-8 without checking), and only keys kept in
@@ -39,60 +40,13 @@ impl WireKey<'_> {
     }
 }
 
-thread_local! {
-    /// Set while [`with_keys_as_text`] runs.
-    static KEYS_AS_TEXT: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `decode` with map keys read as text rather than bytes, on this thread:
-/// `serde_path_to_error` records a key only when it arrives as a string, so the second
-/// reading that finds the path of a decode error needs this.
-pub(crate) fn with_keys_as_text<R>(decode: impl FnOnce() -> R) -> R {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            KEYS_AS_TEXT.set(self.0);
-        }
-    }
-    let _reset = Reset(KEYS_AS_TEXT.replace(true));
-    decode()
-}
-
-/// Reads the keys of one object: as bytes, or as text while [`with_keys_as_text`] runs (the
-/// mode is read once per object, not once per key).
-#[derive(Clone, Copy)]
-pub(crate) struct KeyReader {
-    as_text: bool,
-}
-
-impl KeyReader {
-    /// A reader in this thread's current mode.
-    pub(crate) fn new() -> KeyReader {
-        KeyReader {
-            as_text: KEYS_AS_TEXT.get(),
-        }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for KeyReader {
-    type Value = WireKey<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<WireKey<'de>, D::Error> {
+impl<'de> Deserialize<'de> for WireKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<WireKey<'de>, D::Error> {
         // serde_json hands a string key over as bytes without checking its UTF-8; its
         // `Value` and serde's buffered content call the `str` methods. (`serde_yaml` refuses
         // `deserialize_bytes`: YAML goes through a `serde_json::Value`.)
-        if self.as_text {
-            key_as_text(deserializer)
-        } else {
-            deserializer.deserialize_bytes(KeyVisitor)
-        }
+        deserializer.deserialize_bytes(KeyVisitor)
     }
-}
-
-/// A key read as text: out of line, so the decoders' hot path holds only the bytes reading.
-#[cold]
-#[inline(never)]
-fn key_as_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<WireKey<'de>, D::Error> {
-    deserializer.deserialize_str(KeyVisitor)
 }
 
 /// Builds a [`WireKey`] from whatever form the deserializer hands a key over in.
@@ -122,14 +76,117 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Reads the value of a named field. Kept out of line, so the many fields of one type share
-/// one copy of its decoding code; inlined into every match arm, the decoders of large
-/// resources overflow the instruction cache and decode markedly slower.
+/// Reads the value of the field `key`; on failure notes `key` in the error's JSON path. Kept
+/// out of line, so the many fields of one type share one copy of its decoding code; inlined
+/// into every match arm, the decoders of large resources overflow the instruction cache and
+/// decode markedly slower.
 #[inline(never)]
 pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
+    key: &'static str,
 ) -> Result<T, A::Error> {
-    map.next_value()
+    let value = map.next_value();
+    if value.is_err() {
+        json_path::note_key(key);
+    }
+    value
+}
+
+/// Reads the list under `key`, noting the key and the index of an entry that fails.
+#[inline(never)]
+pub(crate) fn list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    key: &'static str,
+) -> Result<Vec<T>, A::Error> {
+    map.next_value_seed(Entries(PhantomData))
+        .inspect_err(|_| json_path::note_key(key))
+}
+
+/// Reads the list or `null` under `key`, as [`list`] does.
+#[inline(never)]
+pub(crate) fn optional_list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    key: &'static str,
+) -> Result<Option<Vec<T>>, A::Error> {
+    map.next_value_seed(OptionalEntries(PhantomData))
+        .inspect_err(|_| json_path::note_key(key))
+}
+
+/// Keeps the value of a key no field names in `extra`.
+pub(crate) fn keep<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: WireKey<'de>,
+    extra: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    let key = key.into_string()?;
+    match map.next_value() {
+        Ok(value) => {
+            extra.insert(key, value);
+            Ok(())
+        }
+        Err(error) => {
+            json_path::note_key(key);
+            Err(error)
+        }
+    }
+}
+
+/// Decodes a list, noting the index of an entry that fails.
+pub(crate) struct Entries<T>(pub(crate) PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Entries<T> {
+    type Value = Vec<T>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Entries<T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list")
+    }
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<T>, S::Error> {
+        // As serde does for `Vec`: trust the length hint only so far.
+        let room = seq.size_hint().unwrap_or(0).min(4096);
+        let mut entries = Vec::with_capacity(room);
+        loop {
+            match seq.next_element() {
+                Ok(Some(entry)) => entries.push(entry),
+                Ok(None) => return Ok(entries),
+                Err(error) => {
+                    json_path::note_index(entries.len());
+                    return Err(error);
+                }
+            }
+        }
+    }
+}
+
+/// Decodes a list or `null`, noting the index of an entry that fails.
+struct OptionalEntries<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for OptionalEntries<T> {
+    type Value = Option<Vec<T>>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for OptionalEntries<T> {
+    type Value = Option<Vec<T>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list or null")
+    }
+    fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Entries(PhantomData).deserialize(deserializer).map(Some)
+    }
 }
 
 /// Reads the value of an `object` key. A string goes to `tag`, borrowing `expected` when it
@@ -224,7 +281,7 @@ mod tests {
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
                 let (mut tag, mut extra) = (None, Map::new());
-                while map.next_key_seed(KeyReader::new())?.is_some() {
+                while map.next_key::<WireKey<'de>>()?.is_some() {
                     read_object_key(&mut map, "customer", &mut tag, &mut extra)?;
                 }
                 Ok((tag, extra))
@@ -232,17 +289,6 @@ mod tests {
         }
         let mut de = serde_json::Deserializer::from_str(json);
         de.deserialize_map(Probe).unwrap()
-    }
-
-    #[test]
-    fn keys_are_text_only_inside_with_keys_as_text() {
-        assert!(!KeyReader::new().as_text);
-        let inside = with_keys_as_text(|| {
-            let nested = with_keys_as_text(|| KeyReader::new().as_text);
-            (nested, KeyReader::new().as_text)
-        });
-        assert_eq!(inside, (true, true), "a nested call keeps the mode");
-        assert!(!KeyReader::new().as_text, "the mode is reset afterwards");
     }
 
     #[test]

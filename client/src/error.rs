@@ -422,21 +422,14 @@ impl Error {
     }
 }
 
-/// Decodes a JSON body as `T`. Only when that fails is the body read a second time, to find
-/// the path of the value at fault, so a success costs nothing extra.
+/// Decodes a JSON body as `T`. A failure names the JSON path of the value at fault, as the
+/// crate's own decoders note it on the way out; a success costs nothing extra.
 pub(crate) fn decode_json<T: DeserializeOwned>(
     operation: &'static str,
     status: u16,
     body: &[u8],
 ) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|source| {
-        let mut reader = serde_json::Deserializer::from_slice(body);
-        let path = match crate::decode::with_keys_as_text(|| {
-            serde_path_to_error::deserialize::<_, T>(&mut reader)
-        }) {
-            Err(e) => e.path().to_string(),
-            Ok(_) => ".".to_string(),
-        };
+    crate::json_path::recording(|| serde_json::from_slice(body)).map_err(|(source, path)| {
         Error::Decode {
             operation,
             status,
@@ -444,6 +437,26 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
             snippet: snippet(body),
             source,
         }
+    })
+}
+
+/// [`decode_json`] for a caller's own type, which notes no path: when none was noted, the
+/// body is read a second time to find it. Only what a caller instantiates pays for that.
+pub(crate) fn decode_json_any<T: DeserializeOwned>(
+    operation: &'static str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    decode_json(operation, status, body).map_err(|mut error| {
+        if let Error::Decode { path, .. } = &mut error {
+            if path == "." {
+                let mut reader = serde_json::Deserializer::from_slice(body);
+                if let Err(found) = serde_path_to_error::deserialize::<_, T>(&mut reader) {
+                    *path = found.path().to_string();
+                }
+            }
+        }
+        error
     })
 }
 

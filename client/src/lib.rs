@@ -15,6 +15,7 @@ mod filter;
 mod form;
 #[rustfmt::skip]
 mod generated;
+mod json_path;
 mod limiter;
 mod pagination;
 mod raw;

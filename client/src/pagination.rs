@@ -8,13 +8,27 @@ use std::future::Future;
 
 /// One page of a list operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The entries of this page.
+    #[serde(deserialize_with = "entries")]
     pub list: Vec<T>,
     /// Where the next page starts (pass it to `offset`); `None` on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_offset: Option<String>,
+}
+
+/// Reads a page's `list`, noting the index of an entry that fails in the JSON path.
+fn entries<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    use serde::de::DeserializeSeed;
+    crate::decode::Entries(std::marker::PhantomData)
+        .deserialize(deserializer)
+        .inspect_err(|_| crate::json_path::note_key("list"))
 }
 
 impl<T> Page<T> {

@@ -16,8 +16,9 @@
 //! # }
 //! ```
 
+use crate::error::decode_json_any;
 use crate::form::{Form, FormEncode, FormField};
-use crate::transport::{ApiBase, BodyKind, CallOptions, HttpMethod, Operation};
+use crate::transport::{answer_json, ApiBase, BodyKind, CallOptions, HttpMethod, Operation};
 use crate::{Client, Error, HttpRequest, ResponseInfo};
 use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
@@ -89,14 +90,19 @@ impl RawRequest {
     /// Sends the call; returns the decoded answer with what happened on the way.
     pub async fn send_with_info<T: DeserializeOwned>(self) -> Result<(T, ResponseInfo), Error> {
         let op = self.operation()?;
-        self.client
-            .execute(
+        let (body, info) = self
+            .client
+            .fetch(
                 &op,
                 self.path.clone(),
                 &RawParams(&self.params),
                 &self.options,
             )
-            .await
+            .await?;
+        match decode_json_any(op.id, info.status, answer_json(&body)) {
+            Ok(value) => Ok((value, info)),
+            Err(error) => Err(self.client.redact(error)),
+        }
     }
 
     /// The request `send()` would make, built and checked the same way but not sent (the

@@ -167,6 +167,36 @@ struct Answer {
     body: Vec<u8>,
 }
 
+/// Parameters encoded for the wire, as `op.body` says.
+enum Payload {
+    /// A query string, without its `?`.
+    Query(String),
+    /// A body and its content type.
+    Body(&'static str, Bytes),
+}
+
+impl Payload {
+    fn encode<P>(op: &Operation, params: &P) -> Result<Payload, Error>
+    where
+        P: FormEncode + Serialize + ?Sized,
+    {
+        Ok(match op.body {
+            BodyKind::Query => Payload::Query(Form::encode(params)?),
+            BodyKind::Form => Payload::Body(
+                "application/x-www-form-urlencoded",
+                Bytes::from(Form::encode(params)?),
+            ),
+            BodyKind::Json => {
+                let json = serde_json::to_vec(params).map_err(|e| Error::InvalidArgument {
+                    param: "params",
+                    message: format!("cannot be encoded as JSON: {e}"),
+                })?;
+                Payload::Body("application/json", Bytes::from(json))
+            }
+        })
+    }
+}
+
 impl Client {
     /// Sends `op` to `path` with `params`, retrying as the policy allows, and decodes a `T`.
     pub(crate) async fn execute<P, T>(
@@ -180,13 +210,54 @@ impl Client {
         P: FormEncode + Serialize + ?Sized,
         T: DeserializeOwned,
     {
+        let (body, info) = self.fetch(op, path, params, options).await?;
+        match decode_json(op.id, info.status, answer_json(&body)) {
+            Ok(value) => Ok((value, info)),
+            Err(error) => Err(self.redact(error)),
+        }
+    }
+
+    /// Sends `op` to `path` with `params`, retrying as the policy allows; the body of the
+    /// 2xx answer.
+    ///
+    /// Only the encoding of `params` (here) and the decoding of the answer (by the caller)
+    /// are generic: the exchange between them is one function for every operation, so each
+    /// operation adds little code of its own to the crate.
+    pub(crate) async fn fetch<P>(
+        &self,
+        op: &Operation,
+        path: String,
+        params: &P,
+        options: &CallOptions,
+    ) -> Result<(Vec<u8>, ResponseInfo), Error>
+    where
+        P: FormEncode + Serialize + ?Sized,
+    {
+        let payload = Payload::encode(op, params)?;
+        self.exchange(op, path, payload, options).await
+    }
+
+    /// `error` with the client's key removed from whatever text it carries.
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        error.redacted(&self.secrets())
+    }
+
+    /// Sends `payload`, retrying as the policy allows, until a 2xx answer, whose body it
+    /// returns, or an error for good.
+    async fn exchange(
+        &self,
+        op: &Operation,
+        path: String,
+        payload: Payload,
+        options: &CallOptions,
+    ) -> Result<(Vec<u8>, ResponseInfo), Error> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(Error::Config(format!(
                 "{}: calls need a Tokio runtime (with time and I/O enabled); none is running here",
                 op.id
             )));
         }
-        let prepared = self.prepare(op, path, params, options)?;
+        let prepared = self.prepare(op, path, payload, options)?;
         let timeout = options.timeout.unwrap_or(self.settings.timeout);
         // A timeout too long to represent is no deadline at all.
         let deadline = Instant::now().checked_add(timeout);
@@ -217,7 +288,7 @@ impl Client {
     where
         P: FormEncode + Serialize + ?Sized,
     {
-        let prepared = self.prepare(op, path, params, options)?;
+        let prepared = self.prepare(op, path, Payload::encode(op, params)?, options)?;
         let headers = prepared
             .headers
             .iter()
@@ -246,13 +317,13 @@ impl Client {
     /// Makes attempts until one succeeds, fails for good, or the retry policy or `deadline`
     /// leaves no room for another; counts them in `attempts`. `Err(Late)` when the rate
     /// limiter's next slot comes after the deadline.
-    async fn attempts<T: DeserializeOwned>(
+    async fn attempts(
         &self,
         op: &Operation,
         prepared: &Prepared,
         deadline: Option<Instant>,
         attempts: &AtomicU32,
-    ) -> Result<Result<(T, ResponseInfo), Error>, Late> {
+    ) -> Result<Result<(Vec<u8>, ResponseInfo), Error>, Late> {
         let policy = self.settings.retry;
         let replay_safe = op.method != HttpMethod::Post || prepared.idempotency_key.is_some();
         loop {
@@ -269,13 +340,13 @@ impl Client {
                         idempotency_key: prepared.idempotency_key.clone(),
                         replayed: answer.replayed,
                     };
-                    let result = decode(
+                    let result = check_status(
                         op,
                         status,
                         &answer.body,
                         self.is_gateway() || op.base == ApiBase::Control,
                     )
-                    .map(|value| (value, info));
+                    .map(|()| (answer.body, info));
                     (Failure::Status(status), answer.retry_after, result)
                 }
                 Err((failure, error)) => (failure, None, Err(error)),
@@ -310,16 +381,13 @@ impl Client {
     }
 
     /// Builds the URL, body and headers that every attempt sends.
-    fn prepare<P>(
+    fn prepare(
         &self,
         op: &Operation,
         path: String,
-        params: &P,
+        payload: Payload,
         options: &CallOptions,
-    ) -> Result<Prepared, Error>
-    where
-        P: FormEncode + Serialize + ?Sized,
-    {
+    ) -> Result<Prepared, Error> {
         let inner = &self.inner;
         if let (Auth::Direct { .. }, ApiBase::Control) = (&inner.auth, op.base) {
             return Err(Error::Config(format!(
@@ -334,26 +402,15 @@ impl Client {
             HttpMethod::Post => reqwest::Method::POST,
             HttpMethod::Delete => reqwest::Method::DELETE,
         };
-        let body = match op.body {
-            BodyKind::Query => {
-                let query = Form::encode(params)?;
+        let body = match payload {
+            Payload::Query(query) => {
                 if !query.is_empty() {
                     url.push('?');
                     url.push_str(&query);
                 }
                 None
             }
-            BodyKind::Form => Some((
-                "application/x-www-form-urlencoded",
-                Bytes::from(Form::encode(params)?),
-            )),
-            BodyKind::Json => {
-                let json = serde_json::to_vec(params).map_err(|e| Error::InvalidArgument {
-                    param: "params",
-                    message: format!("cannot be encoded as JSON: {e}"),
-                })?;
-                Some(("application/json", Bytes::from(json)))
-            }
+            Payload::Body(content_type, bytes) => Some((content_type, bytes)),
         };
         let idempotency_key = match (
             &options.idempotency_key,
@@ -543,19 +600,31 @@ fn transport_error(op: &Operation, e: reqwest::Error) -> (Failure, Error) {
 
 /// Turns a response into the expected value or the matching error. Never panics, whatever
 /// the bytes.
+#[cfg(test)]
 pub(crate) fn decode<T: DeserializeOwned>(
     op: &Operation,
     status: u16,
     body: &[u8],
     via_maton: bool,
 ) -> Result<T, Error> {
+    check_status(op, status, body, via_maton)?;
+    decode_json(op.id, status, answer_json(body))
+}
+
+/// The JSON text of a 2xx answer's body: an empty body reads as `{}`.
+pub(crate) fn answer_json(body: &[u8]) -> &[u8] {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    }
+}
+
+/// `Ok` for a 2xx status; otherwise the error the answer carries. Never panics, whatever
+/// the bytes.
+fn check_status(op: &Operation, status: u16, body: &[u8], via_maton: bool) -> Result<(), Error> {
     if (200..300).contains(&status) {
-        let body = if body.iter().all(u8::is_ascii_whitespace) {
-            b"{}".as_slice()
-        } else {
-            body
-        };
-        return decode_json(op.id, status, body);
+        return Ok(());
     }
     if let Some(error) = ApiError::from_body(status, body) {
         return Err(Error::Api {

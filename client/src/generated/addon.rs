@@ -272,8 +272,7 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut show_description_in_quotes: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -326,59 +325,178 @@ impl<'de> Deserialize<'de> for Addon {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => invoice_name = crate::decode::field(&mut map)?,
-                        3 => description = crate::decode::field(&mut map)?,
-                        4 => pricing_model = crate::decode::field(&mut map)?,
-                        5 => r#type = crate::decode::field(&mut map)?,
-                        6 => charge_type = crate::decode::field(&mut map)?,
-                        7 => price = crate::decode::field(&mut map)?,
-                        8 => currency_code = crate::decode::field(&mut map)?,
-                        9 => period = crate::decode::field(&mut map)?,
-                        10 => period_unit = crate::decode::field(&mut map)?,
-                        11 => unit = crate::decode::field(&mut map)?,
-                        12 => status = crate::decode::field(&mut map)?,
-                        13 => archived_at = crate::decode::field(&mut map)?,
-                        14 => enabled_in_portal = crate::decode::field(&mut map)?,
-                        15 => tax_code = crate::decode::field(&mut map)?,
-                        16 => hsn_code = crate::decode::field(&mut map)?,
-                        17 => taxjar_product_code = crate::decode::field(&mut map)?,
-                        18 => avalara_sale_type = crate::decode::field(&mut map)?,
-                        19 => avalara_transaction_type = crate::decode::field(&mut map)?,
-                        20 => avalara_service_type = crate::decode::field(&mut map)?,
-                        21 => sku = crate::decode::field(&mut map)?,
-                        22 => accounting_code = crate::decode::field(&mut map)?,
-                        23 => accounting_category1 = crate::decode::field(&mut map)?,
-                        24 => accounting_category2 = crate::decode::field(&mut map)?,
-                        25 => accounting_category3 = crate::decode::field(&mut map)?,
-                        26 => accounting_category4 = crate::decode::field(&mut map)?,
-                        27 => is_shippable = crate::decode::field(&mut map)?,
-                        28 => shipping_frequency_period = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => {
+                            invoice_name = crate::decode::field(
+                                &mut map,
+                                "invoice_name",
+                            )?;
+                        }
+                        3 => description = crate::decode::field(&mut map, "description")?,
+                        4 => {
+                            pricing_model = crate::decode::field(
+                                &mut map,
+                                "pricing_model",
+                            )?;
+                        }
+                        5 => r#type = crate::decode::field(&mut map, "type")?,
+                        6 => charge_type = crate::decode::field(&mut map, "charge_type")?,
+                        7 => price = crate::decode::field(&mut map, "price")?,
+                        8 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        9 => period = crate::decode::field(&mut map, "period")?,
+                        10 => {
+                            period_unit = crate::decode::field(&mut map, "period_unit")?;
+                        }
+                        11 => unit = crate::decode::field(&mut map, "unit")?,
+                        12 => status = crate::decode::field(&mut map, "status")?,
+                        13 => {
+                            archived_at = crate::decode::field(&mut map, "archived_at")?;
+                        }
+                        14 => {
+                            enabled_in_portal = crate::decode::field(
+                                &mut map,
+                                "enabled_in_portal",
+                            )?;
+                        }
+                        15 => tax_code = crate::decode::field(&mut map, "tax_code")?,
+                        16 => hsn_code = crate::decode::field(&mut map, "hsn_code")?,
+                        17 => {
+                            taxjar_product_code = crate::decode::field(
+                                &mut map,
+                                "taxjar_product_code",
+                            )?;
+                        }
+                        18 => {
+                            avalara_sale_type = crate::decode::field(
+                                &mut map,
+                                "avalara_sale_type",
+                            )?;
+                        }
+                        19 => {
+                            avalara_transaction_type = crate::decode::field(
+                                &mut map,
+                                "avalara_transaction_type",
+                            )?;
+                        }
+                        20 => {
+                            avalara_service_type = crate::decode::field(
+                                &mut map,
+                                "avalara_service_type",
+                            )?;
+                        }
+                        21 => sku = crate::decode::field(&mut map, "sku")?,
+                        22 => {
+                            accounting_code = crate::decode::field(
+                                &mut map,
+                                "accounting_code",
+                            )?;
+                        }
+                        23 => {
+                            accounting_category1 = crate::decode::field(
+                                &mut map,
+                                "accounting_category1",
+                            )?;
+                        }
+                        24 => {
+                            accounting_category2 = crate::decode::field(
+                                &mut map,
+                                "accounting_category2",
+                            )?;
+                        }
+                        25 => {
+                            accounting_category3 = crate::decode::field(
+                                &mut map,
+                                "accounting_category3",
+                            )?;
+                        }
+                        26 => {
+                            accounting_category4 = crate::decode::field(
+                                &mut map,
+                                "accounting_category4",
+                            )?;
+                        }
+                        27 => {
+                            is_shippable = crate::decode::field(
+                                &mut map,
+                                "is_shippable",
+                            )?;
+                        }
+                        28 => {
+                            shipping_frequency_period = crate::decode::field(
+                                &mut map,
+                                "shipping_frequency_period",
+                            )?;
+                        }
                         29 => {
                             shipping_frequency_period_unit = crate::decode::field(
                                 &mut map,
+                                "shipping_frequency_period_unit",
                             )?;
                         }
-                        30 => resource_version = crate::decode::field(&mut map)?,
-                        31 => updated_at = crate::decode::field(&mut map)?,
-                        32 => price_in_decimal = crate::decode::field(&mut map)?,
-                        33 => included_in_mrr = crate::decode::field(&mut map)?,
-                        34 => channel = crate::decode::field(&mut map)?,
-                        35 => proration_type = crate::decode::field(&mut map)?,
-                        36 => invoice_notes = crate::decode::field(&mut map)?,
-                        37 => taxable = crate::decode::field(&mut map)?,
-                        38 => tax_profile_id = crate::decode::field(&mut map)?,
-                        39 => meta_data = crate::decode::field(&mut map)?,
-                        40 => tiers = crate::decode::field(&mut map)?,
-                        41 => tax_providers_fields = crate::decode::field(&mut map)?,
+                        30 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        31 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        32 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        33 => {
+                            included_in_mrr = crate::decode::field(
+                                &mut map,
+                                "included_in_mrr",
+                            )?;
+                        }
+                        34 => channel = crate::decode::field(&mut map, "channel")?,
+                        35 => {
+                            proration_type = crate::decode::field(
+                                &mut map,
+                                "proration_type",
+                            )?;
+                        }
+                        36 => {
+                            invoice_notes = crate::decode::field(
+                                &mut map,
+                                "invoice_notes",
+                            )?;
+                        }
+                        37 => taxable = crate::decode::field(&mut map, "taxable")?,
+                        38 => {
+                            tax_profile_id = crate::decode::field(
+                                &mut map,
+                                "tax_profile_id",
+                            )?;
+                        }
+                        39 => meta_data = crate::decode::field(&mut map, "meta_data")?,
+                        40 => tiers = crate::decode::optional_list(&mut map, "tiers")?,
+                        41 => {
+                            tax_providers_fields = crate::decode::optional_list(
+                                &mut map,
+                                "tax_providers_fields",
+                            )?;
+                        }
                         42 => {
                             show_description_in_invoices = crate::decode::field(
                                 &mut map,
+                                "show_description_in_invoices",
                             )?;
                         }
                         43 => {
-                            show_description_in_quotes = crate::decode::field(&mut map)?;
+                            show_description_in_quotes = crate::decode::field(
+                                &mut map,
+                                "show_description_in_quotes",
+                            )?;
                         }
                         44 => {
                             crate::decode::read_object_key(
@@ -389,7 +507,7 @@ impl<'de> Deserialize<'de> for Addon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -510,8 +628,7 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -528,14 +645,44 @@ impl<'de> Deserialize<'de> for Tier {
                         }
                     };
                     match slot {
-                        0 => starting_unit = crate::decode::field(&mut map)?,
-                        1 => ending_unit = crate::decode::field(&mut map)?,
-                        2 => price = crate::decode::field(&mut map)?,
-                        3 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        4 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => price_in_decimal = crate::decode::field(&mut map)?,
-                        6 => pricing_type = crate::decode::field(&mut map)?,
-                        7 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        1 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        2 => price = crate::decode::field(&mut map, "price")?,
+                        3 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        4 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        7 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -545,7 +692,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -610,8 +757,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut field_value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -623,9 +769,14 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                         }
                     };
                     match slot {
-                        0 => provider_name = crate::decode::field(&mut map)?,
-                        1 => field_id = crate::decode::field(&mut map)?,
-                        2 => field_value = crate::decode::field(&mut map)?,
+                        0 => {
+                            provider_name = crate::decode::field(
+                                &mut map,
+                                "provider_name",
+                            )?;
+                        }
+                        1 => field_id = crate::decode::field(&mut map, "field_id")?,
+                        2 => field_value = crate::decode::field(&mut map, "field_value")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -635,7 +786,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1941,8 +2092,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1951,9 +2101,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => addon = Some(crate::decode::field(&mut map)?),
+                        0 => addon = Some(crate::decode::field(&mut map, "addon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2493,8 +2643,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2503,9 +2652,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => addon = Some(crate::decode::field(&mut map)?),
+                        0 => addon = Some(crate::decode::field(&mut map, "addon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2938,8 +3087,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2948,9 +3096,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => addon = Some(crate::decode::field(&mut map)?),
+                        0 => addon = Some(crate::decode::field(&mut map, "addon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3050,8 +3198,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3060,9 +3207,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => addon = Some(crate::decode::field(&mut map)?),
+                        0 => addon = Some(crate::decode::field(&mut map, "addon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3166,8 +3313,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3176,9 +3322,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => addon = Some(crate::decode::field(&mut map)?),
+                        0 => addon = Some(crate::decode::field(&mut map, "addon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3353,8 +3499,7 @@ impl<'de> Deserialize<'de> for CopyResponse {
             ) -> Result<CopyResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3363,9 +3508,9 @@ impl<'de> Deserialize<'de> for CopyResponse {
                         }
                     };
                     match slot {
-                        0 => addon = Some(crate::decode::field(&mut map)?),
+                        0 => addon = Some(crate::decode::field(&mut map, "addon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3471,8 +3616,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
             ) -> Result<UnarchiveResponse, A::Error> {
                 let mut addon: Option<Addon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3481,9 +3625,9 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
                         }
                     };
                     match slot {
-                        0 => addon = Some(crate::decode::field(&mut map)?),
+                        0 => addon = Some(crate::decode::field(&mut map, "addon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

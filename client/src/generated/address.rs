@@ -101,8 +101,7 @@ impl<'de> Deserialize<'de> for Address {
                 let mut subscription_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -127,22 +126,42 @@ impl<'de> Deserialize<'de> for Address {
                         }
                     };
                     match slot {
-                        0 => label = crate::decode::field(&mut map)?,
-                        1 => first_name = crate::decode::field(&mut map)?,
-                        2 => last_name = crate::decode::field(&mut map)?,
-                        3 => email = crate::decode::field(&mut map)?,
-                        4 => company = crate::decode::field(&mut map)?,
-                        5 => phone = crate::decode::field(&mut map)?,
-                        6 => addr = crate::decode::field(&mut map)?,
-                        7 => extended_addr = crate::decode::field(&mut map)?,
-                        8 => extended_addr2 = crate::decode::field(&mut map)?,
-                        9 => city = crate::decode::field(&mut map)?,
-                        10 => state_code = crate::decode::field(&mut map)?,
-                        11 => state = crate::decode::field(&mut map)?,
-                        12 => country = crate::decode::field(&mut map)?,
-                        13 => zip = crate::decode::field(&mut map)?,
-                        14 => validation_status = crate::decode::field(&mut map)?,
-                        15 => subscription_id = crate::decode::field(&mut map)?,
+                        0 => label = crate::decode::field(&mut map, "label")?,
+                        1 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        2 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        3 => email = crate::decode::field(&mut map, "email")?,
+                        4 => company = crate::decode::field(&mut map, "company")?,
+                        5 => phone = crate::decode::field(&mut map, "phone")?,
+                        6 => addr = crate::decode::field(&mut map, "addr")?,
+                        7 => {
+                            extended_addr = crate::decode::field(
+                                &mut map,
+                                "extended_addr",
+                            )?;
+                        }
+                        8 => {
+                            extended_addr2 = crate::decode::field(
+                                &mut map,
+                                "extended_addr2",
+                            )?;
+                        }
+                        9 => city = crate::decode::field(&mut map, "city")?,
+                        10 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        11 => state = crate::decode::field(&mut map, "state")?,
+                        12 => country = crate::decode::field(&mut map, "country")?,
+                        13 => zip = crate::decode::field(&mut map, "zip")?,
+                        14 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
+                        15 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
                         16 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -152,7 +171,7 @@ impl<'de> Deserialize<'de> for Address {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -356,8 +375,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut address: Option<Address> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -366,9 +384,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => address = Some(crate::decode::field(&mut map)?),
+                        0 => address = Some(crate::decode::field(&mut map, "address")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -660,8 +678,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut address: Option<Address> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -670,9 +687,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => address = Some(crate::decode::field(&mut map)?),
+                        0 => address = Some(crate::decode::field(&mut map, "address")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -65,8 +65,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                 let mut specific_dates_schedule: Option<Box<SpecificDatesSchedule>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -79,10 +78,25 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => schedule_type = crate::decode::field(&mut map)?,
-                        2 => fixed_interval_schedule = crate::decode::field(&mut map)?,
-                        3 => specific_dates_schedule = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            schedule_type = crate::decode::field(
+                                &mut map,
+                                "schedule_type",
+                            )?;
+                        }
+                        2 => {
+                            fixed_interval_schedule = crate::decode::field(
+                                &mut map,
+                                "fixed_interval_schedule",
+                            )?;
+                        }
+                        3 => {
+                            specific_dates_schedule = crate::decode::field(
+                                &mut map,
+                                "specific_dates_schedule",
+                            )?;
+                        }
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -92,7 +106,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -165,8 +179,7 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
                 let mut terms_to_charge: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -181,12 +194,32 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
                         }
                     };
                     match slot {
-                        0 => end_schedule_on = crate::decode::field(&mut map)?,
-                        1 => number_of_occurrences = crate::decode::field(&mut map)?,
-                        2 => days_before_renewal = crate::decode::field(&mut map)?,
-                        3 => end_date = crate::decode::field(&mut map)?,
-                        4 => created_at = crate::decode::field(&mut map)?,
-                        5 => terms_to_charge = crate::decode::field(&mut map)?,
+                        0 => {
+                            end_schedule_on = crate::decode::field(
+                                &mut map,
+                                "end_schedule_on",
+                            )?;
+                        }
+                        1 => {
+                            number_of_occurrences = crate::decode::field(
+                                &mut map,
+                                "number_of_occurrences",
+                            )?;
+                        }
+                        2 => {
+                            days_before_renewal = crate::decode::field(
+                                &mut map,
+                                "days_before_renewal",
+                            )?;
+                        }
+                        3 => end_date = crate::decode::field(&mut map, "end_date")?,
+                        4 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        5 => {
+                            terms_to_charge = crate::decode::field(
+                                &mut map,
+                                "terms_to_charge",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -196,7 +229,7 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -259,8 +292,7 @@ impl<'de> Deserialize<'de> for SpecificDatesSchedule {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -272,9 +304,14 @@ impl<'de> Deserialize<'de> for SpecificDatesSchedule {
                         }
                     };
                     match slot {
-                        0 => terms_to_charge = crate::decode::field(&mut map)?,
-                        1 => date = crate::decode::field(&mut map)?,
-                        2 => created_at = crate::decode::field(&mut map)?,
+                        0 => {
+                            terms_to_charge = crate::decode::field(
+                                &mut map,
+                                "terms_to_charge",
+                            )?;
+                        }
+                        1 => date = crate::decode::field(&mut map, "date")?,
+                        2 => created_at = crate::decode::field(&mut map, "created_at")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -284,7 +321,7 @@ impl<'de> Deserialize<'de> for SpecificDatesSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

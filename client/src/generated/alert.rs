@@ -119,8 +119,7 @@ impl<'de> Deserialize<'de> for Alert {
                 let mut filter_conditions: Option<Vec<FilterCondition>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -143,20 +142,40 @@ impl<'de> Deserialize<'de> for Alert {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => r#type = crate::decode::field(&mut map)?,
-                        2 => name = crate::decode::field(&mut map)?,
-                        3 => description = crate::decode::field(&mut map)?,
-                        4 => metered_feature_id = crate::decode::field(&mut map)?,
-                        5 => currency_code = crate::decode::field(&mut map)?,
-                        6 => unit_id = crate::decode::field(&mut map)?,
-                        7 => subscription_id = crate::decode::field(&mut map)?,
-                        8 => status = crate::decode::field(&mut map)?,
-                        9 => meta = crate::decode::field(&mut map)?,
-                        10 => created_at = crate::decode::field(&mut map)?,
-                        11 => updated_at = crate::decode::field(&mut map)?,
-                        12 => threshold = crate::decode::field(&mut map)?,
-                        13 => filter_conditions = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => r#type = crate::decode::field(&mut map, "type")?,
+                        2 => name = crate::decode::field(&mut map, "name")?,
+                        3 => description = crate::decode::field(&mut map, "description")?,
+                        4 => {
+                            metered_feature_id = crate::decode::field(
+                                &mut map,
+                                "metered_feature_id",
+                            )?;
+                        }
+                        5 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        6 => unit_id = crate::decode::field(&mut map, "unit_id")?,
+                        7 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        8 => status = crate::decode::field(&mut map, "status")?,
+                        9 => meta = crate::decode::field(&mut map, "meta")?,
+                        10 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        11 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        12 => threshold = crate::decode::field(&mut map, "threshold")?,
+                        13 => {
+                            filter_conditions = crate::decode::optional_list(
+                                &mut map,
+                                "filter_conditions",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -166,7 +185,7 @@ impl<'de> Deserialize<'de> for Alert {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -233,8 +252,7 @@ impl<'de> Deserialize<'de> for Threshold {
                 let mut value: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -245,8 +263,8 @@ impl<'de> Deserialize<'de> for Threshold {
                         }
                     };
                     match slot {
-                        0 => mode = crate::decode::field(&mut map)?,
-                        1 => value = crate::decode::field(&mut map)?,
+                        0 => mode = crate::decode::field(&mut map, "mode")?,
+                        1 => value = crate::decode::field(&mut map, "value")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -256,7 +274,7 @@ impl<'de> Deserialize<'de> for Threshold {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -315,8 +333,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
                 let mut value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -328,9 +345,9 @@ impl<'de> Deserialize<'de> for FilterCondition {
                         }
                     };
                     match slot {
-                        0 => field = crate::decode::field(&mut map)?,
-                        1 => operator = crate::decode::field(&mut map)?,
-                        2 => value = crate::decode::field(&mut map)?,
+                        0 => field = crate::decode::field(&mut map, "field")?,
+                        1 => operator = crate::decode::field(&mut map, "operator")?,
+                        2 => value = crate::decode::field(&mut map, "value")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -340,7 +357,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -881,8 +898,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -891,9 +907,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => alert = Some(crate::decode::field(&mut map)?),
+                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -993,8 +1009,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1003,9 +1018,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => alert = Some(crate::decode::field(&mut map)?),
+                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1264,8 +1279,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1274,9 +1288,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => alert = Some(crate::decode::field(&mut map)?),
+                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1446,8 +1460,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1456,9 +1469,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => alert = Some(crate::decode::field(&mut map)?),
+                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1562,8 +1575,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1572,9 +1584,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => alert = Some(crate::decode::field(&mut map)?),
+                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1821,8 +1833,7 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionEntry {
             ) -> Result<ApplicationAlertsForSubscriptionEntry, A::Error> {
                 let mut alert: Option<Alert> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1831,9 +1842,9 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionEntry {
                         }
                     };
                     match slot {
-                        0 => alert = Some(crate::decode::field(&mut map)?),
+                        0 => alert = Some(crate::decode::field(&mut map, "alert")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -55,8 +55,7 @@ impl<'de> Deserialize<'de> for AlertStatus {
                 let mut alarm_triggered_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -69,10 +68,25 @@ impl<'de> Deserialize<'de> for AlertStatus {
                         }
                     };
                     match slot {
-                        0 => alert_id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => alarm_status = crate::decode::field(&mut map)?,
-                        3 => alarm_triggered_at = crate::decode::field(&mut map)?,
+                        0 => alert_id = crate::decode::field(&mut map, "alert_id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        2 => {
+                            alarm_status = crate::decode::field(
+                                &mut map,
+                                "alarm_status",
+                            )?;
+                        }
+                        3 => {
+                            alarm_triggered_at = crate::decode::field(
+                                &mut map,
+                                "alarm_triggered_at",
+                            )?;
+                        }
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -82,7 +96,7 @@ impl<'de> Deserialize<'de> for AlertStatus {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -365,8 +379,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionEntry {
             ) -> Result<AlertStatusesForSubscriptionEntry, A::Error> {
                 let mut alert_status: Option<AlertStatus> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -375,9 +388,13 @@ impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionEntry {
                         }
                     };
                     match slot {
-                        0 => alert_status = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            alert_status = Some(
+                                crate::decode::field(&mut map, "alert_status")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -589,8 +606,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {
             ) -> Result<AlertStatusesForAlertEntry, A::Error> {
                 let mut alert_status: Option<AlertStatus> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -599,9 +615,13 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {
                         }
                     };
                     match slot {
-                        0 => alert_status = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            alert_status = Some(
+                                crate::decode::field(&mut map, "alert_status")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -65,8 +65,7 @@ impl<'de> Deserialize<'de> for AsyncResponse {
                 let mut result: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -82,13 +81,23 @@ impl<'de> Deserialize<'de> for AsyncResponse {
                         }
                     };
                     match slot {
-                        0 => api_version = crate::decode::field(&mut map)?,
-                        1 => created_at = crate::decode::field(&mut map)?,
-                        2 => completed_at = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => request = crate::decode::field(&mut map)?,
-                        5 => error_detail = crate::decode::field(&mut map)?,
-                        6 => result = crate::decode::field(&mut map)?,
+                        0 => api_version = crate::decode::field(&mut map, "api_version")?,
+                        1 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        2 => {
+                            completed_at = crate::decode::field(
+                                &mut map,
+                                "completed_at",
+                            )?;
+                        }
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => request = crate::decode::field(&mut map, "request")?,
+                        5 => {
+                            error_detail = crate::decode::field(
+                                &mut map,
+                                "error_detail",
+                            )?;
+                        }
+                        6 => result = crate::decode::field(&mut map, "result")?,
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -98,7 +107,7 @@ impl<'de> Deserialize<'de> for AsyncResponse {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -174,8 +183,7 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
                 let mut idempotency_key: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -190,12 +198,22 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => resource = crate::decode::field(&mut map)?,
-                        2 => operation_type = crate::decode::field(&mut map)?,
-                        3 => method = crate::decode::field(&mut map)?,
-                        4 => uri = crate::decode::field(&mut map)?,
-                        5 => idempotency_key = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => resource = crate::decode::field(&mut map, "resource")?,
+                        2 => {
+                            operation_type = crate::decode::field(
+                                &mut map,
+                                "operation_type",
+                            )?;
+                        }
+                        3 => method = crate::decode::field(&mut map, "method")?,
+                        4 => uri = crate::decode::field(&mut map, "uri")?,
+                        5 => {
+                            idempotency_key = crate::decode::field(
+                                &mut map,
+                                "idempotency_key",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -205,7 +223,7 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -281,8 +299,7 @@ impl<'de> Deserialize<'de> for AsyncResponseError {
                 let mut http_status_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -297,12 +314,22 @@ impl<'de> Deserialize<'de> for AsyncResponseError {
                         }
                     };
                     match slot {
-                        0 => message = crate::decode::field(&mut map)?,
-                        1 => r#type = crate::decode::field(&mut map)?,
-                        2 => api_error_code = crate::decode::field(&mut map)?,
-                        3 => error_code = crate::decode::field(&mut map)?,
-                        4 => error_msg = crate::decode::field(&mut map)?,
-                        5 => http_status_code = crate::decode::field(&mut map)?,
+                        0 => message = crate::decode::field(&mut map, "message")?,
+                        1 => r#type = crate::decode::field(&mut map, "type")?,
+                        2 => {
+                            api_error_code = crate::decode::field(
+                                &mut map,
+                                "api_error_code",
+                            )?;
+                        }
+                        3 => error_code = crate::decode::field(&mut map, "error_code")?,
+                        4 => error_msg = crate::decode::field(&mut map, "error_msg")?,
+                        5 => {
+                            http_status_code = crate::decode::field(
+                                &mut map,
+                                "http_status_code",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -312,7 +339,7 @@ impl<'de> Deserialize<'de> for AsyncResponseError {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -40,8 +40,7 @@ impl<'de> Deserialize<'de> for AsyncResponseList {
                 #[cfg(feature = "async_response")]
                 let mut list: Option<Vec<async_response::AsyncResponse>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -52,9 +51,9 @@ impl<'de> Deserialize<'de> for AsyncResponseList {
                     };
                     match slot {
                         #[cfg(feature = "async_response")]
-                        0 => list = crate::decode::field(&mut map)?,
+                        0 => list = crate::decode::optional_list(&mut map, "list")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

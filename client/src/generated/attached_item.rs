@@ -129,8 +129,7 @@ impl<'de> Deserialize<'de> for AttachedItem {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -155,22 +154,52 @@ impl<'de> Deserialize<'de> for AttachedItem {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => parent_item_id = crate::decode::field(&mut map)?,
-                        2 => item_id = crate::decode::field(&mut map)?,
-                        3 => r#type = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => quantity = crate::decode::field(&mut map)?,
-                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        7 => billing_cycles = crate::decode::field(&mut map)?,
-                        8 => charge_on_event = crate::decode::field(&mut map)?,
-                        9 => charge_once = crate::decode::field(&mut map)?,
-                        10 => created_at = crate::decode::field(&mut map)?,
-                        11 => resource_version = crate::decode::field(&mut map)?,
-                        12 => updated_at = crate::decode::field(&mut map)?,
-                        13 => channel = crate::decode::field(&mut map)?,
-                        14 => business_entity_id = crate::decode::field(&mut map)?,
-                        15 => deleted = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            parent_item_id = crate::decode::field(
+                                &mut map,
+                                "parent_item_id",
+                            )?;
+                        }
+                        2 => item_id = crate::decode::field(&mut map, "item_id")?,
+                        3 => r#type = crate::decode::field(&mut map, "type")?,
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            billing_cycles = crate::decode::field(
+                                &mut map,
+                                "billing_cycles",
+                            )?;
+                        }
+                        8 => {
+                            charge_on_event = crate::decode::field(
+                                &mut map,
+                                "charge_on_event",
+                            )?;
+                        }
+                        9 => charge_once = crate::decode::field(&mut map, "charge_once")?,
+                        10 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        11 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        12 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        13 => channel = crate::decode::field(&mut map, "channel")?,
+                        14 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        15 => deleted = crate::decode::field(&mut map, "deleted")?,
                         16 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -180,7 +209,7 @@ impl<'de> Deserialize<'de> for AttachedItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -691,8 +720,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -701,9 +729,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => attached_item = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            attached_item = Some(
+                                crate::decode::field(&mut map, "attached_item")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -921,8 +953,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -931,9 +962,13 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => attached_item = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            attached_item = Some(
+                                crate::decode::field(&mut map, "attached_item")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1086,8 +1121,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1096,9 +1130,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => attached_item = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            attached_item = Some(
+                                crate::decode::field(&mut map, "attached_item")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1255,8 +1293,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1265,9 +1302,13 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => attached_item = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            attached_item = Some(
+                                crate::decode::field(&mut map, "attached_item")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1584,8 +1625,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut attached_item: Option<AttachedItem> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1594,9 +1634,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => attached_item = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            attached_item = Some(
+                                crate::decode::field(&mut map, "attached_item")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -44,8 +44,7 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
                 let mut billing_dates: Option<Vec<BillingDate>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -57,9 +56,17 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
                     };
                     match slot {
                         0 => {
-                            is_calendar_billing_enabled = crate::decode::field(&mut map)?;
+                            is_calendar_billing_enabled = crate::decode::field(
+                                &mut map,
+                                "is_calendar_billing_enabled",
+                            )?;
                         }
-                        1 => billing_dates = crate::decode::field(&mut map)?,
+                        1 => {
+                            billing_dates = crate::decode::optional_list(
+                                &mut map,
+                                "billing_dates",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -69,7 +76,7 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -124,8 +131,7 @@ impl<'de> Deserialize<'de> for BillingDate {
                 let mut end_date: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -136,8 +142,8 @@ impl<'de> Deserialize<'de> for BillingDate {
                         }
                     };
                     match slot {
-                        0 => start_date = crate::decode::field(&mut map)?,
-                        1 => end_date = crate::decode::field(&mut map)?,
+                        0 => start_date = crate::decode::field(&mut map, "start_date")?,
+                        1 => end_date = crate::decode::field(&mut map, "end_date")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -147,7 +153,7 @@ impl<'de> Deserialize<'de> for BillingDate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

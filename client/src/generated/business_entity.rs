@@ -84,8 +84,7 @@ impl<'de> Deserialize<'de> for BusinessEntity {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -101,13 +100,18 @@ impl<'de> Deserialize<'de> for BusinessEntity {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => status = crate::decode::field(&mut map)?,
-                        3 => deleted = crate::decode::field(&mut map)?,
-                        4 => created_at = crate::decode::field(&mut map)?,
-                        5 => resource_version = crate::decode::field(&mut map)?,
-                        6 => updated_at = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => status = crate::decode::field(&mut map, "status")?,
+                        3 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        4 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        5 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        6 => updated_at = crate::decode::field(&mut map, "updated_at")?,
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -117,7 +121,7 @@ impl<'de> Deserialize<'de> for BusinessEntity {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -384,8 +388,7 @@ impl<'de> Deserialize<'de> for CreateTransfersResponse {
                     business_entity_transfer::BusinessEntityTransfer,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -396,11 +399,11 @@ impl<'de> Deserialize<'de> for CreateTransfersResponse {
                     match slot {
                         0 => {
                             business_entity_transfer = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "business_entity_transfer")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -704,8 +707,7 @@ impl<'de> Deserialize<'de> for GetTransfersEntry {
                     business_entity_transfer::BusinessEntityTransfer,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -716,11 +718,11 @@ impl<'de> Deserialize<'de> for GetTransfersEntry {
                     match slot {
                         0 => {
                             business_entity_transfer = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "business_entity_transfer")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

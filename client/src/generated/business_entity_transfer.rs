@@ -84,8 +84,7 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -102,18 +101,34 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => resource_type = crate::decode::field(&mut map)?,
-                        2 => resource_id = crate::decode::field(&mut map)?,
-                        3 => active_resource_id = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            resource_type = crate::decode::field(
+                                &mut map,
+                                "resource_type",
+                            )?;
+                        }
+                        2 => resource_id = crate::decode::field(&mut map, "resource_id")?,
+                        3 => {
+                            active_resource_id = crate::decode::field(
+                                &mut map,
+                                "active_resource_id",
+                            )?;
+                        }
                         4 => {
                             destination_business_entity_id = crate::decode::field(
                                 &mut map,
+                                "destination_business_entity_id",
                             )?;
                         }
-                        5 => source_business_entity_id = crate::decode::field(&mut map)?,
-                        6 => reason_code = crate::decode::field(&mut map)?,
-                        7 => created_at = crate::decode::field(&mut map)?,
+                        5 => {
+                            source_business_entity_id = crate::decode::field(
+                                &mut map,
+                                "source_business_entity_id",
+                            )?;
+                        }
+                        6 => reason_code = crate::decode::field(&mut map, "reason_code")?,
+                        7 => created_at = crate::decode::field(&mut map, "created_at")?,
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -123,7 +138,7 @@ impl<'de> Deserialize<'de> for BusinessEntityTransfer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -153,8 +153,7 @@ impl<'de> Deserialize<'de> for Card {
                 let mut masked_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -191,34 +190,105 @@ impl<'de> Deserialize<'de> for Card {
                         }
                     };
                     match slot {
-                        0 => payment_source_id = crate::decode::field(&mut map)?,
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => gateway = crate::decode::field(&mut map)?,
-                        3 => gateway_account_id = crate::decode::field(&mut map)?,
-                        4 => ref_tx_id = crate::decode::field(&mut map)?,
-                        5 => first_name = crate::decode::field(&mut map)?,
-                        6 => last_name = crate::decode::field(&mut map)?,
-                        7 => iin = crate::decode::field(&mut map)?,
-                        8 => last4 = crate::decode::field(&mut map)?,
-                        9 => card_type = crate::decode::field(&mut map)?,
-                        10 => funding_type = crate::decode::field(&mut map)?,
-                        11 => expiry_month = crate::decode::field(&mut map)?,
-                        12 => expiry_year = crate::decode::field(&mut map)?,
-                        13 => issuing_country = crate::decode::field(&mut map)?,
-                        14 => billing_addr1 = crate::decode::field(&mut map)?,
-                        15 => billing_addr2 = crate::decode::field(&mut map)?,
-                        16 => billing_city = crate::decode::field(&mut map)?,
-                        17 => billing_state_code = crate::decode::field(&mut map)?,
-                        18 => billing_state = crate::decode::field(&mut map)?,
-                        19 => billing_country = crate::decode::field(&mut map)?,
-                        20 => billing_zip = crate::decode::field(&mut map)?,
-                        21 => created_at = crate::decode::field(&mut map)?,
-                        22 => resource_version = crate::decode::field(&mut map)?,
-                        23 => updated_at = crate::decode::field(&mut map)?,
-                        24 => ip_address = crate::decode::field(&mut map)?,
-                        25 => powered_by = crate::decode::field(&mut map)?,
-                        26 => customer_id = crate::decode::field(&mut map)?,
-                        27 => masked_number = crate::decode::field(&mut map)?,
+                        0 => {
+                            payment_source_id = crate::decode::field(
+                                &mut map,
+                                "payment_source_id",
+                            )?;
+                        }
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => gateway = crate::decode::field(&mut map, "gateway")?,
+                        3 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        4 => ref_tx_id = crate::decode::field(&mut map, "ref_tx_id")?,
+                        5 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        6 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        7 => iin = crate::decode::field(&mut map, "iin")?,
+                        8 => last4 = crate::decode::field(&mut map, "last4")?,
+                        9 => card_type = crate::decode::field(&mut map, "card_type")?,
+                        10 => {
+                            funding_type = crate::decode::field(
+                                &mut map,
+                                "funding_type",
+                            )?;
+                        }
+                        11 => {
+                            expiry_month = crate::decode::field(
+                                &mut map,
+                                "expiry_month",
+                            )?;
+                        }
+                        12 => {
+                            expiry_year = crate::decode::field(&mut map, "expiry_year")?;
+                        }
+                        13 => {
+                            issuing_country = crate::decode::field(
+                                &mut map,
+                                "issuing_country",
+                            )?;
+                        }
+                        14 => {
+                            billing_addr1 = crate::decode::field(
+                                &mut map,
+                                "billing_addr1",
+                            )?;
+                        }
+                        15 => {
+                            billing_addr2 = crate::decode::field(
+                                &mut map,
+                                "billing_addr2",
+                            )?;
+                        }
+                        16 => {
+                            billing_city = crate::decode::field(
+                                &mut map,
+                                "billing_city",
+                            )?;
+                        }
+                        17 => {
+                            billing_state_code = crate::decode::field(
+                                &mut map,
+                                "billing_state_code",
+                            )?;
+                        }
+                        18 => {
+                            billing_state = crate::decode::field(
+                                &mut map,
+                                "billing_state",
+                            )?;
+                        }
+                        19 => {
+                            billing_country = crate::decode::field(
+                                &mut map,
+                                "billing_country",
+                            )?;
+                        }
+                        20 => {
+                            billing_zip = crate::decode::field(&mut map, "billing_zip")?;
+                        }
+                        21 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        22 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        23 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        24 => ip_address = crate::decode::field(&mut map, "ip_address")?,
+                        25 => powered_by = crate::decode::field(&mut map, "powered_by")?,
+                        26 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
+                        27 => {
+                            masked_number = crate::decode::field(
+                                &mut map,
+                                "masked_number",
+                            )?;
+                        }
                         28 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -228,7 +298,7 @@ impl<'de> Deserialize<'de> for Card {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -731,8 +801,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -741,9 +810,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => card = Some(crate::decode::field(&mut map)?),
+                        0 => card = Some(crate::decode::field(&mut map, "card")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1075,8 +1144,7 @@ impl<'de> Deserialize<'de> for UpdateCardForCustomerResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1086,10 +1154,10 @@ impl<'de> Deserialize<'de> for UpdateCardForCustomerResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = Some(crate::decode::field(&mut map, "card")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1262,8 +1330,7 @@ impl<'de> Deserialize<'de> for SwitchGatewayForCustomerResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1273,10 +1340,10 @@ impl<'de> Deserialize<'de> for SwitchGatewayForCustomerResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = Some(crate::decode::field(&mut map, "card")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1439,8 +1506,7 @@ impl<'de> Deserialize<'de> for CopyCardForCustomerResponse {
                     third_party_payment_method::ThirdPartyPaymentMethod,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1451,11 +1517,14 @@ impl<'de> Deserialize<'de> for CopyCardForCustomerResponse {
                     match slot {
                         0 => {
                             third_party_payment_method = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(
+                                    &mut map,
+                                    "third_party_payment_method",
+                                )?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1563,8 +1632,7 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
             ) -> Result<DeleteCardForCustomerResponse, A::Error> {
                 let mut customer: Option<customer::Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1573,9 +1641,9 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

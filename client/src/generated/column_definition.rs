@@ -44,8 +44,7 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
                 let mut data_type: Option<DataType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -56,8 +55,8 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
                         }
                     };
                     match slot {
-                        0 => column_name = crate::decode::field(&mut map)?,
-                        1 => data_type = crate::decode::field(&mut map)?,
+                        0 => column_name = crate::decode::field(&mut map, "column_name")?,
+                        1 => data_type = crate::decode::field(&mut map, "data_type")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -67,7 +66,7 @@ impl<'de> Deserialize<'de> for ColumnDefinition {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

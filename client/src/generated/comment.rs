@@ -89,8 +89,7 @@ impl<'de> Deserialize<'de> for Comment {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -107,14 +106,19 @@ impl<'de> Deserialize<'de> for Comment {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => entity_type = crate::decode::field(&mut map)?,
-                        2 => added_by = crate::decode::field(&mut map)?,
-                        3 => notes = crate::decode::field(&mut map)?,
-                        4 => created_at = crate::decode::field(&mut map)?,
-                        5 => r#type = crate::decode::field(&mut map)?,
-                        6 => entity_id = crate::decode::field(&mut map)?,
-                        7 => business_entity_id = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        2 => added_by = crate::decode::field(&mut map, "added_by")?,
+                        3 => notes = crate::decode::field(&mut map, "notes")?,
+                        4 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        5 => r#type = crate::decode::field(&mut map, "type")?,
+                        6 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        7 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -124,7 +128,7 @@ impl<'de> Deserialize<'de> for Comment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -475,8 +479,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut comment: Option<Comment> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -485,9 +488,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => comment = Some(crate::decode::field(&mut map)?),
+                        0 => comment = Some(crate::decode::field(&mut map, "comment")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -587,8 +590,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut comment: Option<Comment> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -597,9 +599,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => comment = Some(crate::decode::field(&mut map)?),
+                        0 => comment = Some(crate::decode::field(&mut map, "comment")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -858,8 +860,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut comment: Option<Comment> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -868,9 +869,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => comment = Some(crate::decode::field(&mut map)?),
+                        0 => comment = Some(crate::decode::field(&mut map, "comment")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -974,8 +975,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut comment: Option<Comment> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -984,9 +984,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => comment = Some(crate::decode::field(&mut map)?),
+                        0 => comment = Some(crate::decode::field(&mut map, "comment")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

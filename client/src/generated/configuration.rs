@@ -51,8 +51,7 @@ impl<'de> Deserialize<'de> for Configuration {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -64,11 +63,17 @@ impl<'de> Deserialize<'de> for Configuration {
                         }
                     };
                     match slot {
-                        0 => domain = crate::decode::field(&mut map)?,
-                        1 => product_catalog_version = crate::decode::field(&mut map)?,
+                        0 => domain = crate::decode::field(&mut map, "domain")?,
+                        1 => {
+                            product_catalog_version = crate::decode::field(
+                                &mut map,
+                                "product_catalog_version",
+                            )?;
+                        }
                         2 => {
                             chargebee_response_schema_type = crate::decode::field(
                                 &mut map,
+                                "chargebee_response_schema_type",
                             )?;
                         }
                         3 => {
@@ -80,7 +85,7 @@ impl<'de> Deserialize<'de> for Configuration {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -196,8 +201,7 @@ impl<'de> Deserialize<'de> for ListResponse {
             ) -> Result<ListResponse, A::Error> {
                 let mut configurations: Option<Vec<Configuration>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -206,9 +210,13 @@ impl<'de> Deserialize<'de> for ListResponse {
                         }
                     };
                     match slot {
-                        0 => configurations = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            configurations = Some(
+                                crate::decode::list(&mut map, "configurations")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -65,8 +65,7 @@ impl<'de> Deserialize<'de> for Connection {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -82,13 +81,28 @@ impl<'de> Deserialize<'de> for Connection {
                         }
                     };
                     match slot {
-                        0 => connection_id = crate::decode::field(&mut map)?,
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => creation_time = crate::decode::field(&mut map)?,
-                        3 => last_updated_time = crate::decode::field(&mut map)?,
-                        4 => url = crate::decode::field(&mut map)?,
-                        5 => app = crate::decode::field(&mut map)?,
-                        6 => metadata = crate::decode::field(&mut map)?,
+                        0 => {
+                            connection_id = crate::decode::field(
+                                &mut map,
+                                "connection_id",
+                            )?;
+                        }
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => {
+                            creation_time = crate::decode::field(
+                                &mut map,
+                                "creation_time",
+                            )?;
+                        }
+                        3 => {
+                            last_updated_time = crate::decode::field(
+                                &mut map,
+                                "last_updated_time",
+                            )?;
+                        }
+                        4 => url = crate::decode::field(&mut map, "url")?,
+                        5 => app = crate::decode::field(&mut map, "app")?,
+                        6 => metadata = crate::decode::field(&mut map, "metadata")?,
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -98,7 +112,7 @@ impl<'de> Deserialize<'de> for Connection {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -335,8 +349,7 @@ impl<'de> Deserialize<'de> for ListResponse {
             ) -> Result<ListResponse, A::Error> {
                 let mut connections: Option<Vec<Connection>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -345,9 +358,13 @@ impl<'de> Deserialize<'de> for ListResponse {
                         }
                     };
                     match slot {
-                        0 => connections = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            connections = Some(
+                                crate::decode::list(&mut map, "connections")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -473,8 +490,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut connection: Option<Connection> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -483,9 +499,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => connection = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            connection = Some(
+                                crate::decode::field(&mut map, "connection")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -585,8 +605,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut connection: Option<Connection> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -595,9 +614,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => connection = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            connection = Some(
+                                crate::decode::field(&mut map, "connection")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -683,9 +706,8 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 mut map: A,
             ) -> Result<DeleteResponse, A::Error> {
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
-                    extra.insert(key.into_string()?, map.next_value()?);
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                    crate::decode::keep(&mut map, key, &mut extra)?;
                 }
                 Ok(DeleteResponse { extra })
             }

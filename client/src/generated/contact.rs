@@ -89,8 +89,7 @@ impl<'de> Deserialize<'de> for Contact {
                 let mut send_billing_email: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -108,15 +107,25 @@ impl<'de> Deserialize<'de> for Contact {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => first_name = crate::decode::field(&mut map)?,
-                        2 => last_name = crate::decode::field(&mut map)?,
-                        3 => email = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => label = crate::decode::field(&mut map)?,
-                        6 => enabled = crate::decode::field(&mut map)?,
-                        7 => send_account_email = crate::decode::field(&mut map)?,
-                        8 => send_billing_email = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        2 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        3 => email = crate::decode::field(&mut map, "email")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => label = crate::decode::field(&mut map, "label")?,
+                        6 => enabled = crate::decode::field(&mut map, "enabled")?,
+                        7 => {
+                            send_account_email = crate::decode::field(
+                                &mut map,
+                                "send_account_email",
+                            )?;
+                        }
+                        8 => {
+                            send_billing_email = crate::decode::field(
+                                &mut map,
+                                "send_billing_email",
+                            )?;
+                        }
                         9 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -126,7 +135,7 @@ impl<'de> Deserialize<'de> for Contact {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -1192,8 +1192,7 @@ impl<'de> Deserialize<'de> for Content {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1459,169 +1458,353 @@ impl<'de> Deserialize<'de> for Content {
                     };
                     match slot {
                         #[cfg(feature = "addon")]
-                        0 => addon = crate::decode::field(&mut map)?,
+                        0 => addon = crate::decode::field(&mut map, "addon")?,
                         #[cfg(feature = "address")]
-                        1 => address = crate::decode::field(&mut map)?,
+                        1 => address = crate::decode::field(&mut map, "address")?,
                         #[cfg(feature = "advance_invoice_schedule")]
-                        2 => advance_invoice_schedule = crate::decode::field(&mut map)?,
+                        2 => {
+                            advance_invoice_schedule = crate::decode::field(
+                                &mut map,
+                                "advance_invoice_schedule",
+                            )?;
+                        }
                         #[cfg(feature = "alert")]
-                        3 => alert = crate::decode::field(&mut map)?,
+                        3 => alert = crate::decode::field(&mut map, "alert")?,
                         #[cfg(feature = "alert_status")]
-                        4 => alert_status = crate::decode::field(&mut map)?,
+                        4 => {
+                            alert_status = crate::decode::field(
+                                &mut map,
+                                "alert_status",
+                            )?;
+                        }
                         #[cfg(feature = "async_response")]
-                        5 => async_response = crate::decode::field(&mut map)?,
+                        5 => {
+                            async_response = crate::decode::field(
+                                &mut map,
+                                "async_response",
+                            )?;
+                        }
                         #[cfg(feature = "async_response_list")]
-                        6 => async_response_list = crate::decode::field(&mut map)?,
+                        6 => {
+                            async_response_list = crate::decode::field(
+                                &mut map,
+                                "async_response_list",
+                            )?;
+                        }
                         #[cfg(feature = "attached_item")]
-                        7 => attached_item = crate::decode::field(&mut map)?,
+                        7 => {
+                            attached_item = crate::decode::field(
+                                &mut map,
+                                "attached_item",
+                            )?;
+                        }
                         #[cfg(feature = "attribute")]
-                        8 => attribute = crate::decode::field(&mut map)?,
+                        8 => attribute = crate::decode::field(&mut map, "attribute")?,
                         #[cfg(feature = "billing_configuration")]
-                        9 => billing_configuration = crate::decode::field(&mut map)?,
+                        9 => {
+                            billing_configuration = crate::decode::field(
+                                &mut map,
+                                "billing_configuration",
+                            )?;
+                        }
                         #[cfg(feature = "brand")]
-                        10 => brand = crate::decode::field(&mut map)?,
+                        10 => brand = crate::decode::field(&mut map, "brand")?,
                         #[cfg(feature = "business_entity")]
-                        11 => business_entity = crate::decode::field(&mut map)?,
+                        11 => {
+                            business_entity = crate::decode::field(
+                                &mut map,
+                                "business_entity",
+                            )?;
+                        }
                         #[cfg(feature = "business_entity_transfer")]
-                        12 => business_entity_transfer = crate::decode::field(&mut map)?,
+                        12 => {
+                            business_entity_transfer = crate::decode::field(
+                                &mut map,
+                                "business_entity_transfer",
+                            )?;
+                        }
                         #[cfg(feature = "card")]
-                        13 => card = crate::decode::field(&mut map)?,
+                        13 => card = crate::decode::field(&mut map, "card")?,
                         #[cfg(feature = "column_definition")]
-                        14 => column_definition = crate::decode::field(&mut map)?,
+                        14 => {
+                            column_definition = crate::decode::field(
+                                &mut map,
+                                "column_definition",
+                            )?;
+                        }
                         #[cfg(feature = "comment")]
-                        15 => comment = crate::decode::field(&mut map)?,
+                        15 => comment = crate::decode::field(&mut map, "comment")?,
                         #[cfg(feature = "configuration")]
-                        16 => configuration = crate::decode::field(&mut map)?,
+                        16 => {
+                            configuration = crate::decode::field(
+                                &mut map,
+                                "configuration",
+                            )?;
+                        }
                         #[cfg(feature = "contact")]
-                        17 => contact = crate::decode::field(&mut map)?,
+                        17 => contact = crate::decode::field(&mut map, "contact")?,
                         #[cfg(feature = "contract_term")]
-                        18 => contract_term = crate::decode::field(&mut map)?,
+                        18 => {
+                            contract_term = crate::decode::field(
+                                &mut map,
+                                "contract_term",
+                            )?;
+                        }
                         #[cfg(feature = "coupon")]
-                        19 => coupon = crate::decode::field(&mut map)?,
+                        19 => coupon = crate::decode::field(&mut map, "coupon")?,
                         #[cfg(feature = "coupon_code")]
-                        20 => coupon_code = crate::decode::field(&mut map)?,
+                        20 => {
+                            coupon_code = crate::decode::field(&mut map, "coupon_code")?;
+                        }
                         #[cfg(feature = "coupon_set")]
-                        21 => coupon_set = crate::decode::field(&mut map)?,
+                        21 => coupon_set = crate::decode::field(&mut map, "coupon_set")?,
                         #[cfg(feature = "cpq_quote_signature")]
-                        22 => cpq_quote_signature = crate::decode::field(&mut map)?,
+                        22 => {
+                            cpq_quote_signature = crate::decode::field(
+                                &mut map,
+                                "cpq_quote_signature",
+                            )?;
+                        }
                         #[cfg(feature = "credit_note")]
-                        23 => credit_note = crate::decode::field(&mut map)?,
+                        23 => {
+                            credit_note = crate::decode::field(&mut map, "credit_note")?;
+                        }
                         #[cfg(feature = "credit_note_estimate")]
-                        24 => credit_note_estimate = crate::decode::field(&mut map)?,
+                        24 => {
+                            credit_note_estimate = crate::decode::field(
+                                &mut map,
+                                "credit_note_estimate",
+                            )?;
+                        }
                         #[cfg(feature = "credit_unit")]
-                        25 => credit_unit = crate::decode::field(&mut map)?,
+                        25 => {
+                            credit_unit = crate::decode::field(&mut map, "credit_unit")?;
+                        }
                         #[cfg(feature = "currency")]
-                        26 => currency = crate::decode::field(&mut map)?,
+                        26 => currency = crate::decode::field(&mut map, "currency")?,
                         #[cfg(feature = "customer")]
-                        27 => customer = crate::decode::field(&mut map)?,
+                        27 => customer = crate::decode::field(&mut map, "customer")?,
                         #[cfg(feature = "customer_entitlement")]
-                        28 => customer_entitlement = crate::decode::field(&mut map)?,
+                        28 => {
+                            customer_entitlement = crate::decode::field(
+                                &mut map,
+                                "customer_entitlement",
+                            )?;
+                        }
                         #[cfg(feature = "differential_price")]
-                        29 => differential_price = crate::decode::field(&mut map)?,
+                        29 => {
+                            differential_price = crate::decode::field(
+                                &mut map,
+                                "differential_price",
+                            )?;
+                        }
                         #[cfg(feature = "discount")]
-                        30 => discount = crate::decode::field(&mut map)?,
+                        30 => discount = crate::decode::field(&mut map, "discount")?,
                         #[cfg(feature = "download")]
-                        31 => download = crate::decode::field(&mut map)?,
+                        31 => download = crate::decode::field(&mut map, "download")?,
                         #[cfg(feature = "einvoice")]
-                        32 => einvoice = crate::decode::field(&mut map)?,
+                        32 => einvoice = crate::decode::field(&mut map, "einvoice")?,
                         #[cfg(feature = "entitlement")]
-                        33 => entitlement = crate::decode::field(&mut map)?,
+                        33 => {
+                            entitlement = crate::decode::field(&mut map, "entitlement")?;
+                        }
                         #[cfg(feature = "entitlement_override")]
-                        34 => entitlement_override = crate::decode::field(&mut map)?,
+                        34 => {
+                            entitlement_override = crate::decode::field(
+                                &mut map,
+                                "entitlement_override",
+                            )?;
+                        }
                         #[cfg(feature = "estimate")]
-                        35 => estimate = crate::decode::field(&mut map)?,
+                        35 => estimate = crate::decode::field(&mut map, "estimate")?,
                         #[cfg(feature = "event")]
-                        36 => event = crate::decode::field(&mut map)?,
+                        36 => event = crate::decode::field(&mut map, "event")?,
                         #[cfg(feature = "export")]
-                        37 => export = crate::decode::field(&mut map)?,
+                        37 => export = crate::decode::field(&mut map, "export")?,
                         #[cfg(feature = "feature")]
-                        38 => feature = crate::decode::field(&mut map)?,
+                        38 => feature = crate::decode::field(&mut map, "feature")?,
                         #[cfg(feature = "filter_condition")]
-                        39 => filter_condition = crate::decode::field(&mut map)?,
+                        39 => {
+                            filter_condition = crate::decode::field(
+                                &mut map,
+                                "filter_condition",
+                            )?;
+                        }
                         #[cfg(feature = "gateway_error_detail")]
-                        40 => gateway_error_detail = crate::decode::field(&mut map)?,
+                        40 => {
+                            gateway_error_detail = crate::decode::field(
+                                &mut map,
+                                "gateway_error_detail",
+                            )?;
+                        }
                         #[cfg(feature = "gateway_payment_method_token")]
                         41 => {
                             gateway_payment_method_token = crate::decode::field(
                                 &mut map,
+                                "gateway_payment_method_token",
                             )?;
                         }
                         #[cfg(feature = "gift")]
-                        42 => gift = crate::decode::field(&mut map)?,
+                        42 => gift = crate::decode::field(&mut map, "gift")?,
                         #[cfg(feature = "grant_block")]
-                        43 => grant_block = crate::decode::field(&mut map)?,
+                        43 => {
+                            grant_block = crate::decode::field(&mut map, "grant_block")?;
+                        }
                         #[cfg(feature = "hierarchy")]
-                        44 => hierarchy = crate::decode::field(&mut map)?,
+                        44 => hierarchy = crate::decode::field(&mut map, "hierarchy")?,
                         #[cfg(feature = "hosted_page")]
-                        45 => hosted_page = crate::decode::field(&mut map)?,
+                        45 => {
+                            hosted_page = crate::decode::field(&mut map, "hosted_page")?;
+                        }
                         #[cfg(feature = "impacted_customer")]
-                        46 => impacted_customer = crate::decode::field(&mut map)?,
+                        46 => {
+                            impacted_customer = crate::decode::field(
+                                &mut map,
+                                "impacted_customer",
+                            )?;
+                        }
                         #[cfg(feature = "impacted_item")]
-                        47 => impacted_item = crate::decode::field(&mut map)?,
+                        47 => {
+                            impacted_item = crate::decode::field(
+                                &mut map,
+                                "impacted_item",
+                            )?;
+                        }
                         #[cfg(feature = "impacted_item_price")]
-                        48 => impacted_item_price = crate::decode::field(&mut map)?,
+                        48 => {
+                            impacted_item_price = crate::decode::field(
+                                &mut map,
+                                "impacted_item_price",
+                            )?;
+                        }
                         #[cfg(feature = "impacted_subscription")]
-                        49 => impacted_subscription = crate::decode::field(&mut map)?,
+                        49 => {
+                            impacted_subscription = crate::decode::field(
+                                &mut map,
+                                "impacted_subscription",
+                            )?;
+                        }
                         #[cfg(feature = "in_app_subscription")]
-                        50 => in_app_subscription = crate::decode::field(&mut map)?,
+                        50 => {
+                            in_app_subscription = crate::decode::field(
+                                &mut map,
+                                "in_app_subscription",
+                            )?;
+                        }
                         #[cfg(feature = "invoice")]
-                        51 => invoice = crate::decode::field(&mut map)?,
+                        51 => invoice = crate::decode::field(&mut map, "invoice")?,
                         #[cfg(feature = "invoice_estimate")]
-                        52 => invoice_estimate = crate::decode::field(&mut map)?,
+                        52 => {
+                            invoice_estimate = crate::decode::field(
+                                &mut map,
+                                "invoice_estimate",
+                            )?;
+                        }
                         #[cfg(feature = "item")]
-                        53 => item = crate::decode::field(&mut map)?,
+                        53 => item = crate::decode::field(&mut map, "item")?,
                         #[cfg(feature = "item_entitlement")]
-                        54 => item_entitlement = crate::decode::field(&mut map)?,
+                        54 => {
+                            item_entitlement = crate::decode::field(
+                                &mut map,
+                                "item_entitlement",
+                            )?;
+                        }
                         #[cfg(feature = "item_family")]
-                        55 => item_family = crate::decode::field(&mut map)?,
+                        55 => {
+                            item_family = crate::decode::field(&mut map, "item_family")?;
+                        }
                         #[cfg(feature = "item_price")]
-                        56 => item_price = crate::decode::field(&mut map)?,
+                        56 => item_price = crate::decode::field(&mut map, "item_price")?,
                         #[cfg(feature = "ledger_account_balance")]
-                        57 => ledger_account_balance = crate::decode::field(&mut map)?,
+                        57 => {
+                            ledger_account_balance = crate::decode::field(
+                                &mut map,
+                                "ledger_account_balance",
+                            )?;
+                        }
                         #[cfg(feature = "ledger_entry")]
-                        58 => ledger_entry = crate::decode::field(&mut map)?,
+                        58 => {
+                            ledger_entry = crate::decode::field(
+                                &mut map,
+                                "ledger_entry",
+                            )?;
+                        }
                         #[cfg(feature = "ledger_operation")]
-                        59 => ledger_operation = crate::decode::field(&mut map)?,
+                        59 => {
+                            ledger_operation = crate::decode::field(
+                                &mut map,
+                                "ledger_operation",
+                            )?;
+                        }
                         #[cfg(feature = "metadata")]
-                        60 => metadata = crate::decode::field(&mut map)?,
+                        60 => metadata = crate::decode::field(&mut map, "metadata")?,
                         #[cfg(feature = "meter")]
-                        61 => meter = crate::decode::field(&mut map)?,
+                        61 => meter = crate::decode::field(&mut map, "meter")?,
                         #[cfg(feature = "metered_feature")]
-                        62 => metered_feature = crate::decode::field(&mut map)?,
+                        62 => {
+                            metered_feature = crate::decode::field(
+                                &mut map,
+                                "metered_feature",
+                            )?;
+                        }
                         #[cfg(feature = "non_subscription")]
-                        63 => non_subscription = crate::decode::field(&mut map)?,
+                        63 => {
+                            non_subscription = crate::decode::field(
+                                &mut map,
+                                "non_subscription",
+                            )?;
+                        }
                         #[cfg(feature = "offer_event")]
-                        64 => offer_event = crate::decode::field(&mut map)?,
+                        64 => {
+                            offer_event = crate::decode::field(&mut map, "offer_event")?;
+                        }
                         #[cfg(feature = "offer_fulfillment")]
-                        65 => offer_fulfillment = crate::decode::field(&mut map)?,
+                        65 => {
+                            offer_fulfillment = crate::decode::field(
+                                &mut map,
+                                "offer_fulfillment",
+                            )?;
+                        }
                         #[cfg(feature = "omnichannel_one_time_order")]
                         66 => {
-                            omnichannel_one_time_order = crate::decode::field(&mut map)?;
+                            omnichannel_one_time_order = crate::decode::field(
+                                &mut map,
+                                "omnichannel_one_time_order",
+                            )?;
                         }
                         #[cfg(feature = "omnichannel_one_time_order_item")]
                         67 => {
                             omnichannel_one_time_order_item = crate::decode::field(
                                 &mut map,
+                                "omnichannel_one_time_order_item",
                             )?;
                         }
                         #[cfg(feature = "omnichannel_subscription")]
-                        68 => omnichannel_subscription = crate::decode::field(&mut map)?,
+                        68 => {
+                            omnichannel_subscription = crate::decode::field(
+                                &mut map,
+                                "omnichannel_subscription",
+                            )?;
+                        }
                         #[cfg(feature = "omnichannel_subscription_item")]
                         69 => {
                             omnichannel_subscription_item = crate::decode::field(
                                 &mut map,
+                                "omnichannel_subscription_item",
                             )?;
                         }
                         #[cfg(feature = "omnichannel_subscription_item_metric")]
                         70 => {
                             omnichannel_subscription_item_metric = crate::decode::field(
                                 &mut map,
+                                "omnichannel_subscription_item_metric",
                             )?;
                         }
                         #[cfg(feature = "omnichannel_subscription_item_offer")]
                         71 => {
                             omnichannel_subscription_item_offer = crate::decode::field(
                                 &mut map,
+                                "omnichannel_subscription_item_offer",
                             )?;
                         }
                         #[cfg(
@@ -1630,126 +1813,321 @@ impl<'de> Deserialize<'de> for Content {
                         72 => {
                             omnichannel_subscription_item_scheduled_change = crate::decode::field(
                                 &mut map,
+                                "omnichannel_subscription_item_scheduled_change",
                             )?;
                         }
                         #[cfg(feature = "omnichannel_transaction")]
-                        73 => omnichannel_transaction = crate::decode::field(&mut map)?,
+                        73 => {
+                            omnichannel_transaction = crate::decode::field(
+                                &mut map,
+                                "omnichannel_transaction",
+                            )?;
+                        }
                         #[cfg(feature = "order")]
-                        74 => order = crate::decode::field(&mut map)?,
+                        74 => order = crate::decode::field(&mut map, "order")?,
                         #[cfg(feature = "payment_intent")]
-                        75 => payment_intent = crate::decode::field(&mut map)?,
+                        75 => {
+                            payment_intent = crate::decode::field(
+                                &mut map,
+                                "payment_intent",
+                            )?;
+                        }
                         #[cfg(feature = "payment_reference_number")]
-                        76 => payment_reference_number = crate::decode::field(&mut map)?,
+                        76 => {
+                            payment_reference_number = crate::decode::field(
+                                &mut map,
+                                "payment_reference_number",
+                            )?;
+                        }
                         #[cfg(feature = "payment_schedule")]
-                        77 => payment_schedule = crate::decode::field(&mut map)?,
+                        77 => {
+                            payment_schedule = crate::decode::field(
+                                &mut map,
+                                "payment_schedule",
+                            )?;
+                        }
                         #[cfg(feature = "payment_schedule_estimate")]
-                        78 => payment_schedule_estimate = crate::decode::field(&mut map)?,
+                        78 => {
+                            payment_schedule_estimate = crate::decode::field(
+                                &mut map,
+                                "payment_schedule_estimate",
+                            )?;
+                        }
                         #[cfg(feature = "payment_schedule_scheme")]
-                        79 => payment_schedule_scheme = crate::decode::field(&mut map)?,
+                        79 => {
+                            payment_schedule_scheme = crate::decode::field(
+                                &mut map,
+                                "payment_schedule_scheme",
+                            )?;
+                        }
                         #[cfg(feature = "payment_source")]
-                        80 => payment_source = crate::decode::field(&mut map)?,
+                        80 => {
+                            payment_source = crate::decode::field(
+                                &mut map,
+                                "payment_source",
+                            )?;
+                        }
                         #[cfg(feature = "payment_voucher")]
-                        81 => payment_voucher = crate::decode::field(&mut map)?,
+                        81 => {
+                            payment_voucher = crate::decode::field(
+                                &mut map,
+                                "payment_voucher",
+                            )?;
+                        }
                         #[cfg(feature = "personalized_offer")]
-                        82 => personalized_offer = crate::decode::field(&mut map)?,
+                        82 => {
+                            personalized_offer = crate::decode::field(
+                                &mut map,
+                                "personalized_offer",
+                            )?;
+                        }
                         #[cfg(feature = "plan")]
-                        83 => plan = crate::decode::field(&mut map)?,
+                        83 => plan = crate::decode::field(&mut map, "plan")?,
                         #[cfg(feature = "portal_session")]
-                        84 => portal_session = crate::decode::field(&mut map)?,
+                        84 => {
+                            portal_session = crate::decode::field(
+                                &mut map,
+                                "portal_session",
+                            )?;
+                        }
                         #[cfg(feature = "price_variant")]
-                        85 => price_variant = crate::decode::field(&mut map)?,
+                        85 => {
+                            price_variant = crate::decode::field(
+                                &mut map,
+                                "price_variant",
+                            )?;
+                        }
                         #[cfg(feature = "pricing_page_session")]
-                        86 => pricing_page_session = crate::decode::field(&mut map)?,
+                        86 => {
+                            pricing_page_session = crate::decode::field(
+                                &mut map,
+                                "pricing_page_session",
+                            )?;
+                        }
                         #[cfg(feature = "promotional_credit")]
-                        87 => promotional_credit = crate::decode::field(&mut map)?,
+                        87 => {
+                            promotional_credit = crate::decode::field(
+                                &mut map,
+                                "promotional_credit",
+                            )?;
+                        }
                         #[cfg(feature = "promotional_grant")]
-                        88 => promotional_grant = crate::decode::field(&mut map)?,
+                        88 => {
+                            promotional_grant = crate::decode::field(
+                                &mut map,
+                                "promotional_grant",
+                            )?;
+                        }
                         #[cfg(feature = "purchase")]
-                        89 => purchase = crate::decode::field(&mut map)?,
+                        89 => purchase = crate::decode::field(&mut map, "purchase")?,
                         #[cfg(feature = "quote")]
-                        90 => quote = crate::decode::field(&mut map)?,
+                        90 => quote = crate::decode::field(&mut map, "quote")?,
                         #[cfg(feature = "quote_entitlement")]
-                        91 => quote_entitlement = crate::decode::field(&mut map)?,
+                        91 => {
+                            quote_entitlement = crate::decode::field(
+                                &mut map,
+                                "quote_entitlement",
+                            )?;
+                        }
                         #[cfg(feature = "quote_line_group")]
-                        92 => quote_line_group = crate::decode::field(&mut map)?,
+                        92 => {
+                            quote_line_group = crate::decode::field(
+                                &mut map,
+                                "quote_line_group",
+                            )?;
+                        }
                         #[cfg(feature = "quoted_charge")]
-                        93 => quoted_charge = crate::decode::field(&mut map)?,
+                        93 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
                         #[cfg(feature = "quoted_delta_ramp")]
-                        94 => quoted_delta_ramp = crate::decode::field(&mut map)?,
+                        94 => {
+                            quoted_delta_ramp = crate::decode::field(
+                                &mut map,
+                                "quoted_delta_ramp",
+                            )?;
+                        }
                         #[cfg(feature = "quoted_ramp")]
-                        95 => quoted_ramp = crate::decode::field(&mut map)?,
+                        95 => {
+                            quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?;
+                        }
                         #[cfg(feature = "quoted_subscription")]
-                        96 => quoted_subscription = crate::decode::field(&mut map)?,
+                        96 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
                         #[cfg(feature = "ramp")]
-                        97 => ramp = crate::decode::field(&mut map)?,
+                        97 => ramp = crate::decode::field(&mut map, "ramp")?,
                         #[cfg(feature = "recorded_purchase")]
-                        98 => recorded_purchase = crate::decode::field(&mut map)?,
+                        98 => {
+                            recorded_purchase = crate::decode::field(
+                                &mut map,
+                                "recorded_purchase",
+                            )?;
+                        }
                         #[cfg(feature = "resource_migration")]
-                        99 => resource_migration = crate::decode::field(&mut map)?,
+                        99 => {
+                            resource_migration = crate::decode::field(
+                                &mut map,
+                                "resource_migration",
+                            )?;
+                        }
                         #[cfg(feature = "rule")]
-                        100 => rule = crate::decode::field(&mut map)?,
+                        100 => rule = crate::decode::field(&mut map, "rule")?,
                         #[cfg(feature = "site_migration_detail")]
-                        101 => site_migration_detail = crate::decode::field(&mut map)?,
+                        101 => {
+                            site_migration_detail = crate::decode::field(
+                                &mut map,
+                                "site_migration_detail",
+                            )?;
+                        }
                         #[cfg(feature = "subscription")]
-                        102 => subscription = crate::decode::field(&mut map)?,
+                        102 => {
+                            subscription = crate::decode::field(
+                                &mut map,
+                                "subscription",
+                            )?;
+                        }
                         #[cfg(feature = "subscription_entitlement")]
-                        103 => subscription_entitlement = crate::decode::field(&mut map)?,
+                        103 => {
+                            subscription_entitlement = crate::decode::field(
+                                &mut map,
+                                "subscription_entitlement",
+                            )?;
+                        }
                         #[cfg(feature = "subscription_entitlements_created_detail")]
                         104 => {
                             subscription_entitlements_created_detail = crate::decode::field(
                                 &mut map,
+                                "subscription_entitlements_created_detail",
                             )?;
                         }
                         #[cfg(feature = "subscription_entitlements_updated_detail")]
                         105 => {
                             subscription_entitlements_updated_detail = crate::decode::field(
                                 &mut map,
+                                "subscription_entitlements_updated_detail",
                             )?;
                         }
                         #[cfg(feature = "subscription_estimate")]
-                        106 => subscription_estimate = crate::decode::field(&mut map)?,
+                        106 => {
+                            subscription_estimate = crate::decode::field(
+                                &mut map,
+                                "subscription_estimate",
+                            )?;
+                        }
                         #[cfg(feature = "tax_withheld")]
-                        107 => tax_withheld = crate::decode::field(&mut map)?,
+                        107 => {
+                            tax_withheld = crate::decode::field(
+                                &mut map,
+                                "tax_withheld",
+                            )?;
+                        }
                         #[cfg(feature = "third_party_payment_method")]
                         108 => {
-                            third_party_payment_method = crate::decode::field(&mut map)?;
+                            third_party_payment_method = crate::decode::field(
+                                &mut map,
+                                "third_party_payment_method",
+                            )?;
                         }
                         #[cfg(feature = "time_machine")]
-                        109 => time_machine = crate::decode::field(&mut map)?,
+                        109 => {
+                            time_machine = crate::decode::field(
+                                &mut map,
+                                "time_machine",
+                            )?;
+                        }
                         #[cfg(feature = "token")]
-                        110 => token = crate::decode::field(&mut map)?,
+                        110 => token = crate::decode::field(&mut map, "token")?,
                         #[cfg(feature = "transaction")]
-                        111 => transaction = crate::decode::field(&mut map)?,
+                        111 => {
+                            transaction = crate::decode::field(&mut map, "transaction")?;
+                        }
                         #[cfg(feature = "unbilled_charge")]
-                        112 => unbilled_charge = crate::decode::field(&mut map)?,
+                        112 => {
+                            unbilled_charge = crate::decode::field(
+                                &mut map,
+                                "unbilled_charge",
+                            )?;
+                        }
                         #[cfg(feature = "usage")]
-                        113 => usage = crate::decode::field(&mut map)?,
+                        113 => usage = crate::decode::field(&mut map, "usage")?,
                         #[cfg(feature = "usage_charge")]
-                        114 => usage_charge = crate::decode::field(&mut map)?,
+                        114 => {
+                            usage_charge = crate::decode::field(
+                                &mut map,
+                                "usage_charge",
+                            )?;
+                        }
                         #[cfg(feature = "usage_event")]
-                        115 => usage_event = crate::decode::field(&mut map)?,
+                        115 => {
+                            usage_event = crate::decode::field(&mut map, "usage_event")?;
+                        }
                         #[cfg(feature = "usage_file")]
-                        116 => usage_file = crate::decode::field(&mut map)?,
+                        116 => usage_file = crate::decode::field(&mut map, "usage_file")?,
                         #[cfg(feature = "usage_summary")]
-                        117 => usage_summary = crate::decode::field(&mut map)?,
+                        117 => {
+                            usage_summary = crate::decode::field(
+                                &mut map,
+                                "usage_summary",
+                            )?;
+                        }
                         #[cfg(feature = "vaulted_payment_method")]
-                        118 => vaulted_payment_method = crate::decode::field(&mut map)?,
+                        118 => {
+                            vaulted_payment_method = crate::decode::field(
+                                &mut map,
+                                "vaulted_payment_method",
+                            )?;
+                        }
                         #[cfg(feature = "virtual_bank_account")]
-                        119 => virtual_bank_account = crate::decode::field(&mut map)?,
+                        119 => {
+                            virtual_bank_account = crate::decode::field(
+                                &mut map,
+                                "virtual_bank_account",
+                            )?;
+                        }
                         #[cfg(feature = "webhook_endpoint")]
-                        120 => webhook_endpoint = crate::decode::field(&mut map)?,
+                        120 => {
+                            webhook_endpoint = crate::decode::field(
+                                &mut map,
+                                "webhook_endpoint",
+                            )?;
+                        }
                         #[cfg(feature = "subscription")]
-                        121 => subscriptions = crate::decode::field(&mut map)?,
+                        121 => {
+                            subscriptions = crate::decode::optional_list(
+                                &mut map,
+                                "subscriptions",
+                            )?;
+                        }
                         #[cfg(feature = "unbilled_charge")]
-                        122 => unbilled_charges = crate::decode::field(&mut map)?,
+                        122 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
                         #[cfg(feature = "credit_note")]
-                        123 => credit_notes = crate::decode::field(&mut map)?,
+                        123 => {
+                            credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "credit_notes",
+                            )?;
+                        }
                         #[cfg(feature = "advance_invoice_schedule")]
                         124 => {
-                            advance_invoice_schedules = crate::decode::field(&mut map)?;
+                            advance_invoice_schedules = crate::decode::optional_list(
+                                &mut map,
+                                "advance_invoice_schedules",
+                            )?;
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -104,8 +104,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut remaining_billing_cycles: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -126,22 +125,63 @@ impl<'de> Deserialize<'de> for ContractTerm {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => contract_start = crate::decode::field(&mut map)?,
-                        3 => contract_end = crate::decode::field(&mut map)?,
-                        4 => billing_cycle = crate::decode::field(&mut map)?,
-                        5 => action_at_term_end = crate::decode::field(&mut map)?,
-                        6 => total_contract_value = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => {
+                            contract_start = crate::decode::field(
+                                &mut map,
+                                "contract_start",
+                            )?;
+                        }
+                        3 => {
+                            contract_end = crate::decode::field(
+                                &mut map,
+                                "contract_end",
+                            )?;
+                        }
+                        4 => {
+                            billing_cycle = crate::decode::field(
+                                &mut map,
+                                "billing_cycle",
+                            )?;
+                        }
+                        5 => {
+                            action_at_term_end = crate::decode::field(
+                                &mut map,
+                                "action_at_term_end",
+                            )?;
+                        }
+                        6 => {
+                            total_contract_value = crate::decode::field(
+                                &mut map,
+                                "total_contract_value",
+                            )?;
+                        }
                         7 => {
                             total_contract_value_before_tax = crate::decode::field(
                                 &mut map,
+                                "total_contract_value_before_tax",
                             )?;
                         }
-                        8 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
-                        9 => created_at = crate::decode::field(&mut map)?,
-                        10 => subscription_id = crate::decode::field(&mut map)?,
-                        11 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        8 => {
+                            cancellation_cutoff_period = crate::decode::field(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                            )?;
+                        }
+                        9 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        10 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        11 => {
+                            remaining_billing_cycles = crate::decode::field(
+                                &mut map,
+                                "remaining_billing_cycles",
+                            )?;
+                        }
                         12 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -151,7 +191,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

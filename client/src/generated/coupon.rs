@@ -219,8 +219,7 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -263,40 +262,146 @@ impl<'de> Deserialize<'de> for Coupon {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => invoice_name = crate::decode::field(&mut map)?,
-                        3 => discount_type = crate::decode::field(&mut map)?,
-                        4 => discount_percentage = crate::decode::field(&mut map)?,
-                        5 => discount_amount = crate::decode::field(&mut map)?,
-                        6 => discount_quantity = crate::decode::field(&mut map)?,
-                        7 => currency_code = crate::decode::field(&mut map)?,
-                        8 => duration_type = crate::decode::field(&mut map)?,
-                        9 => duration_month = crate::decode::field(&mut map)?,
-                        10 => valid_from = crate::decode::field(&mut map)?,
-                        11 => valid_till = crate::decode::field(&mut map)?,
-                        12 => max_redemptions = crate::decode::field(&mut map)?,
-                        13 => status = crate::decode::field(&mut map)?,
-                        14 => apply_discount_on = crate::decode::field(&mut map)?,
-                        15 => apply_on = crate::decode::field(&mut map)?,
-                        16 => plan_constraint = crate::decode::field(&mut map)?,
-                        17 => addon_constraint = crate::decode::field(&mut map)?,
-                        18 => created_at = crate::decode::field(&mut map)?,
-                        19 => archived_at = crate::decode::field(&mut map)?,
-                        20 => resource_version = crate::decode::field(&mut map)?,
-                        21 => updated_at = crate::decode::field(&mut map)?,
-                        22 => included_in_mrr = crate::decode::field(&mut map)?,
-                        23 => period = crate::decode::field(&mut map)?,
-                        24 => period_unit = crate::decode::field(&mut map)?,
-                        25 => plan_ids = crate::decode::field(&mut map)?,
-                        26 => addon_ids = crate::decode::field(&mut map)?,
-                        27 => item_constraints = crate::decode::field(&mut map)?,
-                        28 => item_constraint_criteria = crate::decode::field(&mut map)?,
-                        29 => redemptions = crate::decode::field(&mut map)?,
-                        30 => invoice_notes = crate::decode::field(&mut map)?,
-                        31 => meta_data = crate::decode::field(&mut map)?,
-                        32 => coupon_constraints = crate::decode::field(&mut map)?,
-                        33 => deleted = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => {
+                            invoice_name = crate::decode::field(
+                                &mut map,
+                                "invoice_name",
+                            )?;
+                        }
+                        3 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        4 => {
+                            discount_percentage = crate::decode::field(
+                                &mut map,
+                                "discount_percentage",
+                            )?;
+                        }
+                        5 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
+                        6 => {
+                            discount_quantity = crate::decode::field(
+                                &mut map,
+                                "discount_quantity",
+                            )?;
+                        }
+                        7 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        8 => {
+                            duration_type = crate::decode::field(
+                                &mut map,
+                                "duration_type",
+                            )?;
+                        }
+                        9 => {
+                            duration_month = crate::decode::field(
+                                &mut map,
+                                "duration_month",
+                            )?;
+                        }
+                        10 => valid_from = crate::decode::field(&mut map, "valid_from")?,
+                        11 => valid_till = crate::decode::field(&mut map, "valid_till")?,
+                        12 => {
+                            max_redemptions = crate::decode::field(
+                                &mut map,
+                                "max_redemptions",
+                            )?;
+                        }
+                        13 => status = crate::decode::field(&mut map, "status")?,
+                        14 => {
+                            apply_discount_on = crate::decode::field(
+                                &mut map,
+                                "apply_discount_on",
+                            )?;
+                        }
+                        15 => apply_on = crate::decode::field(&mut map, "apply_on")?,
+                        16 => {
+                            plan_constraint = crate::decode::field(
+                                &mut map,
+                                "plan_constraint",
+                            )?;
+                        }
+                        17 => {
+                            addon_constraint = crate::decode::field(
+                                &mut map,
+                                "addon_constraint",
+                            )?;
+                        }
+                        18 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        19 => {
+                            archived_at = crate::decode::field(&mut map, "archived_at")?;
+                        }
+                        20 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        21 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        22 => {
+                            included_in_mrr = crate::decode::field(
+                                &mut map,
+                                "included_in_mrr",
+                            )?;
+                        }
+                        23 => period = crate::decode::field(&mut map, "period")?,
+                        24 => {
+                            period_unit = crate::decode::field(&mut map, "period_unit")?;
+                        }
+                        25 => {
+                            plan_ids = crate::decode::optional_list(
+                                &mut map,
+                                "plan_ids",
+                            )?;
+                        }
+                        26 => {
+                            addon_ids = crate::decode::optional_list(
+                                &mut map,
+                                "addon_ids",
+                            )?;
+                        }
+                        27 => {
+                            item_constraints = crate::decode::optional_list(
+                                &mut map,
+                                "item_constraints",
+                            )?;
+                        }
+                        28 => {
+                            item_constraint_criteria = crate::decode::optional_list(
+                                &mut map,
+                                "item_constraint_criteria",
+                            )?;
+                        }
+                        29 => {
+                            redemptions = crate::decode::field(&mut map, "redemptions")?;
+                        }
+                        30 => {
+                            invoice_notes = crate::decode::field(
+                                &mut map,
+                                "invoice_notes",
+                            )?;
+                        }
+                        31 => meta_data = crate::decode::field(&mut map, "meta_data")?,
+                        32 => {
+                            coupon_constraints = crate::decode::optional_list(
+                                &mut map,
+                                "coupon_constraints",
+                            )?;
+                        }
+                        33 => deleted = crate::decode::field(&mut map, "deleted")?,
                         34 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -306,7 +411,7 @@ impl<'de> Deserialize<'de> for Coupon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -397,8 +502,7 @@ impl<'de> Deserialize<'de> for ItemConstraint {
                 let mut item_price_ids: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -410,9 +514,14 @@ impl<'de> Deserialize<'de> for ItemConstraint {
                         }
                     };
                     match slot {
-                        0 => item_type = crate::decode::field(&mut map)?,
-                        1 => constraint = crate::decode::field(&mut map)?,
-                        2 => item_price_ids = crate::decode::field(&mut map)?,
+                        0 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        1 => constraint = crate::decode::field(&mut map, "constraint")?,
+                        2 => {
+                            item_price_ids = crate::decode::optional_list(
+                                &mut map,
+                                "item_price_ids",
+                            )?;
+                        }
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -422,7 +531,7 @@ impl<'de> Deserialize<'de> for ItemConstraint {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -486,8 +595,7 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
                 let mut item_price_periods: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -500,10 +608,25 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
                         }
                     };
                     match slot {
-                        0 => item_type = crate::decode::field(&mut map)?,
-                        1 => currencies = crate::decode::field(&mut map)?,
-                        2 => item_family_ids = crate::decode::field(&mut map)?,
-                        3 => item_price_periods = crate::decode::field(&mut map)?,
+                        0 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        1 => {
+                            currencies = crate::decode::optional_list(
+                                &mut map,
+                                "currencies",
+                            )?;
+                        }
+                        2 => {
+                            item_family_ids = crate::decode::optional_list(
+                                &mut map,
+                                "item_family_ids",
+                            )?;
+                        }
+                        3 => {
+                            item_price_periods = crate::decode::optional_list(
+                                &mut map,
+                                "item_price_periods",
+                            )?;
+                        }
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -513,7 +636,7 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -575,8 +698,7 @@ impl<'de> Deserialize<'de> for CouponConstraint {
                 let mut value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -588,9 +710,9 @@ impl<'de> Deserialize<'de> for CouponConstraint {
                         }
                     };
                     match slot {
-                        0 => entity_type = crate::decode::field(&mut map)?,
-                        1 => r#type = crate::decode::field(&mut map)?,
-                        2 => value = crate::decode::field(&mut map)?,
+                        0 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        1 => r#type = crate::decode::field(&mut map, "type")?,
+                        2 => value = crate::decode::field(&mut map, "value")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -600,7 +722,7 @@ impl<'de> Deserialize<'de> for CouponConstraint {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2188,8 +2310,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2198,9 +2319,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map)?),
+                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2571,8 +2692,7 @@ impl<'de> Deserialize<'de> for CreateForItemsResponse {
             ) -> Result<CreateForItemsResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2581,9 +2701,9 @@ impl<'de> Deserialize<'de> for CreateForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map)?),
+                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2954,8 +3074,7 @@ impl<'de> Deserialize<'de> for UpdateForItemsResponse {
             ) -> Result<UpdateForItemsResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2964,9 +3083,9 @@ impl<'de> Deserialize<'de> for UpdateForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map)?),
+                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3376,8 +3495,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3386,9 +3504,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map)?),
+                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3488,8 +3606,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3498,9 +3615,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map)?),
+                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3860,8 +3977,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3870,9 +3986,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map)?),
+                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3976,8 +4092,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3986,9 +4101,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map)?),
+                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4163,8 +4278,7 @@ impl<'de> Deserialize<'de> for CopyResponse {
             ) -> Result<CopyResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4173,9 +4287,9 @@ impl<'de> Deserialize<'de> for CopyResponse {
                         }
                     };
                     match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map)?),
+                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4281,8 +4395,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
             ) -> Result<UnarchiveResponse, A::Error> {
                 let mut coupon: Option<Coupon> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4291,9 +4404,9 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
                         }
                     };
                     match slot {
-                        0 => coupon = Some(crate::decode::field(&mut map)?),
+                        0 => coupon = Some(crate::decode::field(&mut map, "coupon")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

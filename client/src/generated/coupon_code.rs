@@ -58,8 +58,7 @@ impl<'de> Deserialize<'de> for CouponCode {
                 let mut coupon_set_name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -73,11 +72,21 @@ impl<'de> Deserialize<'de> for CouponCode {
                         }
                     };
                     match slot {
-                        0 => code = crate::decode::field(&mut map)?,
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => coupon_id = crate::decode::field(&mut map)?,
-                        3 => coupon_set_id = crate::decode::field(&mut map)?,
-                        4 => coupon_set_name = crate::decode::field(&mut map)?,
+                        0 => code = crate::decode::field(&mut map, "code")?,
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        3 => {
+                            coupon_set_id = crate::decode::field(
+                                &mut map,
+                                "coupon_set_id",
+                            )?;
+                        }
+                        4 => {
+                            coupon_set_name = crate::decode::field(
+                                &mut map,
+                                "coupon_set_name",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -87,7 +96,7 @@ impl<'de> Deserialize<'de> for CouponCode {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -346,8 +355,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -356,9 +364,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => coupon_code = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_code = Some(
+                                crate::decode::field(&mut map, "coupon_code")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -459,8 +471,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -469,9 +480,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => coupon_code = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_code = Some(
+                                crate::decode::field(&mut map, "coupon_code")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -742,8 +757,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -752,9 +766,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => coupon_code = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_code = Some(
+                                crate::decode::field(&mut map, "coupon_code")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -859,8 +877,7 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut coupon_code: Option<CouponCode> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -869,9 +886,13 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
                         }
                     };
                     match slot {
-                        0 => coupon_code = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_code = Some(
+                                crate::decode::field(&mut map, "coupon_code")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -80,8 +80,7 @@ impl<'de> Deserialize<'de> for CouponSet {
                 let mut meta_data: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -97,13 +96,23 @@ impl<'de> Deserialize<'de> for CouponSet {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => coupon_id = crate::decode::field(&mut map)?,
-                        2 => name = crate::decode::field(&mut map)?,
-                        3 => total_count = crate::decode::field(&mut map)?,
-                        4 => redeemed_count = crate::decode::field(&mut map)?,
-                        5 => archived_count = crate::decode::field(&mut map)?,
-                        6 => meta_data = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        2 => name = crate::decode::field(&mut map, "name")?,
+                        3 => total_count = crate::decode::field(&mut map, "total_count")?,
+                        4 => {
+                            redeemed_count = crate::decode::field(
+                                &mut map,
+                                "redeemed_count",
+                            )?;
+                        }
+                        5 => {
+                            archived_count = crate::decode::field(
+                                &mut map,
+                                "archived_count",
+                            )?;
+                        }
+                        6 => meta_data = crate::decode::field(&mut map, "meta_data")?,
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -113,7 +122,7 @@ impl<'de> Deserialize<'de> for CouponSet {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -383,8 +392,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -393,9 +401,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_set = Some(
+                                crate::decode::field(&mut map, "coupon_set")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -557,8 +569,7 @@ impl<'de> Deserialize<'de> for AddCouponCodesResponse {
             ) -> Result<AddCouponCodesResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -567,9 +578,13 @@ impl<'de> Deserialize<'de> for AddCouponCodesResponse {
                         }
                     };
                     match slot {
-                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_set = Some(
+                                crate::decode::field(&mut map, "coupon_set")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -878,8 +893,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -888,9 +902,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_set = Some(
+                                crate::decode::field(&mut map, "coupon_set")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -990,8 +1008,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1000,9 +1017,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_set = Some(
+                                crate::decode::field(&mut map, "coupon_set")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1172,8 +1193,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1182,9 +1202,13 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_set = Some(
+                                crate::decode::field(&mut map, "coupon_set")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1288,8 +1312,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1298,9 +1321,13 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_set = Some(
+                                crate::decode::field(&mut map, "coupon_set")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1406,8 +1433,7 @@ impl<'de> Deserialize<'de> for DeleteUnusedCouponCodesResponse {
             ) -> Result<DeleteUnusedCouponCodesResponse, A::Error> {
                 let mut coupon_set: Option<CouponSet> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1416,9 +1442,13 @@ impl<'de> Deserialize<'de> for DeleteUnusedCouponCodesResponse {
                         }
                     };
                     match slot {
-                        0 => coupon_set = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            coupon_set = Some(
+                                crate::decode::field(&mut map, "coupon_set")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -104,8 +104,7 @@ impl<'de> Deserialize<'de> for CpqQuoteSignature {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -126,18 +125,40 @@ impl<'de> Deserialize<'de> for CpqQuoteSignature {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => name = crate::decode::field(&mut map)?,
-                        3 => document_name = crate::decode::field(&mut map)?,
-                        4 => customer_acceptance_method = crate::decode::field(&mut map)?,
-                        5 => quote_type = crate::decode::field(&mut map)?,
-                        6 => expires_at = crate::decode::field(&mut map)?,
-                        7 => timezone = crate::decode::field(&mut map)?,
-                        8 => provider_request_id = crate::decode::field(&mut map)?,
-                        9 => provider_document_id = crate::decode::field(&mut map)?,
-                        10 => created_at = crate::decode::field(&mut map)?,
-                        11 => modified_at = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => name = crate::decode::field(&mut map, "name")?,
+                        3 => {
+                            document_name = crate::decode::field(
+                                &mut map,
+                                "document_name",
+                            )?;
+                        }
+                        4 => {
+                            customer_acceptance_method = crate::decode::field(
+                                &mut map,
+                                "customer_acceptance_method",
+                            )?;
+                        }
+                        5 => quote_type = crate::decode::field(&mut map, "quote_type")?,
+                        6 => expires_at = crate::decode::field(&mut map, "expires_at")?,
+                        7 => timezone = crate::decode::field(&mut map, "timezone")?,
+                        8 => {
+                            provider_request_id = crate::decode::field(
+                                &mut map,
+                                "provider_request_id",
+                            )?;
+                        }
+                        9 => {
+                            provider_document_id = crate::decode::field(
+                                &mut map,
+                                "provider_document_id",
+                            )?;
+                        }
+                        10 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        11 => {
+                            modified_at = crate::decode::field(&mut map, "modified_at")?;
+                        }
                         12 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -147,7 +168,7 @@ impl<'de> Deserialize<'de> for CpqQuoteSignature {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

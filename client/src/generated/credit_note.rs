@@ -306,8 +306,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                 let mut site_details_at_creation: Option<Box<SiteDetailsAtCreation>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -366,62 +365,213 @@ impl<'de> Deserialize<'de> for CreditNote {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => customer_id = crate::decode::field(&mut map)?,
-                        2 => subscription_id = crate::decode::field(&mut map)?,
-                        3 => reference_invoice_id = crate::decode::field(&mut map)?,
-                        4 => r#type = crate::decode::field(&mut map)?,
-                        5 => reason_code = crate::decode::field(&mut map)?,
-                        6 => status = crate::decode::field(&mut map)?,
-                        7 => vat_number = crate::decode::field(&mut map)?,
-                        8 => date = crate::decode::field(&mut map)?,
-                        9 => price_type = crate::decode::field(&mut map)?,
-                        10 => currency_code = crate::decode::field(&mut map)?,
-                        11 => total = crate::decode::field(&mut map)?,
-                        12 => amount_allocated = crate::decode::field(&mut map)?,
-                        13 => amount_refunded = crate::decode::field(&mut map)?,
-                        14 => amount_available = crate::decode::field(&mut map)?,
-                        15 => refunded_at = crate::decode::field(&mut map)?,
-                        16 => voided_at = crate::decode::field(&mut map)?,
-                        17 => generated_at = crate::decode::field(&mut map)?,
-                        18 => resource_version = crate::decode::field(&mut map)?,
-                        19 => updated_at = crate::decode::field(&mut map)?,
-                        20 => channel = crate::decode::field(&mut map)?,
-                        21 => line_items_next_offset = crate::decode::field(&mut map)?,
-                        22 => sub_total = crate::decode::field(&mut map)?,
-                        23 => {
-                            sub_total_in_local_currency = crate::decode::field(&mut map)?;
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        2 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
                         }
-                        24 => total_in_local_currency = crate::decode::field(&mut map)?,
-                        25 => local_currency_code = crate::decode::field(&mut map)?,
-                        26 => round_off_amount = crate::decode::field(&mut map)?,
-                        27 => fractional_correction = crate::decode::field(&mut map)?,
-                        28 => notes = crate::decode::field(&mut map)?,
-                        29 => line_items = crate::decode::field(&mut map)?,
-                        30 => line_item_tiers = crate::decode::field(&mut map)?,
-                        31 => line_item_discounts = crate::decode::field(&mut map)?,
-                        32 => line_item_taxes = crate::decode::field(&mut map)?,
-                        33 => line_item_addresses = crate::decode::field(&mut map)?,
-                        34 => discounts = crate::decode::field(&mut map)?,
-                        35 => taxes = crate::decode::field(&mut map)?,
-                        36 => tax_origin = crate::decode::field(&mut map)?,
-                        37 => linked_refunds = crate::decode::field(&mut map)?,
-                        38 => allocations = crate::decode::field(&mut map)?,
-                        39 => deleted = crate::decode::field(&mut map)?,
-                        40 => tax_category = crate::decode::field(&mut map)?,
+                        3 => {
+                            reference_invoice_id = crate::decode::field(
+                                &mut map,
+                                "reference_invoice_id",
+                            )?;
+                        }
+                        4 => r#type = crate::decode::field(&mut map, "type")?,
+                        5 => reason_code = crate::decode::field(&mut map, "reason_code")?,
+                        6 => status = crate::decode::field(&mut map, "status")?,
+                        7 => vat_number = crate::decode::field(&mut map, "vat_number")?,
+                        8 => date = crate::decode::field(&mut map, "date")?,
+                        9 => price_type = crate::decode::field(&mut map, "price_type")?,
+                        10 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        11 => total = crate::decode::field(&mut map, "total")?,
+                        12 => {
+                            amount_allocated = crate::decode::field(
+                                &mut map,
+                                "amount_allocated",
+                            )?;
+                        }
+                        13 => {
+                            amount_refunded = crate::decode::field(
+                                &mut map,
+                                "amount_refunded",
+                            )?;
+                        }
+                        14 => {
+                            amount_available = crate::decode::field(
+                                &mut map,
+                                "amount_available",
+                            )?;
+                        }
+                        15 => {
+                            refunded_at = crate::decode::field(&mut map, "refunded_at")?;
+                        }
+                        16 => voided_at = crate::decode::field(&mut map, "voided_at")?,
+                        17 => {
+                            generated_at = crate::decode::field(
+                                &mut map,
+                                "generated_at",
+                            )?;
+                        }
+                        18 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        19 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        20 => channel = crate::decode::field(&mut map, "channel")?,
+                        21 => {
+                            line_items_next_offset = crate::decode::field(
+                                &mut map,
+                                "line_items_next_offset",
+                            )?;
+                        }
+                        22 => sub_total = crate::decode::field(&mut map, "sub_total")?,
+                        23 => {
+                            sub_total_in_local_currency = crate::decode::field(
+                                &mut map,
+                                "sub_total_in_local_currency",
+                            )?;
+                        }
+                        24 => {
+                            total_in_local_currency = crate::decode::field(
+                                &mut map,
+                                "total_in_local_currency",
+                            )?;
+                        }
+                        25 => {
+                            local_currency_code = crate::decode::field(
+                                &mut map,
+                                "local_currency_code",
+                            )?;
+                        }
+                        26 => {
+                            round_off_amount = crate::decode::field(
+                                &mut map,
+                                "round_off_amount",
+                            )?;
+                        }
+                        27 => {
+                            fractional_correction = crate::decode::field(
+                                &mut map,
+                                "fractional_correction",
+                            )?;
+                        }
+                        28 => notes = crate::decode::optional_list(&mut map, "notes")?,
+                        29 => {
+                            line_items = crate::decode::optional_list(
+                                &mut map,
+                                "line_items",
+                            )?;
+                        }
+                        30 => {
+                            line_item_tiers = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_tiers",
+                            )?;
+                        }
+                        31 => {
+                            line_item_discounts = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_discounts",
+                            )?;
+                        }
+                        32 => {
+                            line_item_taxes = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_taxes",
+                            )?;
+                        }
+                        33 => {
+                            line_item_addresses = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_addresses",
+                            )?;
+                        }
+                        34 => {
+                            discounts = crate::decode::optional_list(
+                                &mut map,
+                                "discounts",
+                            )?;
+                        }
+                        35 => taxes = crate::decode::optional_list(&mut map, "taxes")?,
+                        36 => tax_origin = crate::decode::field(&mut map, "tax_origin")?,
+                        37 => {
+                            linked_refunds = crate::decode::optional_list(
+                                &mut map,
+                                "linked_refunds",
+                            )?;
+                        }
+                        38 => {
+                            allocations = crate::decode::optional_list(
+                                &mut map,
+                                "allocations",
+                            )?;
+                        }
+                        39 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        40 => {
+                            tax_category = crate::decode::field(
+                                &mut map,
+                                "tax_category",
+                            )?;
+                        }
                         41 => {
                             local_currency_exchange_rate = crate::decode::field(
                                 &mut map,
+                                "local_currency_exchange_rate",
                             )?;
                         }
-                        42 => exchange_rates = crate::decode::field(&mut map)?,
-                        43 => create_reason_code = crate::decode::field(&mut map)?,
-                        44 => vat_number_prefix = crate::decode::field(&mut map)?,
-                        45 => business_entity_id = crate::decode::field(&mut map)?,
-                        46 => shipping_address = crate::decode::field(&mut map)?,
-                        47 => billing_address = crate::decode::field(&mut map)?,
-                        48 => einvoice = crate::decode::field(&mut map)?,
-                        49 => site_details_at_creation = crate::decode::field(&mut map)?,
+                        42 => {
+                            exchange_rates = crate::decode::optional_list(
+                                &mut map,
+                                "exchange_rates",
+                            )?;
+                        }
+                        43 => {
+                            create_reason_code = crate::decode::field(
+                                &mut map,
+                                "create_reason_code",
+                            )?;
+                        }
+                        44 => {
+                            vat_number_prefix = crate::decode::field(
+                                &mut map,
+                                "vat_number_prefix",
+                            )?;
+                        }
+                        45 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        46 => {
+                            shipping_address = crate::decode::field(
+                                &mut map,
+                                "shipping_address",
+                            )?;
+                        }
+                        47 => {
+                            billing_address = crate::decode::field(
+                                &mut map,
+                                "billing_address",
+                            )?;
+                        }
+                        48 => einvoice = crate::decode::field(&mut map, "einvoice")?,
+                        49 => {
+                            site_details_at_creation = crate::decode::field(
+                                &mut map,
+                                "site_details_at_creation",
+                            )?;
+                        }
                         50 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -431,7 +581,7 @@ impl<'de> Deserialize<'de> for CreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -630,8 +780,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -666,34 +815,98 @@ impl<'de> Deserialize<'de> for LineItem {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => date_from = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => unit_amount = crate::decode::field(&mut map)?,
-                        5 => quantity = crate::decode::field(&mut map)?,
-                        6 => amount = crate::decode::field(&mut map)?,
-                        7 => pricing_model = crate::decode::field(&mut map)?,
-                        8 => is_taxed = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_rate = crate::decode::field(&mut map)?,
-                        11 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        12 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        13 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        14 => discount_amount = crate::decode::field(&mut map)?,
-                        15 => {
-                            item_level_discount_amount = crate::decode::field(&mut map)?;
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
                         }
-                        16 => metered = crate::decode::field(&mut map)?,
-                        17 => is_percentage_pricing = crate::decode::field(&mut map)?,
-                        18 => reference_line_item_id = crate::decode::field(&mut map)?,
-                        19 => description = crate::decode::field(&mut map)?,
-                        20 => entity_description = crate::decode::field(&mut map)?,
-                        21 => entity_type = crate::decode::field(&mut map)?,
-                        22 => tax_exempt_reason = crate::decode::field(&mut map)?,
-                        23 => entity_id = crate::decode::field(&mut map)?,
-                        24 => customer_id = crate::decode::field(&mut map)?,
-                        25 => proration_mode = crate::decode::field(&mut map)?,
+                        2 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        5 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => amount = crate::decode::field(&mut map, "amount")?,
+                        7 => {
+                            pricing_model = crate::decode::field(
+                                &mut map,
+                                "pricing_model",
+                            )?;
+                        }
+                        8 => is_taxed = crate::decode::field(&mut map, "is_taxed")?,
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        11 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        12 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        13 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        14 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
+                        15 => {
+                            item_level_discount_amount = crate::decode::field(
+                                &mut map,
+                                "item_level_discount_amount",
+                            )?;
+                        }
+                        16 => metered = crate::decode::field(&mut map, "metered")?,
+                        17 => {
+                            is_percentage_pricing = crate::decode::field(
+                                &mut map,
+                                "is_percentage_pricing",
+                            )?;
+                        }
+                        18 => {
+                            reference_line_item_id = crate::decode::field(
+                                &mut map,
+                                "reference_line_item_id",
+                            )?;
+                        }
+                        19 => {
+                            description = crate::decode::field(&mut map, "description")?;
+                        }
+                        20 => {
+                            entity_description = crate::decode::field(
+                                &mut map,
+                                "entity_description",
+                            )?;
+                        }
+                        21 => {
+                            entity_type = crate::decode::field(&mut map, "entity_type")?;
+                        }
+                        22 => {
+                            tax_exempt_reason = crate::decode::field(
+                                &mut map,
+                                "tax_exempt_reason",
+                            )?;
+                        }
+                        23 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        24 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
+                        25 => {
+                            proration_mode = crate::decode::field(
+                                &mut map,
+                                "proration_mode",
+                            )?;
+                        }
                         26 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -703,7 +916,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -818,8 +1031,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -839,17 +1051,62 @@ impl<'de> Deserialize<'de> for LineItemTier {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => starting_unit = crate::decode::field(&mut map)?,
-                        2 => ending_unit = crate::decode::field(&mut map)?,
-                        3 => quantity_used = crate::decode::field(&mut map)?,
-                        4 => unit_amount = crate::decode::field(&mut map)?,
-                        5 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        7 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
-                        8 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        9 => pricing_type = crate::decode::field(&mut map)?,
-                        10 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        3 => {
+                            quantity_used = crate::decode::field(
+                                &mut map,
+                                "quantity_used",
+                            )?;
+                        }
+                        4 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        5 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            quantity_used_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_used_in_decimal",
+                            )?;
+                        }
+                        8 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        9 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        10 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -859,7 +1116,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -935,8 +1192,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -950,11 +1206,26 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => discount_type = crate::decode::field(&mut map)?,
-                        2 => coupon_id = crate::decode::field(&mut map)?,
-                        3 => entity_id = crate::decode::field(&mut map)?,
-                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        2 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        3 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        4 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -964,7 +1235,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1074,8 +1345,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1099,25 +1369,71 @@ impl<'de> Deserialize<'de> for LineItemTax {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => tax_name = crate::decode::field(&mut map)?,
-                        2 => tax_rate = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => date_from = crate::decode::field(&mut map)?,
-                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
-                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
-                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
-                        8 => taxable_amount = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_juris_type = crate::decode::field(&mut map)?,
-                        11 => tax_juris_name = crate::decode::field(&mut map)?,
-                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => tax_name = crate::decode::field(&mut map, "tax_name")?,
+                        2 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        5 => {
+                            prorated_taxable_amount = crate::decode::field(
+                                &mut map,
+                                "prorated_taxable_amount",
+                            )?;
+                        }
+                        6 => {
+                            is_partial_tax_applied = crate::decode::field(
+                                &mut map,
+                                "is_partial_tax_applied",
+                            )?;
+                        }
+                        7 => {
+                            is_non_compliance_tax = crate::decode::field(
+                                &mut map,
+                                "is_non_compliance_tax",
+                            )?;
+                        }
+                        8 => {
+                            taxable_amount = crate::decode::field(
+                                &mut map,
+                                "taxable_amount",
+                            )?;
+                        }
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => {
+                            tax_juris_type = crate::decode::field(
+                                &mut map,
+                                "tax_juris_type",
+                            )?;
+                        }
+                        11 => {
+                            tax_juris_name = crate::decode::field(
+                                &mut map,
+                                "tax_juris_name",
+                            )?;
+                        }
+                        12 => {
+                            tax_juris_code = crate::decode::field(
+                                &mut map,
+                                "tax_juris_code",
+                            )?;
+                        }
                         13 => {
                             tax_amount_in_local_currency = crate::decode::field(
                                 &mut map,
+                                "tax_amount_in_local_currency",
                             )?;
                         }
-                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        14 => {
+                            local_currency_code = crate::decode::field(
+                                &mut map,
+                                "local_currency_code",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1127,7 +1443,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1247,8 +1563,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1272,21 +1587,31 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => first_name = crate::decode::field(&mut map)?,
-                        2 => last_name = crate::decode::field(&mut map)?,
-                        3 => email = crate::decode::field(&mut map)?,
-                        4 => company = crate::decode::field(&mut map)?,
-                        5 => phone = crate::decode::field(&mut map)?,
-                        6 => line1 = crate::decode::field(&mut map)?,
-                        7 => line2 = crate::decode::field(&mut map)?,
-                        8 => line3 = crate::decode::field(&mut map)?,
-                        9 => city = crate::decode::field(&mut map)?,
-                        10 => state_code = crate::decode::field(&mut map)?,
-                        11 => state = crate::decode::field(&mut map)?,
-                        12 => country = crate::decode::field(&mut map)?,
-                        13 => zip = crate::decode::field(&mut map)?,
-                        14 => validation_status = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        2 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        3 => email = crate::decode::field(&mut map, "email")?,
+                        4 => company = crate::decode::field(&mut map, "company")?,
+                        5 => phone = crate::decode::field(&mut map, "phone")?,
+                        6 => line1 = crate::decode::field(&mut map, "line1")?,
+                        7 => line2 = crate::decode::field(&mut map, "line2")?,
+                        8 => line3 = crate::decode::field(&mut map, "line3")?,
+                        9 => city = crate::decode::field(&mut map, "city")?,
+                        10 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        11 => state = crate::decode::field(&mut map, "state")?,
+                        12 => country = crate::decode::field(&mut map, "country")?,
+                        13 => zip = crate::decode::field(&mut map, "zip")?,
+                        14 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1296,7 +1621,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1384,8 +1709,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1401,13 +1725,28 @@ impl<'de> Deserialize<'de> for Discount {
                         }
                     };
                     match slot {
-                        0 => amount = crate::decode::field(&mut map)?,
-                        1 => description = crate::decode::field(&mut map)?,
-                        2 => line_item_id = crate::decode::field(&mut map)?,
-                        3 => entity_type = crate::decode::field(&mut map)?,
-                        4 => discount_type = crate::decode::field(&mut map)?,
-                        5 => entity_id = crate::decode::field(&mut map)?,
-                        6 => coupon_set_code = crate::decode::field(&mut map)?,
+                        0 => amount = crate::decode::field(&mut map, "amount")?,
+                        1 => description = crate::decode::field(&mut map, "description")?,
+                        2 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        3 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        4 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        5 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        6 => {
+                            coupon_set_code = crate::decode::field(
+                                &mut map,
+                                "coupon_set_code",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1417,7 +1756,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1481,8 +1820,7 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1494,9 +1832,9 @@ impl<'de> Deserialize<'de> for Tax {
                         }
                     };
                     match slot {
-                        0 => name = crate::decode::field(&mut map)?,
-                        1 => amount = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
+                        0 => name = crate::decode::field(&mut map, "name")?,
+                        1 => amount = crate::decode::field(&mut map, "amount")?,
+                        2 => description = crate::decode::field(&mut map, "description")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1506,7 +1844,7 @@ impl<'de> Deserialize<'de> for Tax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1562,8 +1900,7 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                 let mut registration_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1574,8 +1911,13 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                         }
                     };
                     match slot {
-                        0 => country = crate::decode::field(&mut map)?,
-                        1 => registration_number = crate::decode::field(&mut map)?,
+                        0 => country = crate::decode::field(&mut map, "country")?,
+                        1 => {
+                            registration_number = crate::decode::field(
+                                &mut map,
+                                "registration_number",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1585,7 +1927,7 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1660,8 +2002,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                 let mut refund_reason_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1677,13 +2018,23 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                         }
                     };
                     match slot {
-                        0 => txn_id = crate::decode::field(&mut map)?,
-                        1 => applied_amount = crate::decode::field(&mut map)?,
-                        2 => applied_at = crate::decode::field(&mut map)?,
-                        3 => txn_status = crate::decode::field(&mut map)?,
-                        4 => txn_date = crate::decode::field(&mut map)?,
-                        5 => txn_amount = crate::decode::field(&mut map)?,
-                        6 => refund_reason_code = crate::decode::field(&mut map)?,
+                        0 => txn_id = crate::decode::field(&mut map, "txn_id")?,
+                        1 => {
+                            applied_amount = crate::decode::field(
+                                &mut map,
+                                "applied_amount",
+                            )?;
+                        }
+                        2 => applied_at = crate::decode::field(&mut map, "applied_at")?,
+                        3 => txn_status = crate::decode::field(&mut map, "txn_status")?,
+                        4 => txn_date = crate::decode::field(&mut map, "txn_date")?,
+                        5 => txn_amount = crate::decode::field(&mut map, "txn_amount")?,
+                        6 => {
+                            refund_reason_code = crate::decode::field(
+                                &mut map,
+                                "refund_reason_code",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1693,7 +2044,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1769,8 +2120,7 @@ impl<'de> Deserialize<'de> for Allocation {
                 let mut tax_application: Option<AllocationTaxApplication> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1785,12 +2135,37 @@ impl<'de> Deserialize<'de> for Allocation {
                         }
                     };
                     match slot {
-                        0 => invoice_id = crate::decode::field(&mut map)?,
-                        1 => allocated_amount = crate::decode::field(&mut map)?,
-                        2 => allocated_at = crate::decode::field(&mut map)?,
-                        3 => invoice_date = crate::decode::field(&mut map)?,
-                        4 => invoice_status = crate::decode::field(&mut map)?,
-                        5 => tax_application = crate::decode::field(&mut map)?,
+                        0 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
+                        1 => {
+                            allocated_amount = crate::decode::field(
+                                &mut map,
+                                "allocated_amount",
+                            )?;
+                        }
+                        2 => {
+                            allocated_at = crate::decode::field(
+                                &mut map,
+                                "allocated_at",
+                            )?;
+                        }
+                        3 => {
+                            invoice_date = crate::decode::field(
+                                &mut map,
+                                "invoice_date",
+                            )?;
+                        }
+                        4 => {
+                            invoice_status = crate::decode::field(
+                                &mut map,
+                                "invoice_status",
+                            )?;
+                        }
+                        5 => {
+                            tax_application = crate::decode::field(
+                                &mut map,
+                                "tax_application",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1800,7 +2175,7 @@ impl<'de> Deserialize<'de> for Allocation {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1859,8 +2234,7 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                 let mut rate: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1871,8 +2245,13 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                         }
                     };
                     match slot {
-                        0 => currency_code = crate::decode::field(&mut map)?,
-                        1 => rate = crate::decode::field(&mut map)?,
+                        0 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        1 => rate = crate::decode::field(&mut map, "rate")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1882,7 +2261,7 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1985,8 +2364,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2009,20 +2387,25 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2032,7 +2415,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2147,8 +2530,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2171,20 +2553,25 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2194,7 +2581,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2277,8 +2664,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                 let mut provider_references: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2293,12 +2679,27 @@ impl<'de> Deserialize<'de> for Einvoice {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => reference_id = crate::decode::field(&mut map)?,
-                        2 => reference_number = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => message = crate::decode::field(&mut map)?,
-                        5 => provider_references = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
+                        2 => {
+                            reference_number = crate::decode::field(
+                                &mut map,
+                                "reference_number",
+                            )?;
+                        }
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => message = crate::decode::field(&mut map, "message")?,
+                        5 => {
+                            provider_references = crate::decode::optional_list(
+                                &mut map,
+                                "provider_references",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2308,7 +2709,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2367,8 +2768,7 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                 let mut organization_address: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2379,8 +2779,13 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                         }
                     };
                     match slot {
-                        0 => timezone = crate::decode::field(&mut map)?,
-                        1 => organization_address = crate::decode::field(&mut map)?,
+                        0 => timezone = crate::decode::field(&mut map, "timezone")?,
+                        1 => {
+                            organization_address = crate::decode::field(
+                                &mut map,
+                                "organization_address",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2390,7 +2795,7 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3848,8 +4253,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3859,10 +4263,14 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
-                        1 => invoice = crate::decode::field(&mut map)?,
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
+                        1 => invoice = crate::decode::field(&mut map, "invoice")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4087,8 +4495,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4097,9 +4504,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4259,8 +4670,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4269,9 +4679,9 @@ impl<'de> Deserialize<'de> for PdfResponse {
                         }
                     };
                     match slot {
-                        0 => download = Some(crate::decode::field(&mut map)?),
+                        0 => download = Some(crate::decode::field(&mut map, "download")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4371,8 +4781,7 @@ impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
             ) -> Result<DownloadEinvoiceResponse, A::Error> {
                 let mut downloads: Option<Vec<download::Download>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4381,9 +4790,11 @@ impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => downloads = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            downloads = Some(crate::decode::list(&mut map, "downloads")?);
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4567,8 +4978,7 @@ impl<'de> Deserialize<'de> for RefundResponse {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4578,10 +4988,18 @@ impl<'de> Deserialize<'de> for RefundResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
-                        1 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
+                        1 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4770,8 +5188,7 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut transaction: Option<Box<transaction::Transaction>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4781,10 +5198,14 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
-                        1 => transaction = crate::decode::field(&mut map)?,
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
+                        1 => transaction = crate::decode::field(&mut map, "transaction")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4947,8 +5368,7 @@ impl<'de> Deserialize<'de> for VoidCreditNoteResponse {
             ) -> Result<VoidCreditNoteResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4957,9 +5377,13 @@ impl<'de> Deserialize<'de> for VoidCreditNoteResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5552,8 +5976,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5562,9 +5985,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5771,8 +6198,7 @@ impl<'de> Deserialize<'de> for CreditNotesForCustomerEntry {
             ) -> Result<CreditNotesForCustomerEntry, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5781,9 +6207,13 @@ impl<'de> Deserialize<'de> for CreditNotesForCustomerEntry {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5943,8 +6373,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5953,9 +6382,13 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6115,8 +6548,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6125,9 +6557,13 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6294,8 +6730,7 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundResponse {
             ) -> Result<RemoveTaxWithheldRefundResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6304,9 +6739,13 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldRefundResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6412,8 +6851,7 @@ impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
             ) -> Result<ResendEinvoiceResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6422,9 +6860,13 @@ impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6530,8 +6972,7 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
             ) -> Result<SendEinvoiceResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6540,9 +6981,13 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6891,8 +7336,7 @@ impl<'de> Deserialize<'de> for ImportCreditNoteResponse {
             ) -> Result<ImportCreditNoteResponse, A::Error> {
                 let mut credit_note: Option<CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6901,9 +7345,13 @@ impl<'de> Deserialize<'de> for ImportCreditNoteResponse {
                         }
                     };
                     match slot {
-                        0 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -102,8 +102,7 @@ impl<'de> Deserialize<'de> for CreditUnit {
                 let mut overdraft_amount: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -123,17 +122,37 @@ impl<'de> Deserialize<'de> for CreditUnit {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => external_name = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => resource_version = crate::decode::field(&mut map)?,
-                        5 => updated_at = crate::decode::field(&mut map)?,
-                        6 => created_at = crate::decode::field(&mut map)?,
-                        7 => created_by = crate::decode::field(&mut map)?,
-                        8 => updated_by = crate::decode::field(&mut map)?,
-                        9 => is_unlimited = crate::decode::field(&mut map)?,
-                        10 => overdraft_amount = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => {
+                            external_name = crate::decode::field(
+                                &mut map,
+                                "external_name",
+                            )?;
+                        }
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        5 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        6 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        7 => created_by = crate::decode::field(&mut map, "created_by")?,
+                        8 => updated_by = crate::decode::field(&mut map, "updated_by")?,
+                        9 => {
+                            is_unlimited = crate::decode::field(
+                                &mut map,
+                                "is_unlimited",
+                            )?;
+                        }
+                        10 => {
+                            overdraft_amount = crate::decode::field(
+                                &mut map,
+                                "overdraft_amount",
+                            )?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -143,7 +162,7 @@ impl<'de> Deserialize<'de> for CreditUnit {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -480,8 +499,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -490,9 +508,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_unit = Some(
+                                crate::decode::field(&mut map, "credit_unit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -672,8 +694,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -682,9 +703,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_unit = Some(
+                                crate::decode::field(&mut map, "credit_unit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -854,8 +879,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -864,9 +888,13 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_unit = Some(
+                                crate::decode::field(&mut map, "credit_unit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -970,8 +998,7 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -980,9 +1007,13 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
                         }
                     };
                     match slot {
-                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_unit = Some(
+                                crate::decode::field(&mut map, "credit_unit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1088,8 +1119,7 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
             ) -> Result<ReactivateResponse, A::Error> {
                 let mut credit_unit: Option<CreditUnit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1098,9 +1128,13 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
                         }
                     };
                     match slot {
-                        0 => credit_unit = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            credit_unit = Some(
+                                crate::decode::field(&mut map, "credit_unit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

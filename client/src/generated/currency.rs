@@ -74,8 +74,7 @@ impl<'de> Deserialize<'de> for Currency {
                 let mut manual_exchange_rate: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -90,12 +89,27 @@ impl<'de> Deserialize<'de> for Currency {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => enabled = crate::decode::field(&mut map)?,
-                        2 => forex_type = crate::decode::field(&mut map)?,
-                        3 => currency_code = crate::decode::field(&mut map)?,
-                        4 => is_base_currency = crate::decode::field(&mut map)?,
-                        5 => manual_exchange_rate = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => enabled = crate::decode::field(&mut map, "enabled")?,
+                        2 => forex_type = crate::decode::field(&mut map, "forex_type")?,
+                        3 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        4 => {
+                            is_base_currency = crate::decode::field(
+                                &mut map,
+                                "is_base_currency",
+                            )?;
+                        }
+                        5 => {
+                            manual_exchange_rate = crate::decode::field(
+                                &mut map,
+                                "manual_exchange_rate",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -105,7 +119,7 @@ impl<'de> Deserialize<'de> for Currency {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -493,8 +507,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -503,9 +516,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => currency = Some(crate::decode::field(&mut map)?),
+                        0 => currency = Some(crate::decode::field(&mut map, "currency")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -605,8 +618,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -615,9 +627,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => currency = Some(crate::decode::field(&mut map)?),
+                        0 => currency = Some(crate::decode::field(&mut map, "currency")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -779,8 +791,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -789,9 +800,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => currency = Some(crate::decode::field(&mut map)?),
+                        0 => currency = Some(crate::decode::field(&mut map, "currency")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -955,8 +966,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -965,9 +975,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => currency = Some(crate::decode::field(&mut map)?),
+                        0 => currency = Some(crate::decode::field(&mut map, "currency")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1135,8 +1145,7 @@ impl<'de> Deserialize<'de> for AddScheduleResponse {
                 let mut scheduled_at: Option<Timestamp> = None;
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1146,10 +1155,14 @@ impl<'de> Deserialize<'de> for AddScheduleResponse {
                         }
                     };
                     match slot {
-                        0 => scheduled_at = Some(crate::decode::field(&mut map)?),
-                        1 => currency = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            scheduled_at = Some(
+                                crate::decode::field(&mut map, "scheduled_at")?,
+                            );
+                        }
+                        1 => currency = Some(crate::decode::field(&mut map, "currency")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1262,8 +1275,7 @@ impl<'de> Deserialize<'de> for RemoveScheduleResponse {
                 let mut scheduled_at: Option<Timestamp> = None;
                 let mut currency: Option<Currency> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1273,10 +1285,14 @@ impl<'de> Deserialize<'de> for RemoveScheduleResponse {
                         }
                     };
                     match slot {
-                        0 => scheduled_at = Some(crate::decode::field(&mut map)?),
-                        1 => currency = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            scheduled_at = Some(
+                                crate::decode::field(&mut map, "scheduled_at")?,
+                            );
+                        }
+                        1 => currency = Some(crate::decode::field(&mut map, "currency")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -389,8 +389,7 @@ impl<'de> Deserialize<'de> for Customer {
                 let mut entity_identifier_standard: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -465,81 +464,312 @@ impl<'de> Deserialize<'de> for Customer {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => first_name = crate::decode::field(&mut map)?,
-                        2 => last_name = crate::decode::field(&mut map)?,
-                        3 => email = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => company = crate::decode::field(&mut map)?,
-                        6 => vat_number = crate::decode::field(&mut map)?,
-                        7 => auto_collection = crate::decode::field(&mut map)?,
-                        8 => offline_payment_method = crate::decode::field(&mut map)?,
-                        9 => net_term_days = crate::decode::field(&mut map)?,
-                        10 => vat_number_validated_time = crate::decode::field(&mut map)?,
-                        11 => vat_number_status = crate::decode::field(&mut map)?,
-                        12 => allow_direct_debit = crate::decode::field(&mut map)?,
-                        13 => is_location_valid = crate::decode::field(&mut map)?,
-                        14 => created_at = crate::decode::field(&mut map)?,
-                        15 => created_from_ip = crate::decode::field(&mut map)?,
-                        16 => exemption_details = crate::decode::field(&mut map)?,
-                        17 => taxability = crate::decode::field(&mut map)?,
-                        18 => entity_code = crate::decode::field(&mut map)?,
-                        19 => exempt_number = crate::decode::field(&mut map)?,
-                        20 => resource_version = crate::decode::field(&mut map)?,
-                        21 => updated_at = crate::decode::field(&mut map)?,
-                        22 => locale = crate::decode::field(&mut map)?,
-                        23 => billing_date = crate::decode::field(&mut map)?,
-                        24 => billing_month = crate::decode::field(&mut map)?,
-                        25 => billing_date_mode = crate::decode::field(&mut map)?,
-                        26 => billing_day_of_week = crate::decode::field(&mut map)?,
-                        27 => billing_day_of_week_mode = crate::decode::field(&mut map)?,
-                        28 => pii_cleared = crate::decode::field(&mut map)?,
-                        29 => auto_close_invoices = crate::decode::field(&mut map)?,
-                        30 => channel = crate::decode::field(&mut map)?,
-                        31 => active_id = crate::decode::field(&mut map)?,
-                        32 => card_status = crate::decode::field(&mut map)?,
-                        33 => fraud_flag = crate::decode::field(&mut map)?,
-                        34 => primary_payment_source_id = crate::decode::field(&mut map)?,
-                        35 => backup_payment_source_id = crate::decode::field(&mut map)?,
-                        36 => billing_address = crate::decode::field(&mut map)?,
-                        37 => referral_urls = crate::decode::field(&mut map)?,
-                        38 => contacts = crate::decode::field(&mut map)?,
-                        39 => payment_method = crate::decode::field(&mut map)?,
-                        40 => invoice_notes = crate::decode::field(&mut map)?,
-                        41 => business_entity_id = crate::decode::field(&mut map)?,
-                        42 => preferred_currency_code = crate::decode::field(&mut map)?,
-                        43 => promotional_credits = crate::decode::field(&mut map)?,
-                        44 => unbilled_charges = crate::decode::field(&mut map)?,
-                        45 => refundable_credits = crate::decode::field(&mut map)?,
-                        46 => excess_payments = crate::decode::field(&mut map)?,
-                        47 => balances = crate::decode::field(&mut map)?,
-                        48 => entity_identifiers = crate::decode::field(&mut map)?,
-                        49 => tax_providers_fields = crate::decode::field(&mut map)?,
-                        50 => is_einvoice_enabled = crate::decode::field(&mut map)?,
-                        51 => einvoicing_method = crate::decode::field(&mut map)?,
-                        52 => meta_data = crate::decode::field(&mut map)?,
-                        53 => deleted = crate::decode::field(&mut map)?,
-                        54 => registered_for_gst = crate::decode::field(&mut map)?,
-                        55 => consolidated_invoicing = crate::decode::field(&mut map)?,
-                        56 => customer_type = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        2 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        3 => email = crate::decode::field(&mut map, "email")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => company = crate::decode::field(&mut map, "company")?,
+                        6 => vat_number = crate::decode::field(&mut map, "vat_number")?,
+                        7 => {
+                            auto_collection = crate::decode::field(
+                                &mut map,
+                                "auto_collection",
+                            )?;
+                        }
+                        8 => {
+                            offline_payment_method = crate::decode::field(
+                                &mut map,
+                                "offline_payment_method",
+                            )?;
+                        }
+                        9 => {
+                            net_term_days = crate::decode::field(
+                                &mut map,
+                                "net_term_days",
+                            )?;
+                        }
+                        10 => {
+                            vat_number_validated_time = crate::decode::field(
+                                &mut map,
+                                "vat_number_validated_time",
+                            )?;
+                        }
+                        11 => {
+                            vat_number_status = crate::decode::field(
+                                &mut map,
+                                "vat_number_status",
+                            )?;
+                        }
+                        12 => {
+                            allow_direct_debit = crate::decode::field(
+                                &mut map,
+                                "allow_direct_debit",
+                            )?;
+                        }
+                        13 => {
+                            is_location_valid = crate::decode::field(
+                                &mut map,
+                                "is_location_valid",
+                            )?;
+                        }
+                        14 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        15 => {
+                            created_from_ip = crate::decode::field(
+                                &mut map,
+                                "created_from_ip",
+                            )?;
+                        }
+                        16 => {
+                            exemption_details = crate::decode::field(
+                                &mut map,
+                                "exemption_details",
+                            )?;
+                        }
+                        17 => taxability = crate::decode::field(&mut map, "taxability")?,
+                        18 => {
+                            entity_code = crate::decode::field(&mut map, "entity_code")?;
+                        }
+                        19 => {
+                            exempt_number = crate::decode::field(
+                                &mut map,
+                                "exempt_number",
+                            )?;
+                        }
+                        20 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        21 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        22 => locale = crate::decode::field(&mut map, "locale")?,
+                        23 => {
+                            billing_date = crate::decode::field(
+                                &mut map,
+                                "billing_date",
+                            )?;
+                        }
+                        24 => {
+                            billing_month = crate::decode::field(
+                                &mut map,
+                                "billing_month",
+                            )?;
+                        }
+                        25 => {
+                            billing_date_mode = crate::decode::field(
+                                &mut map,
+                                "billing_date_mode",
+                            )?;
+                        }
+                        26 => {
+                            billing_day_of_week = crate::decode::field(
+                                &mut map,
+                                "billing_day_of_week",
+                            )?;
+                        }
+                        27 => {
+                            billing_day_of_week_mode = crate::decode::field(
+                                &mut map,
+                                "billing_day_of_week_mode",
+                            )?;
+                        }
+                        28 => {
+                            pii_cleared = crate::decode::field(&mut map, "pii_cleared")?;
+                        }
+                        29 => {
+                            auto_close_invoices = crate::decode::field(
+                                &mut map,
+                                "auto_close_invoices",
+                            )?;
+                        }
+                        30 => channel = crate::decode::field(&mut map, "channel")?,
+                        31 => active_id = crate::decode::field(&mut map, "active_id")?,
+                        32 => {
+                            card_status = crate::decode::field(&mut map, "card_status")?;
+                        }
+                        33 => fraud_flag = crate::decode::field(&mut map, "fraud_flag")?,
+                        34 => {
+                            primary_payment_source_id = crate::decode::field(
+                                &mut map,
+                                "primary_payment_source_id",
+                            )?;
+                        }
+                        35 => {
+                            backup_payment_source_id = crate::decode::field(
+                                &mut map,
+                                "backup_payment_source_id",
+                            )?;
+                        }
+                        36 => {
+                            billing_address = crate::decode::field(
+                                &mut map,
+                                "billing_address",
+                            )?;
+                        }
+                        37 => {
+                            referral_urls = crate::decode::optional_list(
+                                &mut map,
+                                "referral_urls",
+                            )?;
+                        }
+                        38 => {
+                            contacts = crate::decode::optional_list(
+                                &mut map,
+                                "contacts",
+                            )?;
+                        }
+                        39 => {
+                            payment_method = crate::decode::field(
+                                &mut map,
+                                "payment_method",
+                            )?;
+                        }
+                        40 => {
+                            invoice_notes = crate::decode::field(
+                                &mut map,
+                                "invoice_notes",
+                            )?;
+                        }
+                        41 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        42 => {
+                            preferred_currency_code = crate::decode::field(
+                                &mut map,
+                                "preferred_currency_code",
+                            )?;
+                        }
+                        43 => {
+                            promotional_credits = crate::decode::field(
+                                &mut map,
+                                "promotional_credits",
+                            )?;
+                        }
+                        44 => {
+                            unbilled_charges = crate::decode::field(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
+                        45 => {
+                            refundable_credits = crate::decode::field(
+                                &mut map,
+                                "refundable_credits",
+                            )?;
+                        }
+                        46 => {
+                            excess_payments = crate::decode::field(
+                                &mut map,
+                                "excess_payments",
+                            )?;
+                        }
+                        47 => {
+                            balances = crate::decode::optional_list(
+                                &mut map,
+                                "balances",
+                            )?;
+                        }
+                        48 => {
+                            entity_identifiers = crate::decode::optional_list(
+                                &mut map,
+                                "entity_identifiers",
+                            )?;
+                        }
+                        49 => {
+                            tax_providers_fields = crate::decode::optional_list(
+                                &mut map,
+                                "tax_providers_fields",
+                            )?;
+                        }
+                        50 => {
+                            is_einvoice_enabled = crate::decode::field(
+                                &mut map,
+                                "is_einvoice_enabled",
+                            )?;
+                        }
+                        51 => {
+                            einvoicing_method = crate::decode::field(
+                                &mut map,
+                                "einvoicing_method",
+                            )?;
+                        }
+                        52 => meta_data = crate::decode::field(&mut map, "meta_data")?,
+                        53 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        54 => {
+                            registered_for_gst = crate::decode::field(
+                                &mut map,
+                                "registered_for_gst",
+                            )?;
+                        }
+                        55 => {
+                            consolidated_invoicing = crate::decode::field(
+                                &mut map,
+                                "consolidated_invoicing",
+                            )?;
+                        }
+                        56 => {
+                            customer_type = crate::decode::field(
+                                &mut map,
+                                "customer_type",
+                            )?;
+                        }
                         57 => {
                             business_customer_without_vat_number = crate::decode::field(
                                 &mut map,
+                                "business_customer_without_vat_number",
                             )?;
                         }
-                        58 => client_profile_id = crate::decode::field(&mut map)?,
-                        59 => relationship = crate::decode::field(&mut map)?,
+                        58 => {
+                            client_profile_id = crate::decode::field(
+                                &mut map,
+                                "client_profile_id",
+                            )?;
+                        }
+                        59 => {
+                            relationship = crate::decode::field(
+                                &mut map,
+                                "relationship",
+                            )?;
+                        }
                         60 => {
                             use_default_hierarchy_settings = crate::decode::field(
                                 &mut map,
+                                "use_default_hierarchy_settings",
                             )?;
                         }
-                        61 => parent_account_access = crate::decode::field(&mut map)?,
-                        62 => child_account_access = crate::decode::field(&mut map)?,
-                        63 => vat_number_prefix = crate::decode::field(&mut map)?,
-                        64 => entity_identifier_scheme = crate::decode::field(&mut map)?,
+                        61 => {
+                            parent_account_access = crate::decode::field(
+                                &mut map,
+                                "parent_account_access",
+                            )?;
+                        }
+                        62 => {
+                            child_account_access = crate::decode::field(
+                                &mut map,
+                                "child_account_access",
+                            )?;
+                        }
+                        63 => {
+                            vat_number_prefix = crate::decode::field(
+                                &mut map,
+                                "vat_number_prefix",
+                            )?;
+                        }
+                        64 => {
+                            entity_identifier_scheme = crate::decode::field(
+                                &mut map,
+                                "entity_identifier_scheme",
+                            )?;
+                        }
                         65 => {
-                            entity_identifier_standard = crate::decode::field(&mut map)?;
+                            entity_identifier_standard = crate::decode::field(
+                                &mut map,
+                                "entity_identifier_standard",
+                            )?;
                         }
                         66 => {
                             crate::decode::read_object_key(
@@ -550,7 +780,7 @@ impl<'de> Deserialize<'de> for Customer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -717,8 +947,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -741,20 +970,25 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -764,7 +998,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -855,8 +1089,7 @@ impl<'de> Deserialize<'de> for ReferralUrl {
                 let mut referral_system: Option<enums::ReferralSystem> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -873,18 +1106,44 @@ impl<'de> Deserialize<'de> for ReferralUrl {
                         }
                     };
                     match slot {
-                        0 => external_customer_id = crate::decode::field(&mut map)?,
-                        1 => referral_sharing_url = crate::decode::field(&mut map)?,
-                        2 => created_at = crate::decode::field(&mut map)?,
-                        3 => updated_at = crate::decode::field(&mut map)?,
-                        4 => referral_campaign_id = crate::decode::field(&mut map)?,
-                        5 => referral_account_id = crate::decode::field(&mut map)?,
+                        0 => {
+                            external_customer_id = crate::decode::field(
+                                &mut map,
+                                "external_customer_id",
+                            )?;
+                        }
+                        1 => {
+                            referral_sharing_url = crate::decode::field(
+                                &mut map,
+                                "referral_sharing_url",
+                            )?;
+                        }
+                        2 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        3 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        4 => {
+                            referral_campaign_id = crate::decode::field(
+                                &mut map,
+                                "referral_campaign_id",
+                            )?;
+                        }
+                        5 => {
+                            referral_account_id = crate::decode::field(
+                                &mut map,
+                                "referral_account_id",
+                            )?;
+                        }
                         6 => {
                             referral_external_campaign_id = crate::decode::field(
                                 &mut map,
+                                "referral_external_campaign_id",
                             )?;
                         }
-                        7 => referral_system = crate::decode::field(&mut map)?,
+                        7 => {
+                            referral_system = crate::decode::field(
+                                &mut map,
+                                "referral_system",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -894,7 +1153,7 @@ impl<'de> Deserialize<'de> for ReferralUrl {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -983,8 +1242,7 @@ impl<'de> Deserialize<'de> for Contact {
                 let mut send_billing_email: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1002,15 +1260,25 @@ impl<'de> Deserialize<'de> for Contact {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => first_name = crate::decode::field(&mut map)?,
-                        2 => last_name = crate::decode::field(&mut map)?,
-                        3 => email = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => label = crate::decode::field(&mut map)?,
-                        6 => enabled = crate::decode::field(&mut map)?,
-                        7 => send_account_email = crate::decode::field(&mut map)?,
-                        8 => send_billing_email = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        2 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        3 => email = crate::decode::field(&mut map, "email")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => label = crate::decode::field(&mut map, "label")?,
+                        6 => enabled = crate::decode::field(&mut map, "enabled")?,
+                        7 => {
+                            send_account_email = crate::decode::field(
+                                &mut map,
+                                "send_account_email",
+                            )?;
+                        }
+                        8 => {
+                            send_billing_email = crate::decode::field(
+                                &mut map,
+                                "send_billing_email",
+                            )?;
+                        }
                         9 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1020,7 +1288,7 @@ impl<'de> Deserialize<'de> for Contact {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1095,8 +1363,7 @@ impl<'de> Deserialize<'de> for PaymentMethod {
                 let mut reference_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1110,11 +1377,21 @@ impl<'de> Deserialize<'de> for PaymentMethod {
                         }
                     };
                     match slot {
-                        0 => r#type = crate::decode::field(&mut map)?,
-                        1 => gateway = crate::decode::field(&mut map)?,
-                        2 => gateway_account_id = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => reference_id = crate::decode::field(&mut map)?,
+                        0 => r#type = crate::decode::field(&mut map, "type")?,
+                        1 => gateway = crate::decode::field(&mut map, "gateway")?,
+                        2 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1124,7 +1401,7 @@ impl<'de> Deserialize<'de> for PaymentMethod {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1202,8 +1479,7 @@ impl<'de> Deserialize<'de> for Balance {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1219,13 +1495,48 @@ impl<'de> Deserialize<'de> for Balance {
                         }
                     };
                     match slot {
-                        0 => promotional_credits = crate::decode::field(&mut map)?,
-                        1 => excess_payments = crate::decode::field(&mut map)?,
-                        2 => refundable_credits = crate::decode::field(&mut map)?,
-                        3 => unbilled_charges = crate::decode::field(&mut map)?,
-                        4 => currency_code = crate::decode::field(&mut map)?,
-                        5 => balance_currency_code = crate::decode::field(&mut map)?,
-                        6 => business_entity_id = crate::decode::field(&mut map)?,
+                        0 => {
+                            promotional_credits = crate::decode::field(
+                                &mut map,
+                                "promotional_credits",
+                            )?;
+                        }
+                        1 => {
+                            excess_payments = crate::decode::field(
+                                &mut map,
+                                "excess_payments",
+                            )?;
+                        }
+                        2 => {
+                            refundable_credits = crate::decode::field(
+                                &mut map,
+                                "refundable_credits",
+                            )?;
+                        }
+                        3 => {
+                            unbilled_charges = crate::decode::field(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
+                        4 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        5 => {
+                            balance_currency_code = crate::decode::field(
+                                &mut map,
+                                "balance_currency_code",
+                            )?;
+                        }
+                        6 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1235,7 +1546,7 @@ impl<'de> Deserialize<'de> for Balance {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1303,8 +1614,7 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
                 let mut standard: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1317,10 +1627,10 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => value = crate::decode::field(&mut map)?,
-                        2 => scheme = crate::decode::field(&mut map)?,
-                        3 => standard = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => value = crate::decode::field(&mut map, "value")?,
+                        2 => scheme = crate::decode::field(&mut map, "scheme")?,
+                        3 => standard = crate::decode::field(&mut map, "standard")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1330,7 +1640,7 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1391,8 +1701,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut field_value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1404,9 +1713,14 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                         }
                     };
                     match slot {
-                        0 => provider_name = crate::decode::field(&mut map)?,
-                        1 => field_id = crate::decode::field(&mut map)?,
-                        2 => field_value = crate::decode::field(&mut map)?,
+                        0 => {
+                            provider_name = crate::decode::field(
+                                &mut map,
+                                "provider_name",
+                            )?;
+                        }
+                        1 => field_id = crate::decode::field(&mut map, "field_id")?,
+                        2 => field_value = crate::decode::field(&mut map, "field_value")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1416,7 +1730,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1476,8 +1790,7 @@ impl<'de> Deserialize<'de> for Relationship {
                 let mut invoice_owner_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1489,9 +1802,19 @@ impl<'de> Deserialize<'de> for Relationship {
                         }
                     };
                     match slot {
-                        0 => parent_id = crate::decode::field(&mut map)?,
-                        1 => payment_owner_id = crate::decode::field(&mut map)?,
-                        2 => invoice_owner_id = crate::decode::field(&mut map)?,
+                        0 => parent_id = crate::decode::field(&mut map, "parent_id")?,
+                        1 => {
+                            payment_owner_id = crate::decode::field(
+                                &mut map,
+                                "payment_owner_id",
+                            )?;
+                        }
+                        2 => {
+                            invoice_owner_id = crate::decode::field(
+                                &mut map,
+                                "invoice_owner_id",
+                            )?;
+                        }
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1501,7 +1824,7 @@ impl<'de> Deserialize<'de> for Relationship {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1577,8 +1900,7 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
                 let mut send_payment_emails: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1595,16 +1917,33 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
                         0 => {
                             portal_edit_child_subscriptions = crate::decode::field(
                                 &mut map,
+                                "portal_edit_child_subscriptions",
                             )?;
                         }
                         1 => {
                             portal_download_child_invoices = crate::decode::field(
                                 &mut map,
+                                "portal_download_child_invoices",
                             )?;
                         }
-                        2 => send_subscription_emails = crate::decode::field(&mut map)?,
-                        3 => send_invoice_emails = crate::decode::field(&mut map)?,
-                        4 => send_payment_emails = crate::decode::field(&mut map)?,
+                        2 => {
+                            send_subscription_emails = crate::decode::field(
+                                &mut map,
+                                "send_subscription_emails",
+                            )?;
+                        }
+                        3 => {
+                            send_invoice_emails = crate::decode::field(
+                                &mut map,
+                                "send_invoice_emails",
+                            )?;
+                        }
+                        4 => {
+                            send_payment_emails = crate::decode::field(
+                                &mut map,
+                                "send_payment_emails",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1614,7 +1953,7 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1688,8 +2027,7 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
                 let mut send_payment_emails: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1703,11 +2041,36 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
                         }
                     };
                     match slot {
-                        0 => portal_edit_subscriptions = crate::decode::field(&mut map)?,
-                        1 => portal_download_invoices = crate::decode::field(&mut map)?,
-                        2 => send_subscription_emails = crate::decode::field(&mut map)?,
-                        3 => send_invoice_emails = crate::decode::field(&mut map)?,
-                        4 => send_payment_emails = crate::decode::field(&mut map)?,
+                        0 => {
+                            portal_edit_subscriptions = crate::decode::field(
+                                &mut map,
+                                "portal_edit_subscriptions",
+                            )?;
+                        }
+                        1 => {
+                            portal_download_invoices = crate::decode::field(
+                                &mut map,
+                                "portal_download_invoices",
+                            )?;
+                        }
+                        2 => {
+                            send_subscription_emails = crate::decode::field(
+                                &mut map,
+                                "send_subscription_emails",
+                            )?;
+                        }
+                        3 => {
+                            send_invoice_emails = crate::decode::field(
+                                &mut map,
+                                "send_invoice_emails",
+                            )?;
+                        }
+                        4 => {
+                            send_payment_emails = crate::decode::field(
+                                &mut map,
+                                "send_payment_emails",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1717,7 +2080,7 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3975,8 +4338,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3986,10 +4348,10 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4581,8 +4943,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4592,10 +4953,10 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4701,8 +5062,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4712,10 +5072,10 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5117,8 +5477,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5128,10 +5487,10 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5304,8 +5663,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5315,10 +5673,10 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5600,8 +5958,7 @@ impl<'de> Deserialize<'de> for UpdateBillingInfoResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5611,10 +5968,10 @@ impl<'de> Deserialize<'de> for UpdateBillingInfoResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5822,8 +6179,7 @@ impl<'de> Deserialize<'de> for ContactsForCustomerEntry {
             ) -> Result<ContactsForCustomerEntry, A::Error> {
                 let mut contact: Option<Contact> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5832,9 +6188,9 @@ impl<'de> Deserialize<'de> for ContactsForCustomerEntry {
                         }
                     };
                     match slot {
-                        0 => contact = Some(crate::decode::field(&mut map)?),
+                        0 => contact = Some(crate::decode::field(&mut map, "contact")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6003,8 +6359,7 @@ impl<'de> Deserialize<'de> for AssignPaymentRoleResponse {
                 let mut customer: Option<Customer> = None;
                 let mut payment_source: Option<payment_source::PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6014,10 +6369,14 @@ impl<'de> Deserialize<'de> for AssignPaymentRoleResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6188,8 +6547,7 @@ impl<'de> Deserialize<'de> for AddContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6199,10 +6557,10 @@ impl<'de> Deserialize<'de> for AddContactResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6370,8 +6728,7 @@ impl<'de> Deserialize<'de> for UpdateContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6381,10 +6738,10 @@ impl<'de> Deserialize<'de> for UpdateContactResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6552,8 +6909,7 @@ impl<'de> Deserialize<'de> for DeleteContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6563,10 +6919,10 @@ impl<'de> Deserialize<'de> for DeleteContactResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6759,8 +7115,7 @@ impl<'de> Deserialize<'de> for AddPromotionalCreditsResponse {
             ) -> Result<AddPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6769,9 +7124,9 @@ impl<'de> Deserialize<'de> for AddPromotionalCreditsResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6963,8 +7318,7 @@ impl<'de> Deserialize<'de> for DeductPromotionalCreditsResponse {
             ) -> Result<DeductPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6973,9 +7327,9 @@ impl<'de> Deserialize<'de> for DeductPromotionalCreditsResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7167,8 +7521,7 @@ impl<'de> Deserialize<'de> for SetPromotionalCreditsResponse {
             ) -> Result<SetPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7177,9 +7530,9 @@ impl<'de> Deserialize<'de> for SetPromotionalCreditsResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7357,8 +7710,7 @@ impl<'de> Deserialize<'de> for RecordExcessPaymentResponse {
                 let mut customer: Option<Customer> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7368,10 +7720,14 @@ impl<'de> Deserialize<'de> for RecordExcessPaymentResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7635,8 +7991,7 @@ impl<'de> Deserialize<'de> for CollectPaymentResponse {
                 let mut customer: Option<Customer> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7646,10 +8001,14 @@ impl<'de> Deserialize<'de> for CollectPaymentResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7816,8 +8175,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7827,10 +8185,10 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => card = crate::decode::field(&mut map)?,
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7988,8 +8346,7 @@ impl<'de> Deserialize<'de> for MoveResponse {
                     resource_migration::ResourceMigration,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7998,9 +8355,13 @@ impl<'de> Deserialize<'de> for MoveResponse {
                         }
                     };
                     match slot {
-                        0 => resource_migration = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            resource_migration = Some(
+                                crate::decode::field(&mut map, "resource_migration")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8212,8 +8573,7 @@ impl<'de> Deserialize<'de> for ChangeBillingDateResponse {
             ) -> Result<ChangeBillingDateResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8222,9 +8582,9 @@ impl<'de> Deserialize<'de> for ChangeBillingDateResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8379,8 +8739,7 @@ impl<'de> Deserialize<'de> for MergeResponse {
             ) -> Result<MergeResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8389,9 +8748,9 @@ impl<'de> Deserialize<'de> for MergeResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8497,8 +8856,7 @@ impl<'de> Deserialize<'de> for ClearPersonalDataResponse {
             ) -> Result<ClearPersonalDataResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8507,9 +8865,9 @@ impl<'de> Deserialize<'de> for ClearPersonalDataResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8730,8 +9088,7 @@ impl<'de> Deserialize<'de> for RelationshipsResponse {
             ) -> Result<RelationshipsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8740,9 +9097,9 @@ impl<'de> Deserialize<'de> for RelationshipsResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8848,8 +9205,7 @@ impl<'de> Deserialize<'de> for DeleteRelationshipResponse {
             ) -> Result<DeleteRelationshipResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8858,9 +9214,9 @@ impl<'de> Deserialize<'de> for DeleteRelationshipResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9010,8 +9366,7 @@ impl<'de> Deserialize<'de> for HierarchyResponse {
             ) -> Result<HierarchyResponse, A::Error> {
                 let mut hierarchies: Option<Vec<hierarchy::Hierarchy>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9020,9 +9375,13 @@ impl<'de> Deserialize<'de> for HierarchyResponse {
                         }
                     };
                     match slot {
-                        0 => hierarchies = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hierarchies = Some(
+                                crate::decode::list(&mut map, "hierarchies")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9233,8 +9592,7 @@ impl<'de> Deserialize<'de> for ListHierarchyDetailEntry {
             ) -> Result<ListHierarchyDetailEntry, A::Error> {
                 let mut hierarchy: Option<hierarchy::Hierarchy> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9243,9 +9601,13 @@ impl<'de> Deserialize<'de> for ListHierarchyDetailEntry {
                         }
                     };
                     match slot {
-                        0 => hierarchy = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hierarchy = Some(
+                                crate::decode::field(&mut map, "hierarchy")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9438,8 +9800,7 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
             ) -> Result<UpdateHierarchySettingsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9448,9 +9809,9 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

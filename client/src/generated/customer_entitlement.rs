@@ -60,8 +60,7 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
                 let mut is_enabled: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -76,12 +75,17 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
                         }
                     };
                     match slot {
-                        0 => customer_id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => feature_id = crate::decode::field(&mut map)?,
-                        3 => value = crate::decode::field(&mut map)?,
-                        4 => name = crate::decode::field(&mut map)?,
-                        5 => is_enabled = crate::decode::field(&mut map)?,
+                        0 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        2 => feature_id = crate::decode::field(&mut map, "feature_id")?,
+                        3 => value = crate::decode::field(&mut map, "value")?,
+                        4 => name = crate::decode::field(&mut map, "name")?,
+                        5 => is_enabled = crate::decode::field(&mut map, "is_enabled")?,
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -91,7 +95,7 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -342,8 +346,7 @@ impl<'de> Deserialize<'de> for EntitlementsForCustomerEntry {
             ) -> Result<EntitlementsForCustomerEntry, A::Error> {
                 let mut customer_entitlement: Option<CustomerEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -352,9 +355,13 @@ impl<'de> Deserialize<'de> for EntitlementsForCustomerEntry {
                         }
                     };
                     match slot {
-                        0 => customer_entitlement = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            customer_entitlement = Some(
+                                crate::decode::field(&mut map, "customer_entitlement")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

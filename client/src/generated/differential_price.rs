@@ -123,8 +123,7 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -148,21 +147,56 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => item_price_id = crate::decode::field(&mut map)?,
-                        2 => parent_item_id = crate::decode::field(&mut map)?,
-                        3 => price = crate::decode::field(&mut map)?,
-                        4 => price_in_decimal = crate::decode::field(&mut map)?,
-                        5 => status = crate::decode::field(&mut map)?,
-                        6 => resource_version = crate::decode::field(&mut map)?,
-                        7 => updated_at = crate::decode::field(&mut map)?,
-                        8 => created_at = crate::decode::field(&mut map)?,
-                        9 => modified_at = crate::decode::field(&mut map)?,
-                        10 => tiers = crate::decode::field(&mut map)?,
-                        11 => currency_code = crate::decode::field(&mut map)?,
-                        12 => parent_periods = crate::decode::field(&mut map)?,
-                        13 => business_entity_id = crate::decode::field(&mut map)?,
-                        14 => deleted = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        2 => {
+                            parent_item_id = crate::decode::field(
+                                &mut map,
+                                "parent_item_id",
+                            )?;
+                        }
+                        3 => price = crate::decode::field(&mut map, "price")?,
+                        4 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        5 => status = crate::decode::field(&mut map, "status")?,
+                        6 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        7 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        8 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        9 => modified_at = crate::decode::field(&mut map, "modified_at")?,
+                        10 => tiers = crate::decode::optional_list(&mut map, "tiers")?,
+                        11 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        12 => {
+                            parent_periods = crate::decode::optional_list(
+                                &mut map,
+                                "parent_periods",
+                            )?;
+                        }
+                        13 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        14 => deleted = crate::decode::field(&mut map, "deleted")?,
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -172,7 +206,7 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -264,8 +298,7 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -282,14 +315,44 @@ impl<'de> Deserialize<'de> for Tier {
                         }
                     };
                     match slot {
-                        0 => starting_unit = crate::decode::field(&mut map)?,
-                        1 => ending_unit = crate::decode::field(&mut map)?,
-                        2 => price = crate::decode::field(&mut map)?,
-                        3 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        4 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => price_in_decimal = crate::decode::field(&mut map)?,
-                        6 => pricing_type = crate::decode::field(&mut map)?,
-                        7 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        1 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        2 => price = crate::decode::field(&mut map, "price")?,
+                        3 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        4 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        7 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -299,7 +362,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -360,8 +423,7 @@ impl<'de> Deserialize<'de> for ParentPeriod {
                 let mut period: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -372,8 +434,8 @@ impl<'de> Deserialize<'de> for ParentPeriod {
                         }
                     };
                     match slot {
-                        0 => period_unit = crate::decode::field(&mut map)?,
-                        1 => period = crate::decode::field(&mut map)?,
+                        0 => period_unit = crate::decode::field(&mut map, "period_unit")?,
+                        1 => period = crate::decode::optional_list(&mut map, "period")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -383,7 +445,7 @@ impl<'de> Deserialize<'de> for ParentPeriod {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -704,8 +766,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -714,9 +775,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => differential_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            differential_price = Some(
+                                crate::decode::field(&mut map, "differential_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -869,8 +934,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -879,9 +943,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => differential_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            differential_price = Some(
+                                crate::decode::field(&mut map, "differential_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1078,8 +1146,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1088,9 +1155,13 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => differential_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            differential_price = Some(
+                                crate::decode::field(&mut map, "differential_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1247,8 +1318,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1257,9 +1327,13 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => differential_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            differential_price = Some(
+                                crate::decode::field(&mut map, "differential_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1532,8 +1606,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut differential_price: Option<DifferentialPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1542,9 +1615,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => differential_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            differential_price = Some(
+                                crate::decode::field(&mut map, "differential_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -136,8 +136,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -164,24 +163,54 @@ impl<'de> Deserialize<'de> for Discount {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => invoice_name = crate::decode::field(&mut map)?,
-                        2 => r#type = crate::decode::field(&mut map)?,
-                        3 => percentage = crate::decode::field(&mut map)?,
-                        4 => amount = crate::decode::field(&mut map)?,
-                        5 => quantity = crate::decode::field(&mut map)?,
-                        6 => currency_code = crate::decode::field(&mut map)?,
-                        7 => duration_type = crate::decode::field(&mut map)?,
-                        8 => period = crate::decode::field(&mut map)?,
-                        9 => period_unit = crate::decode::field(&mut map)?,
-                        10 => included_in_mrr = crate::decode::field(&mut map)?,
-                        11 => apply_on = crate::decode::field(&mut map)?,
-                        12 => item_price_id = crate::decode::field(&mut map)?,
-                        13 => created_at = crate::decode::field(&mut map)?,
-                        14 => apply_till = crate::decode::field(&mut map)?,
-                        15 => applied_count = crate::decode::field(&mut map)?,
-                        16 => coupon_id = crate::decode::field(&mut map)?,
-                        17 => index = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            invoice_name = crate::decode::field(
+                                &mut map,
+                                "invoice_name",
+                            )?;
+                        }
+                        2 => r#type = crate::decode::field(&mut map, "type")?,
+                        3 => percentage = crate::decode::field(&mut map, "percentage")?,
+                        4 => amount = crate::decode::field(&mut map, "amount")?,
+                        5 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        7 => {
+                            duration_type = crate::decode::field(
+                                &mut map,
+                                "duration_type",
+                            )?;
+                        }
+                        8 => period = crate::decode::field(&mut map, "period")?,
+                        9 => period_unit = crate::decode::field(&mut map, "period_unit")?,
+                        10 => {
+                            included_in_mrr = crate::decode::field(
+                                &mut map,
+                                "included_in_mrr",
+                            )?;
+                        }
+                        11 => apply_on = crate::decode::field(&mut map, "apply_on")?,
+                        12 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        13 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        14 => apply_till = crate::decode::field(&mut map, "apply_till")?,
+                        15 => {
+                            applied_count = crate::decode::field(
+                                &mut map,
+                                "applied_count",
+                            )?;
+                        }
+                        16 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        17 => index = crate::decode::field(&mut map, "index")?,
                         18 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -191,7 +220,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

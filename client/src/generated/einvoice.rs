@@ -75,8 +75,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                 let mut provider_references: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -91,12 +90,27 @@ impl<'de> Deserialize<'de> for Einvoice {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => reference_id = crate::decode::field(&mut map)?,
-                        2 => reference_number = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => message = crate::decode::field(&mut map)?,
-                        5 => provider_references = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
+                        2 => {
+                            reference_number = crate::decode::field(
+                                &mut map,
+                                "reference_number",
+                            )?;
+                        }
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => message = crate::decode::field(&mut map, "message")?,
+                        5 => {
+                            provider_references = crate::decode::field(
+                                &mut map,
+                                "provider_references",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -106,7 +120,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -82,8 +82,7 @@ impl<'de> Deserialize<'de> for Entitlement {
                 let mut name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -99,13 +98,18 @@ impl<'de> Deserialize<'de> for Entitlement {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => entity_id = crate::decode::field(&mut map)?,
-                        2 => entity_type = crate::decode::field(&mut map)?,
-                        3 => feature_id = crate::decode::field(&mut map)?,
-                        4 => feature_name = crate::decode::field(&mut map)?,
-                        5 => value = crate::decode::field(&mut map)?,
-                        6 => name = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        2 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        3 => feature_id = crate::decode::field(&mut map, "feature_id")?,
+                        4 => {
+                            feature_name = crate::decode::field(
+                                &mut map,
+                                "feature_name",
+                            )?;
+                        }
+                        5 => value = crate::decode::field(&mut map, "value")?,
+                        6 => name = crate::decode::field(&mut map, "name")?,
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -115,7 +119,7 @@ impl<'de> Deserialize<'de> for Entitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -516,8 +520,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut entitlement: Option<Entitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -526,9 +529,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => entitlement = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            entitlement = Some(
+                                crate::decode::field(&mut map, "entitlement")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -698,8 +705,7 @@ impl<'de> Deserialize<'de> for CreateEntry {
             ) -> Result<CreateEntry, A::Error> {
                 let mut entitlement: Option<Entitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -708,9 +714,13 @@ impl<'de> Deserialize<'de> for CreateEntry {
                         }
                     };
                     match slot {
-                        0 => entitlement = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            entitlement = Some(
+                                crate::decode::field(&mut map, "entitlement")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

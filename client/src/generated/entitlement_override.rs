@@ -105,8 +105,7 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                 let mut schedule_status: Option<ScheduleStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -127,18 +126,38 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => entity_id = crate::decode::field(&mut map)?,
-                        3 => entity_type = crate::decode::field(&mut map)?,
-                        4 => feature_id = crate::decode::field(&mut map)?,
-                        5 => feature_name = crate::decode::field(&mut map)?,
-                        6 => value = crate::decode::field(&mut map)?,
-                        7 => name = crate::decode::field(&mut map)?,
-                        8 => expires_at = crate::decode::field(&mut map)?,
-                        9 => effective_from = crate::decode::field(&mut map)?,
-                        10 => is_enabled = crate::decode::field(&mut map)?,
-                        11 => schedule_status = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        2 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        3 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        4 => feature_id = crate::decode::field(&mut map, "feature_id")?,
+                        5 => {
+                            feature_name = crate::decode::field(
+                                &mut map,
+                                "feature_name",
+                            )?;
+                        }
+                        6 => value = crate::decode::field(&mut map, "value")?,
+                        7 => name = crate::decode::field(&mut map, "name")?,
+                        8 => expires_at = crate::decode::field(&mut map, "expires_at")?,
+                        9 => {
+                            effective_from = crate::decode::field(
+                                &mut map,
+                                "effective_from",
+                            )?;
+                        }
+                        10 => is_enabled = crate::decode::field(&mut map, "is_enabled")?,
+                        11 => {
+                            schedule_status = crate::decode::field(
+                                &mut map,
+                                "schedule_status",
+                            )?;
+                        }
                         12 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -148,7 +167,7 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -432,8 +451,7 @@ impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionEntry {
             ) -> Result<AddEntitlementOverrideForSubscriptionEntry, A::Error> {
                 let mut entitlement_override: Option<EntitlementOverride> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -442,9 +460,13 @@ impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionEntry {
                         }
                     };
                     match slot {
-                        0 => entitlement_override = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            entitlement_override = Some(
+                                crate::decode::field(&mut map, "entitlement_override")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -702,8 +724,7 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
             ) -> Result<ListEntitlementOverrideForSubscriptionEntry, A::Error> {
                 let mut entitlement_override: Option<EntitlementOverride> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -712,9 +733,13 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
                         }
                     };
                     match slot {
-                        0 => entitlement_override = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            entitlement_override = Some(
+                                crate::decode::field(&mut map, "entitlement_override")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -102,8 +102,7 @@ impl<'de> Deserialize<'de> for Estimate {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -121,15 +120,55 @@ impl<'de> Deserialize<'de> for Estimate {
                         }
                     };
                     match slot {
-                        0 => created_at = crate::decode::field(&mut map)?,
-                        1 => subscription_estimate = crate::decode::field(&mut map)?,
-                        2 => subscription_estimates = crate::decode::field(&mut map)?,
-                        3 => invoice_estimate = crate::decode::field(&mut map)?,
-                        4 => invoice_estimates = crate::decode::field(&mut map)?,
-                        5 => payment_schedule_estimates = crate::decode::field(&mut map)?,
-                        6 => next_invoice_estimate = crate::decode::field(&mut map)?,
-                        7 => credit_note_estimates = crate::decode::field(&mut map)?,
-                        8 => unbilled_charge_estimates = crate::decode::field(&mut map)?,
+                        0 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        1 => {
+                            subscription_estimate = crate::decode::field(
+                                &mut map,
+                                "subscription_estimate",
+                            )?;
+                        }
+                        2 => {
+                            subscription_estimates = crate::decode::optional_list(
+                                &mut map,
+                                "subscription_estimates",
+                            )?;
+                        }
+                        3 => {
+                            invoice_estimate = crate::decode::field(
+                                &mut map,
+                                "invoice_estimate",
+                            )?;
+                        }
+                        4 => {
+                            invoice_estimates = crate::decode::optional_list(
+                                &mut map,
+                                "invoice_estimates",
+                            )?;
+                        }
+                        5 => {
+                            payment_schedule_estimates = crate::decode::optional_list(
+                                &mut map,
+                                "payment_schedule_estimates",
+                            )?;
+                        }
+                        6 => {
+                            next_invoice_estimate = crate::decode::field(
+                                &mut map,
+                                "next_invoice_estimate",
+                            )?;
+                        }
+                        7 => {
+                            credit_note_estimates = crate::decode::optional_list(
+                                &mut map,
+                                "credit_note_estimates",
+                            )?;
+                        }
+                        8 => {
+                            unbilled_charge_estimates = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charge_estimates",
+                            )?;
+                        }
                         9 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -139,7 +178,7 @@ impl<'de> Deserialize<'de> for Estimate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1320,8 +1359,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
             ) -> Result<CreateSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1330,9 +1368,9 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1668,8 +1706,7 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateResponse {
             ) -> Result<CreateSubItemEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1678,9 +1715,9 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1978,8 +2015,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateResponse {
             ) -> Result<CreateSubForCustomerEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1988,9 +2024,9 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2330,8 +2366,7 @@ impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateResponse {
             ) -> Result<CreateSubItemForCustomerEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2340,9 +2375,9 @@ impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2733,8 +2768,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
             ) -> Result<UpdateSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2743,9 +2777,9 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3178,8 +3212,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsResponse {
             ) -> Result<UpdateSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3188,9 +3221,9 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3387,8 +3420,7 @@ impl<'de> Deserialize<'de> for RenewalEstimateResponse {
             ) -> Result<RenewalEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3397,9 +3429,9 @@ impl<'de> Deserialize<'de> for RenewalEstimateResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3606,8 +3638,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateResponse {
             ) -> Result<AdvanceInvoiceEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3616,9 +3647,9 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3807,8 +3838,7 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateResponse {
             ) -> Result<RegenerateInvoiceEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3817,9 +3847,9 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3977,8 +4007,7 @@ impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateResponse {
             ) -> Result<UpcomingInvoicesEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3987,9 +4016,9 @@ impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4160,8 +4189,7 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
             ) -> Result<ChangeTermEndResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4170,9 +4198,9 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4454,8 +4482,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
             ) -> Result<CancelSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4464,9 +4491,9 @@ impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4761,8 +4788,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionForItemsResponse {
             ) -> Result<CancelSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4771,9 +4797,9 @@ impl<'de> Deserialize<'de> for CancelSubscriptionForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4953,8 +4979,7 @@ impl<'de> Deserialize<'de> for PauseSubscriptionResponse {
             ) -> Result<PauseSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4963,9 +4988,9 @@ impl<'de> Deserialize<'de> for PauseSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5144,8 +5169,7 @@ impl<'de> Deserialize<'de> for ResumeSubscriptionResponse {
             ) -> Result<ResumeSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5154,9 +5178,9 @@ impl<'de> Deserialize<'de> for ResumeSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5379,8 +5403,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionResponse {
             ) -> Result<GiftSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5389,9 +5412,9 @@ impl<'de> Deserialize<'de> for GiftSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5628,8 +5651,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionForItemsResponse {
             ) -> Result<GiftSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5638,9 +5660,9 @@ impl<'de> Deserialize<'de> for GiftSubscriptionForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5939,8 +5961,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceResponse {
             ) -> Result<CreateInvoiceResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5949,9 +5970,9 @@ impl<'de> Deserialize<'de> for CreateInvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6294,8 +6315,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsResponse {
             ) -> Result<CreateInvoiceForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6304,9 +6324,9 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6486,8 +6506,7 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
             ) -> Result<PaymentSchedulesResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6496,9 +6515,9 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -104,8 +104,7 @@ impl<'de> Deserialize<'de> for Event {
                 let mut origin_user: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -125,17 +124,34 @@ impl<'de> Deserialize<'de> for Event {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => occurred_at = crate::decode::field(&mut map)?,
-                        2 => source = crate::decode::field(&mut map)?,
-                        3 => user = crate::decode::field(&mut map)?,
-                        4 => webhook_status = crate::decode::field(&mut map)?,
-                        5 => webhook_failure_reason = crate::decode::field(&mut map)?,
-                        6 => webhooks = crate::decode::field(&mut map)?,
-                        7 => event_type = crate::decode::field(&mut map)?,
-                        8 => api_version = crate::decode::field(&mut map)?,
-                        9 => content = Some(crate::decode::field(&mut map)?),
-                        10 => origin_user = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => occurred_at = crate::decode::field(&mut map, "occurred_at")?,
+                        2 => source = crate::decode::field(&mut map, "source")?,
+                        3 => user = crate::decode::field(&mut map, "user")?,
+                        4 => {
+                            webhook_status = crate::decode::field(
+                                &mut map,
+                                "webhook_status",
+                            )?;
+                        }
+                        5 => {
+                            webhook_failure_reason = crate::decode::field(
+                                &mut map,
+                                "webhook_failure_reason",
+                            )?;
+                        }
+                        6 => {
+                            webhooks = crate::decode::optional_list(
+                                &mut map,
+                                "webhooks",
+                            )?;
+                        }
+                        7 => event_type = crate::decode::field(&mut map, "event_type")?,
+                        8 => api_version = crate::decode::field(&mut map, "api_version")?,
+                        9 => content = Some(crate::decode::field(&mut map, "content")?),
+                        10 => {
+                            origin_user = crate::decode::field(&mut map, "origin_user")?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -145,7 +161,7 @@ impl<'de> Deserialize<'de> for Event {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -209,8 +225,7 @@ impl<'de> Deserialize<'de> for Webhook {
                 let mut webhook_status: Option<WebhookWebhookStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -221,8 +236,13 @@ impl<'de> Deserialize<'de> for Webhook {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => webhook_status = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            webhook_status = crate::decode::field(
+                                &mut map,
+                                "webhook_status",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -232,7 +252,7 @@ impl<'de> Deserialize<'de> for Webhook {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1862,8 +1882,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut event: Option<Event> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1872,9 +1891,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => event = Some(crate::decode::field(&mut map)?),
+                        0 => event = Some(crate::decode::field(&mut map, "event")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1974,8 +1993,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut event: Option<Event> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1984,9 +2002,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => event = Some(crate::decode::field(&mut map)?),
+                        0 => event = Some(crate::decode::field(&mut map, "event")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

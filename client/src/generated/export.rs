@@ -78,8 +78,7 @@ impl<'de> Deserialize<'de> for Export {
                 let mut download: Option<Box<Download>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -94,12 +93,17 @@ impl<'de> Deserialize<'de> for Export {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => operation_type = crate::decode::field(&mut map)?,
-                        2 => mime_type = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => created_at = crate::decode::field(&mut map)?,
-                        5 => download = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            operation_type = crate::decode::field(
+                                &mut map,
+                                "operation_type",
+                            )?;
+                        }
+                        2 => mime_type = crate::decode::field(&mut map, "mime_type")?,
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        5 => download = crate::decode::field(&mut map, "download")?,
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -109,7 +113,7 @@ impl<'de> Deserialize<'de> for Export {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -172,8 +176,7 @@ impl<'de> Deserialize<'de> for Download {
                 let mut mime_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -185,9 +188,14 @@ impl<'de> Deserialize<'de> for Download {
                         }
                     };
                     match slot {
-                        0 => download_url = crate::decode::field(&mut map)?,
-                        1 => valid_till = crate::decode::field(&mut map)?,
-                        2 => mime_type = crate::decode::field(&mut map)?,
+                        0 => {
+                            download_url = crate::decode::field(
+                                &mut map,
+                                "download_url",
+                            )?;
+                        }
+                        1 => valid_till = crate::decode::field(&mut map, "valid_till")?,
+                        2 => mime_type = crate::decode::field(&mut map, "mime_type")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -197,7 +205,7 @@ impl<'de> Deserialize<'de> for Download {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4349,8 +4357,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4359,9 +4366,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5643,8 +5650,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionResponse {
             ) -> Result<RevenueRecognitionResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5653,9 +5659,9 @@ impl<'de> Deserialize<'de> for RevenueRecognitionResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6932,8 +6938,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueResponse {
             ) -> Result<DeferredRevenueResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6942,9 +6947,9 @@ impl<'de> Deserialize<'de> for DeferredRevenueResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7356,8 +7361,7 @@ impl<'de> Deserialize<'de> for PlansResponse {
             ) -> Result<PlansResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7366,9 +7370,9 @@ impl<'de> Deserialize<'de> for PlansResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7724,8 +7728,7 @@ impl<'de> Deserialize<'de> for AddonsResponse {
             ) -> Result<AddonsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7734,9 +7737,9 @@ impl<'de> Deserialize<'de> for AddonsResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8093,8 +8096,7 @@ impl<'de> Deserialize<'de> for CouponsResponse {
             ) -> Result<CouponsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8103,9 +8105,9 @@ impl<'de> Deserialize<'de> for CouponsResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8642,8 +8644,7 @@ impl<'de> Deserialize<'de> for CustomersResponse {
             ) -> Result<CustomersResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8652,9 +8653,9 @@ impl<'de> Deserialize<'de> for CustomersResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9216,8 +9217,7 @@ impl<'de> Deserialize<'de> for SubscriptionsResponse {
             ) -> Result<SubscriptionsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9226,9 +9226,9 @@ impl<'de> Deserialize<'de> for SubscriptionsResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9716,8 +9716,7 @@ impl<'de> Deserialize<'de> for InvoicesResponse {
             ) -> Result<InvoicesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9726,9 +9725,9 @@ impl<'de> Deserialize<'de> for InvoicesResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -10243,8 +10242,7 @@ impl<'de> Deserialize<'de> for CreditNotesResponse {
             ) -> Result<CreditNotesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10253,9 +10251,9 @@ impl<'de> Deserialize<'de> for CreditNotesResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -10727,8 +10725,7 @@ impl<'de> Deserialize<'de> for TransactionsResponse {
             ) -> Result<TransactionsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10737,9 +10734,9 @@ impl<'de> Deserialize<'de> for TransactionsResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11244,8 +11241,7 @@ impl<'de> Deserialize<'de> for OrdersResponse {
             ) -> Result<OrdersResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11254,9 +11250,9 @@ impl<'de> Deserialize<'de> for OrdersResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11519,8 +11515,7 @@ impl<'de> Deserialize<'de> for ItemFamiliesResponse {
             ) -> Result<ItemFamiliesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11529,9 +11524,9 @@ impl<'de> Deserialize<'de> for ItemFamiliesResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11983,8 +11978,7 @@ impl<'de> Deserialize<'de> for ItemsResponse {
             ) -> Result<ItemsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11993,9 +11987,9 @@ impl<'de> Deserialize<'de> for ItemsResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12503,8 +12497,7 @@ impl<'de> Deserialize<'de> for ItemPricesResponse {
             ) -> Result<ItemPricesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12513,9 +12506,9 @@ impl<'de> Deserialize<'de> for ItemPricesResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12824,8 +12817,7 @@ impl<'de> Deserialize<'de> for AttachedItemsResponse {
             ) -> Result<AttachedItemsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12834,9 +12826,9 @@ impl<'de> Deserialize<'de> for AttachedItemsResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13089,8 +13081,7 @@ impl<'de> Deserialize<'de> for DifferentialPricesResponse {
             ) -> Result<DifferentialPricesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13099,9 +13090,9 @@ impl<'de> Deserialize<'de> for DifferentialPricesResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13404,8 +13395,7 @@ impl<'de> Deserialize<'de> for PriceVariantsResponse {
             ) -> Result<PriceVariantsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13414,9 +13404,9 @@ impl<'de> Deserialize<'de> for PriceVariantsResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13665,8 +13655,7 @@ impl<'de> Deserialize<'de> for RampsResponse {
             ) -> Result<RampsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13675,9 +13664,9 @@ impl<'de> Deserialize<'de> for RampsResponse {
                         }
                     };
                     match slot {
-                        0 => export = Some(crate::decode::field(&mut map)?),
+                        0 => export = Some(crate::decode::field(&mut map, "export")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

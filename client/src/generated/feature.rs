@@ -103,8 +103,7 @@ impl<'de> Deserialize<'de> for Feature {
                 let mut levels: Option<Vec<Level>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -124,17 +123,22 @@ impl<'de> Deserialize<'de> for Feature {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => r#type = crate::decode::field(&mut map)?,
-                        5 => unit = crate::decode::field(&mut map)?,
-                        6 => resource_version = crate::decode::field(&mut map)?,
-                        7 => updated_at = crate::decode::field(&mut map)?,
-                        8 => created_at = crate::decode::field(&mut map)?,
-                        9 => metered = crate::decode::field(&mut map)?,
-                        10 => levels = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => description = crate::decode::field(&mut map, "description")?,
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => r#type = crate::decode::field(&mut map, "type")?,
+                        5 => unit = crate::decode::field(&mut map, "unit")?,
+                        6 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        7 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        8 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        9 => metered = crate::decode::field(&mut map, "metered")?,
+                        10 => levels = crate::decode::optional_list(&mut map, "levels")?,
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -144,7 +148,7 @@ impl<'de> Deserialize<'de> for Feature {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -216,8 +220,7 @@ impl<'de> Deserialize<'de> for Level {
                 let mut is_unlimited: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -230,10 +233,15 @@ impl<'de> Deserialize<'de> for Level {
                         }
                     };
                     match slot {
-                        0 => name = crate::decode::field(&mut map)?,
-                        1 => value = crate::decode::field(&mut map)?,
-                        2 => level = crate::decode::field(&mut map)?,
-                        3 => is_unlimited = crate::decode::field(&mut map)?,
+                        0 => name = crate::decode::field(&mut map, "name")?,
+                        1 => value = crate::decode::field(&mut map, "value")?,
+                        2 => level = crate::decode::field(&mut map, "level")?,
+                        3 => {
+                            is_unlimited = crate::decode::field(
+                                &mut map,
+                                "is_unlimited",
+                            )?;
+                        }
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -243,7 +251,7 @@ impl<'de> Deserialize<'de> for Level {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -743,8 +751,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -753,9 +760,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => feature = Some(crate::decode::field(&mut map)?),
+                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -954,8 +961,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -964,9 +970,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => feature = Some(crate::decode::field(&mut map)?),
+                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1156,8 +1162,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1166,9 +1171,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => feature = Some(crate::decode::field(&mut map)?),
+                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1268,8 +1273,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1278,9 +1282,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => feature = Some(crate::decode::field(&mut map)?),
+                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1384,8 +1388,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1394,9 +1397,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => feature = Some(crate::decode::field(&mut map)?),
+                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1502,8 +1505,7 @@ impl<'de> Deserialize<'de> for ActivateResponse {
             ) -> Result<ActivateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1512,9 +1514,9 @@ impl<'de> Deserialize<'de> for ActivateResponse {
                         }
                     };
                     match slot {
-                        0 => feature = Some(crate::decode::field(&mut map)?),
+                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1618,8 +1620,7 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1628,9 +1629,9 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
                         }
                     };
                     match slot {
-                        0 => feature = Some(crate::decode::field(&mut map)?),
+                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1736,8 +1737,7 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
             ) -> Result<ReactivateResponse, A::Error> {
                 let mut feature: Option<Feature> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1746,9 +1746,9 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
                         }
                     };
                     match slot {
-                        0 => feature = Some(crate::decode::field(&mut map)?),
+                        0 => feature = Some(crate::decode::field(&mut map, "feature")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -48,8 +48,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
                 let mut value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -61,9 +60,9 @@ impl<'de> Deserialize<'de> for FilterCondition {
                         }
                     };
                     match slot {
-                        0 => field = crate::decode::field(&mut map)?,
-                        1 => operator = crate::decode::field(&mut map)?,
-                        2 => value = crate::decode::field(&mut map)?,
+                        0 => field = crate::decode::field(&mut map, "field")?,
+                        1 => operator = crate::decode::field(&mut map, "operator")?,
+                        2 => value = crate::decode::field(&mut map, "value")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -73,7 +72,7 @@ impl<'de> Deserialize<'de> for FilterCondition {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -96,8 +96,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                 let mut processor_advice_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -121,21 +120,81 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                         }
                     };
                     match slot {
-                        0 => request_id = crate::decode::field(&mut map)?,
-                        1 => error_category = crate::decode::field(&mut map)?,
-                        2 => error_code = crate::decode::field(&mut map)?,
-                        3 => error_message = crate::decode::field(&mut map)?,
-                        4 => decline_code = crate::decode::field(&mut map)?,
-                        5 => decline_message = crate::decode::field(&mut map)?,
-                        6 => network_error_code = crate::decode::field(&mut map)?,
-                        7 => network_error_message = crate::decode::field(&mut map)?,
-                        8 => error_field = crate::decode::field(&mut map)?,
-                        9 => recommendation_code = crate::decode::field(&mut map)?,
-                        10 => recommendation_message = crate::decode::field(&mut map)?,
-                        11 => processor_error_code = crate::decode::field(&mut map)?,
-                        12 => processor_error_message = crate::decode::field(&mut map)?,
-                        13 => error_cause_id = crate::decode::field(&mut map)?,
-                        14 => processor_advice_code = crate::decode::field(&mut map)?,
+                        0 => request_id = crate::decode::field(&mut map, "request_id")?,
+                        1 => {
+                            error_category = crate::decode::field(
+                                &mut map,
+                                "error_category",
+                            )?;
+                        }
+                        2 => error_code = crate::decode::field(&mut map, "error_code")?,
+                        3 => {
+                            error_message = crate::decode::field(
+                                &mut map,
+                                "error_message",
+                            )?;
+                        }
+                        4 => {
+                            decline_code = crate::decode::field(
+                                &mut map,
+                                "decline_code",
+                            )?;
+                        }
+                        5 => {
+                            decline_message = crate::decode::field(
+                                &mut map,
+                                "decline_message",
+                            )?;
+                        }
+                        6 => {
+                            network_error_code = crate::decode::field(
+                                &mut map,
+                                "network_error_code",
+                            )?;
+                        }
+                        7 => {
+                            network_error_message = crate::decode::field(
+                                &mut map,
+                                "network_error_message",
+                            )?;
+                        }
+                        8 => error_field = crate::decode::field(&mut map, "error_field")?,
+                        9 => {
+                            recommendation_code = crate::decode::field(
+                                &mut map,
+                                "recommendation_code",
+                            )?;
+                        }
+                        10 => {
+                            recommendation_message = crate::decode::field(
+                                &mut map,
+                                "recommendation_message",
+                            )?;
+                        }
+                        11 => {
+                            processor_error_code = crate::decode::field(
+                                &mut map,
+                                "processor_error_code",
+                            )?;
+                        }
+                        12 => {
+                            processor_error_message = crate::decode::field(
+                                &mut map,
+                                "processor_error_message",
+                            )?;
+                        }
+                        13 => {
+                            error_cause_id = crate::decode::field(
+                                &mut map,
+                                "error_cause_id",
+                            )?;
+                        }
+                        14 => {
+                            processor_advice_code = crate::decode::field(
+                                &mut map,
+                                "processor_advice_code",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -145,7 +204,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

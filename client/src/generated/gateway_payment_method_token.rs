@@ -85,8 +85,7 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -103,14 +102,34 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => gateway_account_id = crate::decode::field(&mut map)?,
-                        2 => gateway_name = crate::decode::field(&mut map)?,
-                        3 => gateway_customer_id = crate::decode::field(&mut map)?,
-                        4 => gateway_token = crate::decode::field(&mut map)?,
-                        5 => status = crate::decode::field(&mut map)?,
-                        6 => created_at = crate::decode::field(&mut map)?,
-                        7 => updated_at = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        2 => {
+                            gateway_name = crate::decode::field(
+                                &mut map,
+                                "gateway_name",
+                            )?;
+                        }
+                        3 => {
+                            gateway_customer_id = crate::decode::field(
+                                &mut map,
+                                "gateway_customer_id",
+                            )?;
+                        }
+                        4 => {
+                            gateway_token = crate::decode::field(
+                                &mut map,
+                                "gateway_token",
+                            )?;
+                        }
+                        5 => status = crate::decode::field(&mut map, "status")?,
+                        6 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        7 => updated_at = crate::decode::field(&mut map, "updated_at")?,
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -120,7 +139,7 @@ impl<'de> Deserialize<'de> for GatewayPaymentMethodToken {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -108,8 +108,7 @@ impl<'de> Deserialize<'de> for Gift {
                 let mut gift_timelines: Option<Vec<GiftTimeline>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -129,17 +128,42 @@ impl<'de> Deserialize<'de> for Gift {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => scheduled_at = crate::decode::field(&mut map)?,
-                        3 => auto_claim = crate::decode::field(&mut map)?,
-                        4 => no_expiry = crate::decode::field(&mut map)?,
-                        5 => claim_expiry_date = crate::decode::field(&mut map)?,
-                        6 => resource_version = crate::decode::field(&mut map)?,
-                        7 => updated_at = crate::decode::field(&mut map)?,
-                        8 => gifter = crate::decode::field(&mut map)?,
-                        9 => gift_receiver = crate::decode::field(&mut map)?,
-                        10 => gift_timelines = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => {
+                            scheduled_at = crate::decode::field(
+                                &mut map,
+                                "scheduled_at",
+                            )?;
+                        }
+                        3 => auto_claim = crate::decode::field(&mut map, "auto_claim")?,
+                        4 => no_expiry = crate::decode::field(&mut map, "no_expiry")?,
+                        5 => {
+                            claim_expiry_date = crate::decode::field(
+                                &mut map,
+                                "claim_expiry_date",
+                            )?;
+                        }
+                        6 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        7 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        8 => gifter = crate::decode::field(&mut map, "gifter")?,
+                        9 => {
+                            gift_receiver = crate::decode::field(
+                                &mut map,
+                                "gift_receiver",
+                            )?;
+                        }
+                        10 => {
+                            gift_timelines = crate::decode::optional_list(
+                                &mut map,
+                                "gift_timelines",
+                            )?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -149,7 +173,7 @@ impl<'de> Deserialize<'de> for Gift {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -221,8 +245,7 @@ impl<'de> Deserialize<'de> for Gifter {
                 let mut note: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -235,10 +258,10 @@ impl<'de> Deserialize<'de> for Gifter {
                         }
                     };
                     match slot {
-                        0 => customer_id = crate::decode::field(&mut map)?,
-                        1 => invoice_id = crate::decode::field(&mut map)?,
-                        2 => signature = crate::decode::field(&mut map)?,
-                        3 => note = crate::decode::field(&mut map)?,
+                        0 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        1 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
+                        2 => signature = crate::decode::field(&mut map, "signature")?,
+                        3 => note = crate::decode::field(&mut map, "note")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -248,7 +271,7 @@ impl<'de> Deserialize<'de> for Gifter {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -317,8 +340,7 @@ impl<'de> Deserialize<'de> for GiftReceiver {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -332,11 +354,16 @@ impl<'de> Deserialize<'de> for GiftReceiver {
                         }
                     };
                     match slot {
-                        0 => customer_id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => first_name = crate::decode::field(&mut map)?,
-                        3 => last_name = crate::decode::field(&mut map)?,
-                        4 => email = crate::decode::field(&mut map)?,
+                        0 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        2 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        3 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        4 => email = crate::decode::field(&mut map, "email")?,
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -346,7 +373,7 @@ impl<'de> Deserialize<'de> for GiftReceiver {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -404,8 +431,7 @@ impl<'de> Deserialize<'de> for GiftTimeline {
                 let mut occurred_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -416,8 +442,8 @@ impl<'de> Deserialize<'de> for GiftTimeline {
                         }
                     };
                     match slot {
-                        0 => status = crate::decode::field(&mut map)?,
-                        1 => occurred_at = crate::decode::field(&mut map)?,
+                        0 => status = crate::decode::field(&mut map, "status")?,
+                        1 => occurred_at = crate::decode::field(&mut map, "occurred_at")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -427,7 +453,7 @@ impl<'de> Deserialize<'de> for GiftTimeline {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1325,8 +1351,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1337,11 +1362,15 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => gift = Some(crate::decode::field(&mut map)?),
-                        1 => subscription = Some(crate::decode::field(&mut map)?),
-                        2 => invoice = crate::decode::field(&mut map)?,
+                        0 => gift = Some(crate::decode::field(&mut map, "gift")?),
+                        1 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        2 => invoice = crate::decode::field(&mut map, "invoice")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1624,8 +1653,7 @@ impl<'de> Deserialize<'de> for CreateForItemsResponse {
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1636,11 +1664,15 @@ impl<'de> Deserialize<'de> for CreateForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => gift = Some(crate::decode::field(&mut map)?),
-                        1 => subscription = Some(crate::decode::field(&mut map)?),
-                        2 => invoice = crate::decode::field(&mut map)?,
+                        0 => gift = Some(crate::decode::field(&mut map, "gift")?),
+                        1 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        2 => invoice = crate::decode::field(&mut map, "invoice")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1746,8 +1778,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1757,10 +1788,14 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => gift = Some(crate::decode::field(&mut map)?),
-                        1 => subscription = Some(crate::decode::field(&mut map)?),
+                        0 => gift = Some(crate::decode::field(&mut map, "gift")?),
+                        1 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2077,8 +2112,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2088,10 +2122,14 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => gift = Some(crate::decode::field(&mut map)?),
-                        1 => subscription = Some(crate::decode::field(&mut map)?),
+                        0 => gift = Some(crate::decode::field(&mut map, "gift")?),
+                        1 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2200,8 +2238,7 @@ impl<'de> Deserialize<'de> for ClaimResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2211,10 +2248,14 @@ impl<'de> Deserialize<'de> for ClaimResponse {
                         }
                     };
                     match slot {
-                        0 => gift = Some(crate::decode::field(&mut map)?),
-                        1 => subscription = Some(crate::decode::field(&mut map)?),
+                        0 => gift = Some(crate::decode::field(&mut map, "gift")?),
+                        1 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2323,8 +2364,7 @@ impl<'de> Deserialize<'de> for CancelResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2334,10 +2374,14 @@ impl<'de> Deserialize<'de> for CancelResponse {
                         }
                     };
                     match slot {
-                        0 => gift = Some(crate::decode::field(&mut map)?),
-                        1 => subscription = Some(crate::decode::field(&mut map)?),
+                        0 => gift = Some(crate::decode::field(&mut map, "gift")?),
+                        1 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2524,8 +2568,7 @@ impl<'de> Deserialize<'de> for UpdateGiftResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2535,10 +2578,14 @@ impl<'de> Deserialize<'de> for UpdateGiftResponse {
                         }
                     };
                     match slot {
-                        0 => gift = Some(crate::decode::field(&mut map)?),
-                        1 => subscription = Some(crate::decode::field(&mut map)?),
+                        0 => gift = Some(crate::decode::field(&mut map, "gift")?),
+                        1 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

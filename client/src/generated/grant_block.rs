@@ -154,8 +154,7 @@ impl<'de> Deserialize<'de> for GrantBlock {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -185,27 +184,81 @@ impl<'de> Deserialize<'de> for GrantBlock {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => account_type = crate::decode::field(&mut map)?,
-                        3 => unit_id = crate::decode::field(&mut map)?,
-                        4 => unit_type = crate::decode::field(&mut map)?,
-                        5 => granted_amount = crate::decode::field(&mut map)?,
-                        6 => effective_from = crate::decode::field(&mut map)?,
-                        7 => expires_at = crate::decode::field(&mut map)?,
-                        8 => balance = crate::decode::field(&mut map)?,
-                        9 => hold_amount = crate::decode::field(&mut map)?,
-                        10 => used_amount = crate::decode::field(&mut map)?,
-                        11 => expired_amount = crate::decode::field(&mut map)?,
-                        12 => rolled_over_amount = crate::decode::field(&mut map)?,
-                        13 => voided_amount = crate::decode::field(&mut map)?,
-                        14 => origin_grant_block_id = crate::decode::field(&mut map)?,
-                        15 => status = crate::decode::field(&mut map)?,
-                        16 => grant_source = crate::decode::field(&mut map)?,
-                        17 => created_at = crate::decode::field(&mut map)?,
-                        18 => modified_at = crate::decode::field(&mut map)?,
-                        19 => resource_version = crate::decode::field(&mut map)?,
-                        20 => metadata = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        2 => {
+                            account_type = crate::decode::field(
+                                &mut map,
+                                "account_type",
+                            )?;
+                        }
+                        3 => unit_id = crate::decode::field(&mut map, "unit_id")?,
+                        4 => unit_type = crate::decode::field(&mut map, "unit_type")?,
+                        5 => {
+                            granted_amount = crate::decode::field(
+                                &mut map,
+                                "granted_amount",
+                            )?;
+                        }
+                        6 => {
+                            effective_from = crate::decode::field(
+                                &mut map,
+                                "effective_from",
+                            )?;
+                        }
+                        7 => expires_at = crate::decode::field(&mut map, "expires_at")?,
+                        8 => balance = crate::decode::field(&mut map, "balance")?,
+                        9 => hold_amount = crate::decode::field(&mut map, "hold_amount")?,
+                        10 => {
+                            used_amount = crate::decode::field(&mut map, "used_amount")?;
+                        }
+                        11 => {
+                            expired_amount = crate::decode::field(
+                                &mut map,
+                                "expired_amount",
+                            )?;
+                        }
+                        12 => {
+                            rolled_over_amount = crate::decode::field(
+                                &mut map,
+                                "rolled_over_amount",
+                            )?;
+                        }
+                        13 => {
+                            voided_amount = crate::decode::field(
+                                &mut map,
+                                "voided_amount",
+                            )?;
+                        }
+                        14 => {
+                            origin_grant_block_id = crate::decode::field(
+                                &mut map,
+                                "origin_grant_block_id",
+                            )?;
+                        }
+                        15 => status = crate::decode::field(&mut map, "status")?,
+                        16 => {
+                            grant_source = crate::decode::field(
+                                &mut map,
+                                "grant_source",
+                            )?;
+                        }
+                        17 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        18 => {
+                            modified_at = crate::decode::field(&mut map, "modified_at")?;
+                        }
+                        19 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        20 => metadata = crate::decode::field(&mut map, "metadata")?,
                         21 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -215,7 +268,7 @@ impl<'de> Deserialize<'de> for GrantBlock {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -715,8 +768,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksEntry {
             ) -> Result<ListGrantBlocksEntry, A::Error> {
                 let mut grant_block: Option<GrantBlock> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -725,9 +777,13 @@ impl<'de> Deserialize<'de> for ListGrantBlocksEntry {
                         }
                     };
                     match slot {
-                        0 => grant_block = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            grant_block = Some(
+                                crate::decode::field(&mut map, "grant_block")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

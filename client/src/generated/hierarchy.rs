@@ -60,8 +60,7 @@ impl<'de> Deserialize<'de> for Hierarchy {
                 let mut children_ids: Option<Vec<String>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -76,12 +75,32 @@ impl<'de> Deserialize<'de> for Hierarchy {
                         }
                     };
                     match slot {
-                        0 => customer_id = crate::decode::field(&mut map)?,
-                        1 => parent_id = crate::decode::field(&mut map)?,
-                        2 => payment_owner_id = crate::decode::field(&mut map)?,
-                        3 => invoice_owner_id = crate::decode::field(&mut map)?,
-                        4 => has_children = crate::decode::field(&mut map)?,
-                        5 => children_ids = crate::decode::field(&mut map)?,
+                        0 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        1 => parent_id = crate::decode::field(&mut map, "parent_id")?,
+                        2 => {
+                            payment_owner_id = crate::decode::field(
+                                &mut map,
+                                "payment_owner_id",
+                            )?;
+                        }
+                        3 => {
+                            invoice_owner_id = crate::decode::field(
+                                &mut map,
+                                "invoice_owner_id",
+                            )?;
+                        }
+                        4 => {
+                            has_children = crate::decode::field(
+                                &mut map,
+                                "has_children",
+                            )?;
+                        }
+                        5 => {
+                            children_ids = crate::decode::optional_list(
+                                &mut map,
+                                "children_ids",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -91,7 +110,7 @@ impl<'de> Deserialize<'de> for Hierarchy {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

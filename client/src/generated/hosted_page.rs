@@ -104,8 +104,7 @@ impl<'de> Deserialize<'de> for HostedPage {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -129,21 +128,46 @@ impl<'de> Deserialize<'de> for HostedPage {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => r#type = crate::decode::field(&mut map)?,
-                        2 => url = crate::decode::field(&mut map)?,
-                        3 => state = crate::decode::field(&mut map)?,
-                        4 => failure_reason = crate::decode::field(&mut map)?,
-                        5 => pass_thru_content = crate::decode::field(&mut map)?,
-                        6 => embed = crate::decode::field(&mut map)?,
-                        7 => created_at = crate::decode::field(&mut map)?,
-                        8 => expires_at = crate::decode::field(&mut map)?,
-                        9 => layout = crate::decode::field(&mut map)?,
-                        10 => content = crate::decode::field(&mut map)?,
-                        11 => updated_at = crate::decode::field(&mut map)?,
-                        12 => resource_version = crate::decode::field(&mut map)?,
-                        13 => checkout_info = crate::decode::field(&mut map)?,
-                        14 => business_entity_id = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => r#type = crate::decode::field(&mut map, "type")?,
+                        2 => url = crate::decode::field(&mut map, "url")?,
+                        3 => state = crate::decode::field(&mut map, "state")?,
+                        4 => {
+                            failure_reason = crate::decode::field(
+                                &mut map,
+                                "failure_reason",
+                            )?;
+                        }
+                        5 => {
+                            pass_thru_content = crate::decode::field(
+                                &mut map,
+                                "pass_thru_content",
+                            )?;
+                        }
+                        6 => embed = crate::decode::field(&mut map, "embed")?,
+                        7 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        8 => expires_at = crate::decode::field(&mut map, "expires_at")?,
+                        9 => layout = crate::decode::field(&mut map, "layout")?,
+                        10 => content = crate::decode::field(&mut map, "content")?,
+                        11 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        12 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        13 => {
+                            checkout_info = crate::decode::field(
+                                &mut map,
+                                "checkout_info",
+                            )?;
+                        }
+                        14 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -153,7 +177,7 @@ impl<'de> Deserialize<'de> for HostedPage {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1125,8 +1149,7 @@ impl<'de> Deserialize<'de> for CheckoutNewResponse {
             ) -> Result<CheckoutNewResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1135,9 +1158,13 @@ impl<'de> Deserialize<'de> for CheckoutNewResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1449,8 +1476,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeResponse {
             ) -> Result<CheckoutOneTimeResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1459,9 +1485,13 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1817,8 +1847,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsResponse {
             ) -> Result<CheckoutOneTimeForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1827,9 +1856,13 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2202,8 +2235,7 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsResponse {
             ) -> Result<CheckoutNewForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2212,9 +2244,13 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2593,8 +2629,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingResponse {
             ) -> Result<CheckoutExistingResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2603,9 +2638,13 @@ impl<'de> Deserialize<'de> for CheckoutExistingResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3041,8 +3080,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsResponse {
             ) -> Result<CheckoutExistingForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3051,9 +3089,13 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3269,8 +3311,7 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
             ) -> Result<UpdateCardResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3279,9 +3320,13 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3499,8 +3544,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
             ) -> Result<UpdatePaymentMethodResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3509,9 +3553,13 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3699,8 +3747,7 @@ impl<'de> Deserialize<'de> for ManagePaymentSourcesResponse {
             ) -> Result<ManagePaymentSourcesResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3709,9 +3756,13 @@ impl<'de> Deserialize<'de> for ManagePaymentSourcesResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3910,8 +3961,7 @@ impl<'de> Deserialize<'de> for CollectNowResponse {
             ) -> Result<CollectNowResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3920,9 +3970,13 @@ impl<'de> Deserialize<'de> for CollectNowResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4098,8 +4152,7 @@ impl<'de> Deserialize<'de> for AcceptQuoteResponse {
             ) -> Result<AcceptQuoteResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4108,9 +4161,13 @@ impl<'de> Deserialize<'de> for AcceptQuoteResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4288,8 +4345,7 @@ impl<'de> Deserialize<'de> for ExtendSubscriptionResponse {
             ) -> Result<ExtendSubscriptionResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4298,9 +4354,13 @@ impl<'de> Deserialize<'de> for ExtendSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4496,8 +4556,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftResponse {
             ) -> Result<CheckoutGiftResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4506,9 +4565,13 @@ impl<'de> Deserialize<'de> for CheckoutGiftResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4732,8 +4795,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftForItemsResponse {
             ) -> Result<CheckoutGiftForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4742,9 +4804,13 @@ impl<'de> Deserialize<'de> for CheckoutGiftForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4920,8 +4986,7 @@ impl<'de> Deserialize<'de> for ClaimGiftResponse {
             ) -> Result<ClaimGiftResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4930,9 +4995,13 @@ impl<'de> Deserialize<'de> for ClaimGiftResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5084,8 +5153,7 @@ impl<'de> Deserialize<'de> for RetrieveAgreementPdfResponse {
             ) -> Result<RetrieveAgreementPdfResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5094,9 +5162,13 @@ impl<'de> Deserialize<'de> for RetrieveAgreementPdfResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5202,8 +5274,7 @@ impl<'de> Deserialize<'de> for AcknowledgeResponse {
             ) -> Result<AcknowledgeResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5212,9 +5283,13 @@ impl<'de> Deserialize<'de> for AcknowledgeResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5314,8 +5389,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5324,9 +5398,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5597,8 +5675,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5607,9 +5684,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5805,8 +5886,7 @@ impl<'de> Deserialize<'de> for PreCancelResponse {
             ) -> Result<PreCancelResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5815,9 +5895,13 @@ impl<'de> Deserialize<'de> for PreCancelResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5979,8 +6063,7 @@ impl<'de> Deserialize<'de> for EventsResponse {
             ) -> Result<EventsResponse, A::Error> {
                 let mut success: Option<bool> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5989,9 +6072,9 @@ impl<'de> Deserialize<'de> for EventsResponse {
                         }
                     };
                     match slot {
-                        0 => success = Some(crate::decode::field(&mut map)?),
+                        0 => success = Some(crate::decode::field(&mut map, "success")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6157,8 +6240,7 @@ impl<'de> Deserialize<'de> for ViewVoucherResponse {
             ) -> Result<ViewVoucherResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6167,9 +6249,13 @@ impl<'de> Deserialize<'de> for ViewVoucherResponse {
                         }
                     };
                     match slot {
-                        0 => hosted_page = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            hosted_page = Some(
+                                crate::decode::field(&mut map, "hosted_page")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

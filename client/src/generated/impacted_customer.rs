@@ -44,8 +44,7 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
                 let mut download: Option<Box<Download>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -56,8 +55,8 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
                         }
                     };
                     match slot {
-                        0 => action_type = crate::decode::field(&mut map)?,
-                        1 => download = crate::decode::field(&mut map)?,
+                        0 => action_type = crate::decode::field(&mut map, "action_type")?,
+                        1 => download = crate::decode::field(&mut map, "download")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -67,7 +66,7 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -126,8 +125,7 @@ impl<'de> Deserialize<'de> for Download {
                 let mut mime_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -139,9 +137,14 @@ impl<'de> Deserialize<'de> for Download {
                         }
                     };
                     match slot {
-                        0 => download_url = crate::decode::field(&mut map)?,
-                        1 => valid_till = crate::decode::field(&mut map)?,
-                        2 => mime_type = crate::decode::field(&mut map)?,
+                        0 => {
+                            download_url = crate::decode::field(
+                                &mut map,
+                                "download_url",
+                            )?;
+                        }
+                        1 => valid_till = crate::decode::field(&mut map, "valid_till")?,
+                        2 => mime_type = crate::decode::field(&mut map, "mime_type")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -151,7 +154,7 @@ impl<'de> Deserialize<'de> for Download {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -49,8 +49,7 @@ impl<'de> Deserialize<'de> for ImpactedItemPrice {
                 let mut item_prices: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -62,9 +61,9 @@ impl<'de> Deserialize<'de> for ImpactedItemPrice {
                         }
                     };
                     match slot {
-                        0 => count = crate::decode::field(&mut map)?,
-                        1 => download = crate::decode::field(&mut map)?,
-                        2 => item_prices = crate::decode::field(&mut map)?,
+                        0 => count = crate::decode::field(&mut map, "count")?,
+                        1 => download = crate::decode::field(&mut map, "download")?,
+                        2 => item_prices = crate::decode::field(&mut map, "item_prices")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -74,7 +73,7 @@ impl<'de> Deserialize<'de> for ImpactedItemPrice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -134,8 +133,7 @@ impl<'de> Deserialize<'de> for Download {
                 let mut mime_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -147,9 +145,14 @@ impl<'de> Deserialize<'de> for Download {
                         }
                     };
                     match slot {
-                        0 => download_url = crate::decode::field(&mut map)?,
-                        1 => valid_till = crate::decode::field(&mut map)?,
-                        2 => mime_type = crate::decode::field(&mut map)?,
+                        0 => {
+                            download_url = crate::decode::field(
+                                &mut map,
+                                "download_url",
+                            )?;
+                        }
+                        1 => valid_till = crate::decode::field(&mut map, "valid_till")?,
+                        2 => mime_type = crate::decode::field(&mut map, "mime_type")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -159,7 +162,7 @@ impl<'de> Deserialize<'de> for Download {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -49,8 +49,7 @@ impl<'de> Deserialize<'de> for ImpactedSubscription {
                 let mut subscription_ids: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -62,9 +61,14 @@ impl<'de> Deserialize<'de> for ImpactedSubscription {
                         }
                     };
                     match slot {
-                        0 => count = crate::decode::field(&mut map)?,
-                        1 => download = crate::decode::field(&mut map)?,
-                        2 => subscription_ids = crate::decode::field(&mut map)?,
+                        0 => count = crate::decode::field(&mut map, "count")?,
+                        1 => download = crate::decode::field(&mut map, "download")?,
+                        2 => {
+                            subscription_ids = crate::decode::field(
+                                &mut map,
+                                "subscription_ids",
+                            )?;
+                        }
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -74,7 +78,7 @@ impl<'de> Deserialize<'de> for ImpactedSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -134,8 +138,7 @@ impl<'de> Deserialize<'de> for Download {
                 let mut mime_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -147,9 +150,14 @@ impl<'de> Deserialize<'de> for Download {
                         }
                     };
                     match slot {
-                        0 => download_url = crate::decode::field(&mut map)?,
-                        1 => valid_till = crate::decode::field(&mut map)?,
-                        2 => mime_type = crate::decode::field(&mut map)?,
+                        0 => {
+                            download_url = crate::decode::field(
+                                &mut map,
+                                "download_url",
+                            )?;
+                        }
+                        1 => valid_till = crate::decode::field(&mut map, "valid_till")?,
+                        2 => mime_type = crate::decode::field(&mut map, "mime_type")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -159,7 +167,7 @@ impl<'de> Deserialize<'de> for Download {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

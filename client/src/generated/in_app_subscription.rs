@@ -60,8 +60,7 @@ impl<'de> Deserialize<'de> for InAppSubscription {
                 let mut invoice_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -76,12 +75,22 @@ impl<'de> Deserialize<'de> for InAppSubscription {
                         }
                     };
                     match slot {
-                        0 => app_id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => customer_id = crate::decode::field(&mut map)?,
-                        3 => plan_id = crate::decode::field(&mut map)?,
-                        4 => store_status = crate::decode::field(&mut map)?,
-                        5 => invoice_id = crate::decode::field(&mut map)?,
+                        0 => app_id = crate::decode::field(&mut map, "app_id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        2 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        3 => plan_id = crate::decode::field(&mut map, "plan_id")?,
+                        4 => {
+                            store_status = crate::decode::field(
+                                &mut map,
+                                "store_status",
+                            )?;
+                        }
+                        5 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -91,7 +100,7 @@ impl<'de> Deserialize<'de> for InAppSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -388,8 +397,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
             ) -> Result<ProcessReceiptResponse, A::Error> {
                 let mut in_app_subscription: Option<InAppSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -398,9 +406,13 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
                         }
                     };
                     match slot {
-                        0 => in_app_subscription = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            in_app_subscription = Some(
+                                crate::decode::field(&mut map, "in_app_subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -579,8 +591,7 @@ impl<'de> Deserialize<'de> for ImportReceiptResponse {
             ) -> Result<ImportReceiptResponse, A::Error> {
                 let mut in_app_subscriptions: Option<Vec<InAppSubscription>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -589,9 +600,13 @@ impl<'de> Deserialize<'de> for ImportReceiptResponse {
                         }
                     };
                     match slot {
-                        0 => in_app_subscriptions = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            in_app_subscriptions = Some(
+                                crate::decode::list(&mut map, "in_app_subscriptions")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -768,8 +783,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
             ) -> Result<ImportSubscriptionResponse, A::Error> {
                 let mut in_app_subscription: Option<InAppSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -778,9 +792,13 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => in_app_subscription = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            in_app_subscription = Some(
+                                crate::decode::field(&mut map, "in_app_subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -941,8 +959,7 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
             ) -> Result<RetrieveStoreSubsResponse, A::Error> {
                 let mut in_app_subscriptions: Option<Vec<InAppSubscription>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -951,9 +968,13 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
                         }
                     };
                     match slot {
-                        0 => in_app_subscriptions = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            in_app_subscriptions = Some(
+                                crate::decode::list(&mut map, "in_app_subscriptions")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

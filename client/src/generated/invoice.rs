@@ -414,8 +414,7 @@ impl<'de> Deserialize<'de> for Invoice {
                 let mut site_details_at_creation: Option<Box<SiteDetailsAtCreation>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -495,83 +494,314 @@ impl<'de> Deserialize<'de> for Invoice {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => customer_id = crate::decode::field(&mut map)?,
-                        2 => payment_owner = crate::decode::field(&mut map)?,
-                        3 => subscription_id = crate::decode::field(&mut map)?,
-                        4 => recurring = crate::decode::field(&mut map)?,
-                        5 => status = crate::decode::field(&mut map)?,
-                        6 => date = crate::decode::field(&mut map)?,
-                        7 => due_date = crate::decode::field(&mut map)?,
-                        8 => net_term_days = crate::decode::field(&mut map)?,
-                        9 => po_number = crate::decode::field(&mut map)?,
-                        10 => vat_number = crate::decode::field(&mut map)?,
-                        11 => price_type = crate::decode::field(&mut map)?,
-                        12 => exchange_rate = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        2 => {
+                            payment_owner = crate::decode::field(
+                                &mut map,
+                                "payment_owner",
+                            )?;
+                        }
+                        3 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        4 => recurring = crate::decode::field(&mut map, "recurring")?,
+                        5 => status = crate::decode::field(&mut map, "status")?,
+                        6 => date = crate::decode::field(&mut map, "date")?,
+                        7 => due_date = crate::decode::field(&mut map, "due_date")?,
+                        8 => {
+                            net_term_days = crate::decode::field(
+                                &mut map,
+                                "net_term_days",
+                            )?;
+                        }
+                        9 => po_number = crate::decode::field(&mut map, "po_number")?,
+                        10 => vat_number = crate::decode::field(&mut map, "vat_number")?,
+                        11 => price_type = crate::decode::field(&mut map, "price_type")?,
+                        12 => {
+                            exchange_rate = crate::decode::field(
+                                &mut map,
+                                "exchange_rate",
+                            )?;
+                        }
                         13 => {
                             local_currency_exchange_rate = crate::decode::field(
                                 &mut map,
+                                "local_currency_exchange_rate",
                             )?;
                         }
-                        14 => currency_code = crate::decode::field(&mut map)?,
-                        15 => local_currency_code = crate::decode::field(&mut map)?,
-                        16 => tax = crate::decode::field(&mut map)?,
-                        17 => sub_total = crate::decode::field(&mut map)?,
-                        18 => {
-                            sub_total_in_local_currency = crate::decode::field(&mut map)?;
+                        14 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
                         }
-                        19 => total = crate::decode::field(&mut map)?,
-                        20 => total_in_local_currency = crate::decode::field(&mut map)?,
-                        21 => amount_due = crate::decode::field(&mut map)?,
-                        22 => amount_adjusted = crate::decode::field(&mut map)?,
-                        23 => amount_paid = crate::decode::field(&mut map)?,
-                        24 => paid_at = crate::decode::field(&mut map)?,
-                        25 => write_off_amount = crate::decode::field(&mut map)?,
-                        26 => credits_applied = crate::decode::field(&mut map)?,
-                        27 => dunning_status = crate::decode::field(&mut map)?,
-                        28 => next_retry_at = crate::decode::field(&mut map)?,
-                        29 => voided_at = crate::decode::field(&mut map)?,
-                        30 => resource_version = crate::decode::field(&mut map)?,
-                        31 => updated_at = crate::decode::field(&mut map)?,
-                        32 => line_items_next_offset = crate::decode::field(&mut map)?,
-                        33 => exchange_rates = crate::decode::field(&mut map)?,
-                        34 => first_invoice = crate::decode::field(&mut map)?,
-                        35 => new_sales_amount = crate::decode::field(&mut map)?,
-                        36 => has_advance_charges = crate::decode::field(&mut map)?,
-                        37 => term_finalized = crate::decode::field(&mut map)?,
-                        38 => is_gifted = crate::decode::field(&mut map)?,
-                        39 => generated_at = crate::decode::field(&mut map)?,
-                        40 => expected_payment_date = crate::decode::field(&mut map)?,
-                        41 => amount_to_collect = crate::decode::field(&mut map)?,
-                        42 => round_off_amount = crate::decode::field(&mut map)?,
-                        43 => line_items = crate::decode::field(&mut map)?,
-                        44 => line_item_tiers = crate::decode::field(&mut map)?,
-                        45 => line_item_discounts = crate::decode::field(&mut map)?,
-                        46 => line_item_taxes = crate::decode::field(&mut map)?,
-                        47 => line_item_credits = crate::decode::field(&mut map)?,
-                        48 => line_item_addresses = crate::decode::field(&mut map)?,
-                        49 => discounts = crate::decode::field(&mut map)?,
-                        50 => taxes = crate::decode::field(&mut map)?,
-                        51 => tax_origin = crate::decode::field(&mut map)?,
-                        52 => linked_payments = crate::decode::field(&mut map)?,
-                        53 => reference_transactions = crate::decode::field(&mut map)?,
-                        54 => dunning_attempts = crate::decode::field(&mut map)?,
-                        55 => applied_credits = crate::decode::field(&mut map)?,
-                        56 => adjustment_credit_notes = crate::decode::field(&mut map)?,
-                        57 => issued_credit_notes = crate::decode::field(&mut map)?,
-                        58 => linked_orders = crate::decode::field(&mut map)?,
-                        59 => notes = crate::decode::field(&mut map)?,
-                        60 => shipping_address = crate::decode::field(&mut map)?,
-                        61 => billing_address = crate::decode::field(&mut map)?,
-                        62 => statement_descriptor = crate::decode::field(&mut map)?,
-                        63 => einvoice = crate::decode::field(&mut map)?,
-                        64 => void_reason_code = crate::decode::field(&mut map)?,
-                        65 => deleted = crate::decode::field(&mut map)?,
-                        66 => tax_category = crate::decode::field(&mut map)?,
-                        67 => vat_number_prefix = crate::decode::field(&mut map)?,
-                        68 => channel = crate::decode::field(&mut map)?,
-                        69 => business_entity_id = crate::decode::field(&mut map)?,
-                        70 => site_details_at_creation = crate::decode::field(&mut map)?,
+                        15 => {
+                            local_currency_code = crate::decode::field(
+                                &mut map,
+                                "local_currency_code",
+                            )?;
+                        }
+                        16 => tax = crate::decode::field(&mut map, "tax")?,
+                        17 => sub_total = crate::decode::field(&mut map, "sub_total")?,
+                        18 => {
+                            sub_total_in_local_currency = crate::decode::field(
+                                &mut map,
+                                "sub_total_in_local_currency",
+                            )?;
+                        }
+                        19 => total = crate::decode::field(&mut map, "total")?,
+                        20 => {
+                            total_in_local_currency = crate::decode::field(
+                                &mut map,
+                                "total_in_local_currency",
+                            )?;
+                        }
+                        21 => amount_due = crate::decode::field(&mut map, "amount_due")?,
+                        22 => {
+                            amount_adjusted = crate::decode::field(
+                                &mut map,
+                                "amount_adjusted",
+                            )?;
+                        }
+                        23 => {
+                            amount_paid = crate::decode::field(&mut map, "amount_paid")?;
+                        }
+                        24 => paid_at = crate::decode::field(&mut map, "paid_at")?,
+                        25 => {
+                            write_off_amount = crate::decode::field(
+                                &mut map,
+                                "write_off_amount",
+                            )?;
+                        }
+                        26 => {
+                            credits_applied = crate::decode::field(
+                                &mut map,
+                                "credits_applied",
+                            )?;
+                        }
+                        27 => {
+                            dunning_status = crate::decode::field(
+                                &mut map,
+                                "dunning_status",
+                            )?;
+                        }
+                        28 => {
+                            next_retry_at = crate::decode::field(
+                                &mut map,
+                                "next_retry_at",
+                            )?;
+                        }
+                        29 => voided_at = crate::decode::field(&mut map, "voided_at")?,
+                        30 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        31 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        32 => {
+                            line_items_next_offset = crate::decode::field(
+                                &mut map,
+                                "line_items_next_offset",
+                            )?;
+                        }
+                        33 => {
+                            exchange_rates = crate::decode::optional_list(
+                                &mut map,
+                                "exchange_rates",
+                            )?;
+                        }
+                        34 => {
+                            first_invoice = crate::decode::field(
+                                &mut map,
+                                "first_invoice",
+                            )?;
+                        }
+                        35 => {
+                            new_sales_amount = crate::decode::field(
+                                &mut map,
+                                "new_sales_amount",
+                            )?;
+                        }
+                        36 => {
+                            has_advance_charges = crate::decode::field(
+                                &mut map,
+                                "has_advance_charges",
+                            )?;
+                        }
+                        37 => {
+                            term_finalized = crate::decode::field(
+                                &mut map,
+                                "term_finalized",
+                            )?;
+                        }
+                        38 => is_gifted = crate::decode::field(&mut map, "is_gifted")?,
+                        39 => {
+                            generated_at = crate::decode::field(
+                                &mut map,
+                                "generated_at",
+                            )?;
+                        }
+                        40 => {
+                            expected_payment_date = crate::decode::field(
+                                &mut map,
+                                "expected_payment_date",
+                            )?;
+                        }
+                        41 => {
+                            amount_to_collect = crate::decode::field(
+                                &mut map,
+                                "amount_to_collect",
+                            )?;
+                        }
+                        42 => {
+                            round_off_amount = crate::decode::field(
+                                &mut map,
+                                "round_off_amount",
+                            )?;
+                        }
+                        43 => {
+                            line_items = crate::decode::optional_list(
+                                &mut map,
+                                "line_items",
+                            )?;
+                        }
+                        44 => {
+                            line_item_tiers = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_tiers",
+                            )?;
+                        }
+                        45 => {
+                            line_item_discounts = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_discounts",
+                            )?;
+                        }
+                        46 => {
+                            line_item_taxes = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_taxes",
+                            )?;
+                        }
+                        47 => {
+                            line_item_credits = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_credits",
+                            )?;
+                        }
+                        48 => {
+                            line_item_addresses = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_addresses",
+                            )?;
+                        }
+                        49 => {
+                            discounts = crate::decode::optional_list(
+                                &mut map,
+                                "discounts",
+                            )?;
+                        }
+                        50 => taxes = crate::decode::optional_list(&mut map, "taxes")?,
+                        51 => tax_origin = crate::decode::field(&mut map, "tax_origin")?,
+                        52 => {
+                            linked_payments = crate::decode::optional_list(
+                                &mut map,
+                                "linked_payments",
+                            )?;
+                        }
+                        53 => {
+                            reference_transactions = crate::decode::optional_list(
+                                &mut map,
+                                "reference_transactions",
+                            )?;
+                        }
+                        54 => {
+                            dunning_attempts = crate::decode::optional_list(
+                                &mut map,
+                                "dunning_attempts",
+                            )?;
+                        }
+                        55 => {
+                            applied_credits = crate::decode::optional_list(
+                                &mut map,
+                                "applied_credits",
+                            )?;
+                        }
+                        56 => {
+                            adjustment_credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "adjustment_credit_notes",
+                            )?;
+                        }
+                        57 => {
+                            issued_credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "issued_credit_notes",
+                            )?;
+                        }
+                        58 => {
+                            linked_orders = crate::decode::optional_list(
+                                &mut map,
+                                "linked_orders",
+                            )?;
+                        }
+                        59 => notes = crate::decode::optional_list(&mut map, "notes")?,
+                        60 => {
+                            shipping_address = crate::decode::field(
+                                &mut map,
+                                "shipping_address",
+                            )?;
+                        }
+                        61 => {
+                            billing_address = crate::decode::field(
+                                &mut map,
+                                "billing_address",
+                            )?;
+                        }
+                        62 => {
+                            statement_descriptor = crate::decode::field(
+                                &mut map,
+                                "statement_descriptor",
+                            )?;
+                        }
+                        63 => einvoice = crate::decode::field(&mut map, "einvoice")?,
+                        64 => {
+                            void_reason_code = crate::decode::field(
+                                &mut map,
+                                "void_reason_code",
+                            )?;
+                        }
+                        65 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        66 => {
+                            tax_category = crate::decode::field(
+                                &mut map,
+                                "tax_category",
+                            )?;
+                        }
+                        67 => {
+                            vat_number_prefix = crate::decode::field(
+                                &mut map,
+                                "vat_number_prefix",
+                            )?;
+                        }
+                        68 => channel = crate::decode::field(&mut map, "channel")?,
+                        69 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        70 => {
+                            site_details_at_creation = crate::decode::field(
+                                &mut map,
+                                "site_details_at_creation",
+                            )?;
+                        }
                         71 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -581,7 +811,7 @@ impl<'de> Deserialize<'de> for Invoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -705,8 +935,7 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                 let mut rate: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -717,8 +946,13 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                         }
                     };
                     match slot {
-                        0 => currency_code = crate::decode::field(&mut map)?,
-                        1 => rate = crate::decode::field(&mut map)?,
+                        0 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        1 => rate = crate::decode::field(&mut map, "rate")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -728,7 +962,7 @@ impl<'de> Deserialize<'de> for ExchangeRate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -879,8 +1113,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -915,34 +1148,98 @@ impl<'de> Deserialize<'de> for LineItem {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => date_from = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => unit_amount = crate::decode::field(&mut map)?,
-                        5 => quantity = crate::decode::field(&mut map)?,
-                        6 => amount = crate::decode::field(&mut map)?,
-                        7 => pricing_model = crate::decode::field(&mut map)?,
-                        8 => is_taxed = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_rate = crate::decode::field(&mut map)?,
-                        11 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        12 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        13 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        14 => discount_amount = crate::decode::field(&mut map)?,
-                        15 => {
-                            item_level_discount_amount = crate::decode::field(&mut map)?;
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
                         }
-                        16 => metered = crate::decode::field(&mut map)?,
-                        17 => is_percentage_pricing = crate::decode::field(&mut map)?,
-                        18 => reference_line_item_id = crate::decode::field(&mut map)?,
-                        19 => description = crate::decode::field(&mut map)?,
-                        20 => entity_description = crate::decode::field(&mut map)?,
-                        21 => entity_type = crate::decode::field(&mut map)?,
-                        22 => tax_exempt_reason = crate::decode::field(&mut map)?,
-                        23 => entity_id = crate::decode::field(&mut map)?,
-                        24 => customer_id = crate::decode::field(&mut map)?,
-                        25 => proration_mode = crate::decode::field(&mut map)?,
+                        2 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        5 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => amount = crate::decode::field(&mut map, "amount")?,
+                        7 => {
+                            pricing_model = crate::decode::field(
+                                &mut map,
+                                "pricing_model",
+                            )?;
+                        }
+                        8 => is_taxed = crate::decode::field(&mut map, "is_taxed")?,
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        11 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        12 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        13 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        14 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
+                        15 => {
+                            item_level_discount_amount = crate::decode::field(
+                                &mut map,
+                                "item_level_discount_amount",
+                            )?;
+                        }
+                        16 => metered = crate::decode::field(&mut map, "metered")?,
+                        17 => {
+                            is_percentage_pricing = crate::decode::field(
+                                &mut map,
+                                "is_percentage_pricing",
+                            )?;
+                        }
+                        18 => {
+                            reference_line_item_id = crate::decode::field(
+                                &mut map,
+                                "reference_line_item_id",
+                            )?;
+                        }
+                        19 => {
+                            description = crate::decode::field(&mut map, "description")?;
+                        }
+                        20 => {
+                            entity_description = crate::decode::field(
+                                &mut map,
+                                "entity_description",
+                            )?;
+                        }
+                        21 => {
+                            entity_type = crate::decode::field(&mut map, "entity_type")?;
+                        }
+                        22 => {
+                            tax_exempt_reason = crate::decode::field(
+                                &mut map,
+                                "tax_exempt_reason",
+                            )?;
+                        }
+                        23 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        24 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
+                        25 => {
+                            proration_mode = crate::decode::field(
+                                &mut map,
+                                "proration_mode",
+                            )?;
+                        }
                         26 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -952,7 +1249,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1067,8 +1364,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1088,17 +1384,62 @@ impl<'de> Deserialize<'de> for LineItemTier {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => starting_unit = crate::decode::field(&mut map)?,
-                        2 => ending_unit = crate::decode::field(&mut map)?,
-                        3 => quantity_used = crate::decode::field(&mut map)?,
-                        4 => unit_amount = crate::decode::field(&mut map)?,
-                        5 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        7 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
-                        8 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        9 => pricing_type = crate::decode::field(&mut map)?,
-                        10 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        3 => {
+                            quantity_used = crate::decode::field(
+                                &mut map,
+                                "quantity_used",
+                            )?;
+                        }
+                        4 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        5 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            quantity_used_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_used_in_decimal",
+                            )?;
+                        }
+                        8 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        9 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        10 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1108,7 +1449,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1184,8 +1525,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1199,11 +1539,26 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => discount_type = crate::decode::field(&mut map)?,
-                        2 => coupon_id = crate::decode::field(&mut map)?,
-                        3 => entity_id = crate::decode::field(&mut map)?,
-                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        2 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        3 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        4 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1213,7 +1568,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1323,8 +1678,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1348,25 +1702,71 @@ impl<'de> Deserialize<'de> for LineItemTax {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => tax_name = crate::decode::field(&mut map)?,
-                        2 => tax_rate = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => date_from = crate::decode::field(&mut map)?,
-                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
-                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
-                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
-                        8 => taxable_amount = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_juris_type = crate::decode::field(&mut map)?,
-                        11 => tax_juris_name = crate::decode::field(&mut map)?,
-                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => tax_name = crate::decode::field(&mut map, "tax_name")?,
+                        2 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        5 => {
+                            prorated_taxable_amount = crate::decode::field(
+                                &mut map,
+                                "prorated_taxable_amount",
+                            )?;
+                        }
+                        6 => {
+                            is_partial_tax_applied = crate::decode::field(
+                                &mut map,
+                                "is_partial_tax_applied",
+                            )?;
+                        }
+                        7 => {
+                            is_non_compliance_tax = crate::decode::field(
+                                &mut map,
+                                "is_non_compliance_tax",
+                            )?;
+                        }
+                        8 => {
+                            taxable_amount = crate::decode::field(
+                                &mut map,
+                                "taxable_amount",
+                            )?;
+                        }
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => {
+                            tax_juris_type = crate::decode::field(
+                                &mut map,
+                                "tax_juris_type",
+                            )?;
+                        }
+                        11 => {
+                            tax_juris_name = crate::decode::field(
+                                &mut map,
+                                "tax_juris_name",
+                            )?;
+                        }
+                        12 => {
+                            tax_juris_code = crate::decode::field(
+                                &mut map,
+                                "tax_juris_code",
+                            )?;
+                        }
                         13 => {
                             tax_amount_in_local_currency = crate::decode::field(
                                 &mut map,
+                                "tax_amount_in_local_currency",
                             )?;
                         }
-                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        14 => {
+                            local_currency_code = crate::decode::field(
+                                &mut map,
+                                "local_currency_code",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1376,7 +1776,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1448,8 +1848,7 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                 let mut line_item_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1461,9 +1860,19 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                         }
                     };
                     match slot {
-                        0 => cn_id = crate::decode::field(&mut map)?,
-                        1 => applied_amount = crate::decode::field(&mut map)?,
-                        2 => line_item_id = crate::decode::field(&mut map)?,
+                        0 => cn_id = crate::decode::field(&mut map, "cn_id")?,
+                        1 => {
+                            applied_amount = crate::decode::field(
+                                &mut map,
+                                "applied_amount",
+                            )?;
+                        }
+                        2 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1473,7 +1882,7 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1581,8 +1990,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1606,21 +2014,31 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => first_name = crate::decode::field(&mut map)?,
-                        2 => last_name = crate::decode::field(&mut map)?,
-                        3 => email = crate::decode::field(&mut map)?,
-                        4 => company = crate::decode::field(&mut map)?,
-                        5 => phone = crate::decode::field(&mut map)?,
-                        6 => line1 = crate::decode::field(&mut map)?,
-                        7 => line2 = crate::decode::field(&mut map)?,
-                        8 => line3 = crate::decode::field(&mut map)?,
-                        9 => city = crate::decode::field(&mut map)?,
-                        10 => state_code = crate::decode::field(&mut map)?,
-                        11 => state = crate::decode::field(&mut map)?,
-                        12 => country = crate::decode::field(&mut map)?,
-                        13 => zip = crate::decode::field(&mut map)?,
-                        14 => validation_status = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        2 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        3 => email = crate::decode::field(&mut map, "email")?,
+                        4 => company = crate::decode::field(&mut map, "company")?,
+                        5 => phone = crate::decode::field(&mut map, "phone")?,
+                        6 => line1 = crate::decode::field(&mut map, "line1")?,
+                        7 => line2 = crate::decode::field(&mut map, "line2")?,
+                        8 => line3 = crate::decode::field(&mut map, "line3")?,
+                        9 => city = crate::decode::field(&mut map, "city")?,
+                        10 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        11 => state = crate::decode::field(&mut map, "state")?,
+                        12 => country = crate::decode::field(&mut map, "country")?,
+                        13 => zip = crate::decode::field(&mut map, "zip")?,
+                        14 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1630,7 +2048,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1718,8 +2136,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1735,13 +2152,28 @@ impl<'de> Deserialize<'de> for Discount {
                         }
                     };
                     match slot {
-                        0 => amount = crate::decode::field(&mut map)?,
-                        1 => description = crate::decode::field(&mut map)?,
-                        2 => line_item_id = crate::decode::field(&mut map)?,
-                        3 => entity_type = crate::decode::field(&mut map)?,
-                        4 => discount_type = crate::decode::field(&mut map)?,
-                        5 => entity_id = crate::decode::field(&mut map)?,
-                        6 => coupon_set_code = crate::decode::field(&mut map)?,
+                        0 => amount = crate::decode::field(&mut map, "amount")?,
+                        1 => description = crate::decode::field(&mut map, "description")?,
+                        2 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        3 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        4 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        5 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        6 => {
+                            coupon_set_code = crate::decode::field(
+                                &mut map,
+                                "coupon_set_code",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1751,7 +2183,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1815,8 +2247,7 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1828,9 +2259,9 @@ impl<'de> Deserialize<'de> for Tax {
                         }
                     };
                     match slot {
-                        0 => name = crate::decode::field(&mut map)?,
-                        1 => amount = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
+                        0 => name = crate::decode::field(&mut map, "name")?,
+                        1 => amount = crate::decode::field(&mut map, "amount")?,
+                        2 => description = crate::decode::field(&mut map, "description")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1840,7 +2271,7 @@ impl<'de> Deserialize<'de> for Tax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1896,8 +2327,7 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                 let mut registration_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1908,8 +2338,13 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                         }
                     };
                     match slot {
-                        0 => country = crate::decode::field(&mut map)?,
-                        1 => registration_number = crate::decode::field(&mut map)?,
+                        0 => country = crate::decode::field(&mut map, "country")?,
+                        1 => {
+                            registration_number = crate::decode::field(
+                                &mut map,
+                                "registration_number",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1919,7 +2354,7 @@ impl<'de> Deserialize<'de> for TaxOrigin {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1990,8 +2425,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                 let mut txn_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2006,12 +2440,17 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                         }
                     };
                     match slot {
-                        0 => txn_id = crate::decode::field(&mut map)?,
-                        1 => applied_amount = crate::decode::field(&mut map)?,
-                        2 => applied_at = crate::decode::field(&mut map)?,
-                        3 => txn_status = crate::decode::field(&mut map)?,
-                        4 => txn_date = crate::decode::field(&mut map)?,
-                        5 => txn_amount = crate::decode::field(&mut map)?,
+                        0 => txn_id = crate::decode::field(&mut map, "txn_id")?,
+                        1 => {
+                            applied_amount = crate::decode::field(
+                                &mut map,
+                                "applied_amount",
+                            )?;
+                        }
+                        2 => applied_at = crate::decode::field(&mut map, "applied_at")?,
+                        3 => txn_status = crate::decode::field(&mut map, "txn_status")?,
+                        4 => txn_date = crate::decode::field(&mut map, "txn_date")?,
+                        5 => txn_amount = crate::decode::field(&mut map, "txn_amount")?,
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2021,7 +2460,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2110,8 +2549,7 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2129,15 +2567,30 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
                         }
                     };
                     match slot {
-                        0 => applied_amount = crate::decode::field(&mut map)?,
-                        1 => applied_at = crate::decode::field(&mut map)?,
-                        2 => txn_id = crate::decode::field(&mut map)?,
-                        3 => txn_status = crate::decode::field(&mut map)?,
-                        4 => txn_date = crate::decode::field(&mut map)?,
-                        5 => txn_amount = crate::decode::field(&mut map)?,
-                        6 => txn_type = crate::decode::field(&mut map)?,
-                        7 => amount_capturable = crate::decode::field(&mut map)?,
-                        8 => authorization_reason = crate::decode::field(&mut map)?,
+                        0 => {
+                            applied_amount = crate::decode::field(
+                                &mut map,
+                                "applied_amount",
+                            )?;
+                        }
+                        1 => applied_at = crate::decode::field(&mut map, "applied_at")?,
+                        2 => txn_id = crate::decode::field(&mut map, "txn_id")?,
+                        3 => txn_status = crate::decode::field(&mut map, "txn_status")?,
+                        4 => txn_date = crate::decode::field(&mut map, "txn_date")?,
+                        5 => txn_amount = crate::decode::field(&mut map, "txn_amount")?,
+                        6 => txn_type = crate::decode::field(&mut map, "txn_type")?,
+                        7 => {
+                            amount_capturable = crate::decode::field(
+                                &mut map,
+                                "amount_capturable",
+                            )?;
+                        }
+                        8 => {
+                            authorization_reason = crate::decode::field(
+                                &mut map,
+                                "authorization_reason",
+                            )?;
+                        }
                         9 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2147,7 +2600,7 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2229,8 +2682,7 @@ impl<'de> Deserialize<'de> for DunningAttempt {
                 let mut retry_engine: Option<enums::RetryEngine> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2246,13 +2698,28 @@ impl<'de> Deserialize<'de> for DunningAttempt {
                         }
                     };
                     match slot {
-                        0 => attempt = crate::decode::field(&mut map)?,
-                        1 => transaction_id = crate::decode::field(&mut map)?,
-                        2 => dunning_type = crate::decode::field(&mut map)?,
-                        3 => created_at = crate::decode::field(&mut map)?,
-                        4 => txn_status = crate::decode::field(&mut map)?,
-                        5 => txn_amount = crate::decode::field(&mut map)?,
-                        6 => retry_engine = crate::decode::field(&mut map)?,
+                        0 => attempt = crate::decode::field(&mut map, "attempt")?,
+                        1 => {
+                            transaction_id = crate::decode::field(
+                                &mut map,
+                                "transaction_id",
+                            )?;
+                        }
+                        2 => {
+                            dunning_type = crate::decode::field(
+                                &mut map,
+                                "dunning_type",
+                            )?;
+                        }
+                        3 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        4 => txn_status = crate::decode::field(&mut map, "txn_status")?,
+                        5 => txn_amount = crate::decode::field(&mut map, "txn_amount")?,
+                        6 => {
+                            retry_engine = crate::decode::field(
+                                &mut map,
+                                "retry_engine",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2262,7 +2729,7 @@ impl<'de> Deserialize<'de> for DunningAttempt {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2346,8 +2813,7 @@ impl<'de> Deserialize<'de> for AppliedCredit {
                 let mut tax_application: Option<AppliedCreditTaxApplication> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2364,14 +2830,34 @@ impl<'de> Deserialize<'de> for AppliedCredit {
                         }
                     };
                     match slot {
-                        0 => cn_id = crate::decode::field(&mut map)?,
-                        1 => applied_amount = crate::decode::field(&mut map)?,
-                        2 => applied_at = crate::decode::field(&mut map)?,
-                        3 => cn_reason_code = crate::decode::field(&mut map)?,
-                        4 => cn_create_reason_code = crate::decode::field(&mut map)?,
-                        5 => cn_date = crate::decode::field(&mut map)?,
-                        6 => cn_status = crate::decode::field(&mut map)?,
-                        7 => tax_application = crate::decode::field(&mut map)?,
+                        0 => cn_id = crate::decode::field(&mut map, "cn_id")?,
+                        1 => {
+                            applied_amount = crate::decode::field(
+                                &mut map,
+                                "applied_amount",
+                            )?;
+                        }
+                        2 => applied_at = crate::decode::field(&mut map, "applied_at")?,
+                        3 => {
+                            cn_reason_code = crate::decode::field(
+                                &mut map,
+                                "cn_reason_code",
+                            )?;
+                        }
+                        4 => {
+                            cn_create_reason_code = crate::decode::field(
+                                &mut map,
+                                "cn_create_reason_code",
+                            )?;
+                        }
+                        5 => cn_date = crate::decode::field(&mut map, "cn_date")?,
+                        6 => cn_status = crate::decode::field(&mut map, "cn_status")?,
+                        7 => {
+                            tax_application = crate::decode::field(
+                                &mut map,
+                                "tax_application",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2381,7 +2867,7 @@ impl<'de> Deserialize<'de> for AppliedCredit {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2458,8 +2944,7 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
                 let mut cn_status: Option<AdjustmentCreditNoteCnStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2474,12 +2959,22 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
                         }
                     };
                     match slot {
-                        0 => cn_id = crate::decode::field(&mut map)?,
-                        1 => cn_reason_code = crate::decode::field(&mut map)?,
-                        2 => cn_create_reason_code = crate::decode::field(&mut map)?,
-                        3 => cn_date = crate::decode::field(&mut map)?,
-                        4 => cn_total = crate::decode::field(&mut map)?,
-                        5 => cn_status = crate::decode::field(&mut map)?,
+                        0 => cn_id = crate::decode::field(&mut map, "cn_id")?,
+                        1 => {
+                            cn_reason_code = crate::decode::field(
+                                &mut map,
+                                "cn_reason_code",
+                            )?;
+                        }
+                        2 => {
+                            cn_create_reason_code = crate::decode::field(
+                                &mut map,
+                                "cn_create_reason_code",
+                            )?;
+                        }
+                        3 => cn_date = crate::decode::field(&mut map, "cn_date")?,
+                        4 => cn_total = crate::decode::field(&mut map, "cn_total")?,
+                        5 => cn_status = crate::decode::field(&mut map, "cn_status")?,
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2489,7 +2984,7 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2564,8 +3059,7 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
                 let mut cn_status: Option<IssuedCreditNoteCnStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2580,12 +3074,22 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
                         }
                     };
                     match slot {
-                        0 => cn_id = crate::decode::field(&mut map)?,
-                        1 => cn_reason_code = crate::decode::field(&mut map)?,
-                        2 => cn_create_reason_code = crate::decode::field(&mut map)?,
-                        3 => cn_date = crate::decode::field(&mut map)?,
-                        4 => cn_total = crate::decode::field(&mut map)?,
-                        5 => cn_status = crate::decode::field(&mut map)?,
+                        0 => cn_id = crate::decode::field(&mut map, "cn_id")?,
+                        1 => {
+                            cn_reason_code = crate::decode::field(
+                                &mut map,
+                                "cn_reason_code",
+                            )?;
+                        }
+                        2 => {
+                            cn_create_reason_code = crate::decode::field(
+                                &mut map,
+                                "cn_create_reason_code",
+                            )?;
+                        }
+                        3 => cn_date = crate::decode::field(&mut map, "cn_date")?,
+                        4 => cn_total = crate::decode::field(&mut map, "cn_total")?,
+                        5 => cn_status = crate::decode::field(&mut map, "cn_status")?,
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2595,7 +3099,7 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2678,8 +3182,7 @@ impl<'de> Deserialize<'de> for LinkedOrder {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2696,14 +3199,29 @@ impl<'de> Deserialize<'de> for LinkedOrder {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => document_number = crate::decode::field(&mut map)?,
-                        2 => status = crate::decode::field(&mut map)?,
-                        3 => order_type = crate::decode::field(&mut map)?,
-                        4 => reference_id = crate::decode::field(&mut map)?,
-                        5 => fulfillment_status = crate::decode::field(&mut map)?,
-                        6 => batch_id = crate::decode::field(&mut map)?,
-                        7 => created_at = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            document_number = crate::decode::field(
+                                &mut map,
+                                "document_number",
+                            )?;
+                        }
+                        2 => status = crate::decode::field(&mut map, "status")?,
+                        3 => order_type = crate::decode::field(&mut map, "order_type")?,
+                        4 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
+                        5 => {
+                            fulfillment_status = crate::decode::field(
+                                &mut map,
+                                "fulfillment_status",
+                            )?;
+                        }
+                        6 => batch_id = crate::decode::field(&mut map, "batch_id")?,
+                        7 => created_at = crate::decode::field(&mut map, "created_at")?,
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2713,7 +3231,7 @@ impl<'de> Deserialize<'de> for LinkedOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2778,8 +3296,7 @@ impl<'de> Deserialize<'de> for Note {
                 let mut entity_type: Option<NoteEntityType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2791,9 +3308,9 @@ impl<'de> Deserialize<'de> for Note {
                         }
                     };
                     match slot {
-                        0 => note = crate::decode::field(&mut map)?,
-                        1 => entity_id = crate::decode::field(&mut map)?,
-                        2 => entity_type = crate::decode::field(&mut map)?,
+                        0 => note = crate::decode::field(&mut map, "note")?,
+                        1 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        2 => entity_type = crate::decode::field(&mut map, "entity_type")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2803,7 +3320,7 @@ impl<'de> Deserialize<'de> for Note {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2907,8 +3424,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2931,20 +3447,25 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2954,7 +3475,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3069,8 +3590,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3093,20 +3613,25 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -3116,7 +3641,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3183,8 +3708,7 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
                 let mut descriptor: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3195,8 +3719,8 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => descriptor = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => descriptor = crate::decode::field(&mut map, "descriptor")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -3206,7 +3730,7 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3277,8 +3801,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                 let mut provider_references: Option<Vec<Value>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3293,12 +3816,27 @@ impl<'de> Deserialize<'de> for Einvoice {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => reference_id = crate::decode::field(&mut map)?,
-                        2 => reference_number = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => message = crate::decode::field(&mut map)?,
-                        5 => provider_references = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
+                        2 => {
+                            reference_number = crate::decode::field(
+                                &mut map,
+                                "reference_number",
+                            )?;
+                        }
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => message = crate::decode::field(&mut map, "message")?,
+                        5 => {
+                            provider_references = crate::decode::optional_list(
+                                &mut map,
+                                "provider_references",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -3308,7 +3846,7 @@ impl<'de> Deserialize<'de> for Einvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3367,8 +3905,7 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                 let mut organization_address: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3379,8 +3916,13 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                         }
                     };
                     match slot {
-                        0 => timezone = crate::decode::field(&mut map)?,
-                        1 => organization_address = crate::decode::field(&mut map)?,
+                        0 => timezone = crate::decode::field(&mut map, "timezone")?,
+                        1 => {
+                            organization_address = crate::decode::field(
+                                &mut map,
+                                "organization_address",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -3390,7 +3932,7 @@ impl<'de> Deserialize<'de> for SiteDetailsAtCreation {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6494,8 +7036,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6504,9 +7045,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6999,8 +7540,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
             ) -> Result<CreateForChargeItemsAndChargesResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7009,9 +7549,9 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7332,8 +7872,7 @@ impl<'de> Deserialize<'de> for ChargeResponse {
             ) -> Result<ChargeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7342,9 +7881,9 @@ impl<'de> Deserialize<'de> for ChargeResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7634,8 +8173,7 @@ impl<'de> Deserialize<'de> for ChargeAddonResponse {
             ) -> Result<ChargeAddonResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7644,9 +8182,9 @@ impl<'de> Deserialize<'de> for ChargeAddonResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7884,8 +8422,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemResponse {
             ) -> Result<CreateForChargeItemResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7894,9 +8431,9 @@ impl<'de> Deserialize<'de> for CreateForChargeItemResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8058,8 +8595,7 @@ impl<'de> Deserialize<'de> for StopDunningResponse {
             ) -> Result<StopDunningResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8068,9 +8604,9 @@ impl<'de> Deserialize<'de> for StopDunningResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8236,8 +8772,7 @@ impl<'de> Deserialize<'de> for PauseDunningResponse {
             ) -> Result<PauseDunningResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8246,9 +8781,9 @@ impl<'de> Deserialize<'de> for PauseDunningResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8410,8 +8945,7 @@ impl<'de> Deserialize<'de> for ResumeDunningResponse {
             ) -> Result<ResumeDunningResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8420,9 +8954,9 @@ impl<'de> Deserialize<'de> for ResumeDunningResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8907,8 +9441,7 @@ impl<'de> Deserialize<'de> for ImportInvoiceResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8918,10 +9451,10 @@ impl<'de> Deserialize<'de> for ImportInvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => credit_note = crate::decode::field(&mut map)?,
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => credit_note = crate::decode::field(&mut map, "credit_note")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9094,8 +9627,7 @@ impl<'de> Deserialize<'de> for ApplyPaymentsResponse {
             ) -> Result<ApplyPaymentsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9104,9 +9636,9 @@ impl<'de> Deserialize<'de> for ApplyPaymentsResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9212,8 +9744,7 @@ impl<'de> Deserialize<'de> for SyncUsagesResponse {
             ) -> Result<SyncUsagesResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9222,9 +9753,9 @@ impl<'de> Deserialize<'de> for SyncUsagesResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9386,8 +9917,7 @@ impl<'de> Deserialize<'de> for DeleteLineItemsResponse {
             ) -> Result<DeleteLineItemsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9396,9 +9926,9 @@ impl<'de> Deserialize<'de> for DeleteLineItemsResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9570,8 +10100,7 @@ impl<'de> Deserialize<'de> for ApplyCreditsResponse {
             ) -> Result<ApplyCreditsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9580,9 +10109,9 @@ impl<'de> Deserialize<'de> for ApplyCreditsResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -10223,8 +10752,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10233,9 +10761,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -10442,8 +10970,7 @@ impl<'de> Deserialize<'de> for InvoicesForCustomerEntry {
             ) -> Result<InvoicesForCustomerEntry, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10452,9 +10979,9 @@ impl<'de> Deserialize<'de> for InvoicesForCustomerEntry {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -10662,8 +11189,7 @@ impl<'de> Deserialize<'de> for InvoicesForSubscriptionEntry {
             ) -> Result<InvoicesForSubscriptionEntry, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10672,9 +11198,9 @@ impl<'de> Deserialize<'de> for InvoicesForSubscriptionEntry {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -10898,8 +11424,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10908,9 +11433,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11070,8 +11595,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11080,9 +11604,9 @@ impl<'de> Deserialize<'de> for PdfResponse {
                         }
                     };
                     match slot {
-                        0 => download = Some(crate::decode::field(&mut map)?),
+                        0 => download = Some(crate::decode::field(&mut map, "download")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11182,8 +11706,7 @@ impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
             ) -> Result<DownloadEinvoiceResponse, A::Error> {
                 let mut downloads: Option<Vec<download::Download>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11192,9 +11715,11 @@ impl<'de> Deserialize<'de> for DownloadEinvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => downloads = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            downloads = Some(crate::decode::list(&mut map, "downloads")?);
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11466,8 +11991,7 @@ impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersEntry {
                     payment_reference_number::PaymentReferenceNumber,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11478,11 +12002,11 @@ impl<'de> Deserialize<'de> for ListPaymentReferenceNumbersEntry {
                     match slot {
                         0 => {
                             payment_reference_number = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "payment_reference_number")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11734,8 +12258,7 @@ impl<'de> Deserialize<'de> for AddChargeResponse {
             ) -> Result<AddChargeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11744,9 +12267,9 @@ impl<'de> Deserialize<'de> for AddChargeResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11972,8 +12495,7 @@ impl<'de> Deserialize<'de> for AddAddonChargeResponse {
             ) -> Result<AddAddonChargeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11982,9 +12504,9 @@ impl<'de> Deserialize<'de> for AddAddonChargeResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12176,8 +12698,7 @@ impl<'de> Deserialize<'de> for AddChargeItemResponse {
             ) -> Result<AddChargeItemResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12186,9 +12707,9 @@ impl<'de> Deserialize<'de> for AddChargeItemResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12388,8 +12909,7 @@ impl<'de> Deserialize<'de> for CloseResponse {
             ) -> Result<CloseResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12398,9 +12918,9 @@ impl<'de> Deserialize<'de> for CloseResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12606,8 +13126,7 @@ impl<'de> Deserialize<'de> for CollectPaymentResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12617,10 +13136,14 @@ impl<'de> Deserialize<'de> for CollectPaymentResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12798,8 +13321,7 @@ impl<'de> Deserialize<'de> for RecordPaymentResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12809,10 +13331,14 @@ impl<'de> Deserialize<'de> for RecordPaymentResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12978,8 +13504,7 @@ impl<'de> Deserialize<'de> for RecordTaxWithheldResponse {
             ) -> Result<RecordTaxWithheldResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12988,9 +13513,9 @@ impl<'de> Deserialize<'de> for RecordTaxWithheldResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13154,8 +13679,7 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldResponse {
             ) -> Result<RemoveTaxWithheldResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13164,9 +13688,9 @@ impl<'de> Deserialize<'de> for RemoveTaxWithheldResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13365,8 +13889,7 @@ impl<'de> Deserialize<'de> for RefundResponse {
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13377,11 +13900,15 @@ impl<'de> Deserialize<'de> for RefundResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => transaction = Some(crate::decode::field(&mut map)?),
-                        2 => credit_note = crate::decode::field(&mut map)?,
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
+                        2 => credit_note = crate::decode::field(&mut map, "credit_note")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13586,8 +14113,7 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
                 let mut transaction: Option<Box<transaction::Transaction>> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13598,11 +14124,11 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => transaction = crate::decode::field(&mut map)?,
-                        2 => credit_note = crate::decode::field(&mut map)?,
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => transaction = crate::decode::field(&mut map, "transaction")?,
+                        2 => credit_note = crate::decode::field(&mut map, "credit_note")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13770,8 +14296,7 @@ impl<'de> Deserialize<'de> for RemovePaymentResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13781,10 +14306,14 @@ impl<'de> Deserialize<'de> for RemovePaymentResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13952,8 +14481,7 @@ impl<'de> Deserialize<'de> for RemoveCreditNoteResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<credit_note::CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13963,10 +14491,14 @@ impl<'de> Deserialize<'de> for RemoveCreditNoteResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -14145,8 +14677,7 @@ impl<'de> Deserialize<'de> for VoidInvoiceResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14156,10 +14687,10 @@ impl<'de> Deserialize<'de> for VoidInvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => credit_note = crate::decode::field(&mut map)?,
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => credit_note = crate::decode::field(&mut map, "credit_note")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -14326,8 +14857,7 @@ impl<'de> Deserialize<'de> for WriteOffResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<credit_note::CreditNote> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14337,10 +14867,14 @@ impl<'de> Deserialize<'de> for WriteOffResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => credit_note = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => {
+                            credit_note = Some(
+                                crate::decode::field(&mut map, "credit_note")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -14531,8 +15065,7 @@ impl<'de> Deserialize<'de> for VoidBeforeCaptureResponse {
                 let mut invoice: Option<Invoice> = None;
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14542,10 +15075,10 @@ impl<'de> Deserialize<'de> for VoidBeforeCaptureResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
-                        1 => credit_note = crate::decode::field(&mut map)?,
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
+                        1 => credit_note = crate::decode::field(&mut map, "credit_note")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -14706,8 +15239,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14716,9 +15248,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -14946,8 +15478,7 @@ impl<'de> Deserialize<'de> for UpdateDetailsResponse {
             ) -> Result<UpdateDetailsResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14956,9 +15487,9 @@ impl<'de> Deserialize<'de> for UpdateDetailsResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -15126,8 +15657,7 @@ impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeResponse {
             ) -> Result<ApplyPaymentScheduleSchemeResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15136,9 +15666,9 @@ impl<'de> Deserialize<'de> for ApplyPaymentScheduleSchemeResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -15240,8 +15770,7 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
                     Vec<payment_schedule::PaymentSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15250,9 +15779,13 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
                         }
                     };
                     match slot {
-                        0 => payment_schedules = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_schedules = Some(
+                                crate::decode::list(&mut map, "payment_schedules")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -15360,8 +15893,7 @@ impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
             ) -> Result<ResendEinvoiceResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15370,9 +15902,9 @@ impl<'de> Deserialize<'de> for ResendEinvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -15478,8 +16010,7 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
             ) -> Result<SendEinvoiceResponse, A::Error> {
                 let mut invoice: Option<Invoice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15488,9 +16019,9 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = Some(crate::decode::field(&mut map)?),
+                        0 => invoice = Some(crate::decode::field(&mut map, "invoice")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

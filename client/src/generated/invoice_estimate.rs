@@ -109,8 +109,7 @@ impl<'de> Deserialize<'de> for InvoiceEstimate {
                 let mut customer_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -137,24 +136,76 @@ impl<'de> Deserialize<'de> for InvoiceEstimate {
                         }
                     };
                     match slot {
-                        0 => recurring = crate::decode::field(&mut map)?,
-                        1 => price_type = crate::decode::field(&mut map)?,
-                        2 => currency_code = crate::decode::field(&mut map)?,
-                        3 => sub_total = crate::decode::field(&mut map)?,
-                        4 => total = crate::decode::field(&mut map)?,
-                        5 => credits_applied = crate::decode::field(&mut map)?,
-                        6 => amount_paid = crate::decode::field(&mut map)?,
-                        7 => amount_due = crate::decode::field(&mut map)?,
-                        8 => line_items = crate::decode::field(&mut map)?,
-                        9 => line_item_tiers = crate::decode::field(&mut map)?,
-                        10 => line_item_discounts = crate::decode::field(&mut map)?,
-                        11 => line_item_taxes = crate::decode::field(&mut map)?,
-                        12 => line_item_credits = crate::decode::field(&mut map)?,
-                        13 => line_item_addresses = crate::decode::field(&mut map)?,
-                        14 => discounts = crate::decode::field(&mut map)?,
-                        15 => taxes = crate::decode::field(&mut map)?,
-                        16 => round_off_amount = crate::decode::field(&mut map)?,
-                        17 => customer_id = crate::decode::field(&mut map)?,
+                        0 => recurring = crate::decode::field(&mut map, "recurring")?,
+                        1 => price_type = crate::decode::field(&mut map, "price_type")?,
+                        2 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        3 => sub_total = crate::decode::field(&mut map, "sub_total")?,
+                        4 => total = crate::decode::field(&mut map, "total")?,
+                        5 => {
+                            credits_applied = crate::decode::field(
+                                &mut map,
+                                "credits_applied",
+                            )?;
+                        }
+                        6 => amount_paid = crate::decode::field(&mut map, "amount_paid")?,
+                        7 => amount_due = crate::decode::field(&mut map, "amount_due")?,
+                        8 => {
+                            line_items = crate::decode::optional_list(
+                                &mut map,
+                                "line_items",
+                            )?;
+                        }
+                        9 => {
+                            line_item_tiers = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_tiers",
+                            )?;
+                        }
+                        10 => {
+                            line_item_discounts = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_discounts",
+                            )?;
+                        }
+                        11 => {
+                            line_item_taxes = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_taxes",
+                            )?;
+                        }
+                        12 => {
+                            line_item_credits = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_credits",
+                            )?;
+                        }
+                        13 => {
+                            line_item_addresses = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_addresses",
+                            )?;
+                        }
+                        14 => {
+                            discounts = crate::decode::optional_list(
+                                &mut map,
+                                "discounts",
+                            )?;
+                        }
+                        15 => taxes = crate::decode::optional_list(&mut map, "taxes")?,
+                        16 => {
+                            round_off_amount = crate::decode::field(
+                                &mut map,
+                                "round_off_amount",
+                            )?;
+                        }
+                        17 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
                         18 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -164,7 +215,7 @@ impl<'de> Deserialize<'de> for InvoiceEstimate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -331,8 +382,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -367,34 +417,98 @@ impl<'de> Deserialize<'de> for LineItem {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => date_from = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => unit_amount = crate::decode::field(&mut map)?,
-                        5 => quantity = crate::decode::field(&mut map)?,
-                        6 => amount = crate::decode::field(&mut map)?,
-                        7 => pricing_model = crate::decode::field(&mut map)?,
-                        8 => is_taxed = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_rate = crate::decode::field(&mut map)?,
-                        11 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        12 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        13 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        14 => discount_amount = crate::decode::field(&mut map)?,
-                        15 => {
-                            item_level_discount_amount = crate::decode::field(&mut map)?;
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
                         }
-                        16 => metered = crate::decode::field(&mut map)?,
-                        17 => is_percentage_pricing = crate::decode::field(&mut map)?,
-                        18 => reference_line_item_id = crate::decode::field(&mut map)?,
-                        19 => description = crate::decode::field(&mut map)?,
-                        20 => entity_description = crate::decode::field(&mut map)?,
-                        21 => entity_type = crate::decode::field(&mut map)?,
-                        22 => tax_exempt_reason = crate::decode::field(&mut map)?,
-                        23 => entity_id = crate::decode::field(&mut map)?,
-                        24 => customer_id = crate::decode::field(&mut map)?,
-                        25 => proration_mode = crate::decode::field(&mut map)?,
+                        2 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        5 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => amount = crate::decode::field(&mut map, "amount")?,
+                        7 => {
+                            pricing_model = crate::decode::field(
+                                &mut map,
+                                "pricing_model",
+                            )?;
+                        }
+                        8 => is_taxed = crate::decode::field(&mut map, "is_taxed")?,
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        11 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        12 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        13 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        14 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
+                        15 => {
+                            item_level_discount_amount = crate::decode::field(
+                                &mut map,
+                                "item_level_discount_amount",
+                            )?;
+                        }
+                        16 => metered = crate::decode::field(&mut map, "metered")?,
+                        17 => {
+                            is_percentage_pricing = crate::decode::field(
+                                &mut map,
+                                "is_percentage_pricing",
+                            )?;
+                        }
+                        18 => {
+                            reference_line_item_id = crate::decode::field(
+                                &mut map,
+                                "reference_line_item_id",
+                            )?;
+                        }
+                        19 => {
+                            description = crate::decode::field(&mut map, "description")?;
+                        }
+                        20 => {
+                            entity_description = crate::decode::field(
+                                &mut map,
+                                "entity_description",
+                            )?;
+                        }
+                        21 => {
+                            entity_type = crate::decode::field(&mut map, "entity_type")?;
+                        }
+                        22 => {
+                            tax_exempt_reason = crate::decode::field(
+                                &mut map,
+                                "tax_exempt_reason",
+                            )?;
+                        }
+                        23 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        24 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
+                        25 => {
+                            proration_mode = crate::decode::field(
+                                &mut map,
+                                "proration_mode",
+                            )?;
+                        }
                         26 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -404,7 +518,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -519,8 +633,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -540,17 +653,62 @@ impl<'de> Deserialize<'de> for LineItemTier {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => starting_unit = crate::decode::field(&mut map)?,
-                        2 => ending_unit = crate::decode::field(&mut map)?,
-                        3 => quantity_used = crate::decode::field(&mut map)?,
-                        4 => unit_amount = crate::decode::field(&mut map)?,
-                        5 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        7 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
-                        8 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        9 => pricing_type = crate::decode::field(&mut map)?,
-                        10 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        3 => {
+                            quantity_used = crate::decode::field(
+                                &mut map,
+                                "quantity_used",
+                            )?;
+                        }
+                        4 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        5 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            quantity_used_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_used_in_decimal",
+                            )?;
+                        }
+                        8 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        9 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        10 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -560,7 +718,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -636,8 +794,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -651,11 +808,26 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => discount_type = crate::decode::field(&mut map)?,
-                        2 => coupon_id = crate::decode::field(&mut map)?,
-                        3 => entity_id = crate::decode::field(&mut map)?,
-                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        2 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        3 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        4 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -665,7 +837,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -775,8 +947,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -800,25 +971,71 @@ impl<'de> Deserialize<'de> for LineItemTax {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => tax_name = crate::decode::field(&mut map)?,
-                        2 => tax_rate = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => date_from = crate::decode::field(&mut map)?,
-                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
-                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
-                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
-                        8 => taxable_amount = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_juris_type = crate::decode::field(&mut map)?,
-                        11 => tax_juris_name = crate::decode::field(&mut map)?,
-                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => tax_name = crate::decode::field(&mut map, "tax_name")?,
+                        2 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        5 => {
+                            prorated_taxable_amount = crate::decode::field(
+                                &mut map,
+                                "prorated_taxable_amount",
+                            )?;
+                        }
+                        6 => {
+                            is_partial_tax_applied = crate::decode::field(
+                                &mut map,
+                                "is_partial_tax_applied",
+                            )?;
+                        }
+                        7 => {
+                            is_non_compliance_tax = crate::decode::field(
+                                &mut map,
+                                "is_non_compliance_tax",
+                            )?;
+                        }
+                        8 => {
+                            taxable_amount = crate::decode::field(
+                                &mut map,
+                                "taxable_amount",
+                            )?;
+                        }
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => {
+                            tax_juris_type = crate::decode::field(
+                                &mut map,
+                                "tax_juris_type",
+                            )?;
+                        }
+                        11 => {
+                            tax_juris_name = crate::decode::field(
+                                &mut map,
+                                "tax_juris_name",
+                            )?;
+                        }
+                        12 => {
+                            tax_juris_code = crate::decode::field(
+                                &mut map,
+                                "tax_juris_code",
+                            )?;
+                        }
                         13 => {
                             tax_amount_in_local_currency = crate::decode::field(
                                 &mut map,
+                                "tax_amount_in_local_currency",
                             )?;
                         }
-                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        14 => {
+                            local_currency_code = crate::decode::field(
+                                &mut map,
+                                "local_currency_code",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -828,7 +1045,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -900,8 +1117,7 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                 let mut line_item_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -913,9 +1129,19 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                         }
                     };
                     match slot {
-                        0 => cn_id = crate::decode::field(&mut map)?,
-                        1 => applied_amount = crate::decode::field(&mut map)?,
-                        2 => line_item_id = crate::decode::field(&mut map)?,
+                        0 => cn_id = crate::decode::field(&mut map, "cn_id")?,
+                        1 => {
+                            applied_amount = crate::decode::field(
+                                &mut map,
+                                "applied_amount",
+                            )?;
+                        }
+                        2 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -925,7 +1151,7 @@ impl<'de> Deserialize<'de> for LineItemCredit {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1033,8 +1259,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1058,21 +1283,31 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => first_name = crate::decode::field(&mut map)?,
-                        2 => last_name = crate::decode::field(&mut map)?,
-                        3 => email = crate::decode::field(&mut map)?,
-                        4 => company = crate::decode::field(&mut map)?,
-                        5 => phone = crate::decode::field(&mut map)?,
-                        6 => line1 = crate::decode::field(&mut map)?,
-                        7 => line2 = crate::decode::field(&mut map)?,
-                        8 => line3 = crate::decode::field(&mut map)?,
-                        9 => city = crate::decode::field(&mut map)?,
-                        10 => state_code = crate::decode::field(&mut map)?,
-                        11 => state = crate::decode::field(&mut map)?,
-                        12 => country = crate::decode::field(&mut map)?,
-                        13 => zip = crate::decode::field(&mut map)?,
-                        14 => validation_status = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        2 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        3 => email = crate::decode::field(&mut map, "email")?,
+                        4 => company = crate::decode::field(&mut map, "company")?,
+                        5 => phone = crate::decode::field(&mut map, "phone")?,
+                        6 => line1 = crate::decode::field(&mut map, "line1")?,
+                        7 => line2 = crate::decode::field(&mut map, "line2")?,
+                        8 => line3 = crate::decode::field(&mut map, "line3")?,
+                        9 => city = crate::decode::field(&mut map, "city")?,
+                        10 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        11 => state = crate::decode::field(&mut map, "state")?,
+                        12 => country = crate::decode::field(&mut map, "country")?,
+                        13 => zip = crate::decode::field(&mut map, "zip")?,
+                        14 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1082,7 +1317,7 @@ impl<'de> Deserialize<'de> for LineItemAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1170,8 +1405,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1187,13 +1421,28 @@ impl<'de> Deserialize<'de> for Discount {
                         }
                     };
                     match slot {
-                        0 => amount = crate::decode::field(&mut map)?,
-                        1 => description = crate::decode::field(&mut map)?,
-                        2 => line_item_id = crate::decode::field(&mut map)?,
-                        3 => entity_type = crate::decode::field(&mut map)?,
-                        4 => discount_type = crate::decode::field(&mut map)?,
-                        5 => entity_id = crate::decode::field(&mut map)?,
-                        6 => coupon_set_code = crate::decode::field(&mut map)?,
+                        0 => amount = crate::decode::field(&mut map, "amount")?,
+                        1 => description = crate::decode::field(&mut map, "description")?,
+                        2 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        3 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        4 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        5 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        6 => {
+                            coupon_set_code = crate::decode::field(
+                                &mut map,
+                                "coupon_set_code",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1203,7 +1452,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1267,8 +1516,7 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1280,9 +1528,9 @@ impl<'de> Deserialize<'de> for Tax {
                         }
                     };
                     match slot {
-                        0 => name = crate::decode::field(&mut map)?,
-                        1 => amount = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
+                        0 => name = crate::decode::field(&mut map, "name")?,
+                        1 => amount = crate::decode::field(&mut map, "amount")?,
+                        2 => description = crate::decode::field(&mut map, "description")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1292,7 +1540,7 @@ impl<'de> Deserialize<'de> for Tax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

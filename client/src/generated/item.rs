@@ -195,8 +195,7 @@ impl<'de> Deserialize<'de> for Item {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -234,35 +233,119 @@ impl<'de> Deserialize<'de> for Item {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => external_name = crate::decode::field(&mut map)?,
-                        3 => description = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => resource_version = crate::decode::field(&mut map)?,
-                        6 => updated_at = crate::decode::field(&mut map)?,
-                        7 => item_family_id = crate::decode::field(&mut map)?,
-                        8 => r#type = crate::decode::field(&mut map)?,
-                        9 => is_shippable = crate::decode::field(&mut map)?,
-                        10 => is_giftable = crate::decode::field(&mut map)?,
-                        11 => redirect_url = crate::decode::field(&mut map)?,
-                        12 => enabled_for_checkout = crate::decode::field(&mut map)?,
-                        13 => enabled_in_portal = crate::decode::field(&mut map)?,
-                        14 => included_in_mrr = crate::decode::field(&mut map)?,
-                        15 => item_applicability = crate::decode::field(&mut map)?,
-                        16 => gift_claim_redirect_url = crate::decode::field(&mut map)?,
-                        17 => unit = crate::decode::field(&mut map)?,
-                        18 => metered = crate::decode::field(&mut map)?,
-                        19 => usage_calculation = crate::decode::field(&mut map)?,
-                        20 => is_percentage_pricing = crate::decode::field(&mut map)?,
-                        21 => archived_at = crate::decode::field(&mut map)?,
-                        22 => channel = crate::decode::field(&mut map)?,
-                        23 => applicable_items = crate::decode::field(&mut map)?,
-                        24 => bundle_items = crate::decode::field(&mut map)?,
-                        25 => bundle_configuration = crate::decode::field(&mut map)?,
-                        26 => metadata = crate::decode::field(&mut map)?,
-                        27 => deleted = crate::decode::field(&mut map)?,
-                        28 => business_entity_id = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => {
+                            external_name = crate::decode::field(
+                                &mut map,
+                                "external_name",
+                            )?;
+                        }
+                        3 => description = crate::decode::field(&mut map, "description")?,
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        6 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        7 => {
+                            item_family_id = crate::decode::field(
+                                &mut map,
+                                "item_family_id",
+                            )?;
+                        }
+                        8 => r#type = crate::decode::field(&mut map, "type")?,
+                        9 => {
+                            is_shippable = crate::decode::field(
+                                &mut map,
+                                "is_shippable",
+                            )?;
+                        }
+                        10 => {
+                            is_giftable = crate::decode::field(&mut map, "is_giftable")?;
+                        }
+                        11 => {
+                            redirect_url = crate::decode::field(
+                                &mut map,
+                                "redirect_url",
+                            )?;
+                        }
+                        12 => {
+                            enabled_for_checkout = crate::decode::field(
+                                &mut map,
+                                "enabled_for_checkout",
+                            )?;
+                        }
+                        13 => {
+                            enabled_in_portal = crate::decode::field(
+                                &mut map,
+                                "enabled_in_portal",
+                            )?;
+                        }
+                        14 => {
+                            included_in_mrr = crate::decode::field(
+                                &mut map,
+                                "included_in_mrr",
+                            )?;
+                        }
+                        15 => {
+                            item_applicability = crate::decode::field(
+                                &mut map,
+                                "item_applicability",
+                            )?;
+                        }
+                        16 => {
+                            gift_claim_redirect_url = crate::decode::field(
+                                &mut map,
+                                "gift_claim_redirect_url",
+                            )?;
+                        }
+                        17 => unit = crate::decode::field(&mut map, "unit")?,
+                        18 => metered = crate::decode::field(&mut map, "metered")?,
+                        19 => {
+                            usage_calculation = crate::decode::field(
+                                &mut map,
+                                "usage_calculation",
+                            )?;
+                        }
+                        20 => {
+                            is_percentage_pricing = crate::decode::field(
+                                &mut map,
+                                "is_percentage_pricing",
+                            )?;
+                        }
+                        21 => {
+                            archived_at = crate::decode::field(&mut map, "archived_at")?;
+                        }
+                        22 => channel = crate::decode::field(&mut map, "channel")?,
+                        23 => {
+                            applicable_items = crate::decode::optional_list(
+                                &mut map,
+                                "applicable_items",
+                            )?;
+                        }
+                        24 => {
+                            bundle_items = crate::decode::optional_list(
+                                &mut map,
+                                "bundle_items",
+                            )?;
+                        }
+                        25 => {
+                            bundle_configuration = crate::decode::field(
+                                &mut map,
+                                "bundle_configuration",
+                            )?;
+                        }
+                        26 => metadata = crate::decode::field(&mut map, "metadata")?,
+                        27 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        28 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
                         29 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -272,7 +355,7 @@ impl<'de> Deserialize<'de> for Item {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -350,8 +433,7 @@ impl<'de> Deserialize<'de> for ApplicableItem {
                 let mut id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -361,7 +443,7 @@ impl<'de> Deserialize<'de> for ApplicableItem {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -371,7 +453,7 @@ impl<'de> Deserialize<'de> for ApplicableItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -433,8 +515,7 @@ impl<'de> Deserialize<'de> for BundleItem {
                 let mut price_allocation: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -447,10 +528,15 @@ impl<'de> Deserialize<'de> for BundleItem {
                         }
                     };
                     match slot {
-                        0 => item_id = crate::decode::field(&mut map)?,
-                        1 => item_type = crate::decode::field(&mut map)?,
-                        2 => quantity = crate::decode::field(&mut map)?,
-                        3 => price_allocation = crate::decode::field(&mut map)?,
+                        0 => item_id = crate::decode::field(&mut map, "item_id")?,
+                        1 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        2 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        3 => {
+                            price_allocation = crate::decode::field(
+                                &mut map,
+                                "price_allocation",
+                            )?;
+                        }
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -460,7 +546,7 @@ impl<'de> Deserialize<'de> for BundleItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -514,8 +600,7 @@ impl<'de> Deserialize<'de> for BundleConfiguration {
                 let mut r#type: Option<BundleConfigurationType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -525,7 +610,7 @@ impl<'de> Deserialize<'de> for BundleConfiguration {
                         }
                     };
                     match slot {
-                        0 => r#type = crate::decode::field(&mut map)?,
+                        0 => r#type = crate::decode::field(&mut map, "type")?,
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -535,7 +620,7 @@ impl<'de> Deserialize<'de> for BundleConfiguration {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1369,8 +1454,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1379,9 +1463,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => item = Some(crate::decode::field(&mut map)?),
+                        0 => item = Some(crate::decode::field(&mut map, "item")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1480,8 +1564,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1490,9 +1573,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => item = Some(crate::decode::field(&mut map)?),
+                        0 => item = Some(crate::decode::field(&mut map, "item")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1863,8 +1946,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1873,9 +1955,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => item = Some(crate::decode::field(&mut map)?),
+                        0 => item = Some(crate::decode::field(&mut map, "item")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2429,8 +2511,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2439,9 +2520,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => item = Some(crate::decode::field(&mut map)?),
+                        0 => item = Some(crate::decode::field(&mut map, "item")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2544,8 +2625,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut item: Option<Item> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2554,9 +2634,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => item = Some(crate::decode::field(&mut map)?),
+                        0 => item = Some(crate::decode::field(&mut map, "item")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -80,8 +80,7 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                 let mut name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -97,13 +96,18 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => item_id = crate::decode::field(&mut map)?,
-                        2 => item_type = crate::decode::field(&mut map)?,
-                        3 => feature_id = crate::decode::field(&mut map)?,
-                        4 => feature_name = crate::decode::field(&mut map)?,
-                        5 => value = crate::decode::field(&mut map)?,
-                        6 => name = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => item_id = crate::decode::field(&mut map, "item_id")?,
+                        2 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        3 => feature_id = crate::decode::field(&mut map, "feature_id")?,
+                        4 => {
+                            feature_name = crate::decode::field(
+                                &mut map,
+                                "feature_name",
+                            )?;
+                        }
+                        5 => value = crate::decode::field(&mut map, "value")?,
+                        6 => name = crate::decode::field(&mut map, "name")?,
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -113,7 +117,7 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -509,8 +513,7 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForItemEntry {
             ) -> Result<ItemEntitlementsForItemEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -519,9 +522,13 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForItemEntry {
                         }
                     };
                     match slot {
-                        0 => item_entitlement = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_entitlement = Some(
+                                crate::decode::field(&mut map, "item_entitlement")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -740,8 +747,7 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureEntry {
             ) -> Result<ItemEntitlementsForFeatureEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -750,9 +756,13 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureEntry {
                         }
                     };
                     match slot {
-                        0 => item_entitlement = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_entitlement = Some(
+                                crate::decode::field(&mut map, "item_entitlement")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -925,8 +935,7 @@ impl<'de> Deserialize<'de> for AddItemEntitlementsEntry {
             ) -> Result<AddItemEntitlementsEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -935,9 +944,13 @@ impl<'de> Deserialize<'de> for AddItemEntitlementsEntry {
                         }
                     };
                     match slot {
-                        0 => item_entitlement = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_entitlement = Some(
+                                crate::decode::field(&mut map, "item_entitlement")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1125,8 +1138,7 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
             ) -> Result<UpsertOrRemoveItemEntitlementsForItemEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1135,9 +1147,13 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
                         }
                     };
                     match slot {
-                        0 => item_entitlement = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_entitlement = Some(
+                                crate::decode::field(&mut map, "item_entitlement")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -270,8 +270,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -323,59 +322,173 @@ impl<'de> Deserialize<'de> for ItemPrice {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => item_family_id = crate::decode::field(&mut map)?,
-                        3 => item_id = crate::decode::field(&mut map)?,
-                        4 => description = crate::decode::field(&mut map)?,
-                        5 => status = crate::decode::field(&mut map)?,
-                        6 => external_name = crate::decode::field(&mut map)?,
-                        7 => price_variant_id = crate::decode::field(&mut map)?,
-                        8 => proration_type = crate::decode::field(&mut map)?,
-                        9 => pricing_model = crate::decode::field(&mut map)?,
-                        10 => price = crate::decode::field(&mut map)?,
-                        11 => price_in_decimal = crate::decode::field(&mut map)?,
-                        12 => period = crate::decode::field(&mut map)?,
-                        13 => currency_code = crate::decode::field(&mut map)?,
-                        14 => period_unit = crate::decode::field(&mut map)?,
-                        15 => trial_period = crate::decode::field(&mut map)?,
-                        16 => trial_period_unit = crate::decode::field(&mut map)?,
-                        17 => trial_end_action = crate::decode::field(&mut map)?,
-                        18 => shipping_period = crate::decode::field(&mut map)?,
-                        19 => shipping_period_unit = crate::decode::field(&mut map)?,
-                        20 => billing_cycles = crate::decode::field(&mut map)?,
-                        21 => free_quantity = crate::decode::field(&mut map)?,
-                        22 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
-                        23 => channel = crate::decode::field(&mut map)?,
-                        24 => resource_version = crate::decode::field(&mut map)?,
-                        25 => updated_at = crate::decode::field(&mut map)?,
-                        26 => created_at = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => {
+                            item_family_id = crate::decode::field(
+                                &mut map,
+                                "item_family_id",
+                            )?;
+                        }
+                        3 => item_id = crate::decode::field(&mut map, "item_id")?,
+                        4 => description = crate::decode::field(&mut map, "description")?,
+                        5 => status = crate::decode::field(&mut map, "status")?,
+                        6 => {
+                            external_name = crate::decode::field(
+                                &mut map,
+                                "external_name",
+                            )?;
+                        }
+                        7 => {
+                            price_variant_id = crate::decode::field(
+                                &mut map,
+                                "price_variant_id",
+                            )?;
+                        }
+                        8 => {
+                            proration_type = crate::decode::field(
+                                &mut map,
+                                "proration_type",
+                            )?;
+                        }
+                        9 => {
+                            pricing_model = crate::decode::field(
+                                &mut map,
+                                "pricing_model",
+                            )?;
+                        }
+                        10 => price = crate::decode::field(&mut map, "price")?,
+                        11 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        12 => period = crate::decode::field(&mut map, "period")?,
+                        13 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        14 => {
+                            period_unit = crate::decode::field(&mut map, "period_unit")?;
+                        }
+                        15 => {
+                            trial_period = crate::decode::field(
+                                &mut map,
+                                "trial_period",
+                            )?;
+                        }
+                        16 => {
+                            trial_period_unit = crate::decode::field(
+                                &mut map,
+                                "trial_period_unit",
+                            )?;
+                        }
+                        17 => {
+                            trial_end_action = crate::decode::field(
+                                &mut map,
+                                "trial_end_action",
+                            )?;
+                        }
+                        18 => {
+                            shipping_period = crate::decode::field(
+                                &mut map,
+                                "shipping_period",
+                            )?;
+                        }
+                        19 => {
+                            shipping_period_unit = crate::decode::field(
+                                &mut map,
+                                "shipping_period_unit",
+                            )?;
+                        }
+                        20 => {
+                            billing_cycles = crate::decode::field(
+                                &mut map,
+                                "billing_cycles",
+                            )?;
+                        }
+                        21 => {
+                            free_quantity = crate::decode::field(
+                                &mut map,
+                                "free_quantity",
+                            )?;
+                        }
+                        22 => {
+                            free_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                            )?;
+                        }
+                        23 => channel = crate::decode::field(&mut map, "channel")?,
+                        24 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        25 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        26 => created_at = crate::decode::field(&mut map, "created_at")?,
                         27 => {
                             usage_accumulation_reset_frequency = crate::decode::field(
                                 &mut map,
+                                "usage_accumulation_reset_frequency",
                             )?;
                         }
-                        28 => archived_at = crate::decode::field(&mut map)?,
-                        29 => invoice_notes = crate::decode::field(&mut map)?,
-                        30 => tiers = crate::decode::field(&mut map)?,
-                        31 => is_taxable = crate::decode::field(&mut map)?,
-                        32 => tax_detail = crate::decode::field(&mut map)?,
-                        33 => tax_providers_fields = crate::decode::field(&mut map)?,
-                        34 => accounting_detail = crate::decode::field(&mut map)?,
-                        35 => metadata = crate::decode::field(&mut map)?,
-                        36 => item_type = crate::decode::field(&mut map)?,
-                        37 => archivable = crate::decode::field(&mut map)?,
-                        38 => parent_item_id = crate::decode::field(&mut map)?,
+                        28 => {
+                            archived_at = crate::decode::field(&mut map, "archived_at")?;
+                        }
+                        29 => {
+                            invoice_notes = crate::decode::field(
+                                &mut map,
+                                "invoice_notes",
+                            )?;
+                        }
+                        30 => tiers = crate::decode::optional_list(&mut map, "tiers")?,
+                        31 => is_taxable = crate::decode::field(&mut map, "is_taxable")?,
+                        32 => tax_detail = crate::decode::field(&mut map, "tax_detail")?,
+                        33 => {
+                            tax_providers_fields = crate::decode::optional_list(
+                                &mut map,
+                                "tax_providers_fields",
+                            )?;
+                        }
+                        34 => {
+                            accounting_detail = crate::decode::field(
+                                &mut map,
+                                "accounting_detail",
+                            )?;
+                        }
+                        35 => metadata = crate::decode::field(&mut map, "metadata")?,
+                        36 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        37 => archivable = crate::decode::field(&mut map, "archivable")?,
+                        38 => {
+                            parent_item_id = crate::decode::field(
+                                &mut map,
+                                "parent_item_id",
+                            )?;
+                        }
                         39 => {
                             show_description_in_invoices = crate::decode::field(
                                 &mut map,
+                                "show_description_in_invoices",
                             )?;
                         }
                         40 => {
-                            show_description_in_quotes = crate::decode::field(&mut map)?;
+                            show_description_in_quotes = crate::decode::field(
+                                &mut map,
+                                "show_description_in_quotes",
+                            )?;
                         }
-                        41 => deleted = crate::decode::field(&mut map)?,
-                        42 => business_entity_id = crate::decode::field(&mut map)?,
+                        41 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        42 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
                         43 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -385,7 +498,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -505,8 +618,7 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -523,14 +635,44 @@ impl<'de> Deserialize<'de> for Tier {
                         }
                     };
                     match slot {
-                        0 => starting_unit = crate::decode::field(&mut map)?,
-                        1 => ending_unit = crate::decode::field(&mut map)?,
-                        2 => price = crate::decode::field(&mut map)?,
-                        3 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        4 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => price_in_decimal = crate::decode::field(&mut map)?,
-                        6 => pricing_type = crate::decode::field(&mut map)?,
-                        7 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        1 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        2 => price = crate::decode::field(&mut map, "price")?,
+                        3 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        4 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        7 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -540,7 +682,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -621,8 +763,7 @@ impl<'de> Deserialize<'de> for TaxDetail {
                 let mut taxjar_product_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -638,13 +779,43 @@ impl<'de> Deserialize<'de> for TaxDetail {
                         }
                     };
                     match slot {
-                        0 => tax_profile_id = crate::decode::field(&mut map)?,
-                        1 => avalara_sale_type = crate::decode::field(&mut map)?,
-                        2 => avalara_transaction_type = crate::decode::field(&mut map)?,
-                        3 => avalara_service_type = crate::decode::field(&mut map)?,
-                        4 => avalara_tax_code = crate::decode::field(&mut map)?,
-                        5 => hsn_code = crate::decode::field(&mut map)?,
-                        6 => taxjar_product_code = crate::decode::field(&mut map)?,
+                        0 => {
+                            tax_profile_id = crate::decode::field(
+                                &mut map,
+                                "tax_profile_id",
+                            )?;
+                        }
+                        1 => {
+                            avalara_sale_type = crate::decode::field(
+                                &mut map,
+                                "avalara_sale_type",
+                            )?;
+                        }
+                        2 => {
+                            avalara_transaction_type = crate::decode::field(
+                                &mut map,
+                                "avalara_transaction_type",
+                            )?;
+                        }
+                        3 => {
+                            avalara_service_type = crate::decode::field(
+                                &mut map,
+                                "avalara_service_type",
+                            )?;
+                        }
+                        4 => {
+                            avalara_tax_code = crate::decode::field(
+                                &mut map,
+                                "avalara_tax_code",
+                            )?;
+                        }
+                        5 => hsn_code = crate::decode::field(&mut map, "hsn_code")?,
+                        6 => {
+                            taxjar_product_code = crate::decode::field(
+                                &mut map,
+                                "taxjar_product_code",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -654,7 +825,7 @@ impl<'de> Deserialize<'de> for TaxDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -718,8 +889,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut field_value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -731,9 +901,14 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                         }
                     };
                     match slot {
-                        0 => provider_name = crate::decode::field(&mut map)?,
-                        1 => field_id = crate::decode::field(&mut map)?,
-                        2 => field_value = crate::decode::field(&mut map)?,
+                        0 => {
+                            provider_name = crate::decode::field(
+                                &mut map,
+                                "provider_name",
+                            )?;
+                        }
+                        1 => field_id = crate::decode::field(&mut map, "field_id")?,
+                        2 => field_value = crate::decode::field(&mut map, "field_value")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -743,7 +918,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -815,8 +990,7 @@ impl<'de> Deserialize<'de> for AccountingDetail {
                 let mut accounting_category4: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -831,12 +1005,37 @@ impl<'de> Deserialize<'de> for AccountingDetail {
                         }
                     };
                     match slot {
-                        0 => sku = crate::decode::field(&mut map)?,
-                        1 => accounting_code = crate::decode::field(&mut map)?,
-                        2 => accounting_category1 = crate::decode::field(&mut map)?,
-                        3 => accounting_category2 = crate::decode::field(&mut map)?,
-                        4 => accounting_category3 = crate::decode::field(&mut map)?,
-                        5 => accounting_category4 = crate::decode::field(&mut map)?,
+                        0 => sku = crate::decode::field(&mut map, "sku")?,
+                        1 => {
+                            accounting_code = crate::decode::field(
+                                &mut map,
+                                "accounting_code",
+                            )?;
+                        }
+                        2 => {
+                            accounting_category1 = crate::decode::field(
+                                &mut map,
+                                "accounting_category1",
+                            )?;
+                        }
+                        3 => {
+                            accounting_category2 = crate::decode::field(
+                                &mut map,
+                                "accounting_category2",
+                            )?;
+                        }
+                        4 => {
+                            accounting_category3 = crate::decode::field(
+                                &mut map,
+                                "accounting_category3",
+                            )?;
+                        }
+                        5 => {
+                            accounting_category4 = crate::decode::field(
+                                &mut map,
+                                "accounting_category4",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -846,7 +1045,7 @@ impl<'de> Deserialize<'de> for AccountingDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1921,8 +2120,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1931,9 +2129,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => item_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_price = Some(
+                                crate::decode::field(&mut map, "item_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2033,8 +2235,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2043,9 +2244,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => item_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_price = Some(
+                                crate::decode::field(&mut map, "item_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2506,8 +2711,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2516,9 +2720,13 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => item_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_price = Some(
+                                crate::decode::field(&mut map, "item_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3072,8 +3280,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3082,9 +3289,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => item_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_price = Some(
+                                crate::decode::field(&mut map, "item_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3188,8 +3399,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3198,9 +3408,13 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => item_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_price = Some(
+                                crate::decode::field(&mut map, "item_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3440,8 +3654,7 @@ impl<'de> Deserialize<'de> for FindApplicableItemsEntry {
             ) -> Result<FindApplicableItemsEntry, A::Error> {
                 let mut item: Option<item::Item> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3450,9 +3663,9 @@ impl<'de> Deserialize<'de> for FindApplicableItemsEntry {
                         }
                     };
                     match slot {
-                        0 => item = Some(crate::decode::field(&mut map)?),
+                        0 => item = Some(crate::decode::field(&mut map, "item")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3701,8 +3914,7 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
             ) -> Result<FindApplicableItemPricesEntry, A::Error> {
                 let mut item_price: Option<ItemPrice> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3711,9 +3923,13 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
                         }
                     };
                     match slot {
-                        0 => item_price = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            item_price = Some(
+                                crate::decode::field(&mut map, "item_price")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -70,8 +70,7 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
                 let mut overdraft_balance: Option<Box<OverdraftBalance>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -88,14 +87,34 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
                         }
                     };
                     match slot {
-                        0 => subscription_id = crate::decode::field(&mut map)?,
-                        1 => unit_id = crate::decode::field(&mut map)?,
-                        2 => unit_type = crate::decode::field(&mut map)?,
-                        3 => created_at = crate::decode::field(&mut map)?,
-                        4 => modified_at = crate::decode::field(&mut map)?,
-                        5 => resource_version = crate::decode::field(&mut map)?,
-                        6 => provisioned_balance = crate::decode::field(&mut map)?,
-                        7 => overdraft_balance = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        1 => unit_id = crate::decode::field(&mut map, "unit_id")?,
+                        2 => unit_type = crate::decode::field(&mut map, "unit_type")?,
+                        3 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        4 => modified_at = crate::decode::field(&mut map, "modified_at")?,
+                        5 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        6 => {
+                            provisioned_balance = crate::decode::field(
+                                &mut map,
+                                "provisioned_balance",
+                            )?;
+                        }
+                        7 => {
+                            overdraft_balance = crate::decode::field(
+                                &mut map,
+                                "overdraft_balance",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -105,7 +124,7 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -170,8 +189,7 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
                 let mut hold_amount: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -183,9 +201,19 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
                         }
                     };
                     match slot {
-                        0 => total_balance = crate::decode::field(&mut map)?,
-                        1 => usable_balance = crate::decode::field(&mut map)?,
-                        2 => hold_amount = crate::decode::field(&mut map)?,
+                        0 => {
+                            total_balance = crate::decode::field(
+                                &mut map,
+                                "total_balance",
+                            )?;
+                        }
+                        1 => {
+                            usable_balance = crate::decode::field(
+                                &mut map,
+                                "usable_balance",
+                            )?;
+                        }
+                        2 => hold_amount = crate::decode::field(&mut map, "hold_amount")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -195,7 +223,7 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -267,8 +295,7 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
                 let mut hold_amount: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -283,12 +310,27 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
                         }
                     };
                     match slot {
-                        0 => is_unlimited = crate::decode::field(&mut map)?,
-                        1 => limit = crate::decode::field(&mut map)?,
-                        2 => total_balance = crate::decode::field(&mut map)?,
-                        3 => usable_balance = crate::decode::field(&mut map)?,
-                        4 => used_amount = crate::decode::field(&mut map)?,
-                        5 => hold_amount = crate::decode::field(&mut map)?,
+                        0 => {
+                            is_unlimited = crate::decode::field(
+                                &mut map,
+                                "is_unlimited",
+                            )?;
+                        }
+                        1 => limit = crate::decode::field(&mut map, "limit")?,
+                        2 => {
+                            total_balance = crate::decode::field(
+                                &mut map,
+                                "total_balance",
+                            )?;
+                        }
+                        3 => {
+                            usable_balance = crate::decode::field(
+                                &mut map,
+                                "usable_balance",
+                            )?;
+                        }
+                        4 => used_amount = crate::decode::field(&mut map, "used_amount")?,
+                        5 => hold_amount = crate::decode::field(&mut map, "hold_amount")?,
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -298,7 +340,7 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -590,8 +632,7 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesEntry {
             ) -> Result<ListLedgerAccountBalancesEntry, A::Error> {
                 let mut ledger_account_balance: Option<LedgerAccountBalance> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -602,11 +643,11 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesEntry {
                     match slot {
                         0 => {
                             ledger_account_balance = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "ledger_account_balance")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

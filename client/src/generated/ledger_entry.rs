@@ -121,8 +121,7 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -146,21 +145,63 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => account_type = crate::decode::field(&mut map)?,
-                        3 => unit_id = crate::decode::field(&mut map)?,
-                        4 => unit_type = crate::decode::field(&mut map)?,
-                        5 => amount = crate::decode::field(&mut map)?,
-                        6 => grant_block_start_balance = crate::decode::field(&mut map)?,
-                        7 => grant_block_end_balance = crate::decode::field(&mut map)?,
-                        8 => account_start_balance = crate::decode::field(&mut map)?,
-                        9 => account_end_balance = crate::decode::field(&mut map)?,
-                        10 => r#type = crate::decode::field(&mut map)?,
-                        11 => ledger_operation_id = crate::decode::field(&mut map)?,
-                        12 => grant_block_id = crate::decode::field(&mut map)?,
-                        13 => created_at = crate::decode::field(&mut map)?,
-                        14 => modified_at = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        2 => {
+                            account_type = crate::decode::field(
+                                &mut map,
+                                "account_type",
+                            )?;
+                        }
+                        3 => unit_id = crate::decode::field(&mut map, "unit_id")?,
+                        4 => unit_type = crate::decode::field(&mut map, "unit_type")?,
+                        5 => amount = crate::decode::field(&mut map, "amount")?,
+                        6 => {
+                            grant_block_start_balance = crate::decode::field(
+                                &mut map,
+                                "grant_block_start_balance",
+                            )?;
+                        }
+                        7 => {
+                            grant_block_end_balance = crate::decode::field(
+                                &mut map,
+                                "grant_block_end_balance",
+                            )?;
+                        }
+                        8 => {
+                            account_start_balance = crate::decode::field(
+                                &mut map,
+                                "account_start_balance",
+                            )?;
+                        }
+                        9 => {
+                            account_end_balance = crate::decode::field(
+                                &mut map,
+                                "account_end_balance",
+                            )?;
+                        }
+                        10 => r#type = crate::decode::field(&mut map, "type")?,
+                        11 => {
+                            ledger_operation_id = crate::decode::field(
+                                &mut map,
+                                "ledger_operation_id",
+                            )?;
+                        }
+                        12 => {
+                            grant_block_id = crate::decode::field(
+                                &mut map,
+                                "grant_block_id",
+                            )?;
+                        }
+                        13 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        14 => {
+                            modified_at = crate::decode::field(&mut map, "modified_at")?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -170,7 +211,7 @@ impl<'de> Deserialize<'de> for LedgerEntry {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

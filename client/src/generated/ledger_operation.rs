@@ -135,8 +135,7 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -161,26 +160,64 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => unit_id = crate::decode::field(&mut map)?,
-                        3 => unit_type = crate::decode::field(&mut map)?,
-                        4 => r#type = crate::decode::field(&mut map)?,
-                        5 => amount = crate::decode::field(&mut map)?,
-                        6 => provisioned_start_balance = crate::decode::field(&mut map)?,
-                        7 => provisioned_end_balance = crate::decode::field(&mut map)?,
-                        8 => overdraft_start_balance = crate::decode::field(&mut map)?,
-                        9 => overdraft_end_balance = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        2 => unit_id = crate::decode::field(&mut map, "unit_id")?,
+                        3 => unit_type = crate::decode::field(&mut map, "unit_type")?,
+                        4 => r#type = crate::decode::field(&mut map, "type")?,
+                        5 => amount = crate::decode::field(&mut map, "amount")?,
+                        6 => {
+                            provisioned_start_balance = crate::decode::field(
+                                &mut map,
+                                "provisioned_start_balance",
+                            )?;
+                        }
+                        7 => {
+                            provisioned_end_balance = crate::decode::field(
+                                &mut map,
+                                "provisioned_end_balance",
+                            )?;
+                        }
+                        8 => {
+                            overdraft_start_balance = crate::decode::field(
+                                &mut map,
+                                "overdraft_start_balance",
+                            )?;
+                        }
+                        9 => {
+                            overdraft_end_balance = crate::decode::field(
+                                &mut map,
+                                "overdraft_end_balance",
+                            )?;
+                        }
                         10 => {
-                            parent_ledger_operation_id = crate::decode::field(&mut map)?;
+                            parent_ledger_operation_id = crate::decode::field(
+                                &mut map,
+                                "parent_ledger_operation_id",
+                            )?;
                         }
                         11 => {
-                            ledger_operation_timestamp = crate::decode::field(&mut map)?;
+                            ledger_operation_timestamp = crate::decode::field(
+                                &mut map,
+                                "ledger_operation_timestamp",
+                            )?;
                         }
-                        12 => auto_release_timestamp = crate::decode::field(&mut map)?,
-                        13 => created_at = crate::decode::field(&mut map)?,
-                        14 => modified_at = crate::decode::field(&mut map)?,
-                        15 => metadata = crate::decode::field(&mut map)?,
+                        12 => {
+                            auto_release_timestamp = crate::decode::field(
+                                &mut map,
+                                "auto_release_timestamp",
+                            )?;
+                        }
+                        13 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        14 => {
+                            modified_at = crate::decode::field(&mut map, "modified_at")?;
+                        }
+                        15 => metadata = crate::decode::field(&mut map, "metadata")?,
                         16 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -190,7 +227,7 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -526,8 +563,7 @@ impl<'de> Deserialize<'de> for RetrieveLedgerOperationResponse {
             ) -> Result<RetrieveLedgerOperationResponse, A::Error> {
                 let mut ledger_operation: Option<LedgerOperation> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -536,9 +572,13 @@ impl<'de> Deserialize<'de> for RetrieveLedgerOperationResponse {
                         }
                     };
                     match slot {
-                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            ledger_operation = Some(
+                                crate::decode::field(&mut map, "ledger_operation")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -834,8 +874,7 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsEntry {
             ) -> Result<ListLedgerOperationsEntry, A::Error> {
                 let mut ledger_operation: Option<LedgerOperation> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -844,9 +883,13 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsEntry {
                         }
                     };
                     match slot {
-                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            ledger_operation = Some(
+                                crate::decode::field(&mut map, "ledger_operation")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1046,8 +1089,7 @@ impl<'de> Deserialize<'de> for CaptureResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1059,16 +1101,28 @@ impl<'de> Deserialize<'de> for CaptureResponse {
                         }
                     };
                     match slot {
-                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
-                        1 => {
-                            ledger_account_balance = Some(
-                                crate::decode::field(&mut map)?,
+                        0 => {
+                            ledger_operation = Some(
+                                crate::decode::field(&mut map, "ledger_operation")?,
                             );
                         }
-                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
-                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
+                        1 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map, "ledger_account_balance")?,
+                            );
+                        }
+                        2 => {
+                            grant_blocks = Some(
+                                crate::decode::list(&mut map, "grant_blocks")?,
+                            );
+                        }
+                        3 => {
+                            ledger_entries = Some(
+                                crate::decode::list(&mut map, "ledger_entries")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1290,8 +1344,7 @@ impl<'de> Deserialize<'de> for AuthorizeResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1303,16 +1356,28 @@ impl<'de> Deserialize<'de> for AuthorizeResponse {
                         }
                     };
                     match slot {
-                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
-                        1 => {
-                            ledger_account_balance = Some(
-                                crate::decode::field(&mut map)?,
+                        0 => {
+                            ledger_operation = Some(
+                                crate::decode::field(&mut map, "ledger_operation")?,
                             );
                         }
-                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
-                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
+                        1 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map, "ledger_account_balance")?,
+                            );
+                        }
+                        2 => {
+                            grant_blocks = Some(
+                                crate::decode::list(&mut map, "grant_blocks")?,
+                            );
+                        }
+                        3 => {
+                            ledger_entries = Some(
+                                crate::decode::list(&mut map, "ledger_entries")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1521,8 +1586,7 @@ impl<'de> Deserialize<'de> for CaptureAuthorizationResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1534,16 +1598,28 @@ impl<'de> Deserialize<'de> for CaptureAuthorizationResponse {
                         }
                     };
                     match slot {
-                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
-                        1 => {
-                            ledger_account_balance = Some(
-                                crate::decode::field(&mut map)?,
+                        0 => {
+                            ledger_operation = Some(
+                                crate::decode::field(&mut map, "ledger_operation")?,
                             );
                         }
-                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
-                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
+                        1 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map, "ledger_account_balance")?,
+                            );
+                        }
+                        2 => {
+                            grant_blocks = Some(
+                                crate::decode::list(&mut map, "grant_blocks")?,
+                            );
+                        }
+                        3 => {
+                            ledger_entries = Some(
+                                crate::decode::list(&mut map, "ledger_entries")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1747,8 +1823,7 @@ impl<'de> Deserialize<'de> for ReleaseAuthorizationResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1760,16 +1835,28 @@ impl<'de> Deserialize<'de> for ReleaseAuthorizationResponse {
                         }
                     };
                     match slot {
-                        0 => ledger_operation = Some(crate::decode::field(&mut map)?),
-                        1 => {
-                            ledger_account_balance = Some(
-                                crate::decode::field(&mut map)?,
+                        0 => {
+                            ledger_operation = Some(
+                                crate::decode::field(&mut map, "ledger_operation")?,
                             );
                         }
-                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
-                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
+                        1 => {
+                            ledger_account_balance = Some(
+                                crate::decode::field(&mut map, "ledger_account_balance")?,
+                            );
+                        }
+                        2 => {
+                            grant_blocks = Some(
+                                crate::decode::list(&mut map, "grant_blocks")?,
+                            );
+                        }
+                        3 => {
+                            ledger_entries = Some(
+                                crate::decode::list(&mut map, "ledger_entries")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1971,8 +2058,7 @@ impl<'de> Deserialize<'de> for AllocateResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1986,14 +2072,26 @@ impl<'de> Deserialize<'de> for AllocateResponse {
                     match slot {
                         0 => {
                             ledger_account_balance = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "ledger_account_balance")?,
                             );
                         }
-                        1 => ledger_operations = Some(crate::decode::field(&mut map)?),
-                        2 => grant_blocks = Some(crate::decode::field(&mut map)?),
-                        3 => ledger_entries = Some(crate::decode::field(&mut map)?),
+                        1 => {
+                            ledger_operations = Some(
+                                crate::decode::list(&mut map, "ledger_operations")?,
+                            );
+                        }
+                        2 => {
+                            grant_blocks = Some(
+                                crate::decode::list(&mut map, "grant_blocks")?,
+                            );
+                        }
+                        3 => {
+                            ledger_entries = Some(
+                                crate::decode::list(&mut map, "ledger_entries")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -40,8 +40,7 @@ impl<'de> Deserialize<'de> for Metadata {
                 let mut change_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -51,7 +50,7 @@ impl<'de> Deserialize<'de> for Metadata {
                         }
                     };
                     match slot {
-                        0 => change_type = crate::decode::field(&mut map)?,
+                        0 => change_type = crate::decode::field(&mut map, "change_type")?,
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -61,7 +60,7 @@ impl<'de> Deserialize<'de> for Metadata {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

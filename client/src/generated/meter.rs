@@ -104,8 +104,7 @@ impl<'de> Deserialize<'de> for Meter {
                 let mut features: Option<Vec<feature::Feature>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -124,16 +123,26 @@ impl<'de> Deserialize<'de> for Meter {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
-                        3 => r#type = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => query = crate::decode::field(&mut map)?,
-                        6 => created_at = crate::decode::field(&mut map)?,
-                        7 => updated_at = crate::decode::field(&mut map)?,
-                        8 => column_definitions = crate::decode::field(&mut map)?,
-                        9 => features = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => description = crate::decode::field(&mut map, "description")?,
+                        3 => r#type = crate::decode::field(&mut map, "type")?,
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => query = crate::decode::field(&mut map, "query")?,
+                        6 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        7 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        8 => {
+                            column_definitions = crate::decode::optional_list(
+                                &mut map,
+                                "column_definitions",
+                            )?;
+                        }
+                        9 => {
+                            features = crate::decode::optional_list(
+                                &mut map,
+                                "features",
+                            )?;
+                        }
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -143,7 +152,7 @@ impl<'de> Deserialize<'de> for Meter {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -494,8 +503,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut meter: Option<Meter> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -504,9 +512,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => meter = Some(crate::decode::field(&mut map)?),
+                        0 => meter = Some(crate::decode::field(&mut map, "meter")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

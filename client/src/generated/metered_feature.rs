@@ -94,8 +94,7 @@ impl<'de> Deserialize<'de> for MeteredFeature {
                 let mut features: Option<Vec<feature::Feature>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -112,14 +111,24 @@ impl<'de> Deserialize<'de> for MeteredFeature {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
-                        3 => r#type = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => query = crate::decode::field(&mut map)?,
-                        6 => column_definitions = crate::decode::field(&mut map)?,
-                        7 => features = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => description = crate::decode::field(&mut map, "description")?,
+                        3 => r#type = crate::decode::field(&mut map, "type")?,
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => query = crate::decode::field(&mut map, "query")?,
+                        6 => {
+                            column_definitions = crate::decode::optional_list(
+                                &mut map,
+                                "column_definitions",
+                            )?;
+                        }
+                        7 => {
+                            features = crate::decode::optional_list(
+                                &mut map,
+                                "features",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -129,7 +138,7 @@ impl<'de> Deserialize<'de> for MeteredFeature {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -415,8 +424,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut meter: Option<meter::Meter> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -425,9 +433,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => meter = Some(crate::decode::field(&mut map)?),
+                        0 => meter = Some(crate::decode::field(&mut map, "meter")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -532,8 +540,7 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
             ) -> Result<ArchiveResponse, A::Error> {
                 let mut meter: Option<meter::Meter> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -542,9 +549,9 @@ impl<'de> Deserialize<'de> for ArchiveResponse {
                         }
                     };
                     match slot {
-                        0 => meter = Some(crate::decode::field(&mut map)?),
+                        0 => meter = Some(crate::decode::field(&mut map, "meter")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -651,8 +658,7 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
             ) -> Result<ReactivateResponse, A::Error> {
                 let mut meter: Option<meter::Meter> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -661,9 +667,9 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
                         }
                     };
                     match slot {
-                        0 => meter = Some(crate::decode::field(&mut map)?),
+                        0 => meter = Some(crate::decode::field(&mut map, "meter")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -768,8 +774,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut meter: Option<meter::Meter> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -778,9 +783,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => meter = Some(crate::decode::field(&mut map)?),
+                        0 => meter = Some(crate::decode::field(&mut map, "meter")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -52,8 +52,7 @@ impl<'de> Deserialize<'de> for NonSubscription {
                 let mut charge_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -66,10 +65,10 @@ impl<'de> Deserialize<'de> for NonSubscription {
                         }
                     };
                     match slot {
-                        0 => app_id = crate::decode::field(&mut map)?,
-                        1 => invoice_id = crate::decode::field(&mut map)?,
-                        2 => customer_id = crate::decode::field(&mut map)?,
-                        3 => charge_id = crate::decode::field(&mut map)?,
+                        0 => app_id = crate::decode::field(&mut map, "app_id")?,
+                        1 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
+                        2 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        3 => charge_id = crate::decode::field(&mut map, "charge_id")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -79,7 +78,7 @@ impl<'de> Deserialize<'de> for NonSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -326,8 +325,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
             ) -> Result<ProcessReceiptResponse, A::Error> {
                 let mut non_subscription: Option<NonSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -336,9 +334,13 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
                         }
                     };
                     match slot {
-                        0 => non_subscription = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            non_subscription = Some(
+                                crate::decode::field(&mut map, "non_subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

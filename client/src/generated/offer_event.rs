@@ -36,8 +36,7 @@ impl<'de> Deserialize<'de> for OfferEvent {
             ) -> Result<OfferEvent, A::Error> {
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -55,7 +54,7 @@ impl<'de> Deserialize<'de> for OfferEvent {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -253,9 +252,8 @@ impl<'de> Deserialize<'de> for OfferEventsResponse {
                 mut map: A,
             ) -> Result<OfferEventsResponse, A::Error> {
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
-                    extra.insert(key.into_string()?, map.next_value()?);
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                    crate::decode::keep(&mut map, key, &mut extra)?;
                 }
                 Ok(OfferEventsResponse { extra })
             }

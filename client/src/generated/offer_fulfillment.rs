@@ -96,8 +96,7 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                 let mut error: Option<Box<OfferFulfillmentError>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -116,16 +115,36 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => personalized_offer_id = crate::decode::field(&mut map)?,
-                        2 => option_id = crate::decode::field(&mut map)?,
-                        3 => processing_type = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => redirect_url = crate::decode::field(&mut map)?,
-                        6 => failed_at = crate::decode::field(&mut map)?,
-                        7 => created_at = crate::decode::field(&mut map)?,
-                        8 => completed_at = crate::decode::field(&mut map)?,
-                        9 => error = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            personalized_offer_id = crate::decode::field(
+                                &mut map,
+                                "personalized_offer_id",
+                            )?;
+                        }
+                        2 => option_id = crate::decode::field(&mut map, "option_id")?,
+                        3 => {
+                            processing_type = crate::decode::field(
+                                &mut map,
+                                "processing_type",
+                            )?;
+                        }
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => {
+                            redirect_url = crate::decode::field(
+                                &mut map,
+                                "redirect_url",
+                            )?;
+                        }
+                        6 => failed_at = crate::decode::field(&mut map, "failed_at")?,
+                        7 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        8 => {
+                            completed_at = crate::decode::field(
+                                &mut map,
+                                "completed_at",
+                            )?;
+                        }
+                        9 => error = crate::decode::field(&mut map, "error")?,
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -135,7 +154,7 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -198,8 +217,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
                 let mut message: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -210,8 +228,8 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
                         }
                     };
                     match slot {
-                        0 => code = crate::decode::field(&mut map)?,
-                        1 => message = crate::decode::field(&mut map)?,
+                        0 => code = crate::decode::field(&mut map, "code")?,
+                        1 => message = crate::decode::field(&mut map, "message")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -221,7 +239,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -596,8 +614,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsResponse {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut hosted_page: Option<Box<hosted_page::HostedPage>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -607,10 +624,14 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsResponse {
                         }
                     };
                     match slot {
-                        0 => offer_fulfillment = Some(crate::decode::field(&mut map)?),
-                        1 => hosted_page = crate::decode::field(&mut map)?,
+                        0 => {
+                            offer_fulfillment = Some(
+                                crate::decode::field(&mut map, "offer_fulfillment")?,
+                            );
+                        }
+                        1 => hosted_page = crate::decode::field(&mut map, "hosted_page")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -714,8 +735,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsGetResponse {
             ) -> Result<OfferFulfillmentsGetResponse, A::Error> {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -724,9 +744,13 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsGetResponse {
                         }
                     };
                     match slot {
-                        0 => offer_fulfillment = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            offer_fulfillment = Some(
+                                crate::decode::field(&mut map, "offer_fulfillment")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -895,8 +919,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {
             ) -> Result<OfferFulfillmentsUpdateResponse, A::Error> {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -905,9 +928,13 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {
                         }
                     };
                     match slot {
-                        0 => offer_fulfillment = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            offer_fulfillment = Some(
+                                crate::decode::field(&mut map, "offer_fulfillment")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -109,8 +109,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -129,20 +128,36 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => app_id = crate::decode::field(&mut map)?,
-                        2 => customer_id = crate::decode::field(&mut map)?,
-                        3 => id_at_source = crate::decode::field(&mut map)?,
-                        4 => origin = crate::decode::field(&mut map)?,
-                        5 => source = crate::decode::field(&mut map)?,
-                        6 => created_at = crate::decode::field(&mut map)?,
-                        7 => resource_version = crate::decode::field(&mut map)?,
-                        8 => {
-                            omnichannel_one_time_order_items = crate::decode::field(
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => app_id = crate::decode::field(&mut map, "app_id")?,
+                        2 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        3 => {
+                            id_at_source = crate::decode::field(
                                 &mut map,
+                                "id_at_source",
                             )?;
                         }
-                        9 => purchase_transaction = crate::decode::field(&mut map)?,
+                        4 => origin = crate::decode::field(&mut map, "origin")?,
+                        5 => source = crate::decode::field(&mut map, "source")?,
+                        6 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        7 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        8 => {
+                            omnichannel_one_time_order_items = crate::decode::optional_list(
+                                &mut map,
+                                "omnichannel_one_time_order_items",
+                            )?;
+                        }
+                        9 => {
+                            purchase_transaction = crate::decode::field(
+                                &mut map,
+                                "purchase_transaction",
+                            )?;
+                        }
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -152,7 +167,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -331,8 +346,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut omnichannel_one_time_order: Option<OmnichannelOneTimeOrder> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -343,11 +357,14 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                     match slot {
                         0 => {
                             omnichannel_one_time_order = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(
+                                    &mut map,
+                                    "omnichannel_one_time_order",
+                                )?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -582,8 +599,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut omnichannel_one_time_order: Option<OmnichannelOneTimeOrder> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -594,11 +610,14 @@ impl<'de> Deserialize<'de> for ListEntry {
                     match slot {
                         0 => {
                             omnichannel_one_time_order = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(
+                                    &mut map,
+                                    "omnichannel_one_time_order",
+                                )?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

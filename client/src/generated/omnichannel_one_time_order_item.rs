@@ -84,8 +84,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                 let mut resource_version: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -102,14 +101,39 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => item_id_at_source = crate::decode::field(&mut map)?,
-                        2 => item_type_at_source = crate::decode::field(&mut map)?,
-                        3 => quantity = crate::decode::field(&mut map)?,
-                        4 => cancelled_at = crate::decode::field(&mut map)?,
-                        5 => cancellation_reason = crate::decode::field(&mut map)?,
-                        6 => created_at = crate::decode::field(&mut map)?,
-                        7 => resource_version = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            item_id_at_source = crate::decode::field(
+                                &mut map,
+                                "item_id_at_source",
+                            )?;
+                        }
+                        2 => {
+                            item_type_at_source = crate::decode::field(
+                                &mut map,
+                                "item_type_at_source",
+                            )?;
+                        }
+                        3 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        4 => {
+                            cancelled_at = crate::decode::field(
+                                &mut map,
+                                "cancelled_at",
+                            )?;
+                        }
+                        5 => {
+                            cancellation_reason = crate::decode::field(
+                                &mut map,
+                                "cancellation_reason",
+                            )?;
+                        }
+                        6 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        7 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -119,7 +143,7 @@ impl<'de> Deserialize<'de> for OmnichannelOneTimeOrderItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

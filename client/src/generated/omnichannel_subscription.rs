@@ -114,8 +114,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -135,23 +134,40 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => id_at_source = crate::decode::field(&mut map)?,
-                        2 => app_id = crate::decode::field(&mut map)?,
-                        3 => source = crate::decode::field(&mut map)?,
-                        4 => customer_id = crate::decode::field(&mut map)?,
-                        5 => created_at = crate::decode::field(&mut map)?,
-                        6 => purchased_at = crate::decode::field(&mut map)?,
-                        7 => updated_at = crate::decode::field(&mut map)?,
-                        8 => resource_version = crate::decode::field(&mut map)?,
-                        9 => {
-                            omnichannel_subscription_items = crate::decode::field(
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            id_at_source = crate::decode::field(
                                 &mut map,
+                                "id_at_source",
+                            )?;
+                        }
+                        2 => app_id = crate::decode::field(&mut map, "app_id")?,
+                        3 => source = crate::decode::field(&mut map, "source")?,
+                        4 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        5 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        6 => {
+                            purchased_at = crate::decode::field(
+                                &mut map,
+                                "purchased_at",
+                            )?;
+                        }
+                        7 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        8 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        9 => {
+                            omnichannel_subscription_items = crate::decode::optional_list(
+                                &mut map,
+                                "omnichannel_subscription_items",
                             )?;
                         }
                         10 => {
                             initial_purchase_transaction = crate::decode::field(
                                 &mut map,
+                                "initial_purchase_transaction",
                             )?;
                         }
                         11 => {
@@ -163,7 +179,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -421,8 +437,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -433,11 +448,11 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                     match slot {
                         0 => {
                             omnichannel_subscription = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "omnichannel_subscription")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -850,8 +865,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -862,11 +876,11 @@ impl<'de> Deserialize<'de> for ListEntry {
                     match slot {
                         0 => {
                             omnichannel_subscription = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "omnichannel_subscription")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1087,8 +1101,7 @@ impl<'de> Deserialize<'de> for OmnichannelTransactionsForOmnichannelSubscription
                     omnichannel_transaction::OmnichannelTransaction,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1099,11 +1112,11 @@ impl<'de> Deserialize<'de> for OmnichannelTransactionsForOmnichannelSubscription
                     match slot {
                         0 => {
                             omnichannel_transaction = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "omnichannel_transaction")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1260,8 +1273,7 @@ impl<'de> Deserialize<'de> for MoveResponse {
             ) -> Result<MoveResponse, A::Error> {
                 let mut omnichannel_subscription: Option<OmnichannelSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1272,11 +1284,11 @@ impl<'de> Deserialize<'de> for MoveResponse {
                     match slot {
                         0 => {
                             omnichannel_subscription = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "omnichannel_subscription")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

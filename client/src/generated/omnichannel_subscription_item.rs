@@ -149,8 +149,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                 let mut linked_item: Option<Box<LinkedItem>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -178,29 +177,92 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => item_id_at_source = crate::decode::field(&mut map)?,
-                        2 => item_parent_id_at_source = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => auto_renew_status = crate::decode::field(&mut map)?,
-                        5 => current_term_start = crate::decode::field(&mut map)?,
-                        6 => current_term_end = crate::decode::field(&mut map)?,
-                        7 => expired_at = crate::decode::field(&mut map)?,
-                        8 => expiration_reason = crate::decode::field(&mut map)?,
-                        9 => cancelled_at = crate::decode::field(&mut map)?,
-                        10 => cancellation_reason = crate::decode::field(&mut map)?,
-                        11 => grace_period_expires_at = crate::decode::field(&mut map)?,
-                        12 => resumes_at = crate::decode::field(&mut map)?,
-                        13 => has_scheduled_changes = crate::decode::field(&mut map)?,
-                        14 => updated_at = crate::decode::field(&mut map)?,
-                        15 => resource_version = crate::decode::field(&mut map)?,
-                        16 => {
-                            omnichannel_subscription_item_offers = crate::decode::field(
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            item_id_at_source = crate::decode::field(
                                 &mut map,
+                                "item_id_at_source",
                             )?;
                         }
-                        17 => upcoming_renewal = crate::decode::field(&mut map)?,
-                        18 => linked_item = crate::decode::field(&mut map)?,
+                        2 => {
+                            item_parent_id_at_source = crate::decode::field(
+                                &mut map,
+                                "item_parent_id_at_source",
+                            )?;
+                        }
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => {
+                            auto_renew_status = crate::decode::field(
+                                &mut map,
+                                "auto_renew_status",
+                            )?;
+                        }
+                        5 => {
+                            current_term_start = crate::decode::field(
+                                &mut map,
+                                "current_term_start",
+                            )?;
+                        }
+                        6 => {
+                            current_term_end = crate::decode::field(
+                                &mut map,
+                                "current_term_end",
+                            )?;
+                        }
+                        7 => expired_at = crate::decode::field(&mut map, "expired_at")?,
+                        8 => {
+                            expiration_reason = crate::decode::field(
+                                &mut map,
+                                "expiration_reason",
+                            )?;
+                        }
+                        9 => {
+                            cancelled_at = crate::decode::field(
+                                &mut map,
+                                "cancelled_at",
+                            )?;
+                        }
+                        10 => {
+                            cancellation_reason = crate::decode::field(
+                                &mut map,
+                                "cancellation_reason",
+                            )?;
+                        }
+                        11 => {
+                            grace_period_expires_at = crate::decode::field(
+                                &mut map,
+                                "grace_period_expires_at",
+                            )?;
+                        }
+                        12 => resumes_at = crate::decode::field(&mut map, "resumes_at")?,
+                        13 => {
+                            has_scheduled_changes = crate::decode::field(
+                                &mut map,
+                                "has_scheduled_changes",
+                            )?;
+                        }
+                        14 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        15 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        16 => {
+                            omnichannel_subscription_item_offers = crate::decode::optional_list(
+                                &mut map,
+                                "omnichannel_subscription_item_offers",
+                            )?;
+                        }
+                        17 => {
+                            upcoming_renewal = crate::decode::field(
+                                &mut map,
+                                "upcoming_renewal",
+                            )?;
+                        }
+                        18 => {
+                            linked_item = crate::decode::field(&mut map, "linked_item")?;
+                        }
                         19 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -210,7 +272,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -286,8 +348,7 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
                 let mut price_nanos: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -299,9 +360,14 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
                         }
                     };
                     match slot {
-                        0 => price_currency = crate::decode::field(&mut map)?,
-                        1 => price_units = crate::decode::field(&mut map)?,
-                        2 => price_nanos = crate::decode::field(&mut map)?,
+                        0 => {
+                            price_currency = crate::decode::field(
+                                &mut map,
+                                "price_currency",
+                            )?;
+                        }
+                        1 => price_units = crate::decode::field(&mut map, "price_units")?,
+                        2 => price_nanos = crate::decode::field(&mut map, "price_nanos")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -311,7 +377,7 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -367,8 +433,7 @@ impl<'de> Deserialize<'de> for LinkedItem {
                 let mut linked_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -379,8 +444,8 @@ impl<'de> Deserialize<'de> for LinkedItem {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => linked_at = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => linked_at = crate::decode::field(&mut map, "linked_at")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -390,7 +455,7 @@ impl<'de> Deserialize<'de> for LinkedItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -810,8 +875,7 @@ impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesEntry {
                     omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -823,11 +887,14 @@ impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesEntry {
                     match slot {
                         0 => {
                             omnichannel_subscription_item_scheduled_change = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(
+                                    &mut map,
+                                    "omnichannel_subscription_item_scheduled_change",
+                                )?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

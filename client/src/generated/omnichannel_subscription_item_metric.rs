@@ -80,8 +80,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
                 let mut resource_version: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -101,23 +100,52 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
                         }
                     };
                     match slot {
-                        0 => customer_id = crate::decode::field(&mut map)?,
+                        0 => customer_id = crate::decode::field(&mut map, "customer_id")?,
                         1 => {
-                            omnichannel_subscription_id = crate::decode::field(&mut map)?;
+                            omnichannel_subscription_id = crate::decode::field(
+                                &mut map,
+                                "omnichannel_subscription_id",
+                            )?;
                         }
                         2 => {
                             omnichannel_subscription_item_id = crate::decode::field(
                                 &mut map,
+                                "omnichannel_subscription_item_id",
                             )?;
                         }
-                        3 => item_id_at_source = crate::decode::field(&mut map)?,
-                        4 => mrr_currency = crate::decode::field(&mut map)?,
-                        5 => mrr_units = crate::decode::field(&mut map)?,
-                        6 => mrr_nanos = crate::decode::field(&mut map)?,
-                        7 => effective_from = crate::decode::field(&mut map)?,
-                        8 => calculated_at = crate::decode::field(&mut map)?,
-                        9 => created_at = crate::decode::field(&mut map)?,
-                        10 => resource_version = crate::decode::field(&mut map)?,
+                        3 => {
+                            item_id_at_source = crate::decode::field(
+                                &mut map,
+                                "item_id_at_source",
+                            )?;
+                        }
+                        4 => {
+                            mrr_currency = crate::decode::field(
+                                &mut map,
+                                "mrr_currency",
+                            )?;
+                        }
+                        5 => mrr_units = crate::decode::field(&mut map, "mrr_units")?,
+                        6 => mrr_nanos = crate::decode::field(&mut map, "mrr_nanos")?,
+                        7 => {
+                            effective_from = crate::decode::field(
+                                &mut map,
+                                "effective_from",
+                            )?;
+                        }
+                        8 => {
+                            calculated_at = crate::decode::field(
+                                &mut map,
+                                "calculated_at",
+                            )?;
+                        }
+                        9 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        10 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -127,7 +155,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemMetric {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -121,8 +121,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                 let mut resource_version: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -146,21 +145,65 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => offer_id_at_source = crate::decode::field(&mut map)?,
-                        2 => category = crate::decode::field(&mut map)?,
-                        3 => category_at_source = crate::decode::field(&mut map)?,
-                        4 => r#type = crate::decode::field(&mut map)?,
-                        5 => type_at_source = crate::decode::field(&mut map)?,
-                        6 => discount_type = crate::decode::field(&mut map)?,
-                        7 => duration = crate::decode::field(&mut map)?,
-                        8 => percentage = crate::decode::field(&mut map)?,
-                        9 => price_currency = crate::decode::field(&mut map)?,
-                        10 => price_units = crate::decode::field(&mut map)?,
-                        11 => price_nanos = crate::decode::field(&mut map)?,
-                        12 => offer_term_start = crate::decode::field(&mut map)?,
-                        13 => offer_term_end = crate::decode::field(&mut map)?,
-                        14 => resource_version = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            offer_id_at_source = crate::decode::field(
+                                &mut map,
+                                "offer_id_at_source",
+                            )?;
+                        }
+                        2 => category = crate::decode::field(&mut map, "category")?,
+                        3 => {
+                            category_at_source = crate::decode::field(
+                                &mut map,
+                                "category_at_source",
+                            )?;
+                        }
+                        4 => r#type = crate::decode::field(&mut map, "type")?,
+                        5 => {
+                            type_at_source = crate::decode::field(
+                                &mut map,
+                                "type_at_source",
+                            )?;
+                        }
+                        6 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        7 => duration = crate::decode::field(&mut map, "duration")?,
+                        8 => percentage = crate::decode::field(&mut map, "percentage")?,
+                        9 => {
+                            price_currency = crate::decode::field(
+                                &mut map,
+                                "price_currency",
+                            )?;
+                        }
+                        10 => {
+                            price_units = crate::decode::field(&mut map, "price_units")?;
+                        }
+                        11 => {
+                            price_nanos = crate::decode::field(&mut map, "price_nanos")?;
+                        }
+                        12 => {
+                            offer_term_start = crate::decode::field(
+                                &mut map,
+                                "offer_term_start",
+                            )?;
+                        }
+                        13 => {
+                            offer_term_end = crate::decode::field(
+                                &mut map,
+                                "offer_term_end",
+                            )?;
+                        }
+                        14 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -170,7 +213,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemOffer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

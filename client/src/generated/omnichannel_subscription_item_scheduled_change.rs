@@ -72,8 +72,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
                 let mut scheduled_state: Option<Box<ScheduledState>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -91,19 +90,40 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             omnichannel_subscription_item_id = crate::decode::field(
                                 &mut map,
+                                "omnichannel_subscription_item_id",
                             )?;
                         }
-                        2 => scheduled_at = crate::decode::field(&mut map)?,
-                        3 => change_type = crate::decode::field(&mut map)?,
-                        4 => created_at = crate::decode::field(&mut map)?,
-                        5 => modified_at = crate::decode::field(&mut map)?,
-                        6 => resource_version = crate::decode::field(&mut map)?,
-                        7 => current_state = crate::decode::field(&mut map)?,
-                        8 => scheduled_state = crate::decode::field(&mut map)?,
+                        2 => {
+                            scheduled_at = crate::decode::field(
+                                &mut map,
+                                "scheduled_at",
+                            )?;
+                        }
+                        3 => change_type = crate::decode::field(&mut map, "change_type")?,
+                        4 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        5 => modified_at = crate::decode::field(&mut map, "modified_at")?,
+                        6 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        7 => {
+                            current_state = crate::decode::field(
+                                &mut map,
+                                "current_state",
+                            )?;
+                        }
+                        8 => {
+                            scheduled_state = crate::decode::field(
+                                &mut map,
+                                "scheduled_state",
+                            )?;
+                        }
                         9 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -113,7 +133,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -171,8 +191,7 @@ impl<'de> Deserialize<'de> for CurrentState {
                 let mut item_id_at_source: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -182,7 +201,12 @@ impl<'de> Deserialize<'de> for CurrentState {
                         }
                     };
                     match slot {
-                        0 => item_id_at_source = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_id_at_source = crate::decode::field(
+                                &mut map,
+                                "item_id_at_source",
+                            )?;
+                        }
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -192,7 +216,7 @@ impl<'de> Deserialize<'de> for CurrentState {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -242,8 +266,7 @@ impl<'de> Deserialize<'de> for ScheduledState {
                 let mut item_id_at_source: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -253,7 +276,12 @@ impl<'de> Deserialize<'de> for ScheduledState {
                         }
                     };
                     match slot {
-                        0 => item_id_at_source = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_id_at_source = crate::decode::field(
+                                &mut map,
+                                "item_id_at_source",
+                            )?;
+                        }
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -263,7 +291,7 @@ impl<'de> Deserialize<'de> for ScheduledState {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

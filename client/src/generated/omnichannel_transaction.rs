@@ -109,8 +109,7 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -131,24 +130,46 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => id_at_source = crate::decode::field(&mut map)?,
-                        2 => app_id = crate::decode::field(&mut map)?,
-                        3 => price_currency = crate::decode::field(&mut map)?,
-                        4 => price_units = crate::decode::field(&mut map)?,
-                        5 => price_nanos = crate::decode::field(&mut map)?,
-                        6 => r#type = crate::decode::field(&mut map)?,
-                        7 => transacted_at = crate::decode::field(&mut map)?,
-                        8 => created_at = crate::decode::field(&mut map)?,
-                        9 => resource_version = crate::decode::field(&mut map)?,
-                        10 => {
-                            linked_omnichannel_subscriptions = crate::decode::field(
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            id_at_source = crate::decode::field(
                                 &mut map,
+                                "id_at_source",
+                            )?;
+                        }
+                        2 => app_id = crate::decode::field(&mut map, "app_id")?,
+                        3 => {
+                            price_currency = crate::decode::field(
+                                &mut map,
+                                "price_currency",
+                            )?;
+                        }
+                        4 => price_units = crate::decode::field(&mut map, "price_units")?,
+                        5 => price_nanos = crate::decode::field(&mut map, "price_nanos")?,
+                        6 => r#type = crate::decode::field(&mut map, "type")?,
+                        7 => {
+                            transacted_at = crate::decode::field(
+                                &mut map,
+                                "transacted_at",
+                            )?;
+                        }
+                        8 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        9 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        10 => {
+                            linked_omnichannel_subscriptions = crate::decode::optional_list(
+                                &mut map,
+                                "linked_omnichannel_subscriptions",
                             )?;
                         }
                         11 => {
-                            linked_omnichannel_one_time_orders = crate::decode::field(
+                            linked_omnichannel_one_time_orders = crate::decode::optional_list(
                                 &mut map,
+                                "linked_omnichannel_one_time_orders",
                             )?;
                         }
                         12 => {
@@ -160,7 +181,7 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -221,8 +242,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                 let mut omnichannel_subscription_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -233,7 +253,10 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                     };
                     match slot {
                         0 => {
-                            omnichannel_subscription_id = crate::decode::field(&mut map)?;
+                            omnichannel_subscription_id = crate::decode::field(
+                                &mut map,
+                                "omnichannel_subscription_id",
+                            )?;
                         }
                         1 => {
                             crate::decode::read_object_key(
@@ -244,7 +267,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -294,8 +317,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                 let mut omnichannel_one_time_order_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -308,6 +330,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                         0 => {
                             omnichannel_one_time_order_id = crate::decode::field(
                                 &mut map,
+                                "omnichannel_one_time_order_id",
                             )?;
                         }
                         1 => {
@@ -319,7 +342,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

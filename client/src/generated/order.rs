@@ -328,8 +328,7 @@ impl<'de> Deserialize<'de> for Order {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -394,62 +393,221 @@ impl<'de> Deserialize<'de> for Order {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => document_number = crate::decode::field(&mut map)?,
-                        2 => invoice_id = crate::decode::field(&mut map)?,
-                        3 => subscription_id = crate::decode::field(&mut map)?,
-                        4 => customer_id = crate::decode::field(&mut map)?,
-                        5 => status = crate::decode::field(&mut map)?,
-                        6 => cancellation_reason = crate::decode::field(&mut map)?,
-                        7 => payment_status = crate::decode::field(&mut map)?,
-                        8 => order_type = crate::decode::field(&mut map)?,
-                        9 => price_type = crate::decode::field(&mut map)?,
-                        10 => reference_id = crate::decode::field(&mut map)?,
-                        11 => fulfillment_status = crate::decode::field(&mut map)?,
-                        12 => order_date = crate::decode::field(&mut map)?,
-                        13 => shipping_date = crate::decode::field(&mut map)?,
-                        14 => note = crate::decode::field(&mut map)?,
-                        15 => tracking_id = crate::decode::field(&mut map)?,
-                        16 => tracking_url = crate::decode::field(&mut map)?,
-                        17 => batch_id = crate::decode::field(&mut map)?,
-                        18 => created_by = crate::decode::field(&mut map)?,
-                        19 => shipment_carrier = crate::decode::field(&mut map)?,
-                        20 => invoice_round_off_amount = crate::decode::field(&mut map)?,
-                        21 => tax = crate::decode::field(&mut map)?,
-                        22 => amount_paid = crate::decode::field(&mut map)?,
-                        23 => amount_adjusted = crate::decode::field(&mut map)?,
-                        24 => refundable_credits_issued = crate::decode::field(&mut map)?,
-                        25 => refundable_credits = crate::decode::field(&mut map)?,
-                        26 => rounding_adjustement = crate::decode::field(&mut map)?,
-                        27 => paid_on = crate::decode::field(&mut map)?,
-                        28 => shipping_cut_off_date = crate::decode::field(&mut map)?,
-                        29 => created_at = crate::decode::field(&mut map)?,
-                        30 => status_update_at = crate::decode::field(&mut map)?,
-                        31 => delivered_at = crate::decode::field(&mut map)?,
-                        32 => shipped_at = crate::decode::field(&mut map)?,
-                        33 => resource_version = crate::decode::field(&mut map)?,
-                        34 => updated_at = crate::decode::field(&mut map)?,
-                        35 => cancelled_at = crate::decode::field(&mut map)?,
-                        36 => resent_status = crate::decode::field(&mut map)?,
-                        37 => is_resent = crate::decode::field(&mut map)?,
-                        38 => original_order_id = crate::decode::field(&mut map)?,
-                        39 => order_line_items = crate::decode::field(&mut map)?,
-                        40 => shipping_address = crate::decode::field(&mut map)?,
-                        41 => billing_address = crate::decode::field(&mut map)?,
-                        42 => discount = crate::decode::field(&mut map)?,
-                        43 => sub_total = crate::decode::field(&mut map)?,
-                        44 => total = crate::decode::field(&mut map)?,
-                        45 => line_item_taxes = crate::decode::field(&mut map)?,
-                        46 => line_item_discounts = crate::decode::field(&mut map)?,
-                        47 => linked_credit_notes = crate::decode::field(&mut map)?,
-                        48 => deleted = crate::decode::field(&mut map)?,
-                        49 => currency_code = crate::decode::field(&mut map)?,
-                        50 => is_gifted = crate::decode::field(&mut map)?,
-                        51 => gift_note = crate::decode::field(&mut map)?,
-                        52 => gift_id = crate::decode::field(&mut map)?,
-                        53 => resend_reason = crate::decode::field(&mut map)?,
-                        54 => resent_orders = crate::decode::field(&mut map)?,
-                        55 => business_entity_id = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            document_number = crate::decode::field(
+                                &mut map,
+                                "document_number",
+                            )?;
+                        }
+                        2 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
+                        3 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        4 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        5 => status = crate::decode::field(&mut map, "status")?,
+                        6 => {
+                            cancellation_reason = crate::decode::field(
+                                &mut map,
+                                "cancellation_reason",
+                            )?;
+                        }
+                        7 => {
+                            payment_status = crate::decode::field(
+                                &mut map,
+                                "payment_status",
+                            )?;
+                        }
+                        8 => order_type = crate::decode::field(&mut map, "order_type")?,
+                        9 => price_type = crate::decode::field(&mut map, "price_type")?,
+                        10 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
+                        11 => {
+                            fulfillment_status = crate::decode::field(
+                                &mut map,
+                                "fulfillment_status",
+                            )?;
+                        }
+                        12 => order_date = crate::decode::field(&mut map, "order_date")?,
+                        13 => {
+                            shipping_date = crate::decode::field(
+                                &mut map,
+                                "shipping_date",
+                            )?;
+                        }
+                        14 => note = crate::decode::field(&mut map, "note")?,
+                        15 => {
+                            tracking_id = crate::decode::field(&mut map, "tracking_id")?;
+                        }
+                        16 => {
+                            tracking_url = crate::decode::field(
+                                &mut map,
+                                "tracking_url",
+                            )?;
+                        }
+                        17 => batch_id = crate::decode::field(&mut map, "batch_id")?,
+                        18 => created_by = crate::decode::field(&mut map, "created_by")?,
+                        19 => {
+                            shipment_carrier = crate::decode::field(
+                                &mut map,
+                                "shipment_carrier",
+                            )?;
+                        }
+                        20 => {
+                            invoice_round_off_amount = crate::decode::field(
+                                &mut map,
+                                "invoice_round_off_amount",
+                            )?;
+                        }
+                        21 => tax = crate::decode::field(&mut map, "tax")?,
+                        22 => {
+                            amount_paid = crate::decode::field(&mut map, "amount_paid")?;
+                        }
+                        23 => {
+                            amount_adjusted = crate::decode::field(
+                                &mut map,
+                                "amount_adjusted",
+                            )?;
+                        }
+                        24 => {
+                            refundable_credits_issued = crate::decode::field(
+                                &mut map,
+                                "refundable_credits_issued",
+                            )?;
+                        }
+                        25 => {
+                            refundable_credits = crate::decode::field(
+                                &mut map,
+                                "refundable_credits",
+                            )?;
+                        }
+                        26 => {
+                            rounding_adjustement = crate::decode::field(
+                                &mut map,
+                                "rounding_adjustement",
+                            )?;
+                        }
+                        27 => paid_on = crate::decode::field(&mut map, "paid_on")?,
+                        28 => {
+                            shipping_cut_off_date = crate::decode::field(
+                                &mut map,
+                                "shipping_cut_off_date",
+                            )?;
+                        }
+                        29 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        30 => {
+                            status_update_at = crate::decode::field(
+                                &mut map,
+                                "status_update_at",
+                            )?;
+                        }
+                        31 => {
+                            delivered_at = crate::decode::field(
+                                &mut map,
+                                "delivered_at",
+                            )?;
+                        }
+                        32 => shipped_at = crate::decode::field(&mut map, "shipped_at")?,
+                        33 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        34 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        35 => {
+                            cancelled_at = crate::decode::field(
+                                &mut map,
+                                "cancelled_at",
+                            )?;
+                        }
+                        36 => {
+                            resent_status = crate::decode::field(
+                                &mut map,
+                                "resent_status",
+                            )?;
+                        }
+                        37 => is_resent = crate::decode::field(&mut map, "is_resent")?,
+                        38 => {
+                            original_order_id = crate::decode::field(
+                                &mut map,
+                                "original_order_id",
+                            )?;
+                        }
+                        39 => {
+                            order_line_items = crate::decode::optional_list(
+                                &mut map,
+                                "order_line_items",
+                            )?;
+                        }
+                        40 => {
+                            shipping_address = crate::decode::field(
+                                &mut map,
+                                "shipping_address",
+                            )?;
+                        }
+                        41 => {
+                            billing_address = crate::decode::field(
+                                &mut map,
+                                "billing_address",
+                            )?;
+                        }
+                        42 => discount = crate::decode::field(&mut map, "discount")?,
+                        43 => sub_total = crate::decode::field(&mut map, "sub_total")?,
+                        44 => total = crate::decode::field(&mut map, "total")?,
+                        45 => {
+                            line_item_taxes = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_taxes",
+                            )?;
+                        }
+                        46 => {
+                            line_item_discounts = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_discounts",
+                            )?;
+                        }
+                        47 => {
+                            linked_credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "linked_credit_notes",
+                            )?;
+                        }
+                        48 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        49 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        50 => is_gifted = crate::decode::field(&mut map, "is_gifted")?,
+                        51 => gift_note = crate::decode::field(&mut map, "gift_note")?,
+                        52 => gift_id = crate::decode::field(&mut map, "gift_id")?,
+                        53 => {
+                            resend_reason = crate::decode::field(
+                                &mut map,
+                                "resend_reason",
+                            )?;
+                        }
+                        54 => {
+                            resent_orders = crate::decode::optional_list(
+                                &mut map,
+                                "resent_orders",
+                            )?;
+                        }
+                        55 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
                         56 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -459,7 +617,7 @@ impl<'de> Deserialize<'de> for Order {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -640,8 +798,7 @@ impl<'de> Deserialize<'de> for OrderLineItem {
                 let mut entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -670,28 +827,73 @@ impl<'de> Deserialize<'de> for OrderLineItem {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => invoice_id = crate::decode::field(&mut map)?,
-                        2 => invoice_line_item_id = crate::decode::field(&mut map)?,
-                        3 => unit_price = crate::decode::field(&mut map)?,
-                        4 => description = crate::decode::field(&mut map)?,
-                        5 => amount = crate::decode::field(&mut map)?,
-                        6 => fulfillment_quantity = crate::decode::field(&mut map)?,
-                        7 => fulfillment_amount = crate::decode::field(&mut map)?,
-                        8 => tax_amount = crate::decode::field(&mut map)?,
-                        9 => amount_paid = crate::decode::field(&mut map)?,
-                        10 => amount_adjusted = crate::decode::field(&mut map)?,
-                        11 => refundable_credits_issued = crate::decode::field(&mut map)?,
-                        12 => refundable_credits = crate::decode::field(&mut map)?,
-                        13 => is_shippable = crate::decode::field(&mut map)?,
-                        14 => sku = crate::decode::field(&mut map)?,
-                        15 => status = crate::decode::field(&mut map)?,
-                        16 => entity_type = crate::decode::field(&mut map)?,
-                        17 => {
-                            item_level_discount_amount = crate::decode::field(&mut map)?;
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
+                        2 => {
+                            invoice_line_item_id = crate::decode::field(
+                                &mut map,
+                                "invoice_line_item_id",
+                            )?;
                         }
-                        18 => discount_amount = crate::decode::field(&mut map)?,
-                        19 => entity_id = crate::decode::field(&mut map)?,
+                        3 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        4 => description = crate::decode::field(&mut map, "description")?,
+                        5 => amount = crate::decode::field(&mut map, "amount")?,
+                        6 => {
+                            fulfillment_quantity = crate::decode::field(
+                                &mut map,
+                                "fulfillment_quantity",
+                            )?;
+                        }
+                        7 => {
+                            fulfillment_amount = crate::decode::field(
+                                &mut map,
+                                "fulfillment_amount",
+                            )?;
+                        }
+                        8 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        9 => amount_paid = crate::decode::field(&mut map, "amount_paid")?,
+                        10 => {
+                            amount_adjusted = crate::decode::field(
+                                &mut map,
+                                "amount_adjusted",
+                            )?;
+                        }
+                        11 => {
+                            refundable_credits_issued = crate::decode::field(
+                                &mut map,
+                                "refundable_credits_issued",
+                            )?;
+                        }
+                        12 => {
+                            refundable_credits = crate::decode::field(
+                                &mut map,
+                                "refundable_credits",
+                            )?;
+                        }
+                        13 => {
+                            is_shippable = crate::decode::field(
+                                &mut map,
+                                "is_shippable",
+                            )?;
+                        }
+                        14 => sku = crate::decode::field(&mut map, "sku")?,
+                        15 => status = crate::decode::field(&mut map, "status")?,
+                        16 => {
+                            entity_type = crate::decode::field(&mut map, "entity_type")?;
+                        }
+                        17 => {
+                            item_level_discount_amount = crate::decode::field(
+                                &mut map,
+                                "item_level_discount_amount",
+                            )?;
+                        }
+                        18 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
+                        19 => entity_id = crate::decode::field(&mut map, "entity_id")?,
                         20 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -701,7 +903,7 @@ impl<'de> Deserialize<'de> for OrderLineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -822,8 +1024,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -846,20 +1047,25 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -869,7 +1075,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -984,8 +1190,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1008,20 +1213,25 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1031,7 +1241,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1150,8 +1360,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1175,25 +1384,71 @@ impl<'de> Deserialize<'de> for LineItemTax {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => tax_name = crate::decode::field(&mut map)?,
-                        2 => tax_rate = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => date_from = crate::decode::field(&mut map)?,
-                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
-                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
-                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
-                        8 => taxable_amount = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_juris_type = crate::decode::field(&mut map)?,
-                        11 => tax_juris_name = crate::decode::field(&mut map)?,
-                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => tax_name = crate::decode::field(&mut map, "tax_name")?,
+                        2 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        5 => {
+                            prorated_taxable_amount = crate::decode::field(
+                                &mut map,
+                                "prorated_taxable_amount",
+                            )?;
+                        }
+                        6 => {
+                            is_partial_tax_applied = crate::decode::field(
+                                &mut map,
+                                "is_partial_tax_applied",
+                            )?;
+                        }
+                        7 => {
+                            is_non_compliance_tax = crate::decode::field(
+                                &mut map,
+                                "is_non_compliance_tax",
+                            )?;
+                        }
+                        8 => {
+                            taxable_amount = crate::decode::field(
+                                &mut map,
+                                "taxable_amount",
+                            )?;
+                        }
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => {
+                            tax_juris_type = crate::decode::field(
+                                &mut map,
+                                "tax_juris_type",
+                            )?;
+                        }
+                        11 => {
+                            tax_juris_name = crate::decode::field(
+                                &mut map,
+                                "tax_juris_name",
+                            )?;
+                        }
+                        12 => {
+                            tax_juris_code = crate::decode::field(
+                                &mut map,
+                                "tax_juris_code",
+                            )?;
+                        }
                         13 => {
                             tax_amount_in_local_currency = crate::decode::field(
                                 &mut map,
+                                "tax_amount_in_local_currency",
                             )?;
                         }
-                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        14 => {
+                            local_currency_code = crate::decode::field(
+                                &mut map,
+                                "local_currency_code",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1203,7 +1458,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1283,8 +1538,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1298,11 +1552,26 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => discount_type = crate::decode::field(&mut map)?,
-                        2 => coupon_id = crate::decode::field(&mut map)?,
-                        3 => entity_id = crate::decode::field(&mut map)?,
-                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        2 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        3 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        4 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1312,7 +1581,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1387,8 +1656,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                 let mut amount_refunded: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1403,12 +1671,22 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                         }
                     };
                     match slot {
-                        0 => amount = crate::decode::field(&mut map)?,
-                        1 => r#type = crate::decode::field(&mut map)?,
-                        2 => id = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => amount_adjusted = crate::decode::field(&mut map)?,
-                        5 => amount_refunded = crate::decode::field(&mut map)?,
+                        0 => amount = crate::decode::field(&mut map, "amount")?,
+                        1 => r#type = crate::decode::field(&mut map, "type")?,
+                        2 => id = crate::decode::field(&mut map, "id")?,
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => {
+                            amount_adjusted = crate::decode::field(
+                                &mut map,
+                                "amount_adjusted",
+                            )?;
+                        }
+                        5 => {
+                            amount_refunded = crate::decode::field(
+                                &mut map,
+                                "amount_refunded",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1418,7 +1696,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1481,8 +1759,7 @@ impl<'de> Deserialize<'de> for ResentOrder {
                 let mut amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1494,9 +1771,9 @@ impl<'de> Deserialize<'de> for ResentOrder {
                         }
                     };
                     match slot {
-                        0 => order_id = crate::decode::field(&mut map)?,
-                        1 => reason = crate::decode::field(&mut map)?,
-                        2 => amount = crate::decode::field(&mut map)?,
+                        0 => order_id = crate::decode::field(&mut map, "order_id")?,
+                        1 => reason = crate::decode::field(&mut map, "reason")?,
+                        2 => amount = crate::decode::field(&mut map, "amount")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1506,7 +1783,7 @@ impl<'de> Deserialize<'de> for ResentOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2941,8 +3218,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2951,9 +3227,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3263,8 +3539,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3273,9 +3548,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3637,8 +3912,7 @@ impl<'de> Deserialize<'de> for ImportOrderResponse {
             ) -> Result<ImportOrderResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3647,9 +3921,9 @@ impl<'de> Deserialize<'de> for ImportOrderResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3755,8 +4029,7 @@ impl<'de> Deserialize<'de> for AssignOrderNumberResponse {
             ) -> Result<AssignOrderNumberResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3765,9 +4038,9 @@ impl<'de> Deserialize<'de> for AssignOrderNumberResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3961,8 +4234,7 @@ impl<'de> Deserialize<'de> for CancelResponse {
             ) -> Result<CancelResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3971,9 +4243,9 @@ impl<'de> Deserialize<'de> for CancelResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4160,8 +4432,7 @@ impl<'de> Deserialize<'de> for CreateRefundableCreditNoteResponse {
             ) -> Result<CreateRefundableCreditNoteResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4170,9 +4441,9 @@ impl<'de> Deserialize<'de> for CreateRefundableCreditNoteResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4335,8 +4606,7 @@ impl<'de> Deserialize<'de> for ReopenResponse {
             ) -> Result<ReopenResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4345,9 +4615,9 @@ impl<'de> Deserialize<'de> for ReopenResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4447,8 +4717,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4457,9 +4726,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4563,8 +4832,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4573,9 +4841,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5081,8 +5349,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5091,9 +5358,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5298,8 +5565,7 @@ impl<'de> Deserialize<'de> for OrdersForInvoiceEntry {
             ) -> Result<OrdersForInvoiceEntry, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5308,9 +5574,9 @@ impl<'de> Deserialize<'de> for OrdersForInvoiceEntry {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5490,8 +5756,7 @@ impl<'de> Deserialize<'de> for ResendResponse {
             ) -> Result<ResendResponse, A::Error> {
                 let mut order: Option<Order> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5500,9 +5765,9 @@ impl<'de> Deserialize<'de> for ResendResponse {
                         }
                     };
                     match slot {
-                        0 => order = Some(crate::decode::field(&mut map)?),
+                        0 => order = Some(crate::decode::field(&mut map, "order")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -152,8 +152,7 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -183,27 +182,81 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => currency_code = crate::decode::field(&mut map)?,
-                        3 => amount = crate::decode::field(&mut map)?,
-                        4 => gateway_account_id = crate::decode::field(&mut map)?,
-                        5 => expires_at = crate::decode::field(&mut map)?,
-                        6 => reference_id = crate::decode::field(&mut map)?,
-                        7 => payment_method_type = crate::decode::field(&mut map)?,
-                        8 => success_url = crate::decode::field(&mut map)?,
-                        9 => failure_url = crate::decode::field(&mut map)?,
-                        10 => created_at = crate::decode::field(&mut map)?,
-                        11 => modified_at = crate::decode::field(&mut map)?,
-                        12 => resource_version = crate::decode::field(&mut map)?,
-                        13 => updated_at = crate::decode::field(&mut map)?,
-                        14 => payment_method_options = crate::decode::field(&mut map)?,
-                        15 => customer_id = crate::decode::field(&mut map)?,
-                        16 => gateway = crate::decode::field(&mut map)?,
-                        17 => active_payment_attempt = crate::decode::field(&mut map)?,
-                        18 => payment_attempts = crate::decode::field(&mut map)?,
-                        19 => payment_intent_metadata = crate::decode::field(&mut map)?,
-                        20 => business_entity_id = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        3 => amount = crate::decode::field(&mut map, "amount")?,
+                        4 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        5 => expires_at = crate::decode::field(&mut map, "expires_at")?,
+                        6 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
+                        7 => {
+                            payment_method_type = crate::decode::field(
+                                &mut map,
+                                "payment_method_type",
+                            )?;
+                        }
+                        8 => success_url = crate::decode::field(&mut map, "success_url")?,
+                        9 => failure_url = crate::decode::field(&mut map, "failure_url")?,
+                        10 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        11 => {
+                            modified_at = crate::decode::field(&mut map, "modified_at")?;
+                        }
+                        12 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        13 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        14 => {
+                            payment_method_options = crate::decode::field(
+                                &mut map,
+                                "payment_method_options",
+                            )?;
+                        }
+                        15 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
+                        16 => gateway = crate::decode::field(&mut map, "gateway")?,
+                        17 => {
+                            active_payment_attempt = crate::decode::field(
+                                &mut map,
+                                "active_payment_attempt",
+                            )?;
+                        }
+                        18 => {
+                            payment_attempts = crate::decode::optional_list(
+                                &mut map,
+                                "payment_attempts",
+                            )?;
+                        }
+                        19 => {
+                            payment_intent_metadata = crate::decode::field(
+                                &mut map,
+                                "payment_intent_metadata",
+                            )?;
+                        }
+                        20 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
                         21 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -213,7 +266,7 @@ impl<'de> Deserialize<'de> for PaymentIntent {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -329,8 +382,7 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
                 let mut payment_method_display_rule_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -351,20 +403,46 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => payment_method_type = crate::decode::field(&mut map)?,
-                        3 => id_at_gateway = crate::decode::field(&mut map)?,
-                        4 => error_code = crate::decode::field(&mut map)?,
-                        5 => error_text = crate::decode::field(&mut map)?,
-                        6 => checkout_details = crate::decode::field(&mut map)?,
-                        7 => created_at = crate::decode::field(&mut map)?,
-                        8 => modified_at = crate::decode::field(&mut map)?,
-                        9 => error_detail = crate::decode::field(&mut map)?,
-                        10 => routing_rule_id = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => {
+                            payment_method_type = crate::decode::field(
+                                &mut map,
+                                "payment_method_type",
+                            )?;
+                        }
+                        3 => {
+                            id_at_gateway = crate::decode::field(
+                                &mut map,
+                                "id_at_gateway",
+                            )?;
+                        }
+                        4 => error_code = crate::decode::field(&mut map, "error_code")?,
+                        5 => error_text = crate::decode::field(&mut map, "error_text")?,
+                        6 => {
+                            checkout_details = crate::decode::field(
+                                &mut map,
+                                "checkout_details",
+                            )?;
+                        }
+                        7 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        8 => modified_at = crate::decode::field(&mut map, "modified_at")?,
+                        9 => {
+                            error_detail = crate::decode::field(
+                                &mut map,
+                                "error_detail",
+                            )?;
+                        }
+                        10 => {
+                            routing_rule_id = crate::decode::field(
+                                &mut map,
+                                "routing_rule_id",
+                            )?;
+                        }
                         11 => {
                             payment_method_display_rule_id = crate::decode::field(
                                 &mut map,
+                                "payment_method_display_rule_id",
                             )?;
                         }
                         12 => {
@@ -376,7 +454,7 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -449,8 +527,7 @@ impl<'de> Deserialize<'de> for PaymentIntentMetadata {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -463,10 +540,15 @@ impl<'de> Deserialize<'de> for PaymentIntentMetadata {
                         }
                     };
                     match slot {
-                        0 => source = crate::decode::field(&mut map)?,
-                        1 => client_ip_address = crate::decode::field(&mut map)?,
-                        2 => user_agent = crate::decode::field(&mut map)?,
-                        3 => created_at = crate::decode::field(&mut map)?,
+                        0 => source = crate::decode::field(&mut map, "source")?,
+                        1 => {
+                            client_ip_address = crate::decode::field(
+                                &mut map,
+                                "client_ip_address",
+                            )?;
+                        }
+                        2 => user_agent = crate::decode::field(&mut map, "user_agent")?,
+                        3 => created_at = crate::decode::field(&mut map, "created_at")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -476,7 +558,7 @@ impl<'de> Deserialize<'de> for PaymentIntentMetadata {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1850,8 +1932,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_intent: Option<PaymentIntent> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1860,9 +1941,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => payment_intent = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_intent = Some(
+                                crate::decode::field(&mut map, "payment_intent")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2085,8 +2170,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut payment_intent: Option<PaymentIntent> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2095,9 +2179,13 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => payment_intent = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_intent = Some(
+                                crate::decode::field(&mut map, "payment_intent")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2200,8 +2288,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_intent: Option<PaymentIntent> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2210,9 +2297,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => payment_intent = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_intent = Some(
+                                crate::decode::field(&mut map, "payment_intent")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -65,8 +65,7 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
                 let mut invoice_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -79,10 +78,10 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => r#type = crate::decode::field(&mut map)?,
-                        2 => number = crate::decode::field(&mut map)?,
-                        3 => invoice_id = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => r#type = crate::decode::field(&mut map, "type")?,
+                        2 => number = crate::decode::field(&mut map, "number")?,
+                        3 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -92,7 +91,7 @@ impl<'de> Deserialize<'de> for PaymentReferenceNumber {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

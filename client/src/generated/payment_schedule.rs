@@ -94,8 +94,7 @@ impl<'de> Deserialize<'de> for PaymentSchedule {
                 let mut schedule_entries: Option<Vec<ScheduleEntry>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -114,16 +113,31 @@ impl<'de> Deserialize<'de> for PaymentSchedule {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => scheme_id = crate::decode::field(&mut map)?,
-                        2 => entity_type = crate::decode::field(&mut map)?,
-                        3 => entity_id = crate::decode::field(&mut map)?,
-                        4 => amount = crate::decode::field(&mut map)?,
-                        5 => created_at = crate::decode::field(&mut map)?,
-                        6 => resource_version = crate::decode::field(&mut map)?,
-                        7 => updated_at = crate::decode::field(&mut map)?,
-                        8 => currency_code = crate::decode::field(&mut map)?,
-                        9 => schedule_entries = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => scheme_id = crate::decode::field(&mut map, "scheme_id")?,
+                        2 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        3 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        4 => amount = crate::decode::field(&mut map, "amount")?,
+                        5 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        6 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        7 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        8 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        9 => {
+                            schedule_entries = crate::decode::optional_list(
+                                &mut map,
+                                "schedule_entries",
+                            )?;
+                        }
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -133,7 +147,7 @@ impl<'de> Deserialize<'de> for PaymentSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -204,8 +218,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                 let mut status: Option<ScheduleEntryStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -218,10 +231,10 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => date = crate::decode::field(&mut map)?,
-                        2 => amount = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => date = crate::decode::field(&mut map, "date")?,
+                        2 => amount = crate::decode::field(&mut map, "amount")?,
+                        3 => status = crate::decode::field(&mut map, "status")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -231,7 +244,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -79,8 +79,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
                 let mut schedule_entries: Option<Vec<ScheduleEntry>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -96,13 +95,23 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => scheme_id = crate::decode::field(&mut map)?,
-                        2 => entity_type = crate::decode::field(&mut map)?,
-                        3 => entity_id = crate::decode::field(&mut map)?,
-                        4 => amount = crate::decode::field(&mut map)?,
-                        5 => currency_code = crate::decode::field(&mut map)?,
-                        6 => schedule_entries = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => scheme_id = crate::decode::field(&mut map, "scheme_id")?,
+                        2 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        3 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        4 => amount = crate::decode::field(&mut map, "amount")?,
+                        5 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        6 => {
+                            schedule_entries = crate::decode::optional_list(
+                                &mut map,
+                                "schedule_entries",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -112,7 +121,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -180,8 +189,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                 let mut status: Option<ScheduleEntryStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -194,10 +202,10 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => date = crate::decode::field(&mut map)?,
-                        2 => amount = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => date = crate::decode::field(&mut map, "date")?,
+                        2 => amount = crate::decode::field(&mut map, "amount")?,
+                        3 => status = crate::decode::field(&mut map, "status")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -207,7 +215,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

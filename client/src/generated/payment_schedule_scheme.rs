@@ -94,8 +94,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                 let mut preferred_schedules: Option<Vec<PreferredSchedule>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -114,16 +113,31 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
-                        3 => number_of_schedules = crate::decode::field(&mut map)?,
-                        4 => period_unit = crate::decode::field(&mut map)?,
-                        5 => period = crate::decode::field(&mut map)?,
-                        6 => created_at = crate::decode::field(&mut map)?,
-                        7 => resource_version = crate::decode::field(&mut map)?,
-                        8 => updated_at = crate::decode::field(&mut map)?,
-                        9 => preferred_schedules = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => description = crate::decode::field(&mut map, "description")?,
+                        3 => {
+                            number_of_schedules = crate::decode::field(
+                                &mut map,
+                                "number_of_schedules",
+                            )?;
+                        }
+                        4 => period_unit = crate::decode::field(&mut map, "period_unit")?,
+                        5 => period = crate::decode::field(&mut map, "period")?,
+                        6 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        7 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        8 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        9 => {
+                            preferred_schedules = crate::decode::optional_list(
+                                &mut map,
+                                "preferred_schedules",
+                            )?;
+                        }
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -133,7 +147,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -196,8 +210,7 @@ impl<'de> Deserialize<'de> for PreferredSchedule {
                 let mut amount_percentage: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -208,8 +221,13 @@ impl<'de> Deserialize<'de> for PreferredSchedule {
                         }
                     };
                     match slot {
-                        0 => period = crate::decode::field(&mut map)?,
-                        1 => amount_percentage = crate::decode::field(&mut map)?,
+                        0 => period = crate::decode::field(&mut map, "period")?,
+                        1 => {
+                            amount_percentage = crate::decode::field(
+                                &mut map,
+                                "amount_percentage",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -219,7 +237,7 @@ impl<'de> Deserialize<'de> for PreferredSchedule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -533,8 +551,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_schedule_scheme: Option<PaymentScheduleScheme> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -545,11 +562,11 @@ impl<'de> Deserialize<'de> for CreateResponse {
                     match slot {
                         0 => {
                             payment_schedule_scheme = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "payment_schedule_scheme")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -652,8 +669,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_schedule_scheme: Option<PaymentScheduleScheme> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -664,11 +680,11 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                     match slot {
                         0 => {
                             payment_schedule_scheme = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "payment_schedule_scheme")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -775,8 +791,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut payment_schedule_scheme: Option<PaymentScheduleScheme> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -787,11 +802,11 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                     match slot {
                         0 => {
                             payment_schedule_scheme = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "payment_schedule_scheme")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

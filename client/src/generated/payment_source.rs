@@ -181,8 +181,7 @@ impl<'de> Deserialize<'de> for PaymentSource {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -216,31 +215,83 @@ impl<'de> Deserialize<'de> for PaymentSource {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => resource_version = crate::decode::field(&mut map)?,
-                        2 => updated_at = crate::decode::field(&mut map)?,
-                        3 => created_at = crate::decode::field(&mut map)?,
-                        4 => customer_id = crate::decode::field(&mut map)?,
-                        5 => r#type = crate::decode::field(&mut map)?,
-                        6 => reference_id = crate::decode::field(&mut map)?,
-                        7 => status = crate::decode::field(&mut map)?,
-                        8 => gateway = crate::decode::field(&mut map)?,
-                        9 => gateway_account_id = crate::decode::field(&mut map)?,
-                        10 => ip_address = crate::decode::field(&mut map)?,
-                        11 => issuing_country = crate::decode::field(&mut map)?,
-                        12 => card = crate::decode::field(&mut map)?,
-                        13 => bank_account = crate::decode::field(&mut map)?,
-                        14 => boleto = crate::decode::field(&mut map)?,
-                        15 => billing_address = crate::decode::field(&mut map)?,
-                        16 => amazon_payment = crate::decode::field(&mut map)?,
-                        17 => upi = crate::decode::field(&mut map)?,
-                        18 => paypal = crate::decode::field(&mut map)?,
-                        19 => venmo = crate::decode::field(&mut map)?,
-                        20 => klarna_pay_now = crate::decode::field(&mut map)?,
-                        21 => mandates = crate::decode::field(&mut map)?,
-                        22 => vault_token = crate::decode::field(&mut map)?,
-                        23 => deleted = crate::decode::field(&mut map)?,
-                        24 => business_entity_id = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        2 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        3 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        4 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        5 => r#type = crate::decode::field(&mut map, "type")?,
+                        6 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
+                        7 => status = crate::decode::field(&mut map, "status")?,
+                        8 => gateway = crate::decode::field(&mut map, "gateway")?,
+                        9 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        10 => ip_address = crate::decode::field(&mut map, "ip_address")?,
+                        11 => {
+                            issuing_country = crate::decode::field(
+                                &mut map,
+                                "issuing_country",
+                            )?;
+                        }
+                        12 => card = crate::decode::field(&mut map, "card")?,
+                        13 => {
+                            bank_account = crate::decode::field(
+                                &mut map,
+                                "bank_account",
+                            )?;
+                        }
+                        14 => boleto = crate::decode::field(&mut map, "boleto")?,
+                        15 => {
+                            billing_address = crate::decode::field(
+                                &mut map,
+                                "billing_address",
+                            )?;
+                        }
+                        16 => {
+                            amazon_payment = crate::decode::field(
+                                &mut map,
+                                "amazon_payment",
+                            )?;
+                        }
+                        17 => upi = crate::decode::field(&mut map, "upi")?,
+                        18 => paypal = crate::decode::field(&mut map, "paypal")?,
+                        19 => venmo = crate::decode::field(&mut map, "venmo")?,
+                        20 => {
+                            klarna_pay_now = crate::decode::field(
+                                &mut map,
+                                "klarna_pay_now",
+                            )?;
+                        }
+                        21 => {
+                            mandates = crate::decode::optional_list(
+                                &mut map,
+                                "mandates",
+                            )?;
+                        }
+                        22 => {
+                            vault_token = crate::decode::field(&mut map, "vault_token")?;
+                        }
+                        23 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        24 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
                         25 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -250,7 +301,7 @@ impl<'de> Deserialize<'de> for PaymentSource {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -384,8 +435,7 @@ impl<'de> Deserialize<'de> for Card {
                 let mut masked_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -410,22 +460,69 @@ impl<'de> Deserialize<'de> for Card {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => iin = crate::decode::field(&mut map)?,
-                        3 => last4 = crate::decode::field(&mut map)?,
-                        4 => brand = crate::decode::field(&mut map)?,
-                        5 => funding_type = crate::decode::field(&mut map)?,
-                        6 => expiry_month = crate::decode::field(&mut map)?,
-                        7 => expiry_year = crate::decode::field(&mut map)?,
-                        8 => billing_addr1 = crate::decode::field(&mut map)?,
-                        9 => billing_addr2 = crate::decode::field(&mut map)?,
-                        10 => billing_city = crate::decode::field(&mut map)?,
-                        11 => billing_state_code = crate::decode::field(&mut map)?,
-                        12 => billing_state = crate::decode::field(&mut map)?,
-                        13 => billing_country = crate::decode::field(&mut map)?,
-                        14 => billing_zip = crate::decode::field(&mut map)?,
-                        15 => masked_number = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => iin = crate::decode::field(&mut map, "iin")?,
+                        3 => last4 = crate::decode::field(&mut map, "last4")?,
+                        4 => brand = crate::decode::field(&mut map, "brand")?,
+                        5 => {
+                            funding_type = crate::decode::field(
+                                &mut map,
+                                "funding_type",
+                            )?;
+                        }
+                        6 => {
+                            expiry_month = crate::decode::field(
+                                &mut map,
+                                "expiry_month",
+                            )?;
+                        }
+                        7 => expiry_year = crate::decode::field(&mut map, "expiry_year")?,
+                        8 => {
+                            billing_addr1 = crate::decode::field(
+                                &mut map,
+                                "billing_addr1",
+                            )?;
+                        }
+                        9 => {
+                            billing_addr2 = crate::decode::field(
+                                &mut map,
+                                "billing_addr2",
+                            )?;
+                        }
+                        10 => {
+                            billing_city = crate::decode::field(
+                                &mut map,
+                                "billing_city",
+                            )?;
+                        }
+                        11 => {
+                            billing_state_code = crate::decode::field(
+                                &mut map,
+                                "billing_state_code",
+                            )?;
+                        }
+                        12 => {
+                            billing_state = crate::decode::field(
+                                &mut map,
+                                "billing_state",
+                            )?;
+                        }
+                        13 => {
+                            billing_country = crate::decode::field(
+                                &mut map,
+                                "billing_country",
+                            )?;
+                        }
+                        14 => {
+                            billing_zip = crate::decode::field(&mut map, "billing_zip")?;
+                        }
+                        15 => {
+                            masked_number = crate::decode::field(
+                                &mut map,
+                                "masked_number",
+                            )?;
+                        }
                         16 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -435,7 +532,7 @@ impl<'de> Deserialize<'de> for Card {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -540,8 +637,7 @@ impl<'de> Deserialize<'de> for BankAccount {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -561,17 +657,37 @@ impl<'de> Deserialize<'de> for BankAccount {
                         }
                     };
                     match slot {
-                        0 => last4 = crate::decode::field(&mut map)?,
-                        1 => name_on_account = crate::decode::field(&mut map)?,
-                        2 => first_name = crate::decode::field(&mut map)?,
-                        3 => last_name = crate::decode::field(&mut map)?,
-                        4 => direct_debit_scheme = crate::decode::field(&mut map)?,
-                        5 => bank_name = crate::decode::field(&mut map)?,
-                        6 => mandate_id = crate::decode::field(&mut map)?,
-                        7 => account_type = crate::decode::field(&mut map)?,
-                        8 => echeck_type = crate::decode::field(&mut map)?,
-                        9 => account_holder_type = crate::decode::field(&mut map)?,
-                        10 => email = crate::decode::field(&mut map)?,
+                        0 => last4 = crate::decode::field(&mut map, "last4")?,
+                        1 => {
+                            name_on_account = crate::decode::field(
+                                &mut map,
+                                "name_on_account",
+                            )?;
+                        }
+                        2 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        3 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        4 => {
+                            direct_debit_scheme = crate::decode::field(
+                                &mut map,
+                                "direct_debit_scheme",
+                            )?;
+                        }
+                        5 => bank_name = crate::decode::field(&mut map, "bank_name")?,
+                        6 => mandate_id = crate::decode::field(&mut map, "mandate_id")?,
+                        7 => {
+                            account_type = crate::decode::field(
+                                &mut map,
+                                "account_type",
+                            )?;
+                        }
+                        8 => echeck_type = crate::decode::field(&mut map, "echeck_type")?,
+                        9 => {
+                            account_holder_type = crate::decode::field(
+                                &mut map,
+                                "account_holder_type",
+                            )?;
+                        }
+                        10 => email = crate::decode::field(&mut map, "email")?,
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -581,7 +697,7 @@ impl<'de> Deserialize<'de> for BankAccount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -653,8 +769,7 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -667,10 +782,10 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
                         }
                     };
                     match slot {
-                        0 => last4 = crate::decode::field(&mut map)?,
-                        1 => first_name = crate::decode::field(&mut map)?,
-                        2 => last_name = crate::decode::field(&mut map)?,
-                        3 => email = crate::decode::field(&mut map)?,
+                        0 => last4 = crate::decode::field(&mut map, "last4")?,
+                        1 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        2 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        3 => email = crate::decode::field(&mut map, "email")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -680,7 +795,7 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -785,8 +900,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -809,20 +923,25 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -832,7 +951,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -899,8 +1018,7 @@ impl<'de> Deserialize<'de> for AmazonPayment {
                 let mut agreement_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -911,8 +1029,13 @@ impl<'de> Deserialize<'de> for AmazonPayment {
                         }
                     };
                     match slot {
-                        0 => email = crate::decode::field(&mut map)?,
-                        1 => agreement_id = crate::decode::field(&mut map)?,
+                        0 => email = crate::decode::field(&mut map, "email")?,
+                        1 => {
+                            agreement_id = crate::decode::field(
+                                &mut map,
+                                "agreement_id",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -922,7 +1045,7 @@ impl<'de> Deserialize<'de> for AmazonPayment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -973,8 +1096,7 @@ impl<'de> Deserialize<'de> for Upi {
                 let mut vpa: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -984,7 +1106,7 @@ impl<'de> Deserialize<'de> for Upi {
                         }
                     };
                     match slot {
-                        0 => vpa = crate::decode::field(&mut map)?,
+                        0 => vpa = crate::decode::field(&mut map, "vpa")?,
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -994,7 +1116,7 @@ impl<'de> Deserialize<'de> for Upi {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1044,8 +1166,7 @@ impl<'de> Deserialize<'de> for Paypal {
                 let mut agreement_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1056,8 +1177,13 @@ impl<'de> Deserialize<'de> for Paypal {
                         }
                     };
                     match slot {
-                        0 => email = crate::decode::field(&mut map)?,
-                        1 => agreement_id = crate::decode::field(&mut map)?,
+                        0 => email = crate::decode::field(&mut map, "email")?,
+                        1 => {
+                            agreement_id = crate::decode::field(
+                                &mut map,
+                                "agreement_id",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1067,7 +1193,7 @@ impl<'de> Deserialize<'de> for Paypal {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1118,8 +1244,7 @@ impl<'de> Deserialize<'de> for Venmo {
                 let mut user_name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1129,7 +1254,7 @@ impl<'de> Deserialize<'de> for Venmo {
                         }
                     };
                     match slot {
-                        0 => user_name = crate::decode::field(&mut map)?,
+                        0 => user_name = crate::decode::field(&mut map, "user_name")?,
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1139,7 +1264,7 @@ impl<'de> Deserialize<'de> for Venmo {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1185,8 +1310,7 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1196,7 +1320,7 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
                         }
                     };
                     match slot {
-                        0 => email = crate::decode::field(&mut map)?,
+                        0 => email = crate::decode::field(&mut map, "email")?,
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1206,7 +1330,7 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1264,8 +1388,7 @@ impl<'de> Deserialize<'de> for Mandate {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1277,9 +1400,14 @@ impl<'de> Deserialize<'de> for Mandate {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => created_at = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        2 => created_at = crate::decode::field(&mut map, "created_at")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1289,7 +1417,7 @@ impl<'de> Deserialize<'de> for Mandate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2614,8 +2742,7 @@ impl<'de> Deserialize<'de> for CreateUsingTempTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2625,10 +2752,14 @@ impl<'de> Deserialize<'de> for CreateUsingTempTokenResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2919,8 +3050,7 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2930,10 +3060,14 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3108,8 +3242,7 @@ impl<'de> Deserialize<'de> for CreateUsingTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3119,10 +3252,14 @@ impl<'de> Deserialize<'de> for CreateUsingTokenResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3308,8 +3445,7 @@ impl<'de> Deserialize<'de> for CreateUsingPaymentIntentResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3319,10 +3455,14 @@ impl<'de> Deserialize<'de> for CreateUsingPaymentIntentResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3497,8 +3637,7 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3508,10 +3647,14 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3692,8 +3835,7 @@ impl<'de> Deserialize<'de> for CreateCardResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3703,10 +3845,14 @@ impl<'de> Deserialize<'de> for CreateCardResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3899,8 +4045,7 @@ impl<'de> Deserialize<'de> for CreateBankAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3910,10 +4055,14 @@ impl<'de> Deserialize<'de> for CreateBankAccountResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4104,8 +4253,7 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4115,10 +4263,14 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4291,8 +4443,7 @@ impl<'de> Deserialize<'de> for UpdateBankAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4302,10 +4453,14 @@ impl<'de> Deserialize<'de> for UpdateBankAccountResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4472,8 +4627,7 @@ impl<'de> Deserialize<'de> for VerifyBankAccountResponse {
             ) -> Result<VerifyBankAccountResponse, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4482,9 +4636,13 @@ impl<'de> Deserialize<'de> for VerifyBankAccountResponse {
                         }
                     };
                     match slot {
-                        0 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4723,8 +4881,7 @@ impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceEntry {
                     gateway_payment_method_token::GatewayPaymentMethodToken,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4735,11 +4892,14 @@ impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceEntry {
                     match slot {
                         0 => {
                             gateway_payment_method_token = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(
+                                    &mut map,
+                                    "gateway_payment_method_token",
+                                )?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4842,8 +5002,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4852,9 +5011,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5195,8 +5358,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5205,9 +5367,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5372,8 +5538,7 @@ impl<'de> Deserialize<'de> for SwitchGatewayAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5383,10 +5548,14 @@ impl<'de> Deserialize<'de> for SwitchGatewayAccountResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5553,8 +5722,7 @@ impl<'de> Deserialize<'de> for ExportPaymentSourceResponse {
                     third_party_payment_method::ThirdPartyPaymentMethod,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5565,11 +5733,14 @@ impl<'de> Deserialize<'de> for ExportPaymentSourceResponse {
                     match slot {
                         0 => {
                             third_party_payment_method = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(
+                                    &mut map,
+                                    "third_party_payment_method",
+                                )?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5680,8 +5851,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5691,10 +5861,14 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5809,8 +5983,7 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5820,10 +5993,14 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            payment_source = Some(
+                                crate::decode::field(&mut map, "payment_source")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -147,8 +147,7 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                 let mut linked_invoices: Option<Vec<LinkedInvoice>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -177,26 +176,68 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => id_at_gateway = crate::decode::field(&mut map)?,
-                        2 => payment_voucher_type = crate::decode::field(&mut map)?,
-                        3 => expires_at = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => subscription_id = crate::decode::field(&mut map)?,
-                        6 => currency_code = crate::decode::field(&mut map)?,
-                        7 => amount = crate::decode::field(&mut map)?,
-                        8 => gateway_account_id = crate::decode::field(&mut map)?,
-                        9 => payment_source_id = crate::decode::field(&mut map)?,
-                        10 => gateway = crate::decode::field(&mut map)?,
-                        11 => payload = crate::decode::field(&mut map)?,
-                        12 => error_code = crate::decode::field(&mut map)?,
-                        13 => error_text = crate::decode::field(&mut map)?,
-                        14 => url = crate::decode::field(&mut map)?,
-                        15 => date = crate::decode::field(&mut map)?,
-                        16 => resource_version = crate::decode::field(&mut map)?,
-                        17 => updated_at = crate::decode::field(&mut map)?,
-                        18 => customer_id = crate::decode::field(&mut map)?,
-                        19 => linked_invoices = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            id_at_gateway = crate::decode::field(
+                                &mut map,
+                                "id_at_gateway",
+                            )?;
+                        }
+                        2 => {
+                            payment_voucher_type = crate::decode::field(
+                                &mut map,
+                                "payment_voucher_type",
+                            )?;
+                        }
+                        3 => expires_at = crate::decode::field(&mut map, "expires_at")?,
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        6 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        7 => amount = crate::decode::field(&mut map, "amount")?,
+                        8 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        9 => {
+                            payment_source_id = crate::decode::field(
+                                &mut map,
+                                "payment_source_id",
+                            )?;
+                        }
+                        10 => gateway = crate::decode::field(&mut map, "gateway")?,
+                        11 => payload = crate::decode::field(&mut map, "payload")?,
+                        12 => error_code = crate::decode::field(&mut map, "error_code")?,
+                        13 => error_text = crate::decode::field(&mut map, "error_text")?,
+                        14 => url = crate::decode::field(&mut map, "url")?,
+                        15 => date = crate::decode::field(&mut map, "date")?,
+                        16 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        17 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        18 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
+                        19 => {
+                            linked_invoices = crate::decode::optional_list(
+                                &mut map,
+                                "linked_invoices",
+                            )?;
+                        }
                         20 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -206,7 +247,7 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -283,8 +324,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                 let mut applied_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -296,9 +336,9 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                         }
                     };
                     match slot {
-                        0 => invoice_id = crate::decode::field(&mut map)?,
-                        1 => txn_id = crate::decode::field(&mut map)?,
-                        2 => applied_at = crate::decode::field(&mut map)?,
+                        0 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
+                        1 => txn_id = crate::decode::field(&mut map, "txn_id")?,
+                        2 => applied_at = crate::decode::field(&mut map, "applied_at")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -308,7 +348,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -598,8 +638,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -608,9 +647,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => payment_voucher = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_voucher = Some(
+                                crate::decode::field(&mut map, "payment_voucher")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -713,8 +756,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -723,9 +765,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => payment_voucher = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_voucher = Some(
+                                crate::decode::field(&mut map, "payment_voucher")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -939,8 +985,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceEntry {
             ) -> Result<PaymentVouchersForInvoiceEntry, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -949,9 +994,13 @@ impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceEntry {
                         }
                     };
                     match slot {
-                        0 => payment_voucher = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_voucher = Some(
+                                crate::decode::field(&mut map, "payment_voucher")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1165,8 +1214,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
             ) -> Result<PaymentVouchersForCustomerEntry, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1175,9 +1223,13 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
                         }
                     };
                     match slot {
-                        0 => payment_voucher = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            payment_voucher = Some(
+                                crate::decode::field(&mut map, "payment_voucher")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

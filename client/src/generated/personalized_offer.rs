@@ -67,8 +67,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
                 let mut options: Option<Vec<PersonalizedOfferOption>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -81,10 +80,10 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => offer_id = crate::decode::field(&mut map)?,
-                        2 => content = crate::decode::field(&mut map)?,
-                        3 => options = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => offer_id = crate::decode::field(&mut map, "offer_id")?,
+                        2 => content = crate::decode::field(&mut map, "content")?,
+                        3 => options = crate::decode::optional_list(&mut map, "options")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -94,7 +93,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -151,8 +150,7 @@ impl<'de> Deserialize<'de> for Content {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -163,8 +161,8 @@ impl<'de> Deserialize<'de> for Content {
                         }
                     };
                     match slot {
-                        0 => title = crate::decode::field(&mut map)?,
-                        1 => description = crate::decode::field(&mut map)?,
+                        0 => title = crate::decode::field(&mut map, "title")?,
+                        1 => description = crate::decode::field(&mut map, "description")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -174,7 +172,7 @@ impl<'de> Deserialize<'de> for Content {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -241,8 +239,7 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
                 let mut redirect_url: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -256,11 +253,26 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => label = crate::decode::field(&mut map)?,
-                        2 => processing_type = crate::decode::field(&mut map)?,
-                        3 => processing_layout = crate::decode::field(&mut map)?,
-                        4 => redirect_url = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => label = crate::decode::field(&mut map, "label")?,
+                        2 => {
+                            processing_type = crate::decode::field(
+                                &mut map,
+                                "processing_type",
+                            )?;
+                        }
+                        3 => {
+                            processing_layout = crate::decode::field(
+                                &mut map,
+                                "processing_layout",
+                            )?;
+                        }
+                        4 => {
+                            redirect_url = crate::decode::field(
+                                &mut map,
+                                "redirect_url",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -270,7 +282,7 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -621,8 +633,7 @@ impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
                 let mut brand: Option<Box<brand::Brand>> = None;
                 let mut expires_at: Option<Timestamp> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -633,11 +644,19 @@ impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
                         }
                     };
                     match slot {
-                        0 => personalized_offers = Some(crate::decode::field(&mut map)?),
-                        1 => brand = crate::decode::field(&mut map)?,
-                        2 => expires_at = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            personalized_offers = Some(
+                                crate::decode::list(&mut map, "personalized_offers")?,
+                            );
+                        }
+                        1 => brand = crate::decode::field(&mut map, "brand")?,
+                        2 => {
+                            expires_at = Some(
+                                crate::decode::field(&mut map, "expires_at")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

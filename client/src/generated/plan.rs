@@ -331,8 +331,7 @@ impl<'de> Deserialize<'de> for Plan {
                 let mut show_description_in_quotes: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -397,71 +396,248 @@ impl<'de> Deserialize<'de> for Plan {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => invoice_name = crate::decode::field(&mut map)?,
-                        3 => description = crate::decode::field(&mut map)?,
-                        4 => price = crate::decode::field(&mut map)?,
-                        5 => currency_code = crate::decode::field(&mut map)?,
-                        6 => period = crate::decode::field(&mut map)?,
-                        7 => period_unit = crate::decode::field(&mut map)?,
-                        8 => trial_period = crate::decode::field(&mut map)?,
-                        9 => trial_period_unit = crate::decode::field(&mut map)?,
-                        10 => trial_end_action = crate::decode::field(&mut map)?,
-                        11 => pricing_model = crate::decode::field(&mut map)?,
-                        12 => charge_model = crate::decode::field(&mut map)?,
-                        13 => free_quantity = crate::decode::field(&mut map)?,
-                        14 => setup_cost = crate::decode::field(&mut map)?,
-                        15 => downgrade_penalty = crate::decode::field(&mut map)?,
-                        16 => status = crate::decode::field(&mut map)?,
-                        17 => archived_at = crate::decode::field(&mut map)?,
-                        18 => billing_cycles = crate::decode::field(&mut map)?,
-                        19 => redirect_url = crate::decode::field(&mut map)?,
-                        20 => enabled_in_hosted_pages = crate::decode::field(&mut map)?,
-                        21 => enabled_in_portal = crate::decode::field(&mut map)?,
-                        22 => addon_applicability = crate::decode::field(&mut map)?,
-                        23 => tax_code = crate::decode::field(&mut map)?,
-                        24 => hsn_code = crate::decode::field(&mut map)?,
-                        25 => taxjar_product_code = crate::decode::field(&mut map)?,
-                        26 => avalara_sale_type = crate::decode::field(&mut map)?,
-                        27 => avalara_transaction_type = crate::decode::field(&mut map)?,
-                        28 => avalara_service_type = crate::decode::field(&mut map)?,
-                        29 => sku = crate::decode::field(&mut map)?,
-                        30 => accounting_code = crate::decode::field(&mut map)?,
-                        31 => accounting_category1 = crate::decode::field(&mut map)?,
-                        32 => accounting_category2 = crate::decode::field(&mut map)?,
-                        33 => accounting_category3 = crate::decode::field(&mut map)?,
-                        34 => accounting_category4 = crate::decode::field(&mut map)?,
-                        35 => is_shippable = crate::decode::field(&mut map)?,
-                        36 => shipping_frequency_period = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => {
+                            invoice_name = crate::decode::field(
+                                &mut map,
+                                "invoice_name",
+                            )?;
+                        }
+                        3 => description = crate::decode::field(&mut map, "description")?,
+                        4 => price = crate::decode::field(&mut map, "price")?,
+                        5 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        6 => period = crate::decode::field(&mut map, "period")?,
+                        7 => period_unit = crate::decode::field(&mut map, "period_unit")?,
+                        8 => {
+                            trial_period = crate::decode::field(
+                                &mut map,
+                                "trial_period",
+                            )?;
+                        }
+                        9 => {
+                            trial_period_unit = crate::decode::field(
+                                &mut map,
+                                "trial_period_unit",
+                            )?;
+                        }
+                        10 => {
+                            trial_end_action = crate::decode::field(
+                                &mut map,
+                                "trial_end_action",
+                            )?;
+                        }
+                        11 => {
+                            pricing_model = crate::decode::field(
+                                &mut map,
+                                "pricing_model",
+                            )?;
+                        }
+                        12 => {
+                            charge_model = crate::decode::field(
+                                &mut map,
+                                "charge_model",
+                            )?;
+                        }
+                        13 => {
+                            free_quantity = crate::decode::field(
+                                &mut map,
+                                "free_quantity",
+                            )?;
+                        }
+                        14 => setup_cost = crate::decode::field(&mut map, "setup_cost")?,
+                        15 => {
+                            downgrade_penalty = crate::decode::field(
+                                &mut map,
+                                "downgrade_penalty",
+                            )?;
+                        }
+                        16 => status = crate::decode::field(&mut map, "status")?,
+                        17 => {
+                            archived_at = crate::decode::field(&mut map, "archived_at")?;
+                        }
+                        18 => {
+                            billing_cycles = crate::decode::field(
+                                &mut map,
+                                "billing_cycles",
+                            )?;
+                        }
+                        19 => {
+                            redirect_url = crate::decode::field(
+                                &mut map,
+                                "redirect_url",
+                            )?;
+                        }
+                        20 => {
+                            enabled_in_hosted_pages = crate::decode::field(
+                                &mut map,
+                                "enabled_in_hosted_pages",
+                            )?;
+                        }
+                        21 => {
+                            enabled_in_portal = crate::decode::field(
+                                &mut map,
+                                "enabled_in_portal",
+                            )?;
+                        }
+                        22 => {
+                            addon_applicability = crate::decode::field(
+                                &mut map,
+                                "addon_applicability",
+                            )?;
+                        }
+                        23 => tax_code = crate::decode::field(&mut map, "tax_code")?,
+                        24 => hsn_code = crate::decode::field(&mut map, "hsn_code")?,
+                        25 => {
+                            taxjar_product_code = crate::decode::field(
+                                &mut map,
+                                "taxjar_product_code",
+                            )?;
+                        }
+                        26 => {
+                            avalara_sale_type = crate::decode::field(
+                                &mut map,
+                                "avalara_sale_type",
+                            )?;
+                        }
+                        27 => {
+                            avalara_transaction_type = crate::decode::field(
+                                &mut map,
+                                "avalara_transaction_type",
+                            )?;
+                        }
+                        28 => {
+                            avalara_service_type = crate::decode::field(
+                                &mut map,
+                                "avalara_service_type",
+                            )?;
+                        }
+                        29 => sku = crate::decode::field(&mut map, "sku")?,
+                        30 => {
+                            accounting_code = crate::decode::field(
+                                &mut map,
+                                "accounting_code",
+                            )?;
+                        }
+                        31 => {
+                            accounting_category1 = crate::decode::field(
+                                &mut map,
+                                "accounting_category1",
+                            )?;
+                        }
+                        32 => {
+                            accounting_category2 = crate::decode::field(
+                                &mut map,
+                                "accounting_category2",
+                            )?;
+                        }
+                        33 => {
+                            accounting_category3 = crate::decode::field(
+                                &mut map,
+                                "accounting_category3",
+                            )?;
+                        }
+                        34 => {
+                            accounting_category4 = crate::decode::field(
+                                &mut map,
+                                "accounting_category4",
+                            )?;
+                        }
+                        35 => {
+                            is_shippable = crate::decode::field(
+                                &mut map,
+                                "is_shippable",
+                            )?;
+                        }
+                        36 => {
+                            shipping_frequency_period = crate::decode::field(
+                                &mut map,
+                                "shipping_frequency_period",
+                            )?;
+                        }
                         37 => {
                             shipping_frequency_period_unit = crate::decode::field(
                                 &mut map,
+                                "shipping_frequency_period_unit",
                             )?;
                         }
-                        38 => resource_version = crate::decode::field(&mut map)?,
-                        39 => updated_at = crate::decode::field(&mut map)?,
-                        40 => giftable = crate::decode::field(&mut map)?,
-                        41 => claim_url = crate::decode::field(&mut map)?,
-                        42 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
-                        43 => price_in_decimal = crate::decode::field(&mut map)?,
-                        44 => channel = crate::decode::field(&mut map)?,
-                        45 => invoice_notes = crate::decode::field(&mut map)?,
-                        46 => taxable = crate::decode::field(&mut map)?,
-                        47 => tax_profile_id = crate::decode::field(&mut map)?,
-                        48 => meta_data = crate::decode::field(&mut map)?,
-                        49 => tiers = crate::decode::field(&mut map)?,
-                        50 => tax_providers_fields = crate::decode::field(&mut map)?,
-                        51 => applicable_addons = crate::decode::field(&mut map)?,
-                        52 => attached_addons = crate::decode::field(&mut map)?,
-                        53 => event_based_addons = crate::decode::field(&mut map)?,
+                        38 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        39 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        40 => giftable = crate::decode::field(&mut map, "giftable")?,
+                        41 => claim_url = crate::decode::field(&mut map, "claim_url")?,
+                        42 => {
+                            free_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                            )?;
+                        }
+                        43 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        44 => channel = crate::decode::field(&mut map, "channel")?,
+                        45 => {
+                            invoice_notes = crate::decode::field(
+                                &mut map,
+                                "invoice_notes",
+                            )?;
+                        }
+                        46 => taxable = crate::decode::field(&mut map, "taxable")?,
+                        47 => {
+                            tax_profile_id = crate::decode::field(
+                                &mut map,
+                                "tax_profile_id",
+                            )?;
+                        }
+                        48 => meta_data = crate::decode::field(&mut map, "meta_data")?,
+                        49 => tiers = crate::decode::optional_list(&mut map, "tiers")?,
+                        50 => {
+                            tax_providers_fields = crate::decode::optional_list(
+                                &mut map,
+                                "tax_providers_fields",
+                            )?;
+                        }
+                        51 => {
+                            applicable_addons = crate::decode::optional_list(
+                                &mut map,
+                                "applicable_addons",
+                            )?;
+                        }
+                        52 => {
+                            attached_addons = crate::decode::optional_list(
+                                &mut map,
+                                "attached_addons",
+                            )?;
+                        }
+                        53 => {
+                            event_based_addons = crate::decode::optional_list(
+                                &mut map,
+                                "event_based_addons",
+                            )?;
+                        }
                         54 => {
                             show_description_in_invoices = crate::decode::field(
                                 &mut map,
+                                "show_description_in_invoices",
                             )?;
                         }
                         55 => {
-                            show_description_in_quotes = crate::decode::field(&mut map)?;
+                            show_description_in_quotes = crate::decode::field(
+                                &mut map,
+                                "show_description_in_quotes",
+                            )?;
                         }
                         56 => {
                             crate::decode::read_object_key(
@@ -472,7 +648,7 @@ impl<'de> Deserialize<'de> for Plan {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -605,8 +781,7 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -623,14 +798,44 @@ impl<'de> Deserialize<'de> for Tier {
                         }
                     };
                     match slot {
-                        0 => starting_unit = crate::decode::field(&mut map)?,
-                        1 => ending_unit = crate::decode::field(&mut map)?,
-                        2 => price = crate::decode::field(&mut map)?,
-                        3 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        4 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => price_in_decimal = crate::decode::field(&mut map)?,
-                        6 => pricing_type = crate::decode::field(&mut map)?,
-                        7 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        1 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        2 => price = crate::decode::field(&mut map, "price")?,
+                        3 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        4 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        7 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -640,7 +845,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -705,8 +910,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut field_value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -718,9 +922,14 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                         }
                     };
                     match slot {
-                        0 => provider_name = crate::decode::field(&mut map)?,
-                        1 => field_id = crate::decode::field(&mut map)?,
-                        2 => field_value = crate::decode::field(&mut map)?,
+                        0 => {
+                            provider_name = crate::decode::field(
+                                &mut map,
+                                "provider_name",
+                            )?;
+                        }
+                        1 => field_id = crate::decode::field(&mut map, "field_id")?,
+                        2 => field_value = crate::decode::field(&mut map, "field_value")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -730,7 +939,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -782,8 +991,7 @@ impl<'de> Deserialize<'de> for ApplicableAddon {
                 let mut id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -793,7 +1001,7 @@ impl<'de> Deserialize<'de> for ApplicableAddon {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -803,7 +1011,7 @@ impl<'de> Deserialize<'de> for ApplicableAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -870,8 +1078,7 @@ impl<'de> Deserialize<'de> for AttachedAddon {
                 let mut quantity_in_decimal: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -885,11 +1092,21 @@ impl<'de> Deserialize<'de> for AttachedAddon {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => quantity = crate::decode::field(&mut map)?,
-                        2 => billing_cycles = crate::decode::field(&mut map)?,
-                        3 => r#type = crate::decode::field(&mut map)?,
-                        4 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        2 => {
+                            billing_cycles = crate::decode::field(
+                                &mut map,
+                                "billing_cycles",
+                            )?;
+                        }
+                        3 => r#type = crate::decode::field(&mut map, "type")?,
+                        4 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -899,7 +1116,7 @@ impl<'de> Deserialize<'de> for AttachedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -969,8 +1186,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut quantity_in_decimal: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -984,11 +1200,16 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => quantity = crate::decode::field(&mut map)?,
-                        2 => on_event = crate::decode::field(&mut map)?,
-                        3 => charge_once = crate::decode::field(&mut map)?,
-                        4 => quantity_in_decimal = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        2 => on_event = crate::decode::field(&mut map, "on_event")?,
+                        3 => charge_once = crate::decode::field(&mut map, "charge_once")?,
+                        4 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -998,7 +1219,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2495,8 +2716,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2505,9 +2725,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => plan = Some(crate::decode::field(&mut map)?),
+                        0 => plan = Some(crate::decode::field(&mut map, "plan")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3151,8 +3371,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3161,9 +3380,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => plan = Some(crate::decode::field(&mut map)?),
+                        0 => plan = Some(crate::decode::field(&mut map, "plan")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3648,8 +3867,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3658,9 +3876,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => plan = Some(crate::decode::field(&mut map)?),
+                        0 => plan = Some(crate::decode::field(&mut map, "plan")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3759,8 +3977,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3769,9 +3986,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => plan = Some(crate::decode::field(&mut map)?),
+                        0 => plan = Some(crate::decode::field(&mut map, "plan")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3874,8 +4091,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3884,9 +4100,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => plan = Some(crate::decode::field(&mut map)?),
+                        0 => plan = Some(crate::decode::field(&mut map, "plan")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4060,8 +4276,7 @@ impl<'de> Deserialize<'de> for CopyResponse {
             ) -> Result<CopyResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4070,9 +4285,9 @@ impl<'de> Deserialize<'de> for CopyResponse {
                         }
                     };
                     match slot {
-                        0 => plan = Some(crate::decode::field(&mut map)?),
+                        0 => plan = Some(crate::decode::field(&mut map, "plan")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4177,8 +4392,7 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
             ) -> Result<UnarchiveResponse, A::Error> {
                 let mut plan: Option<Plan> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4187,9 +4401,9 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
                         }
                     };
                     match slot {
-                        0 => plan = Some(crate::decode::field(&mut map)?),
+                        0 => plan = Some(crate::decode::field(&mut map, "plan")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

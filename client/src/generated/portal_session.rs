@@ -109,8 +109,7 @@ impl<'de> Deserialize<'de> for PortalSession {
                 let mut linked_customers: Option<Vec<LinkedCustomer>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -132,19 +131,39 @@ impl<'de> Deserialize<'de> for PortalSession {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => token = crate::decode::field(&mut map)?,
-                        2 => access_url = crate::decode::field(&mut map)?,
-                        3 => redirect_url = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => created_at = crate::decode::field(&mut map)?,
-                        6 => expires_at = crate::decode::field(&mut map)?,
-                        7 => customer_id = crate::decode::field(&mut map)?,
-                        8 => login_at = crate::decode::field(&mut map)?,
-                        9 => logout_at = crate::decode::field(&mut map)?,
-                        10 => login_ipaddress = crate::decode::field(&mut map)?,
-                        11 => logout_ipaddress = crate::decode::field(&mut map)?,
-                        12 => linked_customers = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => token = crate::decode::field(&mut map, "token")?,
+                        2 => access_url = crate::decode::field(&mut map, "access_url")?,
+                        3 => {
+                            redirect_url = crate::decode::field(
+                                &mut map,
+                                "redirect_url",
+                            )?;
+                        }
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        6 => expires_at = crate::decode::field(&mut map, "expires_at")?,
+                        7 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        8 => login_at = crate::decode::field(&mut map, "login_at")?,
+                        9 => logout_at = crate::decode::field(&mut map, "logout_at")?,
+                        10 => {
+                            login_ipaddress = crate::decode::field(
+                                &mut map,
+                                "login_ipaddress",
+                            )?;
+                        }
+                        11 => {
+                            logout_ipaddress = crate::decode::field(
+                                &mut map,
+                                "logout_ipaddress",
+                            )?;
+                        }
+                        12 => {
+                            linked_customers = crate::decode::optional_list(
+                                &mut map,
+                                "linked_customers",
+                            )?;
+                        }
                         13 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -154,7 +173,7 @@ impl<'de> Deserialize<'de> for PortalSession {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -232,8 +251,7 @@ impl<'de> Deserialize<'de> for LinkedCustomer {
                 let mut has_active_subscription: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -247,11 +265,26 @@ impl<'de> Deserialize<'de> for LinkedCustomer {
                         }
                     };
                     match slot {
-                        0 => customer_id = crate::decode::field(&mut map)?,
-                        1 => email = crate::decode::field(&mut map)?,
-                        2 => has_billing_address = crate::decode::field(&mut map)?,
-                        3 => has_payment_method = crate::decode::field(&mut map)?,
-                        4 => has_active_subscription = crate::decode::field(&mut map)?,
+                        0 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        1 => email = crate::decode::field(&mut map, "email")?,
+                        2 => {
+                            has_billing_address = crate::decode::field(
+                                &mut map,
+                                "has_billing_address",
+                            )?;
+                        }
+                        3 => {
+                            has_payment_method = crate::decode::field(
+                                &mut map,
+                                "has_payment_method",
+                            )?;
+                        }
+                        4 => {
+                            has_active_subscription = crate::decode::field(
+                                &mut map,
+                                "has_active_subscription",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -261,7 +294,7 @@ impl<'de> Deserialize<'de> for LinkedCustomer {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -542,8 +575,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -552,9 +584,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => portal_session = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            portal_session = Some(
+                                crate::decode::field(&mut map, "portal_session")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -657,8 +693,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -667,9 +702,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => portal_session = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            portal_session = Some(
+                                crate::decode::field(&mut map, "portal_session")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -776,8 +815,7 @@ impl<'de> Deserialize<'de> for LogoutResponse {
             ) -> Result<LogoutResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -786,9 +824,13 @@ impl<'de> Deserialize<'de> for LogoutResponse {
                         }
                     };
                     match slot {
-                        0 => portal_session = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            portal_session = Some(
+                                crate::decode::field(&mut map, "portal_session")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -947,8 +989,7 @@ impl<'de> Deserialize<'de> for ActivateResponse {
             ) -> Result<ActivateResponse, A::Error> {
                 let mut portal_session: Option<PortalSession> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -957,9 +998,13 @@ impl<'de> Deserialize<'de> for ActivateResponse {
                         }
                     };
                     match slot {
-                        0 => portal_session = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            portal_session = Some(
+                                crate::decode::field(&mut map, "portal_session")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

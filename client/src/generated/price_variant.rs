@@ -112,8 +112,7 @@ impl<'de> Deserialize<'de> for PriceVariant {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -135,19 +134,44 @@ impl<'de> Deserialize<'de> for PriceVariant {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => external_name = crate::decode::field(&mut map)?,
-                        3 => variant_group = crate::decode::field(&mut map)?,
-                        4 => description = crate::decode::field(&mut map)?,
-                        5 => status = crate::decode::field(&mut map)?,
-                        6 => created_at = crate::decode::field(&mut map)?,
-                        7 => resource_version = crate::decode::field(&mut map)?,
-                        8 => updated_at = crate::decode::field(&mut map)?,
-                        9 => archived_at = crate::decode::field(&mut map)?,
-                        10 => attributes = crate::decode::field(&mut map)?,
-                        11 => business_entity_id = crate::decode::field(&mut map)?,
-                        12 => deleted = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => {
+                            external_name = crate::decode::field(
+                                &mut map,
+                                "external_name",
+                            )?;
+                        }
+                        3 => {
+                            variant_group = crate::decode::field(
+                                &mut map,
+                                "variant_group",
+                            )?;
+                        }
+                        4 => description = crate::decode::field(&mut map, "description")?,
+                        5 => status = crate::decode::field(&mut map, "status")?,
+                        6 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        7 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        8 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        9 => archived_at = crate::decode::field(&mut map, "archived_at")?,
+                        10 => {
+                            attributes = crate::decode::optional_list(
+                                &mut map,
+                                "attributes",
+                            )?;
+                        }
+                        11 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        12 => deleted = crate::decode::field(&mut map, "deleted")?,
                         13 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -157,7 +181,7 @@ impl<'de> Deserialize<'de> for PriceVariant {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -223,8 +247,7 @@ impl<'de> Deserialize<'de> for Attribute {
                 let mut value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -235,8 +258,8 @@ impl<'de> Deserialize<'de> for Attribute {
                         }
                     };
                     match slot {
-                        0 => name = crate::decode::field(&mut map)?,
-                        1 => value = crate::decode::field(&mut map)?,
+                        0 => name = crate::decode::field(&mut map, "name")?,
+                        1 => value = crate::decode::field(&mut map, "value")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -246,7 +269,7 @@ impl<'de> Deserialize<'de> for Attribute {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -620,8 +643,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut price_variant: Option<PriceVariant> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -630,9 +652,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => price_variant = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            price_variant = Some(
+                                crate::decode::field(&mut map, "price_variant")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -735,8 +761,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut price_variant: Option<PriceVariant> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -745,9 +770,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => price_variant = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            price_variant = Some(
+                                crate::decode::field(&mut map, "price_variant")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -960,8 +989,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut price_variant: Option<PriceVariant> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -970,9 +998,13 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => price_variant = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            price_variant = Some(
+                                crate::decode::field(&mut map, "price_variant")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1079,8 +1111,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut price_variant: Option<PriceVariant> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1089,9 +1120,13 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => price_variant = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            price_variant = Some(
+                                crate::decode::field(&mut map, "price_variant")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1465,8 +1500,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut price_variant: Option<PriceVariant> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1475,9 +1509,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => price_variant = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            price_variant = Some(
+                                crate::decode::field(&mut map, "price_variant")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

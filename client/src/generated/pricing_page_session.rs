@@ -54,8 +54,7 @@ impl<'de> Deserialize<'de> for PricingPageSession {
                 let mut expires_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -68,10 +67,10 @@ impl<'de> Deserialize<'de> for PricingPageSession {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => url = crate::decode::field(&mut map)?,
-                        2 => created_at = crate::decode::field(&mut map)?,
-                        3 => expires_at = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => url = crate::decode::field(&mut map, "url")?,
+                        2 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        3 => expires_at = crate::decode::field(&mut map, "expires_at")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -81,7 +80,7 @@ impl<'de> Deserialize<'de> for PricingPageSession {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -475,8 +474,7 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionResponse {
             ) -> Result<CreateForNewSubscriptionResponse, A::Error> {
                 let mut pricing_page_session: Option<PricingPageSession> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -485,9 +483,13 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => pricing_page_session = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            pricing_page_session = Some(
+                                crate::decode::field(&mut map, "pricing_page_session")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -714,8 +716,7 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionResponse {
             ) -> Result<CreateForExistingSubscriptionResponse, A::Error> {
                 let mut pricing_page_session: Option<PricingPageSession> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -724,9 +725,13 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => pricing_page_session = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            pricing_page_session = Some(
+                                crate::decode::field(&mut map, "pricing_page_session")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -116,8 +116,7 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -139,19 +138,39 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => customer_id = crate::decode::field(&mut map)?,
-                        2 => r#type = crate::decode::field(&mut map)?,
-                        3 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        4 => amount = crate::decode::field(&mut map)?,
-                        5 => currency_code = crate::decode::field(&mut map)?,
-                        6 => description = crate::decode::field(&mut map)?,
-                        7 => credit_type = crate::decode::field(&mut map)?,
-                        8 => reference = crate::decode::field(&mut map)?,
-                        9 => closing_balance = crate::decode::field(&mut map)?,
-                        10 => done_by = crate::decode::field(&mut map)?,
-                        11 => created_at = crate::decode::field(&mut map)?,
-                        12 => business_entity_id = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        2 => r#type = crate::decode::field(&mut map, "type")?,
+                        3 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        4 => amount = crate::decode::field(&mut map, "amount")?,
+                        5 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        6 => description = crate::decode::field(&mut map, "description")?,
+                        7 => credit_type = crate::decode::field(&mut map, "credit_type")?,
+                        8 => reference = crate::decode::field(&mut map, "reference")?,
+                        9 => {
+                            closing_balance = crate::decode::field(
+                                &mut map,
+                                "closing_balance",
+                            )?;
+                        }
+                        10 => done_by = crate::decode::field(&mut map, "done_by")?,
+                        11 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        12 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
                         13 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -161,7 +180,7 @@ impl<'de> Deserialize<'de> for PromotionalCredit {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -490,8 +509,7 @@ impl<'de> Deserialize<'de> for AddResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -501,10 +519,14 @@ impl<'de> Deserialize<'de> for AddResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => promotional_credit = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            promotional_credit = Some(
+                                crate::decode::field(&mut map, "promotional_credit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -717,8 +739,7 @@ impl<'de> Deserialize<'de> for DeductResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -728,10 +749,14 @@ impl<'de> Deserialize<'de> for DeductResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => promotional_credit = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            promotional_credit = Some(
+                                crate::decode::field(&mut map, "promotional_credit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -944,8 +969,7 @@ impl<'de> Deserialize<'de> for SetResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -955,10 +979,14 @@ impl<'de> Deserialize<'de> for SetResponse {
                         }
                     };
                     match slot {
-                        0 => customer = Some(crate::decode::field(&mut map)?),
-                        1 => promotional_credit = Some(crate::decode::field(&mut map)?),
+                        0 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        1 => {
+                            promotional_credit = Some(
+                                crate::decode::field(&mut map, "promotional_credit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1233,8 +1261,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1243,9 +1270,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => promotional_credit = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            promotional_credit = Some(
+                                crate::decode::field(&mut map, "promotional_credit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1348,8 +1379,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut promotional_credit: Option<PromotionalCredit> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1358,9 +1388,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => promotional_credit = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            promotional_credit = Some(
+                                crate::decode::field(&mut map, "promotional_credit")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

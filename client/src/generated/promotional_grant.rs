@@ -61,8 +61,7 @@ impl<'de> Deserialize<'de> for PromotionalGrant {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -76,11 +75,16 @@ impl<'de> Deserialize<'de> for PromotionalGrant {
                         }
                     };
                     match slot {
-                        0 => subscription_id = crate::decode::field(&mut map)?,
-                        1 => unit_id = crate::decode::field(&mut map)?,
-                        2 => amount = crate::decode::field(&mut map)?,
-                        3 => expires_at = crate::decode::field(&mut map)?,
-                        4 => metadata = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        1 => unit_id = crate::decode::field(&mut map, "unit_id")?,
+                        2 => amount = crate::decode::field(&mut map, "amount")?,
+                        3 => expires_at = crate::decode::field(&mut map, "expires_at")?,
+                        4 => metadata = crate::decode::field(&mut map, "metadata")?,
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -90,7 +94,7 @@ impl<'de> Deserialize<'de> for PromotionalGrant {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -316,8 +320,7 @@ impl<'de> Deserialize<'de> for PromotionalGrantsResponse {
                 > = None;
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -327,10 +330,18 @@ impl<'de> Deserialize<'de> for PromotionalGrantsResponse {
                         }
                     };
                     match slot {
-                        0 => ledger_operations = Some(crate::decode::field(&mut map)?),
-                        1 => grant_blocks = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            ledger_operations = Some(
+                                crate::decode::list(&mut map, "ledger_operations")?,
+                            );
+                        }
+                        1 => {
+                            grant_blocks = Some(
+                                crate::decode::list(&mut map, "grant_blocks")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

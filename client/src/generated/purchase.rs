@@ -64,8 +64,7 @@ impl<'de> Deserialize<'de> for Purchase {
                 let mut invoice_ids: Option<Vec<String>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -80,12 +79,22 @@ impl<'de> Deserialize<'de> for Purchase {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => customer_id = crate::decode::field(&mut map)?,
-                        2 => created_at = crate::decode::field(&mut map)?,
-                        3 => modified_at = crate::decode::field(&mut map)?,
-                        4 => subscription_ids = crate::decode::field(&mut map)?,
-                        5 => invoice_ids = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        2 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        3 => modified_at = crate::decode::field(&mut map, "modified_at")?,
+                        4 => {
+                            subscription_ids = crate::decode::optional_list(
+                                &mut map,
+                                "subscription_ids",
+                            )?;
+                        }
+                        5 => {
+                            invoice_ids = crate::decode::optional_list(
+                                &mut map,
+                                "invoice_ids",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -95,7 +104,7 @@ impl<'de> Deserialize<'de> for Purchase {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -726,8 +735,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut purchase: Option<Purchase> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -736,9 +744,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => purchase = Some(crate::decode::field(&mut map)?),
+                        0 => purchase = Some(crate::decode::field(&mut map, "purchase")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -984,8 +992,7 @@ impl<'de> Deserialize<'de> for EstimateResponse {
             ) -> Result<EstimateResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -994,9 +1001,9 @@ impl<'de> Deserialize<'de> for EstimateResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

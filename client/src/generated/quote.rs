@@ -281,8 +281,7 @@ impl<'de> Deserialize<'de> for Quote {
                 let mut has_entitlements: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -333,52 +332,165 @@ impl<'de> Deserialize<'de> for Quote {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => po_number = crate::decode::field(&mut map)?,
-                        3 => customer_id = crate::decode::field(&mut map)?,
-                        4 => subscription_id = crate::decode::field(&mut map)?,
-                        5 => invoice_id = crate::decode::field(&mut map)?,
-                        6 => status = crate::decode::field(&mut map)?,
-                        7 => operation_type = crate::decode::field(&mut map)?,
-                        8 => vat_number = crate::decode::field(&mut map)?,
-                        9 => price_type = crate::decode::field(&mut map)?,
-                        10 => valid_till = crate::decode::field(&mut map)?,
-                        11 => date = crate::decode::field(&mut map)?,
-                        12 => total_payable = crate::decode::field(&mut map)?,
-                        13 => charge_on_acceptance = crate::decode::field(&mut map)?,
-                        14 => sub_total = crate::decode::field(&mut map)?,
-                        15 => total = crate::decode::field(&mut map)?,
-                        16 => credits_applied = crate::decode::field(&mut map)?,
-                        17 => amount_paid = crate::decode::field(&mut map)?,
-                        18 => amount_due = crate::decode::field(&mut map)?,
-                        19 => version = crate::decode::field(&mut map)?,
-                        20 => resource_version = crate::decode::field(&mut map)?,
-                        21 => updated_at = crate::decode::field(&mut map)?,
-                        22 => vat_number_prefix = crate::decode::field(&mut map)?,
-                        23 => line_items = crate::decode::field(&mut map)?,
-                        24 => line_item_tiers = crate::decode::field(&mut map)?,
-                        25 => line_item_discounts = crate::decode::field(&mut map)?,
-                        26 => line_item_taxes = crate::decode::field(&mut map)?,
-                        27 => discounts = crate::decode::field(&mut map)?,
-                        28 => taxes = crate::decode::field(&mut map)?,
-                        29 => tax_category = crate::decode::field(&mut map)?,
-                        30 => currency_code = crate::decode::field(&mut map)?,
-                        31 => notes = crate::decode::field(&mut map)?,
-                        32 => shipping_address = crate::decode::field(&mut map)?,
-                        33 => billing_address = crate::decode::field(&mut map)?,
-                        34 => contract_term_start = crate::decode::field(&mut map)?,
-                        35 => contract_term_end = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => po_number = crate::decode::field(&mut map, "po_number")?,
+                        3 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        4 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        5 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
+                        6 => status = crate::decode::field(&mut map, "status")?,
+                        7 => {
+                            operation_type = crate::decode::field(
+                                &mut map,
+                                "operation_type",
+                            )?;
+                        }
+                        8 => vat_number = crate::decode::field(&mut map, "vat_number")?,
+                        9 => price_type = crate::decode::field(&mut map, "price_type")?,
+                        10 => valid_till = crate::decode::field(&mut map, "valid_till")?,
+                        11 => date = crate::decode::field(&mut map, "date")?,
+                        12 => {
+                            total_payable = crate::decode::field(
+                                &mut map,
+                                "total_payable",
+                            )?;
+                        }
+                        13 => {
+                            charge_on_acceptance = crate::decode::field(
+                                &mut map,
+                                "charge_on_acceptance",
+                            )?;
+                        }
+                        14 => sub_total = crate::decode::field(&mut map, "sub_total")?,
+                        15 => total = crate::decode::field(&mut map, "total")?,
+                        16 => {
+                            credits_applied = crate::decode::field(
+                                &mut map,
+                                "credits_applied",
+                            )?;
+                        }
+                        17 => {
+                            amount_paid = crate::decode::field(&mut map, "amount_paid")?;
+                        }
+                        18 => amount_due = crate::decode::field(&mut map, "amount_due")?,
+                        19 => version = crate::decode::field(&mut map, "version")?,
+                        20 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        21 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        22 => {
+                            vat_number_prefix = crate::decode::field(
+                                &mut map,
+                                "vat_number_prefix",
+                            )?;
+                        }
+                        23 => {
+                            line_items = crate::decode::optional_list(
+                                &mut map,
+                                "line_items",
+                            )?;
+                        }
+                        24 => {
+                            line_item_tiers = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_tiers",
+                            )?;
+                        }
+                        25 => {
+                            line_item_discounts = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_discounts",
+                            )?;
+                        }
+                        26 => {
+                            line_item_taxes = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_taxes",
+                            )?;
+                        }
+                        27 => {
+                            discounts = crate::decode::optional_list(
+                                &mut map,
+                                "discounts",
+                            )?;
+                        }
+                        28 => taxes = crate::decode::optional_list(&mut map, "taxes")?,
+                        29 => {
+                            tax_category = crate::decode::field(
+                                &mut map,
+                                "tax_category",
+                            )?;
+                        }
+                        30 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        31 => notes = crate::decode::field(&mut map, "notes")?,
+                        32 => {
+                            shipping_address = crate::decode::field(
+                                &mut map,
+                                "shipping_address",
+                            )?;
+                        }
+                        33 => {
+                            billing_address = crate::decode::field(
+                                &mut map,
+                                "billing_address",
+                            )?;
+                        }
+                        34 => {
+                            contract_term_start = crate::decode::field(
+                                &mut map,
+                                "contract_term_start",
+                            )?;
+                        }
+                        35 => {
+                            contract_term_end = crate::decode::field(
+                                &mut map,
+                                "contract_term_end",
+                            )?;
+                        }
                         36 => {
                             contract_term_termination_fee = crate::decode::field(
                                 &mut map,
+                                "contract_term_termination_fee",
                             )?;
                         }
-                        37 => business_entity_id = crate::decode::field(&mut map)?,
-                        38 => deleted = crate::decode::field(&mut map)?,
-                        39 => total_contract_value = crate::decode::field(&mut map)?,
-                        40 => total_discount = crate::decode::field(&mut map)?,
-                        41 => has_entitlements = crate::decode::field(&mut map)?,
+                        37 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        38 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        39 => {
+                            total_contract_value = crate::decode::field(
+                                &mut map,
+                                "total_contract_value",
+                            )?;
+                        }
+                        40 => {
+                            total_discount = crate::decode::field(
+                                &mut map,
+                                "total_discount",
+                            )?;
+                        }
+                        41 => {
+                            has_entitlements = crate::decode::field(
+                                &mut map,
+                                "has_entitlements",
+                            )?;
+                        }
                         42 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -388,7 +500,7 @@ impl<'de> Deserialize<'de> for Quote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -579,8 +691,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -615,34 +726,98 @@ impl<'de> Deserialize<'de> for LineItem {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => date_from = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => unit_amount = crate::decode::field(&mut map)?,
-                        5 => quantity = crate::decode::field(&mut map)?,
-                        6 => amount = crate::decode::field(&mut map)?,
-                        7 => pricing_model = crate::decode::field(&mut map)?,
-                        8 => is_taxed = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_rate = crate::decode::field(&mut map)?,
-                        11 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        12 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        13 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        14 => discount_amount = crate::decode::field(&mut map)?,
-                        15 => {
-                            item_level_discount_amount = crate::decode::field(&mut map)?;
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
                         }
-                        16 => metered = crate::decode::field(&mut map)?,
-                        17 => is_percentage_pricing = crate::decode::field(&mut map)?,
-                        18 => reference_line_item_id = crate::decode::field(&mut map)?,
-                        19 => description = crate::decode::field(&mut map)?,
-                        20 => entity_description = crate::decode::field(&mut map)?,
-                        21 => entity_type = crate::decode::field(&mut map)?,
-                        22 => tax_exempt_reason = crate::decode::field(&mut map)?,
-                        23 => entity_id = crate::decode::field(&mut map)?,
-                        24 => customer_id = crate::decode::field(&mut map)?,
-                        25 => proration_mode = crate::decode::field(&mut map)?,
+                        2 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        5 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => amount = crate::decode::field(&mut map, "amount")?,
+                        7 => {
+                            pricing_model = crate::decode::field(
+                                &mut map,
+                                "pricing_model",
+                            )?;
+                        }
+                        8 => is_taxed = crate::decode::field(&mut map, "is_taxed")?,
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        11 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        12 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        13 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        14 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
+                        15 => {
+                            item_level_discount_amount = crate::decode::field(
+                                &mut map,
+                                "item_level_discount_amount",
+                            )?;
+                        }
+                        16 => metered = crate::decode::field(&mut map, "metered")?,
+                        17 => {
+                            is_percentage_pricing = crate::decode::field(
+                                &mut map,
+                                "is_percentage_pricing",
+                            )?;
+                        }
+                        18 => {
+                            reference_line_item_id = crate::decode::field(
+                                &mut map,
+                                "reference_line_item_id",
+                            )?;
+                        }
+                        19 => {
+                            description = crate::decode::field(&mut map, "description")?;
+                        }
+                        20 => {
+                            entity_description = crate::decode::field(
+                                &mut map,
+                                "entity_description",
+                            )?;
+                        }
+                        21 => {
+                            entity_type = crate::decode::field(&mut map, "entity_type")?;
+                        }
+                        22 => {
+                            tax_exempt_reason = crate::decode::field(
+                                &mut map,
+                                "tax_exempt_reason",
+                            )?;
+                        }
+                        23 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        24 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
+                        25 => {
+                            proration_mode = crate::decode::field(
+                                &mut map,
+                                "proration_mode",
+                            )?;
+                        }
                         26 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -652,7 +827,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -767,8 +942,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -788,17 +962,62 @@ impl<'de> Deserialize<'de> for LineItemTier {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => starting_unit = crate::decode::field(&mut map)?,
-                        2 => ending_unit = crate::decode::field(&mut map)?,
-                        3 => quantity_used = crate::decode::field(&mut map)?,
-                        4 => unit_amount = crate::decode::field(&mut map)?,
-                        5 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        7 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
-                        8 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        9 => pricing_type = crate::decode::field(&mut map)?,
-                        10 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        3 => {
+                            quantity_used = crate::decode::field(
+                                &mut map,
+                                "quantity_used",
+                            )?;
+                        }
+                        4 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        5 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            quantity_used_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_used_in_decimal",
+                            )?;
+                        }
+                        8 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        9 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        10 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -808,7 +1027,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -884,8 +1103,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -899,11 +1117,26 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => discount_type = crate::decode::field(&mut map)?,
-                        2 => coupon_id = crate::decode::field(&mut map)?,
-                        3 => entity_id = crate::decode::field(&mut map)?,
-                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        2 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        3 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        4 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -913,7 +1146,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1023,8 +1256,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1048,25 +1280,71 @@ impl<'de> Deserialize<'de> for LineItemTax {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => tax_name = crate::decode::field(&mut map)?,
-                        2 => tax_rate = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => date_from = crate::decode::field(&mut map)?,
-                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
-                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
-                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
-                        8 => taxable_amount = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_juris_type = crate::decode::field(&mut map)?,
-                        11 => tax_juris_name = crate::decode::field(&mut map)?,
-                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => tax_name = crate::decode::field(&mut map, "tax_name")?,
+                        2 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        5 => {
+                            prorated_taxable_amount = crate::decode::field(
+                                &mut map,
+                                "prorated_taxable_amount",
+                            )?;
+                        }
+                        6 => {
+                            is_partial_tax_applied = crate::decode::field(
+                                &mut map,
+                                "is_partial_tax_applied",
+                            )?;
+                        }
+                        7 => {
+                            is_non_compliance_tax = crate::decode::field(
+                                &mut map,
+                                "is_non_compliance_tax",
+                            )?;
+                        }
+                        8 => {
+                            taxable_amount = crate::decode::field(
+                                &mut map,
+                                "taxable_amount",
+                            )?;
+                        }
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => {
+                            tax_juris_type = crate::decode::field(
+                                &mut map,
+                                "tax_juris_type",
+                            )?;
+                        }
+                        11 => {
+                            tax_juris_name = crate::decode::field(
+                                &mut map,
+                                "tax_juris_name",
+                            )?;
+                        }
+                        12 => {
+                            tax_juris_code = crate::decode::field(
+                                &mut map,
+                                "tax_juris_code",
+                            )?;
+                        }
                         13 => {
                             tax_amount_in_local_currency = crate::decode::field(
                                 &mut map,
+                                "tax_amount_in_local_currency",
                             )?;
                         }
-                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        14 => {
+                            local_currency_code = crate::decode::field(
+                                &mut map,
+                                "local_currency_code",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1076,7 +1354,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1164,8 +1442,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1181,13 +1458,28 @@ impl<'de> Deserialize<'de> for Discount {
                         }
                     };
                     match slot {
-                        0 => amount = crate::decode::field(&mut map)?,
-                        1 => description = crate::decode::field(&mut map)?,
-                        2 => line_item_id = crate::decode::field(&mut map)?,
-                        3 => entity_type = crate::decode::field(&mut map)?,
-                        4 => discount_type = crate::decode::field(&mut map)?,
-                        5 => entity_id = crate::decode::field(&mut map)?,
-                        6 => coupon_set_code = crate::decode::field(&mut map)?,
+                        0 => amount = crate::decode::field(&mut map, "amount")?,
+                        1 => description = crate::decode::field(&mut map, "description")?,
+                        2 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        3 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        4 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        5 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        6 => {
+                            coupon_set_code = crate::decode::field(
+                                &mut map,
+                                "coupon_set_code",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1197,7 +1489,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1261,8 +1553,7 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1274,9 +1565,9 @@ impl<'de> Deserialize<'de> for Tax {
                         }
                     };
                     match slot {
-                        0 => name = crate::decode::field(&mut map)?,
-                        1 => amount = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
+                        0 => name = crate::decode::field(&mut map, "name")?,
+                        1 => amount = crate::decode::field(&mut map, "amount")?,
+                        2 => description = crate::decode::field(&mut map, "description")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1286,7 +1577,7 @@ impl<'de> Deserialize<'de> for Tax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1390,8 +1681,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1414,20 +1704,25 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1437,7 +1732,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1552,8 +1847,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1576,20 +1870,25 @@ impl<'de> Deserialize<'de> for BillingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1599,7 +1898,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2811,8 +3110,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2824,12 +3122,22 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_charge = crate::decode::field(&mut map)?,
-                        3 => quoted_ramp = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
+                        3 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3135,8 +3443,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3146,10 +3453,15 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3451,8 +3763,7 @@ impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3462,10 +3773,15 @@ impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3856,8 +4172,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3867,10 +4182,15 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4260,8 +4580,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4271,10 +4590,15 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4548,8 +4872,7 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4559,10 +4882,15 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_charge = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4828,8 +5156,7 @@ impl<'de> Deserialize<'de> for EditOneTimeQuoteResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4839,10 +5166,15 @@ impl<'de> Deserialize<'de> for EditOneTimeQuoteResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_charge = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5233,8 +5565,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5245,11 +5576,16 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_ramp = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -5640,8 +5976,7 @@ impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5652,11 +5987,16 @@ impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_ramp = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6115,8 +6455,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6127,11 +6466,16 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_ramp = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6595,8 +6939,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6607,11 +6950,16 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_ramp = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6948,8 +7296,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6959,10 +7306,15 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_charge = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7288,8 +7640,7 @@ impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7299,10 +7650,15 @@ impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_charge = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7659,8 +8015,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7671,11 +8026,16 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_ramp = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7884,8 +8244,7 @@ impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteEntry {
             ) -> Result<QuoteLineGroupsForQuoteEntry, A::Error> {
                 let mut quote_line_group: Option<quote_line_group::QuoteLineGroup> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7894,9 +8253,13 @@ impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteEntry {
                         }
                     };
                     match slot {
-                        0 => quote_line_group = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            quote_line_group = Some(
+                                crate::decode::field(&mut map, "quote_line_group")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8139,8 +8502,7 @@ impl<'de> Deserialize<'de> for ConvertResponse {
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8157,17 +8519,37 @@ impl<'de> Deserialize<'de> for ConvertResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_charge = crate::decode::field(&mut map)?,
-                        3 => quoted_ramp = crate::decode::field(&mut map)?,
-                        4 => customer = Some(crate::decode::field(&mut map)?),
-                        5 => subscription = crate::decode::field(&mut map)?,
-                        6 => invoice = crate::decode::field(&mut map)?,
-                        7 => credit_note = crate::decode::field(&mut map)?,
-                        8 => unbilled_charges = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
+                        3 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
+                        4 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        5 => {
+                            subscription = crate::decode::field(
+                                &mut map,
+                                "subscription",
+                            )?;
+                        }
+                        6 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        7 => credit_note = crate::decode::field(&mut map, "credit_note")?,
+                        8 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8359,8 +8741,7 @@ impl<'de> Deserialize<'de> for UpdateStatusResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8372,12 +8753,22 @@ impl<'de> Deserialize<'de> for UpdateStatusResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_charge = crate::decode::field(&mut map)?,
-                        3 => quoted_ramp = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
+                        3 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8553,8 +8944,7 @@ impl<'de> Deserialize<'de> for ExtendExpiryDateResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8566,12 +8956,22 @@ impl<'de> Deserialize<'de> for ExtendExpiryDateResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_charge = crate::decode::field(&mut map)?,
-                        3 => quoted_ramp = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
+                        3 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8751,8 +9151,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8764,12 +9163,22 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => quote = Some(crate::decode::field(&mut map)?),
-                        1 => quoted_subscription = crate::decode::field(&mut map)?,
-                        2 => quoted_charge = crate::decode::field(&mut map)?,
-                        3 => quoted_ramp = crate::decode::field(&mut map)?,
+                        0 => quote = Some(crate::decode::field(&mut map, "quote")?),
+                        1 => {
+                            quoted_subscription = crate::decode::field(
+                                &mut map,
+                                "quoted_subscription",
+                            )?;
+                        }
+                        2 => {
+                            quoted_charge = crate::decode::field(
+                                &mut map,
+                                "quoted_charge",
+                            )?;
+                        }
+                        3 => quoted_ramp = crate::decode::field(&mut map, "quoted_ramp")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8942,8 +9351,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8952,9 +9360,9 @@ impl<'de> Deserialize<'de> for PdfResponse {
                         }
                     };
                     match slot {
-                        0 => download = Some(crate::decode::field(&mut map)?),
+                        0 => download = Some(crate::decode::field(&mut map, "download")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9056,8 +9464,7 @@ impl<'de> Deserialize<'de> for RetrieveSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9066,9 +9473,13 @@ impl<'de> Deserialize<'de> for RetrieveSignatureResponse {
                         }
                     };
                     match slot {
-                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            cpq_quote_signature = Some(
+                                crate::decode::field(&mut map, "cpq_quote_signature")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9176,8 +9587,7 @@ impl<'de> Deserialize<'de> for RetrieveSignedPdfResponse {
             ) -> Result<RetrieveSignedPdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9186,9 +9596,9 @@ impl<'de> Deserialize<'de> for RetrieveSignedPdfResponse {
                         }
                     };
                     match slot {
-                        0 => download = Some(crate::decode::field(&mut map)?),
+                        0 => download = Some(crate::decode::field(&mut map, "download")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9296,8 +9706,7 @@ impl<'de> Deserialize<'de> for CreateSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9306,9 +9715,13 @@ impl<'de> Deserialize<'de> for CreateSignatureResponse {
                         }
                     };
                     match slot {
-                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            cpq_quote_signature = Some(
+                                crate::decode::field(&mut map, "cpq_quote_signature")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9418,8 +9831,7 @@ impl<'de> Deserialize<'de> for UpdateSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9428,9 +9840,13 @@ impl<'de> Deserialize<'de> for UpdateSignatureResponse {
                         }
                     };
                     match slot {
-                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            cpq_quote_signature = Some(
+                                crate::decode::field(&mut map, "cpq_quote_signature")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9601,8 +10017,7 @@ impl<'de> Deserialize<'de> for UpdateSignatureStatusResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9611,9 +10026,13 @@ impl<'de> Deserialize<'de> for UpdateSignatureStatusResponse {
                         }
                     };
                     match slot {
-                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            cpq_quote_signature = Some(
+                                crate::decode::field(&mut map, "cpq_quote_signature")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9723,8 +10142,7 @@ impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9733,9 +10151,13 @@ impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
                         }
                     };
                     match slot {
-                        0 => cpq_quote_signature = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            cpq_quote_signature = Some(
+                                crate::decode::field(&mut map, "cpq_quote_signature")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

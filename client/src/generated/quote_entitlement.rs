@@ -103,8 +103,7 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
                 let mut metered: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -129,22 +128,42 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
                         }
                     };
                     match slot {
-                        0 => entity_id = crate::decode::field(&mut map)?,
-                        1 => entity_type = crate::decode::field(&mut map)?,
-                        2 => action_type = crate::decode::field(&mut map)?,
-                        3 => feature_id = crate::decode::field(&mut map)?,
-                        4 => value = crate::decode::field(&mut map)?,
-                        5 => is_enabled = crate::decode::field(&mut map)?,
-                        6 => start_date = crate::decode::field(&mut map)?,
-                        7 => end_date = crate::decode::field(&mut map)?,
-                        8 => created_at = crate::decode::field(&mut map)?,
-                        9 => modified_at = crate::decode::field(&mut map)?,
-                        10 => is_overridden = crate::decode::field(&mut map)?,
-                        11 => feature_name = crate::decode::field(&mut map)?,
-                        12 => feature_unit = crate::decode::field(&mut map)?,
-                        13 => feature_type = crate::decode::field(&mut map)?,
-                        14 => name = crate::decode::field(&mut map)?,
-                        15 => metered = crate::decode::field(&mut map)?,
+                        0 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        1 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        2 => action_type = crate::decode::field(&mut map, "action_type")?,
+                        3 => feature_id = crate::decode::field(&mut map, "feature_id")?,
+                        4 => value = crate::decode::field(&mut map, "value")?,
+                        5 => is_enabled = crate::decode::field(&mut map, "is_enabled")?,
+                        6 => start_date = crate::decode::field(&mut map, "start_date")?,
+                        7 => end_date = crate::decode::field(&mut map, "end_date")?,
+                        8 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        9 => modified_at = crate::decode::field(&mut map, "modified_at")?,
+                        10 => {
+                            is_overridden = crate::decode::field(
+                                &mut map,
+                                "is_overridden",
+                            )?;
+                        }
+                        11 => {
+                            feature_name = crate::decode::field(
+                                &mut map,
+                                "feature_name",
+                            )?;
+                        }
+                        12 => {
+                            feature_unit = crate::decode::field(
+                                &mut map,
+                                "feature_unit",
+                            )?;
+                        }
+                        13 => {
+                            feature_type = crate::decode::field(
+                                &mut map,
+                                "feature_type",
+                            )?;
+                        }
+                        14 => name = crate::decode::field(&mut map, "name")?,
+                        15 => metered = crate::decode::field(&mut map, "metered")?,
                         16 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -154,7 +173,7 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -520,8 +539,7 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsEntry {
             ) -> Result<ListQuoteEntitlementsEntry, A::Error> {
                 let mut quote_entitlement: Option<QuoteEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -530,9 +548,13 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsEntry {
                         }
                     };
                     match slot {
-                        0 => quote_entitlement = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            quote_entitlement = Some(
+                                crate::decode::field(&mut map, "quote_entitlement")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -93,8 +93,7 @@ impl<'de> Deserialize<'de> for QuoteLineGroup {
                 let mut taxes: Option<Vec<Tax>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -117,20 +116,55 @@ impl<'de> Deserialize<'de> for QuoteLineGroup {
                         }
                     };
                     match slot {
-                        0 => version = crate::decode::field(&mut map)?,
-                        1 => id = crate::decode::field(&mut map)?,
-                        2 => sub_total = crate::decode::field(&mut map)?,
-                        3 => total = crate::decode::field(&mut map)?,
-                        4 => credits_applied = crate::decode::field(&mut map)?,
-                        5 => amount_paid = crate::decode::field(&mut map)?,
-                        6 => amount_due = crate::decode::field(&mut map)?,
-                        7 => charge_event = crate::decode::field(&mut map)?,
-                        8 => billing_cycle_number = crate::decode::field(&mut map)?,
-                        9 => line_items = crate::decode::field(&mut map)?,
-                        10 => line_item_discounts = crate::decode::field(&mut map)?,
-                        11 => line_item_taxes = crate::decode::field(&mut map)?,
-                        12 => discounts = crate::decode::field(&mut map)?,
-                        13 => taxes = crate::decode::field(&mut map)?,
+                        0 => version = crate::decode::field(&mut map, "version")?,
+                        1 => id = crate::decode::field(&mut map, "id")?,
+                        2 => sub_total = crate::decode::field(&mut map, "sub_total")?,
+                        3 => total = crate::decode::field(&mut map, "total")?,
+                        4 => {
+                            credits_applied = crate::decode::field(
+                                &mut map,
+                                "credits_applied",
+                            )?;
+                        }
+                        5 => amount_paid = crate::decode::field(&mut map, "amount_paid")?,
+                        6 => amount_due = crate::decode::field(&mut map, "amount_due")?,
+                        7 => {
+                            charge_event = crate::decode::field(
+                                &mut map,
+                                "charge_event",
+                            )?;
+                        }
+                        8 => {
+                            billing_cycle_number = crate::decode::field(
+                                &mut map,
+                                "billing_cycle_number",
+                            )?;
+                        }
+                        9 => {
+                            line_items = crate::decode::optional_list(
+                                &mut map,
+                                "line_items",
+                            )?;
+                        }
+                        10 => {
+                            line_item_discounts = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_discounts",
+                            )?;
+                        }
+                        11 => {
+                            line_item_taxes = crate::decode::optional_list(
+                                &mut map,
+                                "line_item_taxes",
+                            )?;
+                        }
+                        12 => {
+                            discounts = crate::decode::optional_list(
+                                &mut map,
+                                "discounts",
+                            )?;
+                        }
+                        13 => taxes = crate::decode::optional_list(&mut map, "taxes")?,
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -140,7 +174,7 @@ impl<'de> Deserialize<'de> for QuoteLineGroup {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -303,8 +337,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -339,34 +372,98 @@ impl<'de> Deserialize<'de> for LineItem {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => subscription_id = crate::decode::field(&mut map)?,
-                        2 => date_from = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => unit_amount = crate::decode::field(&mut map)?,
-                        5 => quantity = crate::decode::field(&mut map)?,
-                        6 => amount = crate::decode::field(&mut map)?,
-                        7 => pricing_model = crate::decode::field(&mut map)?,
-                        8 => is_taxed = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_rate = crate::decode::field(&mut map)?,
-                        11 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        12 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        13 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        14 => discount_amount = crate::decode::field(&mut map)?,
-                        15 => {
-                            item_level_discount_amount = crate::decode::field(&mut map)?;
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
                         }
-                        16 => metered = crate::decode::field(&mut map)?,
-                        17 => is_percentage_pricing = crate::decode::field(&mut map)?,
-                        18 => reference_line_item_id = crate::decode::field(&mut map)?,
-                        19 => description = crate::decode::field(&mut map)?,
-                        20 => entity_description = crate::decode::field(&mut map)?,
-                        21 => entity_type = crate::decode::field(&mut map)?,
-                        22 => tax_exempt_reason = crate::decode::field(&mut map)?,
-                        23 => entity_id = crate::decode::field(&mut map)?,
-                        24 => customer_id = crate::decode::field(&mut map)?,
-                        25 => proration_mode = crate::decode::field(&mut map)?,
+                        2 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        5 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => amount = crate::decode::field(&mut map, "amount")?,
+                        7 => {
+                            pricing_model = crate::decode::field(
+                                &mut map,
+                                "pricing_model",
+                            )?;
+                        }
+                        8 => is_taxed = crate::decode::field(&mut map, "is_taxed")?,
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        11 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        12 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        13 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        14 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
+                        15 => {
+                            item_level_discount_amount = crate::decode::field(
+                                &mut map,
+                                "item_level_discount_amount",
+                            )?;
+                        }
+                        16 => metered = crate::decode::field(&mut map, "metered")?,
+                        17 => {
+                            is_percentage_pricing = crate::decode::field(
+                                &mut map,
+                                "is_percentage_pricing",
+                            )?;
+                        }
+                        18 => {
+                            reference_line_item_id = crate::decode::field(
+                                &mut map,
+                                "reference_line_item_id",
+                            )?;
+                        }
+                        19 => {
+                            description = crate::decode::field(&mut map, "description")?;
+                        }
+                        20 => {
+                            entity_description = crate::decode::field(
+                                &mut map,
+                                "entity_description",
+                            )?;
+                        }
+                        21 => {
+                            entity_type = crate::decode::field(&mut map, "entity_type")?;
+                        }
+                        22 => {
+                            tax_exempt_reason = crate::decode::field(
+                                &mut map,
+                                "tax_exempt_reason",
+                            )?;
+                        }
+                        23 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        24 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
+                        25 => {
+                            proration_mode = crate::decode::field(
+                                &mut map,
+                                "proration_mode",
+                            )?;
+                        }
                         26 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -376,7 +473,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -467,8 +564,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -482,11 +578,26 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => discount_type = crate::decode::field(&mut map)?,
-                        2 => coupon_id = crate::decode::field(&mut map)?,
-                        3 => entity_id = crate::decode::field(&mut map)?,
-                        4 => discount_amount = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        2 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        3 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        4 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -496,7 +607,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -606,8 +717,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -631,25 +741,71 @@ impl<'de> Deserialize<'de> for LineItemTax {
                         }
                     };
                     match slot {
-                        0 => line_item_id = crate::decode::field(&mut map)?,
-                        1 => tax_name = crate::decode::field(&mut map)?,
-                        2 => tax_rate = crate::decode::field(&mut map)?,
-                        3 => date_to = crate::decode::field(&mut map)?,
-                        4 => date_from = crate::decode::field(&mut map)?,
-                        5 => prorated_taxable_amount = crate::decode::field(&mut map)?,
-                        6 => is_partial_tax_applied = crate::decode::field(&mut map)?,
-                        7 => is_non_compliance_tax = crate::decode::field(&mut map)?,
-                        8 => taxable_amount = crate::decode::field(&mut map)?,
-                        9 => tax_amount = crate::decode::field(&mut map)?,
-                        10 => tax_juris_type = crate::decode::field(&mut map)?,
-                        11 => tax_juris_name = crate::decode::field(&mut map)?,
-                        12 => tax_juris_code = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        1 => tax_name = crate::decode::field(&mut map, "tax_name")?,
+                        2 => tax_rate = crate::decode::field(&mut map, "tax_rate")?,
+                        3 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        4 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        5 => {
+                            prorated_taxable_amount = crate::decode::field(
+                                &mut map,
+                                "prorated_taxable_amount",
+                            )?;
+                        }
+                        6 => {
+                            is_partial_tax_applied = crate::decode::field(
+                                &mut map,
+                                "is_partial_tax_applied",
+                            )?;
+                        }
+                        7 => {
+                            is_non_compliance_tax = crate::decode::field(
+                                &mut map,
+                                "is_non_compliance_tax",
+                            )?;
+                        }
+                        8 => {
+                            taxable_amount = crate::decode::field(
+                                &mut map,
+                                "taxable_amount",
+                            )?;
+                        }
+                        9 => tax_amount = crate::decode::field(&mut map, "tax_amount")?,
+                        10 => {
+                            tax_juris_type = crate::decode::field(
+                                &mut map,
+                                "tax_juris_type",
+                            )?;
+                        }
+                        11 => {
+                            tax_juris_name = crate::decode::field(
+                                &mut map,
+                                "tax_juris_name",
+                            )?;
+                        }
+                        12 => {
+                            tax_juris_code = crate::decode::field(
+                                &mut map,
+                                "tax_juris_code",
+                            )?;
+                        }
                         13 => {
                             tax_amount_in_local_currency = crate::decode::field(
                                 &mut map,
+                                "tax_amount_in_local_currency",
                             )?;
                         }
-                        14 => local_currency_code = crate::decode::field(&mut map)?,
+                        14 => {
+                            local_currency_code = crate::decode::field(
+                                &mut map,
+                                "local_currency_code",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -659,7 +815,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -747,8 +903,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -764,13 +919,28 @@ impl<'de> Deserialize<'de> for Discount {
                         }
                     };
                     match slot {
-                        0 => amount = crate::decode::field(&mut map)?,
-                        1 => description = crate::decode::field(&mut map)?,
-                        2 => line_item_id = crate::decode::field(&mut map)?,
-                        3 => entity_type = crate::decode::field(&mut map)?,
-                        4 => discount_type = crate::decode::field(&mut map)?,
-                        5 => entity_id = crate::decode::field(&mut map)?,
-                        6 => coupon_set_code = crate::decode::field(&mut map)?,
+                        0 => amount = crate::decode::field(&mut map, "amount")?,
+                        1 => description = crate::decode::field(&mut map, "description")?,
+                        2 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        3 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        4 => {
+                            discount_type = crate::decode::field(
+                                &mut map,
+                                "discount_type",
+                            )?;
+                        }
+                        5 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        6 => {
+                            coupon_set_code = crate::decode::field(
+                                &mut map,
+                                "coupon_set_code",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -780,7 +950,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -844,8 +1014,7 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -857,9 +1026,9 @@ impl<'de> Deserialize<'de> for Tax {
                         }
                     };
                     match slot {
-                        0 => name = crate::decode::field(&mut map)?,
-                        1 => amount = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
+                        0 => name = crate::decode::field(&mut map, "name")?,
+                        1 => amount = crate::decode::field(&mut map, "amount")?,
+                        2 => description = crate::decode::field(&mut map, "description")?,
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -869,7 +1038,7 @@ impl<'de> Deserialize<'de> for Tax {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -63,8 +63,7 @@ impl<'de> Deserialize<'de> for QuotedCharge {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -79,14 +78,25 @@ impl<'de> Deserialize<'de> for QuotedCharge {
                         }
                     };
                     match slot {
-                        0 => charges = crate::decode::field(&mut map)?,
-                        1 => addons = crate::decode::field(&mut map)?,
-                        2 => invoice_items = crate::decode::field(&mut map)?,
-                        3 => item_tiers = crate::decode::field(&mut map)?,
-                        4 => coupons = crate::decode::field(&mut map)?,
-                        5 => {
-                            coupon_applicability_mappings = crate::decode::field(
+                        0 => charges = crate::decode::optional_list(&mut map, "charges")?,
+                        1 => addons = crate::decode::optional_list(&mut map, "addons")?,
+                        2 => {
+                            invoice_items = crate::decode::optional_list(
                                 &mut map,
+                                "invoice_items",
+                            )?;
+                        }
+                        3 => {
+                            item_tiers = crate::decode::optional_list(
+                                &mut map,
+                                "item_tiers",
+                            )?;
+                        }
+                        4 => coupons = crate::decode::optional_list(&mut map, "coupons")?,
+                        5 => {
+                            coupon_applicability_mappings = crate::decode::optional_list(
+                                &mut map,
+                                "coupon_applicability_mappings",
                             )?;
                         }
                         6 => {
@@ -98,7 +108,7 @@ impl<'de> Deserialize<'de> for QuotedCharge {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -181,8 +191,7 @@ impl<'de> Deserialize<'de> for Charge {
                 let mut avalara_service_type: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -199,14 +208,44 @@ impl<'de> Deserialize<'de> for Charge {
                         }
                     };
                     match slot {
-                        0 => amount = crate::decode::field(&mut map)?,
-                        1 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        2 => description = crate::decode::field(&mut map)?,
-                        3 => entity_description = crate::decode::field(&mut map)?,
-                        4 => service_period_in_days = crate::decode::field(&mut map)?,
-                        5 => avalara_sale_type = crate::decode::field(&mut map)?,
-                        6 => avalara_transaction_type = crate::decode::field(&mut map)?,
-                        7 => avalara_service_type = crate::decode::field(&mut map)?,
+                        0 => amount = crate::decode::field(&mut map, "amount")?,
+                        1 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        2 => description = crate::decode::field(&mut map, "description")?,
+                        3 => {
+                            entity_description = crate::decode::field(
+                                &mut map,
+                                "entity_description",
+                            )?;
+                        }
+                        4 => {
+                            service_period_in_days = crate::decode::field(
+                                &mut map,
+                                "service_period_in_days",
+                            )?;
+                        }
+                        5 => {
+                            avalara_sale_type = crate::decode::field(
+                                &mut map,
+                                "avalara_sale_type",
+                            )?;
+                        }
+                        6 => {
+                            avalara_transaction_type = crate::decode::field(
+                                &mut map,
+                                "avalara_transaction_type",
+                            )?;
+                        }
+                        7 => {
+                            avalara_service_type = crate::decode::field(
+                                &mut map,
+                                "avalara_service_type",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -216,7 +255,7 @@ impl<'de> Deserialize<'de> for Charge {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -297,8 +336,7 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut service_period: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -314,13 +352,33 @@ impl<'de> Deserialize<'de> for Addon {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => quantity = crate::decode::field(&mut map)?,
-                        2 => unit_price = crate::decode::field(&mut map)?,
-                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        4 => unit_price_in_decimal = crate::decode::field(&mut map)?,
-                        5 => proration_type = crate::decode::field(&mut map)?,
-                        6 => service_period = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        2 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        3 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        4 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            proration_type = crate::decode::field(
+                                &mut map,
+                                "proration_type",
+                            )?;
+                        }
+                        6 => {
+                            service_period = crate::decode::field(
+                                &mut map,
+                                "service_period",
+                            )?;
+                        }
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -330,7 +388,7 @@ impl<'de> Deserialize<'de> for Addon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -414,8 +472,7 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                 let mut service_period_days: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -432,14 +489,39 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => quantity = crate::decode::field(&mut map)?,
-                        2 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        3 => unit_price = crate::decode::field(&mut map)?,
-                        4 => unit_price_in_decimal = crate::decode::field(&mut map)?,
-                        5 => description = crate::decode::field(&mut map)?,
-                        6 => entity_description = crate::decode::field(&mut map)?,
-                        7 => service_period_days = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        2 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        3 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        4 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
+                        5 => description = crate::decode::field(&mut map, "description")?,
+                        6 => {
+                            entity_description = crate::decode::field(
+                                &mut map,
+                                "entity_description",
+                            )?;
+                        }
+                        7 => {
+                            service_period_days = crate::decode::field(
+                                &mut map,
+                                "service_period_days",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -449,7 +531,7 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -542,8 +624,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -562,16 +643,51 @@ impl<'de> Deserialize<'de> for ItemTier {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => starting_unit = crate::decode::field(&mut map)?,
-                        2 => ending_unit = crate::decode::field(&mut map)?,
-                        3 => price = crate::decode::field(&mut map)?,
-                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => price_in_decimal = crate::decode::field(&mut map)?,
-                        7 => pricing_type = crate::decode::field(&mut map)?,
-                        8 => package_size = crate::decode::field(&mut map)?,
-                        9 => index = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        3 => price = crate::decode::field(&mut map, "price")?,
+                        4 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        8 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
+                        9 => index = crate::decode::field(&mut map, "index")?,
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -581,7 +697,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -640,8 +756,7 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut coupon_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -651,7 +766,7 @@ impl<'de> Deserialize<'de> for Coupon {
                         }
                     };
                     match slot {
-                        0 => coupon_id = crate::decode::field(&mut map)?,
+                        0 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -661,7 +776,7 @@ impl<'de> Deserialize<'de> for Coupon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -711,8 +826,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                 let mut applicable_item_price_ids: Option<Vec<String>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -723,8 +837,13 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                         }
                     };
                     match slot {
-                        0 => coupon_id = crate::decode::field(&mut map)?,
-                        1 => applicable_item_price_ids = crate::decode::field(&mut map)?,
+                        0 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        1 => {
+                            applicable_item_price_ids = crate::decode::optional_list(
+                                &mut map,
+                                "applicable_item_price_ids",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -734,7 +853,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

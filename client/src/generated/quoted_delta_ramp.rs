@@ -40,8 +40,7 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
                 let mut line_items: Option<Vec<LineItem>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -51,7 +50,12 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
                         }
                     };
                     match slot {
-                        0 => line_items = crate::decode::field(&mut map)?,
+                        0 => {
+                            line_items = crate::decode::optional_list(
+                                &mut map,
+                                "line_items",
+                            )?;
+                        }
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -61,7 +65,7 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -113,8 +117,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -128,6 +131,7 @@ impl<'de> Deserialize<'de> for LineItem {
                         0 => {
                             item_level_discount_per_billing_cycle_in_decimal = crate::decode::field(
                                 &mut map,
+                                "item_level_discount_per_billing_cycle_in_decimal",
                             )?;
                         }
                         1 => {
@@ -139,7 +143,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -72,8 +72,7 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -87,13 +86,29 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => line_items = crate::decode::field(&mut map)?,
-                        2 => discounts = crate::decode::field(&mut map)?,
-                        3 => item_tiers = crate::decode::field(&mut map)?,
-                        4 => {
-                            coupon_applicability_mappings = crate::decode::field(
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            line_items = crate::decode::optional_list(
                                 &mut map,
+                                "line_items",
+                            )?;
+                        }
+                        2 => {
+                            discounts = crate::decode::optional_list(
+                                &mut map,
+                                "discounts",
+                            )?;
+                        }
+                        3 => {
+                            item_tiers = crate::decode::optional_list(
+                                &mut map,
+                                "item_tiers",
+                            )?;
+                        }
+                        4 => {
+                            coupon_applicability_mappings = crate::decode::optional_list(
+                                &mut map,
+                                "coupon_applicability_mappings",
                             )?;
                         }
                         5 => {
@@ -105,7 +120,7 @@ impl<'de> Deserialize<'de> for QuotedRamp {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -277,8 +292,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -318,62 +332,150 @@ impl<'de> Deserialize<'de> for LineItem {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => item_type = crate::decode::field(&mut map)?,
-                        2 => quantity = crate::decode::field(&mut map)?,
-                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        4 => metered_quantity = crate::decode::field(&mut map)?,
-                        5 => unit_price = crate::decode::field(&mut map)?,
-                        6 => unit_price_in_decimal = crate::decode::field(&mut map)?,
-                        7 => amount = crate::decode::field(&mut map)?,
-                        8 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        9 => billing_period = crate::decode::field(&mut map)?,
-                        10 => billing_period_unit = crate::decode::field(&mut map)?,
-                        11 => free_quantity = crate::decode::field(&mut map)?,
-                        12 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
-                        13 => billing_cycles = crate::decode::field(&mut map)?,
-                        14 => service_period_days = crate::decode::field(&mut map)?,
-                        15 => charge_on_event = crate::decode::field(&mut map)?,
-                        16 => charge_once = crate::decode::field(&mut map)?,
-                        17 => charge_on_option = crate::decode::field(&mut map)?,
-                        18 => start_date = crate::decode::field(&mut map)?,
-                        19 => end_date = crate::decode::field(&mut map)?,
-                        20 => ramp_tier_id = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        2 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        3 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        4 => {
+                            metered_quantity = crate::decode::field(
+                                &mut map,
+                                "metered_quantity",
+                            )?;
+                        }
+                        5 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        6 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
+                        7 => amount = crate::decode::field(&mut map, "amount")?,
+                        8 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        9 => {
+                            billing_period = crate::decode::field(
+                                &mut map,
+                                "billing_period",
+                            )?;
+                        }
+                        10 => {
+                            billing_period_unit = crate::decode::field(
+                                &mut map,
+                                "billing_period_unit",
+                            )?;
+                        }
+                        11 => {
+                            free_quantity = crate::decode::field(
+                                &mut map,
+                                "free_quantity",
+                            )?;
+                        }
+                        12 => {
+                            free_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                            )?;
+                        }
+                        13 => {
+                            billing_cycles = crate::decode::field(
+                                &mut map,
+                                "billing_cycles",
+                            )?;
+                        }
+                        14 => {
+                            service_period_days = crate::decode::field(
+                                &mut map,
+                                "service_period_days",
+                            )?;
+                        }
+                        15 => {
+                            charge_on_event = crate::decode::field(
+                                &mut map,
+                                "charge_on_event",
+                            )?;
+                        }
+                        16 => {
+                            charge_once = crate::decode::field(&mut map, "charge_once")?;
+                        }
+                        17 => {
+                            charge_on_option = crate::decode::field(
+                                &mut map,
+                                "charge_on_option",
+                            )?;
+                        }
+                        18 => start_date = crate::decode::field(&mut map, "start_date")?,
+                        19 => end_date = crate::decode::field(&mut map, "end_date")?,
+                        20 => {
+                            ramp_tier_id = crate::decode::field(
+                                &mut map,
+                                "ramp_tier_id",
+                            )?;
+                        }
                         21 => {
-                            discount_per_billing_cycle = crate::decode::field(&mut map)?;
+                            discount_per_billing_cycle = crate::decode::field(
+                                &mut map,
+                                "discount_per_billing_cycle",
+                            )?;
                         }
                         22 => {
                             discount_per_billing_cycle_in_decimal = crate::decode::field(
                                 &mut map,
+                                "discount_per_billing_cycle_in_decimal",
                             )?;
                         }
                         23 => {
                             item_level_discount_per_billing_cycle = crate::decode::field(
                                 &mut map,
+                                "item_level_discount_per_billing_cycle",
                             )?;
                         }
                         24 => {
                             item_level_discount_per_billing_cycle_in_decimal = crate::decode::field(
                                 &mut map,
+                                "item_level_discount_per_billing_cycle_in_decimal",
                             )?;
                         }
-                        25 => amount_per_billing_cycle = crate::decode::field(&mut map)?,
+                        25 => {
+                            amount_per_billing_cycle = crate::decode::field(
+                                &mut map,
+                                "amount_per_billing_cycle",
+                            )?;
+                        }
                         26 => {
                             amount_per_billing_cycle_in_decimal = crate::decode::field(
                                 &mut map,
+                                "amount_per_billing_cycle_in_decimal",
                             )?;
                         }
                         27 => {
                             net_amount_per_billing_cycle = crate::decode::field(
                                 &mut map,
+                                "net_amount_per_billing_cycle",
                             )?;
                         }
                         28 => {
                             net_amount_per_billing_cycle_in_decimal = crate::decode::field(
                                 &mut map,
+                                "net_amount_per_billing_cycle_in_decimal",
                             )?;
                         }
-                        29 => description = crate::decode::field(&mut map)?,
+                        29 => {
+                            description = crate::decode::field(&mut map, "description")?;
+                        }
                         30 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -383,7 +485,7 @@ impl<'de> Deserialize<'de> for LineItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -527,8 +629,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut end_date: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -554,23 +655,43 @@ impl<'de> Deserialize<'de> for Discount {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => invoice_name = crate::decode::field(&mut map)?,
-                        2 => r#type = crate::decode::field(&mut map)?,
-                        3 => percentage = crate::decode::field(&mut map)?,
-                        4 => amount = crate::decode::field(&mut map)?,
-                        5 => duration_type = crate::decode::field(&mut map)?,
-                        6 => entity_type = crate::decode::field(&mut map)?,
-                        7 => entity_id = crate::decode::field(&mut map)?,
-                        8 => period = crate::decode::field(&mut map)?,
-                        9 => period_unit = crate::decode::field(&mut map)?,
-                        10 => included_in_mrr = crate::decode::field(&mut map)?,
-                        11 => apply_on = crate::decode::field(&mut map)?,
-                        12 => item_price_id = crate::decode::field(&mut map)?,
-                        13 => created_at = crate::decode::field(&mut map)?,
-                        14 => updated_at = crate::decode::field(&mut map)?,
-                        15 => start_date = crate::decode::field(&mut map)?,
-                        16 => end_date = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            invoice_name = crate::decode::field(
+                                &mut map,
+                                "invoice_name",
+                            )?;
+                        }
+                        2 => r#type = crate::decode::field(&mut map, "type")?,
+                        3 => percentage = crate::decode::field(&mut map, "percentage")?,
+                        4 => amount = crate::decode::field(&mut map, "amount")?,
+                        5 => {
+                            duration_type = crate::decode::field(
+                                &mut map,
+                                "duration_type",
+                            )?;
+                        }
+                        6 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        7 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        8 => period = crate::decode::field(&mut map, "period")?,
+                        9 => period_unit = crate::decode::field(&mut map, "period_unit")?,
+                        10 => {
+                            included_in_mrr = crate::decode::field(
+                                &mut map,
+                                "included_in_mrr",
+                            )?;
+                        }
+                        11 => apply_on = crate::decode::field(&mut map, "apply_on")?,
+                        12 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        13 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        14 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        15 => start_date = crate::decode::field(&mut map, "start_date")?,
+                        16 => end_date = crate::decode::field(&mut map, "end_date")?,
                         17 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -580,7 +701,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -682,8 +803,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -702,16 +822,56 @@ impl<'de> Deserialize<'de> for ItemTier {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => starting_unit = crate::decode::field(&mut map)?,
-                        2 => ending_unit = crate::decode::field(&mut map)?,
-                        3 => price = crate::decode::field(&mut map)?,
-                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => price_in_decimal = crate::decode::field(&mut map)?,
-                        7 => ramp_tier_id = crate::decode::field(&mut map)?,
-                        8 => pricing_type = crate::decode::field(&mut map)?,
-                        9 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        3 => price = crate::decode::field(&mut map, "price")?,
+                        4 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            ramp_tier_id = crate::decode::field(
+                                &mut map,
+                                "ramp_tier_id",
+                            )?;
+                        }
+                        8 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        9 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -721,7 +881,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -784,8 +944,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                 let mut applicable_item_price_ids: Option<Vec<String>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -796,8 +955,13 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                         }
                     };
                     match slot {
-                        0 => coupon_id = crate::decode::field(&mut map)?,
-                        1 => applicable_item_price_ids = crate::decode::field(&mut map)?,
+                        0 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        1 => {
+                            applicable_item_price_ids = crate::decode::optional_list(
+                                &mut map,
+                                "applicable_item_price_ids",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -807,7 +971,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -170,8 +170,7 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                 let mut quoted_contract_term: Option<Box<QuotedContractTerm>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -205,37 +204,115 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => plan_id = crate::decode::field(&mut map)?,
-                        2 => plan_quantity = crate::decode::field(&mut map)?,
-                        3 => plan_unit_price = crate::decode::field(&mut map)?,
-                        4 => setup_fee = crate::decode::field(&mut map)?,
-                        5 => billing_period = crate::decode::field(&mut map)?,
-                        6 => billing_period_unit = crate::decode::field(&mut map)?,
-                        7 => start_date = crate::decode::field(&mut map)?,
-                        8 => trial_end = crate::decode::field(&mut map)?,
-                        9 => remaining_billing_cycles = crate::decode::field(&mut map)?,
-                        10 => po_number = crate::decode::field(&mut map)?,
-                        11 => auto_collection = crate::decode::field(&mut map)?,
-                        12 => plan_quantity_in_decimal = crate::decode::field(&mut map)?,
-                        13 => {
-                            plan_unit_price_in_decimal = crate::decode::field(&mut map)?;
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => plan_id = crate::decode::field(&mut map, "plan_id")?,
+                        2 => {
+                            plan_quantity = crate::decode::field(
+                                &mut map,
+                                "plan_quantity",
+                            )?;
                         }
-                        14 => changes_scheduled_at = crate::decode::field(&mut map)?,
-                        15 => change_option = crate::decode::field(&mut map)?,
-                        16 => free_period = crate::decode::field(&mut map)?,
-                        17 => free_period_unit = crate::decode::field(&mut map)?,
+                        3 => {
+                            plan_unit_price = crate::decode::field(
+                                &mut map,
+                                "plan_unit_price",
+                            )?;
+                        }
+                        4 => setup_fee = crate::decode::field(&mut map, "setup_fee")?,
+                        5 => {
+                            billing_period = crate::decode::field(
+                                &mut map,
+                                "billing_period",
+                            )?;
+                        }
+                        6 => {
+                            billing_period_unit = crate::decode::field(
+                                &mut map,
+                                "billing_period_unit",
+                            )?;
+                        }
+                        7 => start_date = crate::decode::field(&mut map, "start_date")?,
+                        8 => trial_end = crate::decode::field(&mut map, "trial_end")?,
+                        9 => {
+                            remaining_billing_cycles = crate::decode::field(
+                                &mut map,
+                                "remaining_billing_cycles",
+                            )?;
+                        }
+                        10 => po_number = crate::decode::field(&mut map, "po_number")?,
+                        11 => {
+                            auto_collection = crate::decode::field(
+                                &mut map,
+                                "auto_collection",
+                            )?;
+                        }
+                        12 => {
+                            plan_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                            )?;
+                        }
+                        13 => {
+                            plan_unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                            )?;
+                        }
+                        14 => {
+                            changes_scheduled_at = crate::decode::field(
+                                &mut map,
+                                "changes_scheduled_at",
+                            )?;
+                        }
+                        15 => {
+                            change_option = crate::decode::field(
+                                &mut map,
+                                "change_option",
+                            )?;
+                        }
+                        16 => {
+                            free_period = crate::decode::field(&mut map, "free_period")?;
+                        }
+                        17 => {
+                            free_period_unit = crate::decode::field(
+                                &mut map,
+                                "free_period_unit",
+                            )?;
+                        }
                         18 => {
                             contract_term_billing_cycle_on_renewal = crate::decode::field(
                                 &mut map,
+                                "contract_term_billing_cycle_on_renewal",
                             )?;
                         }
-                        19 => addons = crate::decode::field(&mut map)?,
-                        20 => event_based_addons = crate::decode::field(&mut map)?,
-                        21 => coupons = crate::decode::field(&mut map)?,
-                        22 => subscription_items = crate::decode::field(&mut map)?,
-                        23 => item_tiers = crate::decode::field(&mut map)?,
-                        24 => quoted_contract_term = crate::decode::field(&mut map)?,
+                        19 => addons = crate::decode::optional_list(&mut map, "addons")?,
+                        20 => {
+                            event_based_addons = crate::decode::optional_list(
+                                &mut map,
+                                "event_based_addons",
+                            )?;
+                        }
+                        21 => {
+                            coupons = crate::decode::optional_list(&mut map, "coupons")?;
+                        }
+                        22 => {
+                            subscription_items = crate::decode::optional_list(
+                                &mut map,
+                                "subscription_items",
+                            )?;
+                        }
+                        23 => {
+                            item_tiers = crate::decode::optional_list(
+                                &mut map,
+                                "item_tiers",
+                            )?;
+                        }
+                        24 => {
+                            quoted_contract_term = crate::decode::field(
+                                &mut map,
+                                "quoted_contract_term",
+                            )?;
+                        }
                         25 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -245,7 +322,7 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -355,8 +432,7 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut proration_type: Option<enums::ProrationType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -375,16 +451,41 @@ impl<'de> Deserialize<'de> for Addon {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => quantity = crate::decode::field(&mut map)?,
-                        2 => unit_price = crate::decode::field(&mut map)?,
-                        3 => amount = crate::decode::field(&mut map)?,
-                        4 => trial_end = crate::decode::field(&mut map)?,
-                        5 => remaining_billing_cycles = crate::decode::field(&mut map)?,
-                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
-                        8 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        9 => proration_type = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        2 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        3 => amount = crate::decode::field(&mut map, "amount")?,
+                        4 => trial_end = crate::decode::field(&mut map, "trial_end")?,
+                        5 => {
+                            remaining_billing_cycles = crate::decode::field(
+                                &mut map,
+                                "remaining_billing_cycles",
+                            )?;
+                        }
+                        6 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
+                        8 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        9 => {
+                            proration_type = crate::decode::field(
+                                &mut map,
+                                "proration_type",
+                            )?;
+                        }
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -394,7 +495,7 @@ impl<'de> Deserialize<'de> for Addon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -481,8 +582,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut unit_price_in_decimal: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -499,14 +599,29 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => quantity = crate::decode::field(&mut map)?,
-                        2 => unit_price = crate::decode::field(&mut map)?,
-                        3 => service_period_in_days = crate::decode::field(&mut map)?,
-                        4 => on_event = crate::decode::field(&mut map)?,
-                        5 => charge_once = crate::decode::field(&mut map)?,
-                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        2 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        3 => {
+                            service_period_in_days = crate::decode::field(
+                                &mut map,
+                                "service_period_in_days",
+                            )?;
+                        }
+                        4 => on_event = crate::decode::field(&mut map, "on_event")?,
+                        5 => charge_once = crate::decode::field(&mut map, "charge_once")?,
+                        6 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -516,7 +631,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -573,8 +688,7 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut coupon_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -584,7 +698,7 @@ impl<'de> Deserialize<'de> for Coupon {
                         }
                     };
                     match slot {
-                        0 => coupon_id = crate::decode::field(&mut map)?,
+                        0 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -594,7 +708,7 @@ impl<'de> Deserialize<'de> for Coupon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -740,8 +854,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -775,33 +888,126 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => item_type = crate::decode::field(&mut map)?,
-                        2 => quantity = crate::decode::field(&mut map)?,
-                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        4 => metered_quantity = crate::decode::field(&mut map)?,
-                        5 => last_calculated_at = crate::decode::field(&mut map)?,
-                        6 => unit_price = crate::decode::field(&mut map)?,
-                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
-                        8 => amount = crate::decode::field(&mut map)?,
-                        9 => current_term_start = crate::decode::field(&mut map)?,
-                        10 => current_term_end = crate::decode::field(&mut map)?,
-                        11 => next_billing_at = crate::decode::field(&mut map)?,
-                        12 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        13 => billing_period = crate::decode::field(&mut map)?,
-                        14 => billing_period_unit = crate::decode::field(&mut map)?,
-                        15 => free_quantity = crate::decode::field(&mut map)?,
-                        16 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
-                        17 => trial_end = crate::decode::field(&mut map)?,
-                        18 => billing_cycles = crate::decode::field(&mut map)?,
-                        19 => service_period_days = crate::decode::field(&mut map)?,
-                        20 => charge_on_event = crate::decode::field(&mut map)?,
-                        21 => charge_once = crate::decode::field(&mut map)?,
-                        22 => charge_on_option = crate::decode::field(&mut map)?,
-                        23 => proration_type = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        2 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        3 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        4 => {
+                            metered_quantity = crate::decode::field(
+                                &mut map,
+                                "metered_quantity",
+                            )?;
+                        }
+                        5 => {
+                            last_calculated_at = crate::decode::field(
+                                &mut map,
+                                "last_calculated_at",
+                            )?;
+                        }
+                        6 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        7 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
+                        8 => amount = crate::decode::field(&mut map, "amount")?,
+                        9 => {
+                            current_term_start = crate::decode::field(
+                                &mut map,
+                                "current_term_start",
+                            )?;
+                        }
+                        10 => {
+                            current_term_end = crate::decode::field(
+                                &mut map,
+                                "current_term_end",
+                            )?;
+                        }
+                        11 => {
+                            next_billing_at = crate::decode::field(
+                                &mut map,
+                                "next_billing_at",
+                            )?;
+                        }
+                        12 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        13 => {
+                            billing_period = crate::decode::field(
+                                &mut map,
+                                "billing_period",
+                            )?;
+                        }
+                        14 => {
+                            billing_period_unit = crate::decode::field(
+                                &mut map,
+                                "billing_period_unit",
+                            )?;
+                        }
+                        15 => {
+                            free_quantity = crate::decode::field(
+                                &mut map,
+                                "free_quantity",
+                            )?;
+                        }
+                        16 => {
+                            free_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                            )?;
+                        }
+                        17 => trial_end = crate::decode::field(&mut map, "trial_end")?,
+                        18 => {
+                            billing_cycles = crate::decode::field(
+                                &mut map,
+                                "billing_cycles",
+                            )?;
+                        }
+                        19 => {
+                            service_period_days = crate::decode::field(
+                                &mut map,
+                                "service_period_days",
+                            )?;
+                        }
+                        20 => {
+                            charge_on_event = crate::decode::field(
+                                &mut map,
+                                "charge_on_event",
+                            )?;
+                        }
+                        21 => {
+                            charge_once = crate::decode::field(&mut map, "charge_once")?;
+                        }
+                        22 => {
+                            charge_on_option = crate::decode::field(
+                                &mut map,
+                                "charge_on_option",
+                            )?;
+                        }
+                        23 => {
+                            proration_type = crate::decode::field(
+                                &mut map,
+                                "proration_type",
+                            )?;
+                        }
                         24 => {
                             usage_accumulation_reset_frequency = crate::decode::field(
                                 &mut map,
+                                "usage_accumulation_reset_frequency",
                             )?;
                         }
                         25 => {
@@ -813,7 +1019,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -923,8 +1129,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -943,16 +1148,51 @@ impl<'de> Deserialize<'de> for ItemTier {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => starting_unit = crate::decode::field(&mut map)?,
-                        2 => ending_unit = crate::decode::field(&mut map)?,
-                        3 => price = crate::decode::field(&mut map)?,
-                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => price_in_decimal = crate::decode::field(&mut map)?,
-                        7 => pricing_type = crate::decode::field(&mut map)?,
-                        8 => package_size = crate::decode::field(&mut map)?,
-                        9 => index = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        3 => price = crate::decode::field(&mut map, "price")?,
+                        4 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        8 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
+                        9 => index = crate::decode::field(&mut map, "index")?,
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -962,7 +1202,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1041,8 +1281,7 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
                 let mut cancellation_cutoff_period: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1057,12 +1296,42 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
                         }
                     };
                     match slot {
-                        0 => contract_start = crate::decode::field(&mut map)?,
-                        1 => contract_end = crate::decode::field(&mut map)?,
-                        2 => billing_cycle = crate::decode::field(&mut map)?,
-                        3 => action_at_term_end = crate::decode::field(&mut map)?,
-                        4 => total_contract_value = crate::decode::field(&mut map)?,
-                        5 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
+                        0 => {
+                            contract_start = crate::decode::field(
+                                &mut map,
+                                "contract_start",
+                            )?;
+                        }
+                        1 => {
+                            contract_end = crate::decode::field(
+                                &mut map,
+                                "contract_end",
+                            )?;
+                        }
+                        2 => {
+                            billing_cycle = crate::decode::field(
+                                &mut map,
+                                "billing_cycle",
+                            )?;
+                        }
+                        3 => {
+                            action_at_term_end = crate::decode::field(
+                                &mut map,
+                                "action_at_term_end",
+                            )?;
+                        }
+                        4 => {
+                            total_contract_value = crate::decode::field(
+                                &mut map,
+                                "total_contract_value",
+                            )?;
+                        }
+                        5 => {
+                            cancellation_cutoff_period = crate::decode::field(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1072,7 +1341,7 @@ impl<'de> Deserialize<'de> for QuotedContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -143,8 +143,7 @@ impl<'de> Deserialize<'de> for Ramp {
                 let mut status_transition_reason: Option<Box<StatusTransitionReason>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -172,25 +171,90 @@ impl<'de> Deserialize<'de> for Ramp {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => description = crate::decode::field(&mut map)?,
-                        2 => subscription_id = crate::decode::field(&mut map)?,
-                        3 => effective_from = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => created_at = crate::decode::field(&mut map)?,
-                        6 => resource_version = crate::decode::field(&mut map)?,
-                        7 => updated_at = crate::decode::field(&mut map)?,
-                        8 => items_to_add = crate::decode::field(&mut map)?,
-                        9 => items_to_update = crate::decode::field(&mut map)?,
-                        10 => coupons_to_add = crate::decode::field(&mut map)?,
-                        11 => discounts_to_add = crate::decode::field(&mut map)?,
-                        12 => item_tiers = crate::decode::field(&mut map)?,
-                        13 => items_to_remove = crate::decode::field(&mut map)?,
-                        14 => coupons_to_remove = crate::decode::field(&mut map)?,
-                        15 => discounts_to_remove = crate::decode::field(&mut map)?,
-                        16 => contract_term = crate::decode::field(&mut map)?,
-                        17 => deleted = crate::decode::field(&mut map)?,
-                        18 => status_transition_reason = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => description = crate::decode::field(&mut map, "description")?,
+                        2 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        3 => {
+                            effective_from = crate::decode::field(
+                                &mut map,
+                                "effective_from",
+                            )?;
+                        }
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        6 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        7 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        8 => {
+                            items_to_add = crate::decode::optional_list(
+                                &mut map,
+                                "items_to_add",
+                            )?;
+                        }
+                        9 => {
+                            items_to_update = crate::decode::optional_list(
+                                &mut map,
+                                "items_to_update",
+                            )?;
+                        }
+                        10 => {
+                            coupons_to_add = crate::decode::optional_list(
+                                &mut map,
+                                "coupons_to_add",
+                            )?;
+                        }
+                        11 => {
+                            discounts_to_add = crate::decode::optional_list(
+                                &mut map,
+                                "discounts_to_add",
+                            )?;
+                        }
+                        12 => {
+                            item_tiers = crate::decode::optional_list(
+                                &mut map,
+                                "item_tiers",
+                            )?;
+                        }
+                        13 => {
+                            items_to_remove = crate::decode::optional_list(
+                                &mut map,
+                                "items_to_remove",
+                            )?;
+                        }
+                        14 => {
+                            coupons_to_remove = crate::decode::optional_list(
+                                &mut map,
+                                "coupons_to_remove",
+                            )?;
+                        }
+                        15 => {
+                            discounts_to_remove = crate::decode::optional_list(
+                                &mut map,
+                                "discounts_to_remove",
+                            )?;
+                        }
+                        16 => {
+                            contract_term = crate::decode::field(
+                                &mut map,
+                                "contract_term",
+                            )?;
+                        }
+                        17 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        18 => {
+                            status_transition_reason = crate::decode::field(
+                                &mut map,
+                                "status_transition_reason",
+                            )?;
+                        }
                         19 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -200,7 +264,7 @@ impl<'de> Deserialize<'de> for Ramp {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -328,8 +392,7 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                 let mut charge_on_event: Option<ItemsToAddChargeOnEvent> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -354,22 +417,79 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => item_type = crate::decode::field(&mut map)?,
-                        2 => quantity = crate::decode::field(&mut map)?,
-                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        4 => unit_price = crate::decode::field(&mut map)?,
-                        5 => unit_price_in_decimal = crate::decode::field(&mut map)?,
-                        6 => amount = crate::decode::field(&mut map)?,
-                        7 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        8 => free_quantity = crate::decode::field(&mut map)?,
-                        9 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
-                        10 => billing_cycles = crate::decode::field(&mut map)?,
-                        11 => service_period_days = crate::decode::field(&mut map)?,
-                        12 => metered_quantity = crate::decode::field(&mut map)?,
-                        13 => charge_once = crate::decode::field(&mut map)?,
-                        14 => charge_on_option = crate::decode::field(&mut map)?,
-                        15 => charge_on_event = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        2 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        3 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        4 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        5 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
+                        6 => amount = crate::decode::field(&mut map, "amount")?,
+                        7 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        8 => {
+                            free_quantity = crate::decode::field(
+                                &mut map,
+                                "free_quantity",
+                            )?;
+                        }
+                        9 => {
+                            free_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                            )?;
+                        }
+                        10 => {
+                            billing_cycles = crate::decode::field(
+                                &mut map,
+                                "billing_cycles",
+                            )?;
+                        }
+                        11 => {
+                            service_period_days = crate::decode::field(
+                                &mut map,
+                                "service_period_days",
+                            )?;
+                        }
+                        12 => {
+                            metered_quantity = crate::decode::field(
+                                &mut map,
+                                "metered_quantity",
+                            )?;
+                        }
+                        13 => {
+                            charge_once = crate::decode::field(&mut map, "charge_once")?;
+                        }
+                        14 => {
+                            charge_on_option = crate::decode::field(
+                                &mut map,
+                                "charge_on_option",
+                            )?;
+                        }
+                        15 => {
+                            charge_on_event = crate::decode::field(
+                                &mut map,
+                                "charge_on_event",
+                            )?;
+                        }
                         16 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -379,7 +499,7 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -504,8 +624,7 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                 let mut charge_on_event: Option<ItemsToUpdateChargeOnEvent> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -530,22 +649,79 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => item_type = crate::decode::field(&mut map)?,
-                        2 => quantity = crate::decode::field(&mut map)?,
-                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        4 => unit_price = crate::decode::field(&mut map)?,
-                        5 => unit_price_in_decimal = crate::decode::field(&mut map)?,
-                        6 => amount = crate::decode::field(&mut map)?,
-                        7 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        8 => free_quantity = crate::decode::field(&mut map)?,
-                        9 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
-                        10 => billing_cycles = crate::decode::field(&mut map)?,
-                        11 => service_period_days = crate::decode::field(&mut map)?,
-                        12 => metered_quantity = crate::decode::field(&mut map)?,
-                        13 => charge_once = crate::decode::field(&mut map)?,
-                        14 => charge_on_option = crate::decode::field(&mut map)?,
-                        15 => charge_on_event = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        2 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        3 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        4 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        5 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
+                        6 => amount = crate::decode::field(&mut map, "amount")?,
+                        7 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        8 => {
+                            free_quantity = crate::decode::field(
+                                &mut map,
+                                "free_quantity",
+                            )?;
+                        }
+                        9 => {
+                            free_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                            )?;
+                        }
+                        10 => {
+                            billing_cycles = crate::decode::field(
+                                &mut map,
+                                "billing_cycles",
+                            )?;
+                        }
+                        11 => {
+                            service_period_days = crate::decode::field(
+                                &mut map,
+                                "service_period_days",
+                            )?;
+                        }
+                        12 => {
+                            metered_quantity = crate::decode::field(
+                                &mut map,
+                                "metered_quantity",
+                            )?;
+                        }
+                        13 => {
+                            charge_once = crate::decode::field(&mut map, "charge_once")?;
+                        }
+                        14 => {
+                            charge_on_option = crate::decode::field(
+                                &mut map,
+                                "charge_on_option",
+                            )?;
+                        }
+                        15 => {
+                            charge_on_event = crate::decode::field(
+                                &mut map,
+                                "charge_on_event",
+                            )?;
+                        }
                         16 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -555,7 +731,7 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -624,8 +800,7 @@ impl<'de> Deserialize<'de> for CouponsToAdd {
                 let mut apply_till: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -636,8 +811,8 @@ impl<'de> Deserialize<'de> for CouponsToAdd {
                         }
                     };
                     match slot {
-                        0 => coupon_id = crate::decode::field(&mut map)?,
-                        1 => apply_till = crate::decode::field(&mut map)?,
+                        0 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        1 => apply_till = crate::decode::field(&mut map, "apply_till")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -647,7 +822,7 @@ impl<'de> Deserialize<'de> for CouponsToAdd {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -747,8 +922,7 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -770,19 +944,39 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => invoice_name = crate::decode::field(&mut map)?,
-                        2 => r#type = crate::decode::field(&mut map)?,
-                        3 => percentage = crate::decode::field(&mut map)?,
-                        4 => amount = crate::decode::field(&mut map)?,
-                        5 => quantity = crate::decode::field(&mut map)?,
-                        6 => duration_type = crate::decode::field(&mut map)?,
-                        7 => period = crate::decode::field(&mut map)?,
-                        8 => period_unit = crate::decode::field(&mut map)?,
-                        9 => included_in_mrr = crate::decode::field(&mut map)?,
-                        10 => apply_on = crate::decode::field(&mut map)?,
-                        11 => item_price_id = crate::decode::field(&mut map)?,
-                        12 => created_at = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            invoice_name = crate::decode::field(
+                                &mut map,
+                                "invoice_name",
+                            )?;
+                        }
+                        2 => r#type = crate::decode::field(&mut map, "type")?,
+                        3 => percentage = crate::decode::field(&mut map, "percentage")?,
+                        4 => amount = crate::decode::field(&mut map, "amount")?,
+                        5 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => {
+                            duration_type = crate::decode::field(
+                                &mut map,
+                                "duration_type",
+                            )?;
+                        }
+                        7 => period = crate::decode::field(&mut map, "period")?,
+                        8 => period_unit = crate::decode::field(&mut map, "period_unit")?,
+                        9 => {
+                            included_in_mrr = crate::decode::field(
+                                &mut map,
+                                "included_in_mrr",
+                            )?;
+                        }
+                        10 => apply_on = crate::decode::field(&mut map, "apply_on")?,
+                        11 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        12 => created_at = crate::decode::field(&mut map, "created_at")?,
                         13 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -792,7 +986,7 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -890,8 +1084,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -910,16 +1103,51 @@ impl<'de> Deserialize<'de> for ItemTier {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => starting_unit = crate::decode::field(&mut map)?,
-                        2 => ending_unit = crate::decode::field(&mut map)?,
-                        3 => price = crate::decode::field(&mut map)?,
-                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => price_in_decimal = crate::decode::field(&mut map)?,
-                        7 => pricing_type = crate::decode::field(&mut map)?,
-                        8 => package_size = crate::decode::field(&mut map)?,
-                        9 => index = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        3 => price = crate::decode::field(&mut map, "price")?,
+                        4 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        8 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
+                        9 => index = crate::decode::field(&mut map, "index")?,
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -929,7 +1157,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -996,8 +1224,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut action_at_term_end: Option<ContractTermActionAtTermEnd> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1009,9 +1236,24 @@ impl<'de> Deserialize<'de> for ContractTerm {
                         }
                     };
                     match slot {
-                        0 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
-                        1 => renewal_billing_cycles = crate::decode::field(&mut map)?,
-                        2 => action_at_term_end = crate::decode::field(&mut map)?,
+                        0 => {
+                            cancellation_cutoff_period = crate::decode::field(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                            )?;
+                        }
+                        1 => {
+                            renewal_billing_cycles = crate::decode::field(
+                                &mut map,
+                                "renewal_billing_cycles",
+                            )?;
+                        }
+                        2 => {
+                            action_at_term_end = crate::decode::field(
+                                &mut map,
+                                "action_at_term_end",
+                            )?;
+                        }
                         3 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1021,7 +1263,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1077,8 +1319,7 @@ impl<'de> Deserialize<'de> for StatusTransitionReason {
                 let mut message: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1089,8 +1330,8 @@ impl<'de> Deserialize<'de> for StatusTransitionReason {
                         }
                     };
                     match slot {
-                        0 => code = crate::decode::field(&mut map)?,
-                        1 => message = crate::decode::field(&mut map)?,
+                        0 => code = crate::decode::field(&mut map, "code")?,
+                        1 => message = crate::decode::field(&mut map, "message")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1100,7 +1341,7 @@ impl<'de> Deserialize<'de> for StatusTransitionReason {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1732,8 +1973,7 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionResponse {
             ) -> Result<CreateForSubscriptionResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1742,9 +1982,9 @@ impl<'de> Deserialize<'de> for CreateForSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => ramp = Some(crate::decode::field(&mut map)?),
+                        0 => ramp = Some(crate::decode::field(&mut map, "ramp")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1997,8 +2237,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2007,9 +2246,9 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => ramp = Some(crate::decode::field(&mut map)?),
+                        0 => ramp = Some(crate::decode::field(&mut map, "ramp")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2108,8 +2347,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2118,9 +2356,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => ramp = Some(crate::decode::field(&mut map)?),
+                        0 => ramp = Some(crate::decode::field(&mut map, "ramp")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2223,8 +2461,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2233,9 +2470,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => ramp = Some(crate::decode::field(&mut map)?),
+                        0 => ramp = Some(crate::decode::field(&mut map, "ramp")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2540,8 +2777,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut ramp: Option<Ramp> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2550,9 +2786,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => ramp = Some(crate::decode::field(&mut map)?),
+                        0 => ramp = Some(crate::decode::field(&mut map, "ramp")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -105,8 +105,7 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                 let mut error_detail: Option<Box<ErrorDetail>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -126,25 +125,42 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => customer_id = crate::decode::field(&mut map)?,
-                        2 => app_id = crate::decode::field(&mut map)?,
-                        3 => source = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => omnichannel_transaction_id = crate::decode::field(&mut map)?,
-                        6 => created_at = crate::decode::field(&mut map)?,
-                        7 => resource_version = crate::decode::field(&mut map)?,
-                        8 => {
-                            linked_omnichannel_subscriptions = crate::decode::field(
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        2 => app_id = crate::decode::field(&mut map, "app_id")?,
+                        3 => source = crate::decode::field(&mut map, "source")?,
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => {
+                            omnichannel_transaction_id = crate::decode::field(
                                 &mut map,
+                                "omnichannel_transaction_id",
+                            )?;
+                        }
+                        6 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        7 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        8 => {
+                            linked_omnichannel_subscriptions = crate::decode::optional_list(
+                                &mut map,
+                                "linked_omnichannel_subscriptions",
                             )?;
                         }
                         9 => {
-                            linked_omnichannel_one_time_orders = crate::decode::field(
+                            linked_omnichannel_one_time_orders = crate::decode::optional_list(
                                 &mut map,
+                                "linked_omnichannel_one_time_orders",
                             )?;
                         }
-                        10 => error_detail = crate::decode::field(&mut map)?,
+                        10 => {
+                            error_detail = crate::decode::field(
+                                &mut map,
+                                "error_detail",
+                            )?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -154,7 +170,7 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -214,8 +230,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                 let mut omnichannel_subscription_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -226,7 +241,10 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                     };
                     match slot {
                         0 => {
-                            omnichannel_subscription_id = crate::decode::field(&mut map)?;
+                            omnichannel_subscription_id = crate::decode::field(
+                                &mut map,
+                                "omnichannel_subscription_id",
+                            )?;
                         }
                         1 => {
                             crate::decode::read_object_key(
@@ -237,7 +255,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -287,8 +305,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                 let mut omnichannel_one_time_order_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -301,6 +318,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                         0 => {
                             omnichannel_one_time_order_id = crate::decode::field(
                                 &mut map,
+                                "omnichannel_one_time_order_id",
                             )?;
                         }
                         1 => {
@@ -312,7 +330,7 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -362,8 +380,7 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 let mut error_message: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -373,7 +390,12 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                         }
                     };
                     match slot {
-                        0 => error_message = crate::decode::field(&mut map)?,
+                        0 => {
+                            error_message = crate::decode::field(
+                                &mut map,
+                                "error_message",
+                            )?;
+                        }
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -383,7 +405,7 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -690,8 +712,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut recorded_purchase: Option<RecordedPurchase> = None;
                 let mut customer: Option<customer::Customer> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -701,10 +722,14 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => recorded_purchase = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            recorded_purchase = Some(
+                                crate::decode::field(&mut map, "recorded_purchase")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -809,8 +834,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut recorded_purchase: Option<RecordedPurchase> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -819,9 +843,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => recorded_purchase = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            recorded_purchase = Some(
+                                crate::decode::field(&mut map, "recorded_purchase")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

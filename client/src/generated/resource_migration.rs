@@ -64,8 +64,7 @@ impl<'de> Deserialize<'de> for ResourceMigration {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -81,13 +80,13 @@ impl<'de> Deserialize<'de> for ResourceMigration {
                         }
                     };
                     match slot {
-                        0 => from_site = crate::decode::field(&mut map)?,
-                        1 => entity_type = crate::decode::field(&mut map)?,
-                        2 => entity_id = crate::decode::field(&mut map)?,
-                        3 => status = crate::decode::field(&mut map)?,
-                        4 => errors = crate::decode::field(&mut map)?,
-                        5 => created_at = crate::decode::field(&mut map)?,
-                        6 => updated_at = crate::decode::field(&mut map)?,
+                        0 => from_site = crate::decode::field(&mut map, "from_site")?,
+                        1 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        2 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        3 => status = crate::decode::field(&mut map, "status")?,
+                        4 => errors = crate::decode::field(&mut map, "errors")?,
+                        5 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        6 => updated_at = crate::decode::field(&mut map, "updated_at")?,
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -97,7 +96,7 @@ impl<'de> Deserialize<'de> for ResourceMigration {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -384,8 +383,7 @@ impl<'de> Deserialize<'de> for RetrieveLatestResponse {
             ) -> Result<RetrieveLatestResponse, A::Error> {
                 let mut resource_migration: Option<ResourceMigration> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -394,9 +392,13 @@ impl<'de> Deserialize<'de> for RetrieveLatestResponse {
                         }
                     };
                     match slot {
-                        0 => resource_migration = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            resource_migration = Some(
+                                crate::decode::field(&mut map, "resource_migration")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -94,8 +94,7 @@ impl<'de> Deserialize<'de> for Rule {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -114,16 +113,16 @@ impl<'de> Deserialize<'de> for Rule {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => namespace = crate::decode::field(&mut map)?,
-                        2 => rule_name = crate::decode::field(&mut map)?,
-                        3 => rule_order = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => conditions = crate::decode::field(&mut map)?,
-                        6 => outcome = crate::decode::field(&mut map)?,
-                        7 => deleted = crate::decode::field(&mut map)?,
-                        8 => created_at = crate::decode::field(&mut map)?,
-                        9 => modified_at = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => namespace = crate::decode::field(&mut map, "namespace")?,
+                        2 => rule_name = crate::decode::field(&mut map, "rule_name")?,
+                        3 => rule_order = crate::decode::field(&mut map, "rule_order")?,
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => conditions = crate::decode::field(&mut map, "conditions")?,
+                        6 => outcome = crate::decode::field(&mut map, "outcome")?,
+                        7 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        8 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        9 => modified_at = crate::decode::field(&mut map, "modified_at")?,
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -133,7 +132,7 @@ impl<'de> Deserialize<'de> for Rule {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -298,8 +297,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut rule: Option<Rule> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -308,9 +306,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => rule = Some(crate::decode::field(&mut map)?),
+                        0 => rule = Some(crate::decode::field(&mut map, "rule")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -63,8 +63,7 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
                 let mut status: Option<Status> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -79,12 +78,22 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
                         }
                     };
                     match slot {
-                        0 => entity_id = crate::decode::field(&mut map)?,
-                        1 => other_site_name = crate::decode::field(&mut map)?,
-                        2 => entity_id_at_other_site = crate::decode::field(&mut map)?,
-                        3 => migrated_at = crate::decode::field(&mut map)?,
-                        4 => entity_type = crate::decode::field(&mut map)?,
-                        5 => status = crate::decode::field(&mut map)?,
+                        0 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        1 => {
+                            other_site_name = crate::decode::field(
+                                &mut map,
+                                "other_site_name",
+                            )?;
+                        }
+                        2 => {
+                            entity_id_at_other_site = crate::decode::field(
+                                &mut map,
+                                "entity_id_at_other_site",
+                            )?;
+                        }
+                        3 => migrated_at = crate::decode::field(&mut map, "migrated_at")?,
+                        4 => entity_type = crate::decode::field(&mut map, "entity_type")?,
+                        5 => status = crate::decode::field(&mut map, "status")?,
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -94,7 +103,7 @@ impl<'de> Deserialize<'de> for SiteMigrationDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -498,8 +507,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut site_migration_detail: Option<SiteMigrationDetail> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -509,10 +517,12 @@ impl<'de> Deserialize<'de> for ListEntry {
                     };
                     match slot {
                         0 => {
-                            site_migration_detail = Some(crate::decode::field(&mut map)?);
+                            site_migration_detail = Some(
+                                crate::decode::field(&mut map, "site_migration_detail")?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

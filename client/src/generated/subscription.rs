@@ -462,8 +462,7 @@ impl<'de> Deserialize<'de> for Subscription {
                 let mut decommissioned: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -551,103 +550,352 @@ impl<'de> Deserialize<'de> for Subscription {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => currency_code = crate::decode::field(&mut map)?,
-                        2 => plan_id = crate::decode::field(&mut map)?,
-                        3 => plan_quantity = crate::decode::field(&mut map)?,
-                        4 => plan_unit_price = crate::decode::field(&mut map)?,
-                        5 => setup_fee = crate::decode::field(&mut map)?,
-                        6 => billing_period = crate::decode::field(&mut map)?,
-                        7 => billing_period_unit = crate::decode::field(&mut map)?,
-                        8 => start_date = crate::decode::field(&mut map)?,
-                        9 => trial_end = crate::decode::field(&mut map)?,
-                        10 => remaining_billing_cycles = crate::decode::field(&mut map)?,
-                        11 => po_number = crate::decode::field(&mut map)?,
-                        12 => auto_collection = crate::decode::field(&mut map)?,
-                        13 => plan_quantity_in_decimal = crate::decode::field(&mut map)?,
-                        14 => {
-                            plan_unit_price_in_decimal = crate::decode::field(&mut map)?;
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
                         }
-                        15 => customer_id = crate::decode::field(&mut map)?,
-                        16 => plan_amount = crate::decode::field(&mut map)?,
-                        17 => plan_free_quantity = crate::decode::field(&mut map)?,
-                        18 => status = crate::decode::field(&mut map)?,
-                        19 => trial_start = crate::decode::field(&mut map)?,
-                        20 => trial_end_action = crate::decode::field(&mut map)?,
-                        21 => current_term_start = crate::decode::field(&mut map)?,
-                        22 => current_term_end = crate::decode::field(&mut map)?,
-                        23 => next_billing_at = crate::decode::field(&mut map)?,
-                        24 => created_at = crate::decode::field(&mut map)?,
-                        25 => started_at = crate::decode::field(&mut map)?,
-                        26 => activated_at = crate::decode::field(&mut map)?,
-                        27 => gift_id = crate::decode::field(&mut map)?,
+                        2 => plan_id = crate::decode::field(&mut map, "plan_id")?,
+                        3 => {
+                            plan_quantity = crate::decode::field(
+                                &mut map,
+                                "plan_quantity",
+                            )?;
+                        }
+                        4 => {
+                            plan_unit_price = crate::decode::field(
+                                &mut map,
+                                "plan_unit_price",
+                            )?;
+                        }
+                        5 => setup_fee = crate::decode::field(&mut map, "setup_fee")?,
+                        6 => {
+                            billing_period = crate::decode::field(
+                                &mut map,
+                                "billing_period",
+                            )?;
+                        }
+                        7 => {
+                            billing_period_unit = crate::decode::field(
+                                &mut map,
+                                "billing_period_unit",
+                            )?;
+                        }
+                        8 => start_date = crate::decode::field(&mut map, "start_date")?,
+                        9 => trial_end = crate::decode::field(&mut map, "trial_end")?,
+                        10 => {
+                            remaining_billing_cycles = crate::decode::field(
+                                &mut map,
+                                "remaining_billing_cycles",
+                            )?;
+                        }
+                        11 => po_number = crate::decode::field(&mut map, "po_number")?,
+                        12 => {
+                            auto_collection = crate::decode::field(
+                                &mut map,
+                                "auto_collection",
+                            )?;
+                        }
+                        13 => {
+                            plan_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "plan_quantity_in_decimal",
+                            )?;
+                        }
+                        14 => {
+                            plan_unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "plan_unit_price_in_decimal",
+                            )?;
+                        }
+                        15 => {
+                            customer_id = crate::decode::field(&mut map, "customer_id")?;
+                        }
+                        16 => {
+                            plan_amount = crate::decode::field(&mut map, "plan_amount")?;
+                        }
+                        17 => {
+                            plan_free_quantity = crate::decode::field(
+                                &mut map,
+                                "plan_free_quantity",
+                            )?;
+                        }
+                        18 => status = crate::decode::field(&mut map, "status")?,
+                        19 => {
+                            trial_start = crate::decode::field(&mut map, "trial_start")?;
+                        }
+                        20 => {
+                            trial_end_action = crate::decode::field(
+                                &mut map,
+                                "trial_end_action",
+                            )?;
+                        }
+                        21 => {
+                            current_term_start = crate::decode::field(
+                                &mut map,
+                                "current_term_start",
+                            )?;
+                        }
+                        22 => {
+                            current_term_end = crate::decode::field(
+                                &mut map,
+                                "current_term_end",
+                            )?;
+                        }
+                        23 => {
+                            next_billing_at = crate::decode::field(
+                                &mut map,
+                                "next_billing_at",
+                            )?;
+                        }
+                        24 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        25 => started_at = crate::decode::field(&mut map, "started_at")?,
+                        26 => {
+                            activated_at = crate::decode::field(
+                                &mut map,
+                                "activated_at",
+                            )?;
+                        }
+                        27 => gift_id = crate::decode::field(&mut map, "gift_id")?,
                         28 => {
                             contract_term_billing_cycle_on_renewal = crate::decode::field(
                                 &mut map,
+                                "contract_term_billing_cycle_on_renewal",
                             )?;
                         }
-                        29 => override_relationship = crate::decode::field(&mut map)?,
-                        30 => pause_date = crate::decode::field(&mut map)?,
-                        31 => resume_date = crate::decode::field(&mut map)?,
-                        32 => cancelled_at = crate::decode::field(&mut map)?,
-                        33 => cancel_reason = crate::decode::field(&mut map)?,
-                        34 => affiliate_token = crate::decode::field(&mut map)?,
-                        35 => created_from_ip = crate::decode::field(&mut map)?,
-                        36 => resource_version = crate::decode::field(&mut map)?,
-                        37 => updated_at = crate::decode::field(&mut map)?,
+                        29 => {
+                            override_relationship = crate::decode::field(
+                                &mut map,
+                                "override_relationship",
+                            )?;
+                        }
+                        30 => pause_date = crate::decode::field(&mut map, "pause_date")?,
+                        31 => {
+                            resume_date = crate::decode::field(&mut map, "resume_date")?;
+                        }
+                        32 => {
+                            cancelled_at = crate::decode::field(
+                                &mut map,
+                                "cancelled_at",
+                            )?;
+                        }
+                        33 => {
+                            cancel_reason = crate::decode::field(
+                                &mut map,
+                                "cancel_reason",
+                            )?;
+                        }
+                        34 => {
+                            affiliate_token = crate::decode::field(
+                                &mut map,
+                                "affiliate_token",
+                            )?;
+                        }
+                        35 => {
+                            created_from_ip = crate::decode::field(
+                                &mut map,
+                                "created_from_ip",
+                            )?;
+                        }
+                        36 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        37 => updated_at = crate::decode::field(&mut map, "updated_at")?,
                         38 => {
                             has_scheduled_advance_invoices = crate::decode::field(
                                 &mut map,
+                                "has_scheduled_advance_invoices",
                             )?;
                         }
-                        39 => has_scheduled_changes = crate::decode::field(&mut map)?,
-                        40 => payment_source_id = crate::decode::field(&mut map)?,
+                        39 => {
+                            has_scheduled_changes = crate::decode::field(
+                                &mut map,
+                                "has_scheduled_changes",
+                            )?;
+                        }
+                        40 => {
+                            payment_source_id = crate::decode::field(
+                                &mut map,
+                                "payment_source_id",
+                            )?;
+                        }
                         41 => {
                             plan_free_quantity_in_decimal = crate::decode::field(
                                 &mut map,
+                                "plan_free_quantity_in_decimal",
                             )?;
                         }
-                        42 => plan_amount_in_decimal = crate::decode::field(&mut map)?,
+                        42 => {
+                            plan_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "plan_amount_in_decimal",
+                            )?;
+                        }
                         43 => {
-                            cancel_schedule_created_at = crate::decode::field(&mut map)?;
+                            cancel_schedule_created_at = crate::decode::field(
+                                &mut map,
+                                "cancel_schedule_created_at",
+                            )?;
                         }
-                        44 => offline_payment_method = crate::decode::field(&mut map)?,
-                        45 => channel = crate::decode::field(&mut map)?,
-                        46 => net_term_days = crate::decode::field(&mut map)?,
-                        47 => active_id = crate::decode::field(&mut map)?,
-                        48 => subscription_items = crate::decode::field(&mut map)?,
-                        49 => item_tiers = crate::decode::field(&mut map)?,
-                        50 => charged_items = crate::decode::field(&mut map)?,
-                        51 => due_invoices_count = crate::decode::field(&mut map)?,
-                        52 => due_since = crate::decode::field(&mut map)?,
-                        53 => total_dues = crate::decode::field(&mut map)?,
-                        54 => mrr = crate::decode::field(&mut map)?,
-                        55 => arr = crate::decode::field(&mut map)?,
-                        56 => exchange_rate = crate::decode::field(&mut map)?,
-                        57 => base_currency_code = crate::decode::field(&mut map)?,
-                        58 => addons = crate::decode::field(&mut map)?,
-                        59 => event_based_addons = crate::decode::field(&mut map)?,
+                        44 => {
+                            offline_payment_method = crate::decode::field(
+                                &mut map,
+                                "offline_payment_method",
+                            )?;
+                        }
+                        45 => channel = crate::decode::field(&mut map, "channel")?,
+                        46 => {
+                            net_term_days = crate::decode::field(
+                                &mut map,
+                                "net_term_days",
+                            )?;
+                        }
+                        47 => active_id = crate::decode::field(&mut map, "active_id")?,
+                        48 => {
+                            subscription_items = crate::decode::optional_list(
+                                &mut map,
+                                "subscription_items",
+                            )?;
+                        }
+                        49 => {
+                            item_tiers = crate::decode::optional_list(
+                                &mut map,
+                                "item_tiers",
+                            )?;
+                        }
+                        50 => {
+                            charged_items = crate::decode::optional_list(
+                                &mut map,
+                                "charged_items",
+                            )?;
+                        }
+                        51 => {
+                            due_invoices_count = crate::decode::field(
+                                &mut map,
+                                "due_invoices_count",
+                            )?;
+                        }
+                        52 => due_since = crate::decode::field(&mut map, "due_since")?,
+                        53 => total_dues = crate::decode::field(&mut map, "total_dues")?,
+                        54 => mrr = crate::decode::field(&mut map, "mrr")?,
+                        55 => arr = crate::decode::field(&mut map, "arr")?,
+                        56 => {
+                            exchange_rate = crate::decode::field(
+                                &mut map,
+                                "exchange_rate",
+                            )?;
+                        }
+                        57 => {
+                            base_currency_code = crate::decode::field(
+                                &mut map,
+                                "base_currency_code",
+                            )?;
+                        }
+                        58 => addons = crate::decode::optional_list(&mut map, "addons")?,
+                        59 => {
+                            event_based_addons = crate::decode::optional_list(
+                                &mut map,
+                                "event_based_addons",
+                            )?;
+                        }
                         60 => {
-                            charged_event_based_addons = crate::decode::field(&mut map)?;
+                            charged_event_based_addons = crate::decode::optional_list(
+                                &mut map,
+                                "charged_event_based_addons",
+                            )?;
                         }
-                        61 => coupon = crate::decode::field(&mut map)?,
-                        62 => coupons = crate::decode::field(&mut map)?,
-                        63 => shipping_address = crate::decode::field(&mut map)?,
-                        64 => referral_info = crate::decode::field(&mut map)?,
-                        65 => billing_override = crate::decode::field(&mut map)?,
-                        66 => invoice_notes = crate::decode::field(&mut map)?,
-                        67 => meta_data = crate::decode::field(&mut map)?,
-                        68 => deleted = crate::decode::field(&mut map)?,
-                        69 => changes_scheduled_at = crate::decode::field(&mut map)?,
-                        70 => contract_term = crate::decode::field(&mut map)?,
-                        71 => cancel_reason_code = crate::decode::field(&mut map)?,
-                        72 => free_period = crate::decode::field(&mut map)?,
-                        73 => free_period_unit = crate::decode::field(&mut map)?,
-                        74 => create_pending_invoices = crate::decode::field(&mut map)?,
-                        75 => auto_close_invoices = crate::decode::field(&mut map)?,
-                        76 => discounts = crate::decode::field(&mut map)?,
-                        77 => business_entity_id = crate::decode::field(&mut map)?,
-                        78 => decommissioned = crate::decode::field(&mut map)?,
+                        61 => coupon = crate::decode::field(&mut map, "coupon")?,
+                        62 => {
+                            coupons = crate::decode::optional_list(&mut map, "coupons")?;
+                        }
+                        63 => {
+                            shipping_address = crate::decode::field(
+                                &mut map,
+                                "shipping_address",
+                            )?;
+                        }
+                        64 => {
+                            referral_info = crate::decode::field(
+                                &mut map,
+                                "referral_info",
+                            )?;
+                        }
+                        65 => {
+                            billing_override = crate::decode::field(
+                                &mut map,
+                                "billing_override",
+                            )?;
+                        }
+                        66 => {
+                            invoice_notes = crate::decode::field(
+                                &mut map,
+                                "invoice_notes",
+                            )?;
+                        }
+                        67 => meta_data = crate::decode::field(&mut map, "meta_data")?,
+                        68 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        69 => {
+                            changes_scheduled_at = crate::decode::field(
+                                &mut map,
+                                "changes_scheduled_at",
+                            )?;
+                        }
+                        70 => {
+                            contract_term = crate::decode::field(
+                                &mut map,
+                                "contract_term",
+                            )?;
+                        }
+                        71 => {
+                            cancel_reason_code = crate::decode::field(
+                                &mut map,
+                                "cancel_reason_code",
+                            )?;
+                        }
+                        72 => {
+                            free_period = crate::decode::field(&mut map, "free_period")?;
+                        }
+                        73 => {
+                            free_period_unit = crate::decode::field(
+                                &mut map,
+                                "free_period_unit",
+                            )?;
+                        }
+                        74 => {
+                            create_pending_invoices = crate::decode::field(
+                                &mut map,
+                                "create_pending_invoices",
+                            )?;
+                        }
+                        75 => {
+                            auto_close_invoices = crate::decode::field(
+                                &mut map,
+                                "auto_close_invoices",
+                            )?;
+                        }
+                        76 => {
+                            discounts = crate::decode::optional_list(
+                                &mut map,
+                                "discounts",
+                            )?;
+                        }
+                        77 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        78 => {
+                            decommissioned = crate::decode::field(
+                                &mut map,
+                                "decommissioned",
+                            )?;
+                        }
                         79 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -657,7 +905,7 @@ impl<'de> Deserialize<'de> for Subscription {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -885,8 +1133,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -920,33 +1167,126 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => item_type = crate::decode::field(&mut map)?,
-                        2 => quantity = crate::decode::field(&mut map)?,
-                        3 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        4 => metered_quantity = crate::decode::field(&mut map)?,
-                        5 => last_calculated_at = crate::decode::field(&mut map)?,
-                        6 => unit_price = crate::decode::field(&mut map)?,
-                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
-                        8 => amount = crate::decode::field(&mut map)?,
-                        9 => current_term_start = crate::decode::field(&mut map)?,
-                        10 => current_term_end = crate::decode::field(&mut map)?,
-                        11 => next_billing_at = crate::decode::field(&mut map)?,
-                        12 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        13 => billing_period = crate::decode::field(&mut map)?,
-                        14 => billing_period_unit = crate::decode::field(&mut map)?,
-                        15 => free_quantity = crate::decode::field(&mut map)?,
-                        16 => free_quantity_in_decimal = crate::decode::field(&mut map)?,
-                        17 => trial_end = crate::decode::field(&mut map)?,
-                        18 => billing_cycles = crate::decode::field(&mut map)?,
-                        19 => service_period_days = crate::decode::field(&mut map)?,
-                        20 => charge_on_event = crate::decode::field(&mut map)?,
-                        21 => charge_once = crate::decode::field(&mut map)?,
-                        22 => charge_on_option = crate::decode::field(&mut map)?,
-                        23 => proration_type = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => item_type = crate::decode::field(&mut map, "item_type")?,
+                        2 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        3 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        4 => {
+                            metered_quantity = crate::decode::field(
+                                &mut map,
+                                "metered_quantity",
+                            )?;
+                        }
+                        5 => {
+                            last_calculated_at = crate::decode::field(
+                                &mut map,
+                                "last_calculated_at",
+                            )?;
+                        }
+                        6 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        7 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
+                        8 => amount = crate::decode::field(&mut map, "amount")?,
+                        9 => {
+                            current_term_start = crate::decode::field(
+                                &mut map,
+                                "current_term_start",
+                            )?;
+                        }
+                        10 => {
+                            current_term_end = crate::decode::field(
+                                &mut map,
+                                "current_term_end",
+                            )?;
+                        }
+                        11 => {
+                            next_billing_at = crate::decode::field(
+                                &mut map,
+                                "next_billing_at",
+                            )?;
+                        }
+                        12 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        13 => {
+                            billing_period = crate::decode::field(
+                                &mut map,
+                                "billing_period",
+                            )?;
+                        }
+                        14 => {
+                            billing_period_unit = crate::decode::field(
+                                &mut map,
+                                "billing_period_unit",
+                            )?;
+                        }
+                        15 => {
+                            free_quantity = crate::decode::field(
+                                &mut map,
+                                "free_quantity",
+                            )?;
+                        }
+                        16 => {
+                            free_quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "free_quantity_in_decimal",
+                            )?;
+                        }
+                        17 => trial_end = crate::decode::field(&mut map, "trial_end")?,
+                        18 => {
+                            billing_cycles = crate::decode::field(
+                                &mut map,
+                                "billing_cycles",
+                            )?;
+                        }
+                        19 => {
+                            service_period_days = crate::decode::field(
+                                &mut map,
+                                "service_period_days",
+                            )?;
+                        }
+                        20 => {
+                            charge_on_event = crate::decode::field(
+                                &mut map,
+                                "charge_on_event",
+                            )?;
+                        }
+                        21 => {
+                            charge_once = crate::decode::field(&mut map, "charge_once")?;
+                        }
+                        22 => {
+                            charge_on_option = crate::decode::field(
+                                &mut map,
+                                "charge_on_option",
+                            )?;
+                        }
+                        23 => {
+                            proration_type = crate::decode::field(
+                                &mut map,
+                                "proration_type",
+                            )?;
+                        }
                         24 => {
                             usage_accumulation_reset_frequency = crate::decode::field(
                                 &mut map,
+                                "usage_accumulation_reset_frequency",
                             )?;
                         }
                         25 => {
@@ -958,7 +1298,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1068,8 +1408,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1088,16 +1427,51 @@ impl<'de> Deserialize<'de> for ItemTier {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => starting_unit = crate::decode::field(&mut map)?,
-                        2 => ending_unit = crate::decode::field(&mut map)?,
-                        3 => price = crate::decode::field(&mut map)?,
-                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => price_in_decimal = crate::decode::field(&mut map)?,
-                        7 => pricing_type = crate::decode::field(&mut map)?,
-                        8 => package_size = crate::decode::field(&mut map)?,
-                        9 => index = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        2 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        3 => price = crate::decode::field(&mut map, "price")?,
+                        4 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "price_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        8 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
+                        9 => index = crate::decode::field(&mut map, "index")?,
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1107,7 +1481,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1170,8 +1544,7 @@ impl<'de> Deserialize<'de> for ChargedItem {
                 let mut last_charged_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1182,8 +1555,18 @@ impl<'de> Deserialize<'de> for ChargedItem {
                         }
                     };
                     match slot {
-                        0 => item_price_id = crate::decode::field(&mut map)?,
-                        1 => last_charged_at = crate::decode::field(&mut map)?,
+                        0 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        1 => {
+                            last_charged_at = crate::decode::field(
+                                &mut map,
+                                "last_charged_at",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1193,7 +1576,7 @@ impl<'de> Deserialize<'de> for ChargedItem {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1280,8 +1663,7 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut proration_type: Option<enums::ProrationType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1300,16 +1682,41 @@ impl<'de> Deserialize<'de> for Addon {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => quantity = crate::decode::field(&mut map)?,
-                        2 => unit_price = crate::decode::field(&mut map)?,
-                        3 => amount = crate::decode::field(&mut map)?,
-                        4 => trial_end = crate::decode::field(&mut map)?,
-                        5 => remaining_billing_cycles = crate::decode::field(&mut map)?,
-                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
-                        8 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        9 => proration_type = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        2 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        3 => amount = crate::decode::field(&mut map, "amount")?,
+                        4 => trial_end = crate::decode::field(&mut map, "trial_end")?,
+                        5 => {
+                            remaining_billing_cycles = crate::decode::field(
+                                &mut map,
+                                "remaining_billing_cycles",
+                            )?;
+                        }
+                        6 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
+                        8 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        9 => {
+                            proration_type = crate::decode::field(
+                                &mut map,
+                                "proration_type",
+                            )?;
+                        }
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1319,7 +1726,7 @@ impl<'de> Deserialize<'de> for Addon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1406,8 +1813,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut unit_price_in_decimal: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1424,14 +1830,29 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => quantity = crate::decode::field(&mut map)?,
-                        2 => unit_price = crate::decode::field(&mut map)?,
-                        3 => service_period_in_days = crate::decode::field(&mut map)?,
-                        4 => on_event = crate::decode::field(&mut map)?,
-                        5 => charge_once = crate::decode::field(&mut map)?,
-                        6 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        7 => unit_price_in_decimal = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        2 => unit_price = crate::decode::field(&mut map, "unit_price")?,
+                        3 => {
+                            service_period_in_days = crate::decode::field(
+                                &mut map,
+                                "service_period_in_days",
+                            )?;
+                        }
+                        4 => on_event = crate::decode::field(&mut map, "on_event")?,
+                        5 => charge_once = crate::decode::field(&mut map, "charge_once")?,
+                        6 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            unit_price_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_price_in_decimal",
+                            )?;
+                        }
                         8 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1441,7 +1862,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1502,8 +1923,7 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
                 let mut last_charged_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1514,8 +1934,13 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => last_charged_at = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            last_charged_at = crate::decode::field(
+                                &mut map,
+                                "last_charged_at",
+                            )?;
+                        }
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1525,7 +1950,7 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1588,8 +2013,7 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut coupon_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1602,10 +2026,15 @@ impl<'de> Deserialize<'de> for Coupon {
                         }
                     };
                     match slot {
-                        0 => coupon_id = crate::decode::field(&mut map)?,
-                        1 => apply_till = crate::decode::field(&mut map)?,
-                        2 => applied_count = crate::decode::field(&mut map)?,
-                        3 => coupon_code = crate::decode::field(&mut map)?,
+                        0 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        1 => apply_till = crate::decode::field(&mut map, "apply_till")?,
+                        2 => {
+                            applied_count = crate::decode::field(
+                                &mut map,
+                                "applied_count",
+                            )?;
+                        }
+                        3 => coupon_code = crate::decode::field(&mut map, "coupon_code")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1615,7 +2044,7 @@ impl<'de> Deserialize<'de> for Coupon {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1720,8 +2149,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1744,20 +2172,25 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1767,7 +2200,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1882,8 +2315,7 @@ impl<'de> Deserialize<'de> for ReferralInfo {
                 let mut post_purchase_widget_enabled: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1906,22 +2338,68 @@ impl<'de> Deserialize<'de> for ReferralInfo {
                         }
                     };
                     match slot {
-                        0 => referral_code = crate::decode::field(&mut map)?,
-                        1 => coupon_code = crate::decode::field(&mut map)?,
-                        2 => referrer_id = crate::decode::field(&mut map)?,
-                        3 => external_reference_id = crate::decode::field(&mut map)?,
-                        4 => reward_status = crate::decode::field(&mut map)?,
-                        5 => referral_system = crate::decode::field(&mut map)?,
-                        6 => account_id = crate::decode::field(&mut map)?,
-                        7 => campaign_id = crate::decode::field(&mut map)?,
-                        8 => external_campaign_id = crate::decode::field(&mut map)?,
-                        9 => friend_offer_type = crate::decode::field(&mut map)?,
-                        10 => referrer_reward_type = crate::decode::field(&mut map)?,
-                        11 => notify_referral_system = crate::decode::field(&mut map)?,
-                        12 => destination_url = crate::decode::field(&mut map)?,
+                        0 => {
+                            referral_code = crate::decode::field(
+                                &mut map,
+                                "referral_code",
+                            )?;
+                        }
+                        1 => coupon_code = crate::decode::field(&mut map, "coupon_code")?,
+                        2 => referrer_id = crate::decode::field(&mut map, "referrer_id")?,
+                        3 => {
+                            external_reference_id = crate::decode::field(
+                                &mut map,
+                                "external_reference_id",
+                            )?;
+                        }
+                        4 => {
+                            reward_status = crate::decode::field(
+                                &mut map,
+                                "reward_status",
+                            )?;
+                        }
+                        5 => {
+                            referral_system = crate::decode::field(
+                                &mut map,
+                                "referral_system",
+                            )?;
+                        }
+                        6 => account_id = crate::decode::field(&mut map, "account_id")?,
+                        7 => campaign_id = crate::decode::field(&mut map, "campaign_id")?,
+                        8 => {
+                            external_campaign_id = crate::decode::field(
+                                &mut map,
+                                "external_campaign_id",
+                            )?;
+                        }
+                        9 => {
+                            friend_offer_type = crate::decode::field(
+                                &mut map,
+                                "friend_offer_type",
+                            )?;
+                        }
+                        10 => {
+                            referrer_reward_type = crate::decode::field(
+                                &mut map,
+                                "referrer_reward_type",
+                            )?;
+                        }
+                        11 => {
+                            notify_referral_system = crate::decode::field(
+                                &mut map,
+                                "notify_referral_system",
+                            )?;
+                        }
+                        12 => {
+                            destination_url = crate::decode::field(
+                                &mut map,
+                                "destination_url",
+                            )?;
+                        }
                         13 => {
                             post_purchase_widget_enabled = crate::decode::field(
                                 &mut map,
+                                "post_purchase_widget_enabled",
                             )?;
                         }
                         14 => {
@@ -1933,7 +2411,7 @@ impl<'de> Deserialize<'de> for ReferralInfo {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2000,8 +2478,7 @@ impl<'de> Deserialize<'de> for BillingOverride {
                 let mut max_refundable_credits_usage: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2012,10 +2489,16 @@ impl<'de> Deserialize<'de> for BillingOverride {
                         }
                     };
                     match slot {
-                        0 => max_excess_payment_usage = crate::decode::field(&mut map)?,
+                        0 => {
+                            max_excess_payment_usage = crate::decode::field(
+                                &mut map,
+                                "max_excess_payment_usage",
+                            )?;
+                        }
                         1 => {
                             max_refundable_credits_usage = crate::decode::field(
                                 &mut map,
+                                "max_refundable_credits_usage",
                             )?;
                         }
                         2 => {
@@ -2027,7 +2510,7 @@ impl<'de> Deserialize<'de> for BillingOverride {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2122,8 +2605,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut remaining_billing_cycles: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2144,22 +2626,63 @@ impl<'de> Deserialize<'de> for ContractTerm {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => contract_start = crate::decode::field(&mut map)?,
-                        3 => contract_end = crate::decode::field(&mut map)?,
-                        4 => billing_cycle = crate::decode::field(&mut map)?,
-                        5 => action_at_term_end = crate::decode::field(&mut map)?,
-                        6 => total_contract_value = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => {
+                            contract_start = crate::decode::field(
+                                &mut map,
+                                "contract_start",
+                            )?;
+                        }
+                        3 => {
+                            contract_end = crate::decode::field(
+                                &mut map,
+                                "contract_end",
+                            )?;
+                        }
+                        4 => {
+                            billing_cycle = crate::decode::field(
+                                &mut map,
+                                "billing_cycle",
+                            )?;
+                        }
+                        5 => {
+                            action_at_term_end = crate::decode::field(
+                                &mut map,
+                                "action_at_term_end",
+                            )?;
+                        }
+                        6 => {
+                            total_contract_value = crate::decode::field(
+                                &mut map,
+                                "total_contract_value",
+                            )?;
+                        }
                         7 => {
                             total_contract_value_before_tax = crate::decode::field(
                                 &mut map,
+                                "total_contract_value_before_tax",
                             )?;
                         }
-                        8 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
-                        9 => created_at = crate::decode::field(&mut map)?,
-                        10 => subscription_id = crate::decode::field(&mut map)?,
-                        11 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        8 => {
+                            cancellation_cutoff_period = crate::decode::field(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                            )?;
+                        }
+                        9 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        10 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        11 => {
+                            remaining_billing_cycles = crate::decode::field(
+                                &mut map,
+                                "remaining_billing_cycles",
+                            )?;
+                        }
                         12 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2169,7 +2692,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2299,8 +2822,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2327,24 +2849,54 @@ impl<'de> Deserialize<'de> for Discount {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => invoice_name = crate::decode::field(&mut map)?,
-                        2 => r#type = crate::decode::field(&mut map)?,
-                        3 => percentage = crate::decode::field(&mut map)?,
-                        4 => amount = crate::decode::field(&mut map)?,
-                        5 => quantity = crate::decode::field(&mut map)?,
-                        6 => currency_code = crate::decode::field(&mut map)?,
-                        7 => duration_type = crate::decode::field(&mut map)?,
-                        8 => period = crate::decode::field(&mut map)?,
-                        9 => period_unit = crate::decode::field(&mut map)?,
-                        10 => included_in_mrr = crate::decode::field(&mut map)?,
-                        11 => apply_on = crate::decode::field(&mut map)?,
-                        12 => item_price_id = crate::decode::field(&mut map)?,
-                        13 => created_at = crate::decode::field(&mut map)?,
-                        14 => apply_till = crate::decode::field(&mut map)?,
-                        15 => applied_count = crate::decode::field(&mut map)?,
-                        16 => coupon_id = crate::decode::field(&mut map)?,
-                        17 => index = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            invoice_name = crate::decode::field(
+                                &mut map,
+                                "invoice_name",
+                            )?;
+                        }
+                        2 => r#type = crate::decode::field(&mut map, "type")?,
+                        3 => percentage = crate::decode::field(&mut map, "percentage")?,
+                        4 => amount = crate::decode::field(&mut map, "amount")?,
+                        5 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        6 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        7 => {
+                            duration_type = crate::decode::field(
+                                &mut map,
+                                "duration_type",
+                            )?;
+                        }
+                        8 => period = crate::decode::field(&mut map, "period")?,
+                        9 => period_unit = crate::decode::field(&mut map, "period_unit")?,
+                        10 => {
+                            included_in_mrr = crate::decode::field(
+                                &mut map,
+                                "included_in_mrr",
+                            )?;
+                        }
+                        11 => apply_on = crate::decode::field(&mut map, "apply_on")?,
+                        12 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        13 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        14 => apply_till = crate::decode::field(&mut map, "apply_till")?,
+                        15 => {
+                            applied_count = crate::decode::field(
+                                &mut map,
+                                "applied_count",
+                            )?;
+                        }
+                        16 => coupon_id = crate::decode::field(&mut map, "coupon_id")?,
+                        17 => index = crate::decode::field(&mut map, "index")?,
                         18 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -2354,7 +2906,7 @@ impl<'de> Deserialize<'de> for Discount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6310,8 +6862,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6324,13 +6875,22 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -6896,8 +7456,7 @@ impl<'de> Deserialize<'de> for CreateForCustomerResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6910,13 +7469,22 @@ impl<'de> Deserialize<'de> for CreateForCustomerResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -7500,8 +8068,7 @@ impl<'de> Deserialize<'de> for CreateWithItemsResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7514,13 +8081,22 @@ impl<'de> Deserialize<'de> for CreateWithItemsResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8170,8 +8746,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8182,11 +8757,15 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8396,8 +8975,7 @@ impl<'de> Deserialize<'de> for SubscriptionsForCustomerEntry {
             ) -> Result<SubscriptionsForCustomerEntry, A::Error> {
                 let mut subscription: Option<Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8406,9 +8984,13 @@ impl<'de> Deserialize<'de> for SubscriptionsForCustomerEntry {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8649,8 +9231,7 @@ impl<'de> Deserialize<'de> for ContractTermsForSubscriptionEntry {
             ) -> Result<ContractTermsForSubscriptionEntry, A::Error> {
                 let mut contract_term: Option<ContractTerm> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8659,9 +9240,13 @@ impl<'de> Deserialize<'de> for ContractTermsForSubscriptionEntry {
                         }
                     };
                     match slot {
-                        0 => contract_term = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            contract_term = Some(
+                                crate::decode::field(&mut map, "contract_term")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8869,8 +9454,7 @@ impl<'de> Deserialize<'de> for ListDiscountsEntry {
             ) -> Result<ListDiscountsEntry, A::Error> {
                 let mut discount: Option<Discount> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8879,9 +9463,9 @@ impl<'de> Deserialize<'de> for ListDiscountsEntry {
                         }
                     };
                     match slot {
-                        0 => discount = Some(crate::decode::field(&mut map)?),
+                        0 => discount = Some(crate::decode::field(&mut map, "discount")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -8991,8 +9575,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9003,11 +9586,15 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9122,8 +9709,7 @@ impl<'de> Deserialize<'de> for RetrieveWithScheduledChangesResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9134,11 +9720,15 @@ impl<'de> Deserialize<'de> for RetrieveWithScheduledChangesResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9262,8 +9852,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledChangesResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9275,12 +9864,21 @@ impl<'de> Deserialize<'de> for RemoveScheduledChangesResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => credit_notes = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => {
+                            credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "credit_notes",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9484,8 +10082,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledCancellationResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9496,11 +10093,15 @@ impl<'de> Deserialize<'de> for RemoveScheduledCancellationResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -9675,8 +10276,7 @@ impl<'de> Deserialize<'de> for RemoveCouponsResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9687,11 +10287,15 @@ impl<'de> Deserialize<'de> for RemoveCouponsResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -10348,8 +10952,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10363,14 +10966,28 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
-                        5 => credit_notes = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
+                        5 => {
+                            credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "credit_notes",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11058,8 +11675,7 @@ impl<'de> Deserialize<'de> for UpdateForItemsResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11073,14 +11689,28 @@ impl<'de> Deserialize<'de> for UpdateForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
-                        5 => credit_notes = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
+                        5 => {
+                            credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "credit_notes",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11287,8 +11917,7 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11302,14 +11931,28 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
-                        5 => credit_notes = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
+                        5 => {
+                            credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "credit_notes",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11623,8 +12266,7 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11637,13 +12279,22 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -11877,8 +12528,7 @@ impl<'de> Deserialize<'de> for AddChargeAtTermEndResponse {
             ) -> Result<AddChargeAtTermEndResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11887,9 +12537,9 @@ impl<'de> Deserialize<'de> for AddChargeAtTermEndResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12108,8 +12758,7 @@ impl<'de> Deserialize<'de> for ChargeAddonAtTermEndResponse {
             ) -> Result<ChargeAddonAtTermEndResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12118,9 +12767,9 @@ impl<'de> Deserialize<'de> for ChargeAddonAtTermEndResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12354,8 +13003,7 @@ impl<'de> Deserialize<'de> for ChargeFutureRenewalsResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12368,13 +13016,22 @@ impl<'de> Deserialize<'de> for ChargeFutureRenewalsResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => advance_invoice_schedules = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            advance_invoice_schedules = crate::decode::optional_list(
+                                &mut map,
+                                "advance_invoice_schedules",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12588,8 +13245,7 @@ impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12600,11 +13256,11 @@ impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleResponse {
                     match slot {
                         0 => {
                             advance_invoice_schedules = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::list(&mut map, "advance_invoice_schedules")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12713,8 +13369,7 @@ impl<'de> Deserialize<'de> for RetrieveAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12725,11 +13380,11 @@ impl<'de> Deserialize<'de> for RetrieveAdvanceInvoiceScheduleResponse {
                     match slot {
                         0 => {
                             advance_invoice_schedules = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::list(&mut map, "advance_invoice_schedules")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -12910,8 +13565,7 @@ impl<'de> Deserialize<'de> for RemoveAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12921,10 +13575,19 @@ impl<'de> Deserialize<'de> for RemoveAdvanceInvoiceScheduleResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => advance_invoice_schedules = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => {
+                            advance_invoice_schedules = crate::decode::optional_list(
+                                &mut map,
+                                "advance_invoice_schedules",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13114,8 +13777,7 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13125,10 +13787,15 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceResponse {
                         }
                     };
                     match slot {
-                        0 => invoice = crate::decode::field(&mut map)?,
-                        1 => unbilled_charges = crate::decode::field(&mut map)?,
+                        0 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        1 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -13692,8 +14359,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13705,12 +14371,16 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -14228,8 +14898,7 @@ impl<'de> Deserialize<'de> for ImportForCustomerResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14241,12 +14910,16 @@ impl<'de> Deserialize<'de> for ImportForCustomerResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -14428,8 +15101,7 @@ impl<'de> Deserialize<'de> for ImportContractTermResponse {
             ) -> Result<ImportContractTermResponse, A::Error> {
                 let mut contract_term: Option<ContractTerm> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14438,9 +15110,13 @@ impl<'de> Deserialize<'de> for ImportContractTermResponse {
                         }
                     };
                     match slot {
-                        0 => contract_term = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            contract_term = Some(
+                                crate::decode::field(&mut map, "contract_term")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -14633,8 +15309,7 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesResponse {
             ) -> Result<ImportUnbilledChargesResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14643,9 +15318,13 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesResponse {
                         }
                     };
                     match slot {
-                        0 => unbilled_charges = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            unbilled_charges = Some(
+                                crate::decode::list(&mut map, "unbilled_charges")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -15169,8 +15848,7 @@ impl<'de> Deserialize<'de> for ImportForItemsResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15182,12 +15860,16 @@ impl<'de> Deserialize<'de> for ImportForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -15371,8 +16053,7 @@ impl<'de> Deserialize<'de> for OverrideBillingProfileResponse {
                 let mut subscription: Option<Subscription> = None;
                 let mut payment_source: Option<Box<payment_source::PaymentSource>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15382,10 +16063,19 @@ impl<'de> Deserialize<'de> for OverrideBillingProfileResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => payment_source = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => {
+                            payment_source = crate::decode::field(
+                                &mut map,
+                                "payment_source",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -15500,8 +16190,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15512,11 +16201,15 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -15760,8 +16453,7 @@ impl<'de> Deserialize<'de> for PauseResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15775,14 +16467,28 @@ impl<'de> Deserialize<'de> for PauseResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
-                        5 => credit_notes = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
+                        5 => {
+                            credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "credit_notes",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -16096,8 +16802,7 @@ impl<'de> Deserialize<'de> for CancelResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -16111,14 +16816,28 @@ impl<'de> Deserialize<'de> for CancelResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
-                        5 => credit_notes = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
+                        5 => {
+                            credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "credit_notes",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -16457,8 +17176,7 @@ impl<'de> Deserialize<'de> for CancelForItemsResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -16472,14 +17190,28 @@ impl<'de> Deserialize<'de> for CancelForItemsResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
-                        5 => credit_notes = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
+                        5 => {
+                            credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "credit_notes",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -16718,8 +17450,7 @@ impl<'de> Deserialize<'de> for ResumeResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -16732,13 +17463,22 @@ impl<'de> Deserialize<'de> for ResumeResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
-                        3 => invoice = crate::decode::field(&mut map)?,
-                        4 => unbilled_charges = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
+                        3 => invoice = crate::decode::field(&mut map, "invoice")?,
+                        4 => {
+                            unbilled_charges = crate::decode::optional_list(
+                                &mut map,
+                                "unbilled_charges",
+                            )?;
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -16859,8 +17599,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledPauseResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -16871,11 +17610,15 @@ impl<'de> Deserialize<'de> for RemoveScheduledPauseResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -16994,8 +17737,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledResumptionResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -17006,11 +17748,15 @@ impl<'de> Deserialize<'de> for RemoveScheduledResumptionResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
-                        1 => customer = Some(crate::decode::field(&mut map)?),
-                        2 => card = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
+                        1 => customer = Some(crate::decode::field(&mut map, "customer")?),
+                        2 => card = crate::decode::field(&mut map, "card")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -17178,8 +17924,7 @@ impl<'de> Deserialize<'de> for MoveResponse {
             ) -> Result<MoveResponse, A::Error> {
                 let mut subscription: Option<Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -17188,9 +17933,13 @@ impl<'de> Deserialize<'de> for MoveResponse {
                         }
                     };
                     match slot {
-                        0 => subscription = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            subscription = Some(
+                                crate::decode::field(&mut map, "subscription")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

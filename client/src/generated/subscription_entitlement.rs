@@ -90,8 +90,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                 let mut components: Option<Box<Component>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -113,19 +112,54 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                         }
                     };
                     match slot {
-                        0 => subscription_id = crate::decode::field(&mut map)?,
-                        1 => feature_id = crate::decode::field(&mut map)?,
-                        2 => feature_name = crate::decode::field(&mut map)?,
-                        3 => feature_unit = crate::decode::field(&mut map)?,
-                        4 => feature_type = crate::decode::field(&mut map)?,
-                        5 => value = crate::decode::field(&mut map)?,
-                        6 => name = crate::decode::field(&mut map)?,
-                        7 => is_overridden = crate::decode::field(&mut map)?,
-                        8 => is_enabled = crate::decode::field(&mut map)?,
-                        9 => effective_from = crate::decode::field(&mut map)?,
-                        10 => schedule_status = crate::decode::field(&mut map)?,
-                        11 => expires_at = crate::decode::field(&mut map)?,
-                        12 => components = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        1 => feature_id = crate::decode::field(&mut map, "feature_id")?,
+                        2 => {
+                            feature_name = crate::decode::field(
+                                &mut map,
+                                "feature_name",
+                            )?;
+                        }
+                        3 => {
+                            feature_unit = crate::decode::field(
+                                &mut map,
+                                "feature_unit",
+                            )?;
+                        }
+                        4 => {
+                            feature_type = crate::decode::field(
+                                &mut map,
+                                "feature_type",
+                            )?;
+                        }
+                        5 => value = crate::decode::field(&mut map, "value")?,
+                        6 => name = crate::decode::field(&mut map, "name")?,
+                        7 => {
+                            is_overridden = crate::decode::field(
+                                &mut map,
+                                "is_overridden",
+                            )?;
+                        }
+                        8 => is_enabled = crate::decode::field(&mut map, "is_enabled")?,
+                        9 => {
+                            effective_from = crate::decode::field(
+                                &mut map,
+                                "effective_from",
+                            )?;
+                        }
+                        10 => {
+                            schedule_status = crate::decode::field(
+                                &mut map,
+                                "schedule_status",
+                            )?;
+                        }
+                        11 => expires_at = crate::decode::field(&mut map, "expires_at")?,
+                        12 => components = crate::decode::field(&mut map, "components")?,
                         13 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -135,7 +169,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -199,8 +233,7 @@ impl<'de> Deserialize<'de> for Component {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -210,7 +243,12 @@ impl<'de> Deserialize<'de> for Component {
                         }
                     };
                     match slot {
-                        0 => entitlement_overrides = crate::decode::field(&mut map)?,
+                        0 => {
+                            entitlement_overrides = crate::decode::field(
+                                &mut map,
+                                "entitlement_overrides",
+                            )?;
+                        }
                         1 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -220,7 +258,7 @@ impl<'de> Deserialize<'de> for Component {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -557,8 +595,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionEntry {
             ) -> Result<SubscriptionEntitlementsForSubscriptionEntry, A::Error> {
                 let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -569,11 +606,11 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionEntry {
                     match slot {
                         0 => {
                             subscription_entitlement = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "subscription_entitlement")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -762,8 +799,7 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
             ) -> Result<SetSubscriptionEntitlementAvailabilityEntry, A::Error> {
                 let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -774,11 +810,11 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
                     match slot {
                         0 => {
                             subscription_entitlement = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "subscription_entitlement")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -44,8 +44,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsUpdatedDetail {
                 let mut has_next: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -56,8 +55,13 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsUpdatedDetail {
                         }
                     };
                     match slot {
-                        0 => subscription_id = crate::decode::field(&mut map)?,
-                        1 => has_next = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        1 => has_next = crate::decode::field(&mut map, "has_next")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -67,7 +71,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsUpdatedDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -73,8 +73,7 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
                 let mut contract_term: Option<Box<ContractTerm>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -92,15 +91,40 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => currency_code = crate::decode::field(&mut map)?,
-                        2 => status = crate::decode::field(&mut map)?,
-                        3 => trial_end_action = crate::decode::field(&mut map)?,
-                        4 => next_billing_at = crate::decode::field(&mut map)?,
-                        5 => pause_date = crate::decode::field(&mut map)?,
-                        6 => resume_date = crate::decode::field(&mut map)?,
-                        7 => shipping_address = crate::decode::field(&mut map)?,
-                        8 => contract_term = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        2 => status = crate::decode::field(&mut map, "status")?,
+                        3 => {
+                            trial_end_action = crate::decode::field(
+                                &mut map,
+                                "trial_end_action",
+                            )?;
+                        }
+                        4 => {
+                            next_billing_at = crate::decode::field(
+                                &mut map,
+                                "next_billing_at",
+                            )?;
+                        }
+                        5 => pause_date = crate::decode::field(&mut map, "pause_date")?,
+                        6 => resume_date = crate::decode::field(&mut map, "resume_date")?,
+                        7 => {
+                            shipping_address = crate::decode::field(
+                                &mut map,
+                                "shipping_address",
+                            )?;
+                        }
+                        8 => {
+                            contract_term = crate::decode::field(
+                                &mut map,
+                                "contract_term",
+                            )?;
+                        }
                         9 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -110,7 +134,7 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -220,8 +244,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -244,20 +267,25 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                         }
                     };
                     match slot {
-                        0 => first_name = crate::decode::field(&mut map)?,
-                        1 => last_name = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => company = crate::decode::field(&mut map)?,
-                        4 => phone = crate::decode::field(&mut map)?,
-                        5 => line1 = crate::decode::field(&mut map)?,
-                        6 => line2 = crate::decode::field(&mut map)?,
-                        7 => line3 = crate::decode::field(&mut map)?,
-                        8 => city = crate::decode::field(&mut map)?,
-                        9 => state_code = crate::decode::field(&mut map)?,
-                        10 => state = crate::decode::field(&mut map)?,
-                        11 => country = crate::decode::field(&mut map)?,
-                        12 => zip = crate::decode::field(&mut map)?,
-                        13 => validation_status = crate::decode::field(&mut map)?,
+                        0 => first_name = crate::decode::field(&mut map, "first_name")?,
+                        1 => last_name = crate::decode::field(&mut map, "last_name")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => company = crate::decode::field(&mut map, "company")?,
+                        4 => phone = crate::decode::field(&mut map, "phone")?,
+                        5 => line1 = crate::decode::field(&mut map, "line1")?,
+                        6 => line2 = crate::decode::field(&mut map, "line2")?,
+                        7 => line3 = crate::decode::field(&mut map, "line3")?,
+                        8 => city = crate::decode::field(&mut map, "city")?,
+                        9 => state_code = crate::decode::field(&mut map, "state_code")?,
+                        10 => state = crate::decode::field(&mut map, "state")?,
+                        11 => country = crate::decode::field(&mut map, "country")?,
+                        12 => zip = crate::decode::field(&mut map, "zip")?,
+                        13 => {
+                            validation_status = crate::decode::field(
+                                &mut map,
+                                "validation_status",
+                            )?;
+                        }
                         14 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -267,7 +295,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -374,8 +402,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut remaining_billing_cycles: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -396,22 +423,63 @@ impl<'de> Deserialize<'de> for ContractTerm {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => contract_start = crate::decode::field(&mut map)?,
-                        3 => contract_end = crate::decode::field(&mut map)?,
-                        4 => billing_cycle = crate::decode::field(&mut map)?,
-                        5 => action_at_term_end = crate::decode::field(&mut map)?,
-                        6 => total_contract_value = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => {
+                            contract_start = crate::decode::field(
+                                &mut map,
+                                "contract_start",
+                            )?;
+                        }
+                        3 => {
+                            contract_end = crate::decode::field(
+                                &mut map,
+                                "contract_end",
+                            )?;
+                        }
+                        4 => {
+                            billing_cycle = crate::decode::field(
+                                &mut map,
+                                "billing_cycle",
+                            )?;
+                        }
+                        5 => {
+                            action_at_term_end = crate::decode::field(
+                                &mut map,
+                                "action_at_term_end",
+                            )?;
+                        }
+                        6 => {
+                            total_contract_value = crate::decode::field(
+                                &mut map,
+                                "total_contract_value",
+                            )?;
+                        }
                         7 => {
                             total_contract_value_before_tax = crate::decode::field(
                                 &mut map,
+                                "total_contract_value_before_tax",
                             )?;
                         }
-                        8 => cancellation_cutoff_period = crate::decode::field(&mut map)?,
-                        9 => created_at = crate::decode::field(&mut map)?,
-                        10 => subscription_id = crate::decode::field(&mut map)?,
-                        11 => remaining_billing_cycles = crate::decode::field(&mut map)?,
+                        8 => {
+                            cancellation_cutoff_period = crate::decode::field(
+                                &mut map,
+                                "cancellation_cutoff_period",
+                            )?;
+                        }
+                        9 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        10 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        11 => {
+                            remaining_billing_cycles = crate::decode::field(
+                                &mut map,
+                                "remaining_billing_cycles",
+                            )?;
+                        }
                         12 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -421,7 +489,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -105,8 +105,7 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                 let mut exchange_rate: Option<f64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -127,18 +126,43 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => user = crate::decode::field(&mut map)?,
-                        2 => reference_number = crate::decode::field(&mut map)?,
-                        3 => description = crate::decode::field(&mut map)?,
-                        4 => r#type = crate::decode::field(&mut map)?,
-                        5 => payment_method = crate::decode::field(&mut map)?,
-                        6 => date = crate::decode::field(&mut map)?,
-                        7 => currency_code = crate::decode::field(&mut map)?,
-                        8 => amount = crate::decode::field(&mut map)?,
-                        9 => resource_version = crate::decode::field(&mut map)?,
-                        10 => updated_at = crate::decode::field(&mut map)?,
-                        11 => exchange_rate = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => user = crate::decode::field(&mut map, "user")?,
+                        2 => {
+                            reference_number = crate::decode::field(
+                                &mut map,
+                                "reference_number",
+                            )?;
+                        }
+                        3 => description = crate::decode::field(&mut map, "description")?,
+                        4 => r#type = crate::decode::field(&mut map, "type")?,
+                        5 => {
+                            payment_method = crate::decode::field(
+                                &mut map,
+                                "payment_method",
+                            )?;
+                        }
+                        6 => date = crate::decode::field(&mut map, "date")?,
+                        7 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        8 => amount = crate::decode::field(&mut map, "amount")?,
+                        9 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        10 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        11 => {
+                            exchange_rate = crate::decode::field(
+                                &mut map,
+                                "exchange_rate",
+                            )?;
+                        }
                         12 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -148,7 +172,7 @@ impl<'de> Deserialize<'de> for TaxWithheld {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -54,8 +54,7 @@ impl<'de> Deserialize<'de> for ThirdPartyPaymentMethod {
                 let mut reference_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -68,10 +67,20 @@ impl<'de> Deserialize<'de> for ThirdPartyPaymentMethod {
                         }
                     };
                     match slot {
-                        0 => r#type = crate::decode::field(&mut map)?,
-                        1 => gateway = crate::decode::field(&mut map)?,
-                        2 => gateway_account_id = crate::decode::field(&mut map)?,
-                        3 => reference_id = crate::decode::field(&mut map)?,
+                        0 => r#type = crate::decode::field(&mut map, "type")?,
+                        1 => gateway = crate::decode::field(&mut map, "gateway")?,
+                        2 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        3 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -81,7 +90,7 @@ impl<'de> Deserialize<'de> for ThirdPartyPaymentMethod {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -64,8 +64,7 @@ impl<'de> Deserialize<'de> for TimeMachine {
                 let mut error_json: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -81,13 +80,38 @@ impl<'de> Deserialize<'de> for TimeMachine {
                         }
                     };
                     match slot {
-                        0 => name = crate::decode::field(&mut map)?,
-                        1 => time_travel_status = crate::decode::field(&mut map)?,
-                        2 => genesis_time = crate::decode::field(&mut map)?,
-                        3 => destination_time = crate::decode::field(&mut map)?,
-                        4 => failure_code = crate::decode::field(&mut map)?,
-                        5 => failure_reason = crate::decode::field(&mut map)?,
-                        6 => error_json = crate::decode::field(&mut map)?,
+                        0 => name = crate::decode::field(&mut map, "name")?,
+                        1 => {
+                            time_travel_status = crate::decode::field(
+                                &mut map,
+                                "time_travel_status",
+                            )?;
+                        }
+                        2 => {
+                            genesis_time = crate::decode::field(
+                                &mut map,
+                                "genesis_time",
+                            )?;
+                        }
+                        3 => {
+                            destination_time = crate::decode::field(
+                                &mut map,
+                                "destination_time",
+                            )?;
+                        }
+                        4 => {
+                            failure_code = crate::decode::field(
+                                &mut map,
+                                "failure_code",
+                            )?;
+                        }
+                        5 => {
+                            failure_reason = crate::decode::field(
+                                &mut map,
+                                "failure_reason",
+                            )?;
+                        }
+                        6 => error_json = crate::decode::field(&mut map, "error_json")?,
                         7 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -97,7 +121,7 @@ impl<'de> Deserialize<'de> for TimeMachine {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -298,8 +322,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut time_machine: Option<TimeMachine> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -308,9 +331,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => time_machine = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            time_machine = Some(
+                                crate::decode::field(&mut map, "time_machine")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -473,8 +500,7 @@ impl<'de> Deserialize<'de> for StartAfreshResponse {
             ) -> Result<StartAfreshResponse, A::Error> {
                 let mut time_machine: Option<TimeMachine> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -483,9 +509,13 @@ impl<'de> Deserialize<'de> for StartAfreshResponse {
                         }
                     };
                     match slot {
-                        0 => time_machine = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            time_machine = Some(
+                                crate::decode::field(&mut map, "time_machine")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -648,8 +678,7 @@ impl<'de> Deserialize<'de> for TravelForwardResponse {
             ) -> Result<TravelForwardResponse, A::Error> {
                 let mut time_machine: Option<TimeMachine> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -658,9 +687,13 @@ impl<'de> Deserialize<'de> for TravelForwardResponse {
                         }
                     };
                     match slot {
-                        0 => time_machine = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            time_machine = Some(
+                                crate::decode::field(&mut map, "time_machine")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

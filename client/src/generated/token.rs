@@ -105,8 +105,7 @@ impl<'de> Deserialize<'de> for Token {
                 let mut expired_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -127,18 +126,33 @@ impl<'de> Deserialize<'de> for Token {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => gateway = crate::decode::field(&mut map)?,
-                        2 => gateway_account_id = crate::decode::field(&mut map)?,
-                        3 => payment_method_type = crate::decode::field(&mut map)?,
-                        4 => status = crate::decode::field(&mut map)?,
-                        5 => id_at_vault = crate::decode::field(&mut map)?,
-                        6 => vault = crate::decode::field(&mut map)?,
-                        7 => ip_address = crate::decode::field(&mut map)?,
-                        8 => resource_version = crate::decode::field(&mut map)?,
-                        9 => updated_at = crate::decode::field(&mut map)?,
-                        10 => created_at = crate::decode::field(&mut map)?,
-                        11 => expired_at = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => gateway = crate::decode::field(&mut map, "gateway")?,
+                        2 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        3 => {
+                            payment_method_type = crate::decode::field(
+                                &mut map,
+                                "payment_method_type",
+                            )?;
+                        }
+                        4 => status = crate::decode::field(&mut map, "status")?,
+                        5 => id_at_vault = crate::decode::field(&mut map, "id_at_vault")?,
+                        6 => vault = crate::decode::field(&mut map, "vault")?,
+                        7 => ip_address = crate::decode::field(&mut map, "ip_address")?,
+                        8 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        9 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        10 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        11 => expired_at = crate::decode::field(&mut map, "expired_at")?,
                         12 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -148,7 +162,7 @@ impl<'de> Deserialize<'de> for Token {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

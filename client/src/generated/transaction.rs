@@ -279,8 +279,7 @@ impl<'de> Deserialize<'de> for Transaction {
                 let mut custom_payment_method_name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -335,55 +334,201 @@ impl<'de> Deserialize<'de> for Transaction {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => customer_id = crate::decode::field(&mut map)?,
-                        2 => subscription_id = crate::decode::field(&mut map)?,
-                        3 => gateway_account_id = crate::decode::field(&mut map)?,
-                        4 => payment_source_id = crate::decode::field(&mut map)?,
-                        5 => payment_method = crate::decode::field(&mut map)?,
-                        6 => reference_number = crate::decode::field(&mut map)?,
-                        7 => gateway = crate::decode::field(&mut map)?,
-                        8 => r#type = crate::decode::field(&mut map)?,
-                        9 => date = crate::decode::field(&mut map)?,
-                        10 => settled_at = crate::decode::field(&mut map)?,
-                        11 => exchange_rate = crate::decode::field(&mut map)?,
-                        12 => currency_code = crate::decode::field(&mut map)?,
-                        13 => amount = crate::decode::field(&mut map)?,
-                        14 => id_at_gateway = crate::decode::field(&mut map)?,
-                        15 => status = crate::decode::field(&mut map)?,
-                        16 => fraud_flag = crate::decode::field(&mut map)?,
-                        17 => initiator_type = crate::decode::field(&mut map)?,
-                        18 => three_d_secure = crate::decode::field(&mut map)?,
-                        19 => authorization_reason = crate::decode::field(&mut map)?,
-                        20 => error_code = crate::decode::field(&mut map)?,
-                        21 => error_text = crate::decode::field(&mut map)?,
-                        22 => voided_at = crate::decode::field(&mut map)?,
-                        23 => resource_version = crate::decode::field(&mut map)?,
-                        24 => updated_at = crate::decode::field(&mut map)?,
-                        25 => fraud_reason = crate::decode::field(&mut map)?,
-                        26 => custom_payment_method_id = crate::decode::field(&mut map)?,
-                        27 => amount_unused = crate::decode::field(&mut map)?,
-                        28 => masked_card_number = crate::decode::field(&mut map)?,
-                        29 => reference_transaction_id = crate::decode::field(&mut map)?,
-                        30 => refunded_txn_id = crate::decode::field(&mut map)?,
-                        31 => {
-                            reference_authorization_id = crate::decode::field(&mut map)?;
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        2 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
                         }
-                        32 => amount_capturable = crate::decode::field(&mut map)?,
-                        33 => reversal_transaction_id = crate::decode::field(&mut map)?,
-                        34 => linked_invoices = crate::decode::field(&mut map)?,
-                        35 => linked_credit_notes = crate::decode::field(&mut map)?,
-                        36 => linked_refunds = crate::decode::field(&mut map)?,
-                        37 => linked_payments = crate::decode::field(&mut map)?,
-                        38 => deleted = crate::decode::field(&mut map)?,
-                        39 => iin = crate::decode::field(&mut map)?,
-                        40 => last4 = crate::decode::field(&mut map)?,
-                        41 => merchant_reference_id = crate::decode::field(&mut map)?,
-                        42 => business_entity_id = crate::decode::field(&mut map)?,
-                        43 => payment_method_details = crate::decode::field(&mut map)?,
-                        44 => error_detail = crate::decode::field(&mut map)?,
+                        3 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        4 => {
+                            payment_source_id = crate::decode::field(
+                                &mut map,
+                                "payment_source_id",
+                            )?;
+                        }
+                        5 => {
+                            payment_method = crate::decode::field(
+                                &mut map,
+                                "payment_method",
+                            )?;
+                        }
+                        6 => {
+                            reference_number = crate::decode::field(
+                                &mut map,
+                                "reference_number",
+                            )?;
+                        }
+                        7 => gateway = crate::decode::field(&mut map, "gateway")?,
+                        8 => r#type = crate::decode::field(&mut map, "type")?,
+                        9 => date = crate::decode::field(&mut map, "date")?,
+                        10 => settled_at = crate::decode::field(&mut map, "settled_at")?,
+                        11 => {
+                            exchange_rate = crate::decode::field(
+                                &mut map,
+                                "exchange_rate",
+                            )?;
+                        }
+                        12 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        13 => amount = crate::decode::field(&mut map, "amount")?,
+                        14 => {
+                            id_at_gateway = crate::decode::field(
+                                &mut map,
+                                "id_at_gateway",
+                            )?;
+                        }
+                        15 => status = crate::decode::field(&mut map, "status")?,
+                        16 => fraud_flag = crate::decode::field(&mut map, "fraud_flag")?,
+                        17 => {
+                            initiator_type = crate::decode::field(
+                                &mut map,
+                                "initiator_type",
+                            )?;
+                        }
+                        18 => {
+                            three_d_secure = crate::decode::field(
+                                &mut map,
+                                "three_d_secure",
+                            )?;
+                        }
+                        19 => {
+                            authorization_reason = crate::decode::field(
+                                &mut map,
+                                "authorization_reason",
+                            )?;
+                        }
+                        20 => error_code = crate::decode::field(&mut map, "error_code")?,
+                        21 => error_text = crate::decode::field(&mut map, "error_text")?,
+                        22 => voided_at = crate::decode::field(&mut map, "voided_at")?,
+                        23 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        24 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        25 => {
+                            fraud_reason = crate::decode::field(
+                                &mut map,
+                                "fraud_reason",
+                            )?;
+                        }
+                        26 => {
+                            custom_payment_method_id = crate::decode::field(
+                                &mut map,
+                                "custom_payment_method_id",
+                            )?;
+                        }
+                        27 => {
+                            amount_unused = crate::decode::field(
+                                &mut map,
+                                "amount_unused",
+                            )?;
+                        }
+                        28 => {
+                            masked_card_number = crate::decode::field(
+                                &mut map,
+                                "masked_card_number",
+                            )?;
+                        }
+                        29 => {
+                            reference_transaction_id = crate::decode::field(
+                                &mut map,
+                                "reference_transaction_id",
+                            )?;
+                        }
+                        30 => {
+                            refunded_txn_id = crate::decode::field(
+                                &mut map,
+                                "refunded_txn_id",
+                            )?;
+                        }
+                        31 => {
+                            reference_authorization_id = crate::decode::field(
+                                &mut map,
+                                "reference_authorization_id",
+                            )?;
+                        }
+                        32 => {
+                            amount_capturable = crate::decode::field(
+                                &mut map,
+                                "amount_capturable",
+                            )?;
+                        }
+                        33 => {
+                            reversal_transaction_id = crate::decode::field(
+                                &mut map,
+                                "reversal_transaction_id",
+                            )?;
+                        }
+                        34 => {
+                            linked_invoices = crate::decode::optional_list(
+                                &mut map,
+                                "linked_invoices",
+                            )?;
+                        }
+                        35 => {
+                            linked_credit_notes = crate::decode::optional_list(
+                                &mut map,
+                                "linked_credit_notes",
+                            )?;
+                        }
+                        36 => {
+                            linked_refunds = crate::decode::optional_list(
+                                &mut map,
+                                "linked_refunds",
+                            )?;
+                        }
+                        37 => {
+                            linked_payments = crate::decode::optional_list(
+                                &mut map,
+                                "linked_payments",
+                            )?;
+                        }
+                        38 => deleted = crate::decode::field(&mut map, "deleted")?,
+                        39 => iin = crate::decode::field(&mut map, "iin")?,
+                        40 => last4 = crate::decode::field(&mut map, "last4")?,
+                        41 => {
+                            merchant_reference_id = crate::decode::field(
+                                &mut map,
+                                "merchant_reference_id",
+                            )?;
+                        }
+                        42 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        43 => {
+                            payment_method_details = crate::decode::field(
+                                &mut map,
+                                "payment_method_details",
+                            )?;
+                        }
+                        44 => {
+                            error_detail = crate::decode::field(
+                                &mut map,
+                                "error_detail",
+                            )?;
+                        }
                         45 => {
-                            custom_payment_method_name = crate::decode::field(&mut map)?;
+                            custom_payment_method_name = crate::decode::field(
+                                &mut map,
+                                "custom_payment_method_name",
+                            )?;
                         }
                         46 => {
                             crate::decode::read_object_key(
@@ -394,7 +539,7 @@ impl<'de> Deserialize<'de> for Transaction {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -509,8 +654,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                 let mut invoice_status: Option<LinkedInvoiceInvoiceStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -525,12 +669,32 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                         }
                     };
                     match slot {
-                        0 => invoice_id = crate::decode::field(&mut map)?,
-                        1 => applied_amount = crate::decode::field(&mut map)?,
-                        2 => applied_at = crate::decode::field(&mut map)?,
-                        3 => invoice_date = crate::decode::field(&mut map)?,
-                        4 => invoice_total = crate::decode::field(&mut map)?,
-                        5 => invoice_status = crate::decode::field(&mut map)?,
+                        0 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
+                        1 => {
+                            applied_amount = crate::decode::field(
+                                &mut map,
+                                "applied_amount",
+                            )?;
+                        }
+                        2 => applied_at = crate::decode::field(&mut map, "applied_at")?,
+                        3 => {
+                            invoice_date = crate::decode::field(
+                                &mut map,
+                                "invoice_date",
+                            )?;
+                        }
+                        4 => {
+                            invoice_total = crate::decode::field(
+                                &mut map,
+                                "invoice_total",
+                            )?;
+                        }
+                        5 => {
+                            invoice_status = crate::decode::field(
+                                &mut map,
+                                "invoice_status",
+                            )?;
+                        }
                         6 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -540,7 +704,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -627,8 +791,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                 let mut cn_reference_invoice_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -646,15 +809,35 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                         }
                     };
                     match slot {
-                        0 => cn_id = crate::decode::field(&mut map)?,
-                        1 => applied_amount = crate::decode::field(&mut map)?,
-                        2 => applied_at = crate::decode::field(&mut map)?,
-                        3 => cn_reason_code = crate::decode::field(&mut map)?,
-                        4 => cn_create_reason_code = crate::decode::field(&mut map)?,
-                        5 => cn_date = crate::decode::field(&mut map)?,
-                        6 => cn_total = crate::decode::field(&mut map)?,
-                        7 => cn_status = crate::decode::field(&mut map)?,
-                        8 => cn_reference_invoice_id = crate::decode::field(&mut map)?,
+                        0 => cn_id = crate::decode::field(&mut map, "cn_id")?,
+                        1 => {
+                            applied_amount = crate::decode::field(
+                                &mut map,
+                                "applied_amount",
+                            )?;
+                        }
+                        2 => applied_at = crate::decode::field(&mut map, "applied_at")?,
+                        3 => {
+                            cn_reason_code = crate::decode::field(
+                                &mut map,
+                                "cn_reason_code",
+                            )?;
+                        }
+                        4 => {
+                            cn_create_reason_code = crate::decode::field(
+                                &mut map,
+                                "cn_create_reason_code",
+                            )?;
+                        }
+                        5 => cn_date = crate::decode::field(&mut map, "cn_date")?,
+                        6 => cn_total = crate::decode::field(&mut map, "cn_total")?,
+                        7 => cn_status = crate::decode::field(&mut map, "cn_status")?,
+                        8 => {
+                            cn_reference_invoice_id = crate::decode::field(
+                                &mut map,
+                                "cn_reference_invoice_id",
+                            )?;
+                        }
                         9 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -664,7 +847,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -734,8 +917,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                 let mut txn_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -748,10 +930,10 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                         }
                     };
                     match slot {
-                        0 => txn_id = crate::decode::field(&mut map)?,
-                        1 => txn_status = crate::decode::field(&mut map)?,
-                        2 => txn_date = crate::decode::field(&mut map)?,
-                        3 => txn_amount = crate::decode::field(&mut map)?,
+                        0 => txn_id = crate::decode::field(&mut map, "txn_id")?,
+                        1 => txn_status = crate::decode::field(&mut map, "txn_status")?,
+                        2 => txn_date = crate::decode::field(&mut map, "txn_date")?,
+                        3 => txn_amount = crate::decode::field(&mut map, "txn_amount")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -761,7 +943,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -826,8 +1008,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                 let mut date: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -840,10 +1021,10 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => status = crate::decode::field(&mut map)?,
-                        2 => amount = crate::decode::field(&mut map)?,
-                        3 => date = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => status = crate::decode::field(&mut map, "status")?,
+                        2 => amount = crate::decode::field(&mut map, "amount")?,
+                        3 => date = crate::decode::field(&mut map, "date")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -853,7 +1034,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -962,8 +1143,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                 let mut processor_advice_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -987,21 +1167,81 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                         }
                     };
                     match slot {
-                        0 => request_id = crate::decode::field(&mut map)?,
-                        1 => error_category = crate::decode::field(&mut map)?,
-                        2 => error_code = crate::decode::field(&mut map)?,
-                        3 => error_message = crate::decode::field(&mut map)?,
-                        4 => decline_code = crate::decode::field(&mut map)?,
-                        5 => decline_message = crate::decode::field(&mut map)?,
-                        6 => network_error_code = crate::decode::field(&mut map)?,
-                        7 => network_error_message = crate::decode::field(&mut map)?,
-                        8 => error_field = crate::decode::field(&mut map)?,
-                        9 => recommendation_code = crate::decode::field(&mut map)?,
-                        10 => recommendation_message = crate::decode::field(&mut map)?,
-                        11 => processor_error_code = crate::decode::field(&mut map)?,
-                        12 => processor_error_message = crate::decode::field(&mut map)?,
-                        13 => error_cause_id = crate::decode::field(&mut map)?,
-                        14 => processor_advice_code = crate::decode::field(&mut map)?,
+                        0 => request_id = crate::decode::field(&mut map, "request_id")?,
+                        1 => {
+                            error_category = crate::decode::field(
+                                &mut map,
+                                "error_category",
+                            )?;
+                        }
+                        2 => error_code = crate::decode::field(&mut map, "error_code")?,
+                        3 => {
+                            error_message = crate::decode::field(
+                                &mut map,
+                                "error_message",
+                            )?;
+                        }
+                        4 => {
+                            decline_code = crate::decode::field(
+                                &mut map,
+                                "decline_code",
+                            )?;
+                        }
+                        5 => {
+                            decline_message = crate::decode::field(
+                                &mut map,
+                                "decline_message",
+                            )?;
+                        }
+                        6 => {
+                            network_error_code = crate::decode::field(
+                                &mut map,
+                                "network_error_code",
+                            )?;
+                        }
+                        7 => {
+                            network_error_message = crate::decode::field(
+                                &mut map,
+                                "network_error_message",
+                            )?;
+                        }
+                        8 => error_field = crate::decode::field(&mut map, "error_field")?,
+                        9 => {
+                            recommendation_code = crate::decode::field(
+                                &mut map,
+                                "recommendation_code",
+                            )?;
+                        }
+                        10 => {
+                            recommendation_message = crate::decode::field(
+                                &mut map,
+                                "recommendation_message",
+                            )?;
+                        }
+                        11 => {
+                            processor_error_code = crate::decode::field(
+                                &mut map,
+                                "processor_error_code",
+                            )?;
+                        }
+                        12 => {
+                            processor_error_message = crate::decode::field(
+                                &mut map,
+                                "processor_error_message",
+                            )?;
+                        }
+                        13 => {
+                            error_cause_id = crate::decode::field(
+                                &mut map,
+                                "error_cause_id",
+                            )?;
+                        }
+                        14 => {
+                            processor_advice_code = crate::decode::field(
+                                &mut map,
+                                "processor_advice_code",
+                            )?;
+                        }
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -1011,7 +1251,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2139,8 +2379,7 @@ impl<'de> Deserialize<'de> for CreateAuthorizationResponse {
             ) -> Result<CreateAuthorizationResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2149,9 +2388,13 @@ impl<'de> Deserialize<'de> for CreateAuthorizationResponse {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2257,8 +2500,7 @@ impl<'de> Deserialize<'de> for VoidTransactionResponse {
             ) -> Result<VoidTransactionResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2267,9 +2509,13 @@ impl<'de> Deserialize<'de> for VoidTransactionResponse {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2472,8 +2718,7 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
             ) -> Result<RecordRefundResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2482,9 +2727,13 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2666,8 +2915,7 @@ impl<'de> Deserialize<'de> for ReconcileResponse {
             ) -> Result<ReconcileResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2676,9 +2924,13 @@ impl<'de> Deserialize<'de> for ReconcileResponse {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -2848,8 +3100,7 @@ impl<'de> Deserialize<'de> for RefundResponse {
             ) -> Result<RefundResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2858,9 +3109,13 @@ impl<'de> Deserialize<'de> for RefundResponse {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3379,8 +3634,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3389,9 +3643,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3598,8 +3856,7 @@ impl<'de> Deserialize<'de> for TransactionsForCustomerEntry {
             ) -> Result<TransactionsForCustomerEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3608,9 +3865,13 @@ impl<'de> Deserialize<'de> for TransactionsForCustomerEntry {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -3818,8 +4079,7 @@ impl<'de> Deserialize<'de> for TransactionsForSubscriptionEntry {
             ) -> Result<TransactionsForSubscriptionEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3828,9 +4088,13 @@ impl<'de> Deserialize<'de> for TransactionsForSubscriptionEntry {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4037,8 +4301,7 @@ impl<'de> Deserialize<'de> for PaymentsForInvoiceEntry {
             ) -> Result<PaymentsForInvoiceEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4047,9 +4310,13 @@ impl<'de> Deserialize<'de> for PaymentsForInvoiceEntry {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4149,8 +4416,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4159,9 +4425,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -4325,8 +4595,7 @@ impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {
             ) -> Result<DeleteOfflineTransactionResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4335,9 +4604,13 @@ impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {
                         }
                     };
                     match slot {
-                        0 => transaction = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            transaction = Some(
+                                crate::decode::field(&mut map, "transaction")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

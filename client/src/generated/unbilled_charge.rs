@@ -143,8 +143,7 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -178,31 +177,80 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => customer_id = crate::decode::field(&mut map)?,
-                        2 => subscription_id = crate::decode::field(&mut map)?,
-                        3 => date_from = crate::decode::field(&mut map)?,
-                        4 => date_to = crate::decode::field(&mut map)?,
-                        5 => unit_amount = crate::decode::field(&mut map)?,
-                        6 => pricing_model = crate::decode::field(&mut map)?,
-                        7 => quantity = crate::decode::field(&mut map)?,
-                        8 => amount = crate::decode::field(&mut map)?,
-                        9 => currency_code = crate::decode::field(&mut map)?,
-                        10 => discount_amount = crate::decode::field(&mut map)?,
-                        11 => description = crate::decode::field(&mut map)?,
-                        12 => entity_type = crate::decode::field(&mut map)?,
-                        13 => entity_id = crate::decode::field(&mut map)?,
-                        14 => is_voided = crate::decode::field(&mut map)?,
-                        15 => voided_at = crate::decode::field(&mut map)?,
-                        16 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        17 => quantity_in_decimal = crate::decode::field(&mut map)?,
-                        18 => amount_in_decimal = crate::decode::field(&mut map)?,
-                        19 => created_at = crate::decode::field(&mut map)?,
-                        20 => updated_at = crate::decode::field(&mut map)?,
-                        21 => tiers = crate::decode::field(&mut map)?,
-                        22 => is_advance_charge = crate::decode::field(&mut map)?,
-                        23 => business_entity_id = crate::decode::field(&mut map)?,
-                        24 => deleted = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        2 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        3 => date_from = crate::decode::field(&mut map, "date_from")?,
+                        4 => date_to = crate::decode::field(&mut map, "date_to")?,
+                        5 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        6 => {
+                            pricing_model = crate::decode::field(
+                                &mut map,
+                                "pricing_model",
+                            )?;
+                        }
+                        7 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        8 => amount = crate::decode::field(&mut map, "amount")?,
+                        9 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        10 => {
+                            discount_amount = crate::decode::field(
+                                &mut map,
+                                "discount_amount",
+                            )?;
+                        }
+                        11 => {
+                            description = crate::decode::field(&mut map, "description")?;
+                        }
+                        12 => {
+                            entity_type = crate::decode::field(&mut map, "entity_type")?;
+                        }
+                        13 => entity_id = crate::decode::field(&mut map, "entity_id")?,
+                        14 => is_voided = crate::decode::field(&mut map, "is_voided")?,
+                        15 => voided_at = crate::decode::field(&mut map, "voided_at")?,
+                        16 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        17 => {
+                            quantity_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_in_decimal",
+                            )?;
+                        }
+                        18 => {
+                            amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "amount_in_decimal",
+                            )?;
+                        }
+                        19 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        20 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        21 => tiers = crate::decode::optional_list(&mut map, "tiers")?,
+                        22 => {
+                            is_advance_charge = crate::decode::field(
+                                &mut map,
+                                "is_advance_charge",
+                            )?;
+                        }
+                        23 => {
+                            business_entity_id = crate::decode::field(
+                                &mut map,
+                                "business_entity_id",
+                            )?;
+                        }
+                        24 => deleted = crate::decode::field(&mut map, "deleted")?,
                         25 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -212,7 +260,7 @@ impl<'de> Deserialize<'de> for UnbilledCharge {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -322,8 +370,7 @@ impl<'de> Deserialize<'de> for Tier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -342,16 +389,56 @@ impl<'de> Deserialize<'de> for Tier {
                         }
                     };
                     match slot {
-                        0 => starting_unit = crate::decode::field(&mut map)?,
-                        1 => ending_unit = crate::decode::field(&mut map)?,
-                        2 => quantity_used = crate::decode::field(&mut map)?,
-                        3 => unit_amount = crate::decode::field(&mut map)?,
-                        4 => starting_unit_in_decimal = crate::decode::field(&mut map)?,
-                        5 => ending_unit_in_decimal = crate::decode::field(&mut map)?,
-                        6 => quantity_used_in_decimal = crate::decode::field(&mut map)?,
-                        7 => unit_amount_in_decimal = crate::decode::field(&mut map)?,
-                        8 => pricing_type = crate::decode::field(&mut map)?,
-                        9 => package_size = crate::decode::field(&mut map)?,
+                        0 => {
+                            starting_unit = crate::decode::field(
+                                &mut map,
+                                "starting_unit",
+                            )?;
+                        }
+                        1 => ending_unit = crate::decode::field(&mut map, "ending_unit")?,
+                        2 => {
+                            quantity_used = crate::decode::field(
+                                &mut map,
+                                "quantity_used",
+                            )?;
+                        }
+                        3 => unit_amount = crate::decode::field(&mut map, "unit_amount")?,
+                        4 => {
+                            starting_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "starting_unit_in_decimal",
+                            )?;
+                        }
+                        5 => {
+                            ending_unit_in_decimal = crate::decode::field(
+                                &mut map,
+                                "ending_unit_in_decimal",
+                            )?;
+                        }
+                        6 => {
+                            quantity_used_in_decimal = crate::decode::field(
+                                &mut map,
+                                "quantity_used_in_decimal",
+                            )?;
+                        }
+                        7 => {
+                            unit_amount_in_decimal = crate::decode::field(
+                                &mut map,
+                                "unit_amount_in_decimal",
+                            )?;
+                        }
+                        8 => {
+                            pricing_type = crate::decode::field(
+                                &mut map,
+                                "pricing_type",
+                            )?;
+                        }
+                        9 => {
+                            package_size = crate::decode::field(
+                                &mut map,
+                                "package_size",
+                            )?;
+                        }
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -361,7 +448,7 @@ impl<'de> Deserialize<'de> for Tier {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -690,8 +777,7 @@ impl<'de> Deserialize<'de> for CreateUnbilledChargeResponse {
             ) -> Result<CreateUnbilledChargeResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -700,9 +786,13 @@ impl<'de> Deserialize<'de> for CreateUnbilledChargeResponse {
                         }
                     };
                     match slot {
-                        0 => unbilled_charges = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            unbilled_charges = Some(
+                                crate::decode::list(&mut map, "unbilled_charges")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -905,8 +995,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -915,9 +1004,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => unbilled_charges = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            unbilled_charges = Some(
+                                crate::decode::list(&mut map, "unbilled_charges")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1087,8 +1180,7 @@ impl<'de> Deserialize<'de> for InvoiceUnbilledChargesResponse {
             ) -> Result<InvoiceUnbilledChargesResponse, A::Error> {
                 let mut invoices: Option<Vec<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1097,9 +1189,9 @@ impl<'de> Deserialize<'de> for InvoiceUnbilledChargesResponse {
                         }
                     };
                     match slot {
-                        0 => invoices = Some(crate::decode::field(&mut map)?),
+                        0 => invoices = Some(crate::decode::list(&mut map, "invoices")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1204,8 +1296,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut unbilled_charge: Option<UnbilledCharge> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1214,9 +1305,13 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => unbilled_charge = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            unbilled_charge = Some(
+                                crate::decode::field(&mut map, "unbilled_charge")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1471,8 +1566,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut unbilled_charge: Option<UnbilledCharge> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1481,9 +1575,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => unbilled_charge = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            unbilled_charge = Some(
+                                crate::decode::field(&mut map, "unbilled_charge")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1647,8 +1745,7 @@ impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
             ) -> Result<InvoiceNowEstimateResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1657,9 +1754,9 @@ impl<'de> Deserialize<'de> for InvoiceNowEstimateResponse {
                         }
                     };
                     match slot {
-                        0 => estimate = Some(crate::decode::field(&mut map)?),
+                        0 => estimate = Some(crate::decode::field(&mut map, "estimate")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

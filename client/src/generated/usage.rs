@@ -90,8 +90,7 @@ impl<'de> Deserialize<'de> for Usage {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -112,18 +111,38 @@ impl<'de> Deserialize<'de> for Usage {
                         }
                     };
                     match slot {
-                        0 => id = crate::decode::field(&mut map)?,
-                        1 => usage_date = crate::decode::field(&mut map)?,
-                        2 => subscription_id = crate::decode::field(&mut map)?,
-                        3 => item_price_id = crate::decode::field(&mut map)?,
-                        4 => invoice_id = crate::decode::field(&mut map)?,
-                        5 => line_item_id = crate::decode::field(&mut map)?,
-                        6 => quantity = crate::decode::field(&mut map)?,
-                        7 => source = crate::decode::field(&mut map)?,
-                        8 => note = crate::decode::field(&mut map)?,
-                        9 => resource_version = crate::decode::field(&mut map)?,
-                        10 => updated_at = crate::decode::field(&mut map)?,
-                        11 => created_at = crate::decode::field(&mut map)?,
+                        0 => id = crate::decode::field(&mut map, "id")?,
+                        1 => usage_date = crate::decode::field(&mut map, "usage_date")?,
+                        2 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        3 => {
+                            item_price_id = crate::decode::field(
+                                &mut map,
+                                "item_price_id",
+                            )?;
+                        }
+                        4 => invoice_id = crate::decode::field(&mut map, "invoice_id")?,
+                        5 => {
+                            line_item_id = crate::decode::field(
+                                &mut map,
+                                "line_item_id",
+                            )?;
+                        }
+                        6 => quantity = crate::decode::field(&mut map, "quantity")?,
+                        7 => source = crate::decode::field(&mut map, "source")?,
+                        8 => note = crate::decode::field(&mut map, "note")?,
+                        9 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        10 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        11 => created_at = crate::decode::field(&mut map, "created_at")?,
                         12 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -133,7 +152,7 @@ impl<'de> Deserialize<'de> for Usage {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -454,8 +473,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut usage: Option<Usage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -464,9 +482,9 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => usage = Some(crate::decode::field(&mut map)?),
+                        0 => usage = Some(crate::decode::field(&mut map, "usage")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -617,8 +635,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut usage: Option<Usage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -627,9 +644,9 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => usage = Some(crate::decode::field(&mut map)?),
+                        0 => usage = Some(crate::decode::field(&mut map, "usage")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -784,8 +801,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut usage: Option<Usage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -794,9 +810,9 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => usage = Some(crate::decode::field(&mut map)?),
+                        0 => usage = Some(crate::decode::field(&mut map, "usage")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1153,8 +1169,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut usage: Option<Usage> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1163,9 +1178,9 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => usage = Some(crate::decode::field(&mut map)?),
+                        0 => usage = Some(crate::decode::field(&mut map, "usage")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1329,8 +1344,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1339,9 +1353,9 @@ impl<'de> Deserialize<'de> for PdfResponse {
                         }
                     };
                     match slot {
-                        0 => download = Some(crate::decode::field(&mut map)?),
+                        0 => download = Some(crate::decode::field(&mut map, "download")?),
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -76,8 +76,7 @@ impl<'de> Deserialize<'de> for UsageCharge {
                 let mut usage_to: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -96,16 +95,41 @@ impl<'de> Deserialize<'de> for UsageCharge {
                         }
                     };
                     match slot {
-                        0 => subscription_id = crate::decode::field(&mut map)?,
-                        1 => feature_id = crate::decode::field(&mut map)?,
-                        2 => included_usage = crate::decode::field(&mut map)?,
-                        3 => total_usage = crate::decode::field(&mut map)?,
-                        4 => on_demand_usage = crate::decode::field(&mut map)?,
-                        5 => metered_item_price_id = crate::decode::field(&mut map)?,
-                        6 => amount = crate::decode::field(&mut map)?,
-                        7 => currency_code = crate::decode::field(&mut map)?,
-                        8 => usage_from = crate::decode::field(&mut map)?,
-                        9 => usage_to = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        1 => feature_id = crate::decode::field(&mut map, "feature_id")?,
+                        2 => {
+                            included_usage = crate::decode::field(
+                                &mut map,
+                                "included_usage",
+                            )?;
+                        }
+                        3 => total_usage = crate::decode::field(&mut map, "total_usage")?,
+                        4 => {
+                            on_demand_usage = crate::decode::field(
+                                &mut map,
+                                "on_demand_usage",
+                            )?;
+                        }
+                        5 => {
+                            metered_item_price_id = crate::decode::field(
+                                &mut map,
+                                "metered_item_price_id",
+                            )?;
+                        }
+                        6 => amount = crate::decode::field(&mut map, "amount")?,
+                        7 => {
+                            currency_code = crate::decode::field(
+                                &mut map,
+                                "currency_code",
+                            )?;
+                        }
+                        8 => usage_from = crate::decode::field(&mut map, "usage_from")?,
+                        9 => usage_to = crate::decode::field(&mut map, "usage_to")?,
                         10 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -115,7 +139,7 @@ impl<'de> Deserialize<'de> for UsageCharge {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -391,8 +415,7 @@ impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionEntry {
             ) -> Result<RetrieveUsageChargesForSubscriptionEntry, A::Error> {
                 let mut usage_charge: Option<UsageCharge> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -401,9 +424,13 @@ impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionEntry {
                         }
                     };
                     match slot {
-                        0 => usage_charge = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            usage_charge = Some(
+                                crate::decode::field(&mut map, "usage_charge")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -53,8 +53,7 @@ impl<'de> Deserialize<'de> for UsageEvent {
                 let mut properties: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -67,10 +66,25 @@ impl<'de> Deserialize<'de> for UsageEvent {
                         }
                     };
                     match slot {
-                        0 => subscription_id = crate::decode::field(&mut map)?,
-                        1 => deduplication_id = crate::decode::field(&mut map)?,
-                        2 => usage_timestamp = crate::decode::field(&mut map)?,
-                        3 => properties = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        1 => {
+                            deduplication_id = crate::decode::field(
+                                &mut map,
+                                "deduplication_id",
+                            )?;
+                        }
+                        2 => {
+                            usage_timestamp = crate::decode::field(
+                                &mut map,
+                                "usage_timestamp",
+                            )?;
+                        }
+                        3 => properties = crate::decode::field(&mut map, "properties")?,
                         4 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -80,7 +94,7 @@ impl<'de> Deserialize<'de> for UsageEvent {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -286,8 +300,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut usage_event: Option<UsageEvent> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -296,9 +309,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => usage_event = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            usage_event = Some(
+                                crate::decode::field(&mut map, "usage_event")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -452,8 +469,7 @@ impl<'de> Deserialize<'de> for BatchIngestResponse {
                 let mut batch_id: Option<String> = None;
                 let mut failed_events: Option<Vec<Value>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -463,10 +479,14 @@ impl<'de> Deserialize<'de> for BatchIngestResponse {
                         }
                     };
                     match slot {
-                        0 => batch_id = Some(crate::decode::field(&mut map)?),
-                        1 => failed_events = Some(crate::decode::field(&mut map)?),
+                        0 => batch_id = Some(crate::decode::field(&mut map, "batch_id")?),
+                        1 => {
+                            failed_events = Some(
+                                crate::decode::list(&mut map, "failed_events")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

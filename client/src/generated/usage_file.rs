@@ -129,8 +129,7 @@ impl<'de> Deserialize<'de> for UsageFile {
                 let mut upload_details: Option<Box<UploadDetail>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -156,23 +155,77 @@ impl<'de> Deserialize<'de> for UsageFile {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => mime_type = crate::decode::field(&mut map)?,
-                        3 => error_code = crate::decode::field(&mut map)?,
-                        4 => error_reason = crate::decode::field(&mut map)?,
-                        5 => status = crate::decode::field(&mut map)?,
-                        6 => total_records_count = crate::decode::field(&mut map)?,
-                        7 => processed_records_count = crate::decode::field(&mut map)?,
-                        8 => failed_records_count = crate::decode::field(&mut map)?,
-                        9 => file_size_in_bytes = crate::decode::field(&mut map)?,
-                        10 => processing_started_at = crate::decode::field(&mut map)?,
-                        11 => processing_completed_at = crate::decode::field(&mut map)?,
-                        12 => uploaded_by = crate::decode::field(&mut map)?,
-                        13 => uploaded_at = crate::decode::field(&mut map)?,
-                        14 => error_file_path = crate::decode::field(&mut map)?,
-                        15 => error_file_url = crate::decode::field(&mut map)?,
-                        16 => upload_details = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => mime_type = crate::decode::field(&mut map, "mime_type")?,
+                        3 => error_code = crate::decode::field(&mut map, "error_code")?,
+                        4 => {
+                            error_reason = crate::decode::field(
+                                &mut map,
+                                "error_reason",
+                            )?;
+                        }
+                        5 => status = crate::decode::field(&mut map, "status")?,
+                        6 => {
+                            total_records_count = crate::decode::field(
+                                &mut map,
+                                "total_records_count",
+                            )?;
+                        }
+                        7 => {
+                            processed_records_count = crate::decode::field(
+                                &mut map,
+                                "processed_records_count",
+                            )?;
+                        }
+                        8 => {
+                            failed_records_count = crate::decode::field(
+                                &mut map,
+                                "failed_records_count",
+                            )?;
+                        }
+                        9 => {
+                            file_size_in_bytes = crate::decode::field(
+                                &mut map,
+                                "file_size_in_bytes",
+                            )?;
+                        }
+                        10 => {
+                            processing_started_at = crate::decode::field(
+                                &mut map,
+                                "processing_started_at",
+                            )?;
+                        }
+                        11 => {
+                            processing_completed_at = crate::decode::field(
+                                &mut map,
+                                "processing_completed_at",
+                            )?;
+                        }
+                        12 => {
+                            uploaded_by = crate::decode::field(&mut map, "uploaded_by")?;
+                        }
+                        13 => {
+                            uploaded_at = crate::decode::field(&mut map, "uploaded_at")?;
+                        }
+                        14 => {
+                            error_file_path = crate::decode::field(
+                                &mut map,
+                                "error_file_path",
+                            )?;
+                        }
+                        15 => {
+                            error_file_url = crate::decode::field(
+                                &mut map,
+                                "error_file_url",
+                            )?;
+                        }
+                        16 => {
+                            upload_details = crate::decode::field(
+                                &mut map,
+                                "upload_details",
+                            )?;
+                        }
                         17 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -182,7 +235,7 @@ impl<'de> Deserialize<'de> for UsageFile {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -252,8 +305,7 @@ impl<'de> Deserialize<'de> for UploadDetail {
                 let mut expires_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -264,8 +316,8 @@ impl<'de> Deserialize<'de> for UploadDetail {
                         }
                     };
                     match slot {
-                        0 => url = crate::decode::field(&mut map)?,
-                        1 => expires_at = crate::decode::field(&mut map)?,
+                        0 => url = crate::decode::field(&mut map, "url")?,
+                        1 => expires_at = crate::decode::field(&mut map, "expires_at")?,
                         2 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -275,7 +327,7 @@ impl<'de> Deserialize<'de> for UploadDetail {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -509,8 +561,7 @@ impl<'de> Deserialize<'de> for UploadUrlResponse {
             ) -> Result<UploadUrlResponse, A::Error> {
                 let mut usage_file: Option<UsageFile> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -519,9 +570,13 @@ impl<'de> Deserialize<'de> for UploadUrlResponse {
                         }
                     };
                     match slot {
-                        0 => usage_file = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            usage_file = Some(
+                                crate::decode::field(&mut map, "usage_file")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -621,8 +676,7 @@ impl<'de> Deserialize<'de> for ProcessingStatusResponse {
             ) -> Result<ProcessingStatusResponse, A::Error> {
                 let mut usage_file: Option<UsageFile> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -631,9 +685,13 @@ impl<'de> Deserialize<'de> for ProcessingStatusResponse {
                         }
                     };
                     match slot {
-                        0 => usage_file = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            usage_file = Some(
+                                crate::decode::field(&mut map, "usage_file")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

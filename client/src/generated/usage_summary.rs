@@ -57,8 +57,7 @@ impl<'de> Deserialize<'de> for UsageSummary {
                 let mut aggregated_to: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -72,11 +71,31 @@ impl<'de> Deserialize<'de> for UsageSummary {
                         }
                     };
                     match slot {
-                        0 => subscription_id = crate::decode::field(&mut map)?,
-                        1 => feature_id = crate::decode::field(&mut map)?,
-                        2 => aggregated_value = crate::decode::field(&mut map)?,
-                        3 => aggregated_from = crate::decode::field(&mut map)?,
-                        4 => aggregated_to = crate::decode::field(&mut map)?,
+                        0 => {
+                            subscription_id = crate::decode::field(
+                                &mut map,
+                                "subscription_id",
+                            )?;
+                        }
+                        1 => feature_id = crate::decode::field(&mut map, "feature_id")?,
+                        2 => {
+                            aggregated_value = crate::decode::field(
+                                &mut map,
+                                "aggregated_value",
+                            )?;
+                        }
+                        3 => {
+                            aggregated_from = crate::decode::field(
+                                &mut map,
+                                "aggregated_from",
+                            )?;
+                        }
+                        4 => {
+                            aggregated_to = crate::decode::field(
+                                &mut map,
+                                "aggregated_to",
+                            )?;
+                        }
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -86,7 +105,7 @@ impl<'de> Deserialize<'de> for UsageSummary {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -377,8 +396,7 @@ impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionEntry {
             ) -> Result<RetrieveUsageSummaryForSubscriptionEntry, A::Error> {
                 let mut usage_summary: Option<UsageSummary> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -387,9 +405,13 @@ impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionEntry {
                         }
                     };
                     match slot {
-                        0 => usage_summary = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            usage_summary = Some(
+                                crate::decode::field(&mut map, "usage_summary")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -69,8 +69,7 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
                 let mut modified_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -84,11 +83,16 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => customer_id = crate::decode::field(&mut map)?,
-                        2 => credit_card_id = crate::decode::field(&mut map)?,
-                        3 => created_at = crate::decode::field(&mut map)?,
-                        4 => modified_at = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        2 => {
+                            credit_card_id = crate::decode::field(
+                                &mut map,
+                                "credit_card_id",
+                            )?;
+                        }
+                        3 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        4 => modified_at = crate::decode::field(&mut map, "modified_at")?,
                         5 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -98,7 +102,7 @@ impl<'de> Deserialize<'de> for VaultedPaymentMethod {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -231,8 +235,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut vaulted_payment_method: Option<VaultedPaymentMethod> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -243,11 +246,11 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                     match slot {
                         0 => {
                             vaulted_payment_method = Some(
-                                crate::decode::field(&mut map)?,
+                                crate::decode::field(&mut map, "vaulted_payment_method")?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

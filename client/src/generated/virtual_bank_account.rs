@@ -125,8 +125,7 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -150,21 +149,46 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => customer_id = crate::decode::field(&mut map)?,
-                        2 => email = crate::decode::field(&mut map)?,
-                        3 => scheme = crate::decode::field(&mut map)?,
-                        4 => bank_name = crate::decode::field(&mut map)?,
-                        5 => account_number = crate::decode::field(&mut map)?,
-                        6 => routing_number = crate::decode::field(&mut map)?,
-                        7 => swift_code = crate::decode::field(&mut map)?,
-                        8 => gateway = crate::decode::field(&mut map)?,
-                        9 => gateway_account_id = crate::decode::field(&mut map)?,
-                        10 => resource_version = crate::decode::field(&mut map)?,
-                        11 => updated_at = crate::decode::field(&mut map)?,
-                        12 => created_at = crate::decode::field(&mut map)?,
-                        13 => reference_id = crate::decode::field(&mut map)?,
-                        14 => deleted = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => customer_id = crate::decode::field(&mut map, "customer_id")?,
+                        2 => email = crate::decode::field(&mut map, "email")?,
+                        3 => scheme = crate::decode::field(&mut map, "scheme")?,
+                        4 => bank_name = crate::decode::field(&mut map, "bank_name")?,
+                        5 => {
+                            account_number = crate::decode::field(
+                                &mut map,
+                                "account_number",
+                            )?;
+                        }
+                        6 => {
+                            routing_number = crate::decode::field(
+                                &mut map,
+                                "routing_number",
+                            )?;
+                        }
+                        7 => swift_code = crate::decode::field(&mut map, "swift_code")?,
+                        8 => gateway = crate::decode::field(&mut map, "gateway")?,
+                        9 => {
+                            gateway_account_id = crate::decode::field(
+                                &mut map,
+                                "gateway_account_id",
+                            )?;
+                        }
+                        10 => {
+                            resource_version = crate::decode::field(
+                                &mut map,
+                                "resource_version",
+                            )?;
+                        }
+                        11 => updated_at = crate::decode::field(&mut map, "updated_at")?,
+                        12 => created_at = crate::decode::field(&mut map, "created_at")?,
+                        13 => {
+                            reference_id = crate::decode::field(
+                                &mut map,
+                                "reference_id",
+                            )?;
+                        }
+                        14 => deleted = crate::decode::field(&mut map, "deleted")?,
                         15 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -174,7 +198,7 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -611,8 +635,7 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut customer: Option<Box<customer::Customer>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -622,10 +645,14 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                         }
                     };
                     match slot {
-                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
-                        1 => customer = crate::decode::field(&mut map)?,
+                        0 => {
+                            virtual_bank_account = Some(
+                                crate::decode::field(&mut map, "virtual_bank_account")?,
+                            );
+                        }
+                        1 => customer = crate::decode::field(&mut map, "customer")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -811,8 +838,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut customer: Option<Box<customer::Customer>> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -822,10 +848,14 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
-                        1 => customer = crate::decode::field(&mut map)?,
+                        0 => {
+                            virtual_bank_account = Some(
+                                crate::decode::field(&mut map, "virtual_bank_account")?,
+                            );
+                        }
+                        1 => customer = crate::decode::field(&mut map, "customer")?,
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -929,8 +959,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -939,9 +968,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            virtual_bank_account = Some(
+                                crate::decode::field(&mut map, "virtual_bank_account")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1195,8 +1228,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1205,9 +1237,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            virtual_bank_account = Some(
+                                crate::decode::field(&mut map, "virtual_bank_account")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1314,8 +1350,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1324,9 +1359,13 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            virtual_bank_account = Some(
+                                crate::decode::field(&mut map, "virtual_bank_account")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1435,8 +1474,7 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
             ) -> Result<DeleteLocalResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1445,9 +1483,13 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
                         }
                     };
                     match slot {
-                        0 => virtual_bank_account = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            virtual_bank_account = Some(
+                                crate::decode::field(&mut map, "virtual_bank_account")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -92,8 +92,7 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                 let mut enabled_events: Option<Vec<enums::EventType>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -111,19 +110,30 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                         }
                     };
                     match slot {
-                        0 => id = Some(crate::decode::field(&mut map)?),
-                        1 => name = crate::decode::field(&mut map)?,
-                        2 => url = crate::decode::field(&mut map)?,
-                        3 => send_card_resource = crate::decode::field(&mut map)?,
-                        4 => disabled = crate::decode::field(&mut map)?,
-                        5 => primary_url = crate::decode::field(&mut map)?,
-                        6 => api_version = crate::decode::field(&mut map)?,
+                        0 => id = Some(crate::decode::field(&mut map, "id")?),
+                        1 => name = crate::decode::field(&mut map, "name")?,
+                        2 => url = crate::decode::field(&mut map, "url")?,
+                        3 => {
+                            send_card_resource = crate::decode::field(
+                                &mut map,
+                                "send_card_resource",
+                            )?;
+                        }
+                        4 => disabled = crate::decode::field(&mut map, "disabled")?,
+                        5 => primary_url = crate::decode::field(&mut map, "primary_url")?,
+                        6 => api_version = crate::decode::field(&mut map, "api_version")?,
                         7 => {
                             chargebee_response_schema_type = crate::decode::field(
                                 &mut map,
+                                "chargebee_response_schema_type",
                             )?;
                         }
-                        8 => enabled_events = crate::decode::field(&mut map)?,
+                        8 => {
+                            enabled_events = crate::decode::optional_list(
+                                &mut map,
+                                "enabled_events",
+                            )?;
+                        }
                         9 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -133,7 +143,7 @@ impl<'de> Deserialize<'de> for WebhookEndpoint {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -447,8 +457,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -457,9 +466,13 @@ impl<'de> Deserialize<'de> for CreateResponse {
                         }
                     };
                     match slot {
-                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            webhook_endpoint = Some(
+                                crate::decode::field(&mut map, "webhook_endpoint")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -702,8 +715,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
             ) -> Result<UpdateResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -712,9 +724,13 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                         }
                     };
                     match slot {
-                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            webhook_endpoint = Some(
+                                crate::decode::field(&mut map, "webhook_endpoint")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -817,8 +833,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -827,9 +842,13 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                         }
                     };
                     match slot {
-                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            webhook_endpoint = Some(
+                                crate::decode::field(&mut map, "webhook_endpoint")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -936,8 +955,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -946,9 +964,13 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                         }
                     };
                     match slot {
-                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            webhook_endpoint = Some(
+                                crate::decode::field(&mut map, "webhook_endpoint")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }
@@ -1145,8 +1167,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut webhook_endpoint: Option<WebhookEndpoint> = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1155,9 +1176,13 @@ impl<'de> Deserialize<'de> for ListEntry {
                         }
                     };
                     match slot {
-                        0 => webhook_endpoint = Some(crate::decode::field(&mut map)?),
+                        0 => {
+                            webhook_endpoint = Some(
+                                crate::decode::field(&mut map, "webhook_endpoint")?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -103,8 +103,7 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                 let mut origin_user: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                let keys = crate::decode::KeyReader::new();
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -124,17 +123,34 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                         }
                     };
                     match slot {
-                        0 => content = Some(crate::decode::field(&mut map)?),
-                        1 => id = Some(crate::decode::field(&mut map)?),
-                        2 => occurred_at = crate::decode::field(&mut map)?,
-                        3 => source = crate::decode::field(&mut map)?,
-                        4 => user = crate::decode::field(&mut map)?,
-                        5 => webhook_status = crate::decode::field(&mut map)?,
-                        6 => webhook_failure_reason = crate::decode::field(&mut map)?,
-                        7 => webhooks = crate::decode::field(&mut map)?,
-                        8 => event_type = crate::decode::field(&mut map)?,
-                        9 => api_version = crate::decode::field(&mut map)?,
-                        10 => origin_user = crate::decode::field(&mut map)?,
+                        0 => content = Some(crate::decode::field(&mut map, "content")?),
+                        1 => id = Some(crate::decode::field(&mut map, "id")?),
+                        2 => occurred_at = crate::decode::field(&mut map, "occurred_at")?,
+                        3 => source = crate::decode::field(&mut map, "source")?,
+                        4 => user = crate::decode::field(&mut map, "user")?,
+                        5 => {
+                            webhook_status = crate::decode::field(
+                                &mut map,
+                                "webhook_status",
+                            )?;
+                        }
+                        6 => {
+                            webhook_failure_reason = crate::decode::field(
+                                &mut map,
+                                "webhook_failure_reason",
+                            )?;
+                        }
+                        7 => {
+                            webhooks = crate::decode::optional_list(
+                                &mut map,
+                                "webhooks",
+                            )?;
+                        }
+                        8 => event_type = crate::decode::field(&mut map, "event_type")?,
+                        9 => api_version = crate::decode::field(&mut map, "api_version")?,
+                        10 => {
+                            origin_user = crate::decode::field(&mut map, "origin_user")?;
+                        }
                         11 => {
                             crate::decode::read_object_key(
                                 &mut map,
@@ -144,7 +160,7 @@ impl<'de> Deserialize<'de> for WebhookEvent {
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string()?, map.next_value()?);
+                            crate::decode::keep(&mut map, key, &mut extra)?;
                         }
                     }
                 }

@@ -233,17 +233,23 @@ fn deserialize_impl(
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         quote!(#gate #len if key == #wire => #i,)
     });
+    // Each value is read by a helper that notes the key (and for lists the index) of a
+    // failure in the error's JSON path.
     let arms = def.fields.iter().enumerate().map(|(i, f)| {
         let id = ident(&f.ident);
+        let wire = &f.wire;
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         let gate = gate(f);
-        if kind.requires(f) || f.empty_when_absent {
-            quote!(#gate #i => #id = Some(crate::decode::field(&mut map)?),)
-        } else {
-            quote!(#gate #i => #id = crate::decode::field(&mut map)?,)
-        }
+        let present = kind.requires(f) || f.empty_when_absent;
+        let read = match (&f.ty, present) {
+            (Type::List(_), true) => quote!(Some(crate::decode::list(&mut map, #wire)?)),
+            (Type::List(_), false) => quote!(crate::decode::optional_list(&mut map, #wire)?),
+            (_, true) => quote!(Some(crate::decode::field(&mut map, #wire)?)),
+            (_, false) => quote!(crate::decode::field(&mut map, #wire)?),
+        };
+        quote!(#gate #i => #id = #read,)
     });
-    let keep = quote!(extra.insert(key.into_string()?, map.next_value()?););
+    let keep = quote!(crate::decode::keep(&mut map, key, &mut extra)?;);
     let read = if def.fields.is_empty() && tag.is_none() {
         keep
     } else {
@@ -290,8 +296,7 @@ fn deserialize_impl(
                         #(#slots)*
                         #object_slot
                         let mut extra = serde_json::Map::new();
-                        let keys = crate::decode::KeyReader::new();
-                        while let Some(key) = map.next_key_seed(keys)? {
+                        while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
                             #read
                         }
                         Ok(#name { #(#inits)* #object_init extra })
