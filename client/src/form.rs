@@ -11,13 +11,21 @@ use crate::types::{ApiEnum, Timestamp};
 use crate::Error;
 use std::fmt::{self, Write};
 
-/// Parameters that encode themselves field by field.
-pub(crate) trait FormEncode {
+/// Parameters that encode themselves field by field; those of JSON operations also as JSON.
+pub(crate) trait FormEncode: Sync {
     fn encode(&self, form: &mut Form);
+    /// The parameters as a JSON body, for the operations that take one; `None` for the
+    /// others, so only those few carry a JSON writer.
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        None
+    }
 }
 
 impl FormEncode for () {
     fn encode(&self, _: &mut Form) {}
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 
 /// A value that can stand as a form field.
@@ -47,7 +55,7 @@ pub(crate) struct Form {
 impl Form {
     /// Encodes `params` and returns the string (empty when nothing is set), or the first
     /// value that cannot be sent.
-    pub(crate) fn encode<P: FormEncode + ?Sized>(params: &P) -> Result<String, Error> {
+    pub(crate) fn encode(params: &dyn FormEncode) -> Result<String, Error> {
         let mut form = Form {
             out: form_urlencoded::Serializer::new(String::new()),
             prefix: String::new(),
@@ -101,13 +109,9 @@ impl Form {
         self.out.append_pair(&self.key, &self.value);
     }
 
-    /// Writes an object's fields below `name`, or below `name` with a trailing index.
-    pub(crate) fn object<P: FormEncode + ?Sized>(
-        &mut self,
-        name: &str,
-        index: Option<usize>,
-        value: &P,
-    ) {
+    /// Writes an object's fields below `name`, or below `name` with a trailing index. (Not
+    /// generic, as `encode` is not: one copy serves every parameter type.)
+    pub(crate) fn object(&mut self, name: &str, index: Option<usize>, value: &dyn FormEncode) {
         let saved = (self.prefix.len(), self.index);
         if self.prefix.is_empty() {
             self.prefix.push_str(name);

@@ -21,7 +21,6 @@ use crate::form::{Form, FormEncode, FormField};
 use crate::transport::{answer_json, ApiBase, BodyKind, CallOptions, HttpMethod, Operation};
 use crate::{Client, Error, HttpRequest, ResponseInfo};
 use serde::de::DeserializeOwned;
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// The name raw calls carry in errors and logs.
@@ -176,11 +175,8 @@ impl FormEncode for RawParams<'_> {
             form.field(name, &RawValue(value));
         }
     }
-}
-
-impl Serialize for RawParams<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self.0))
     }
 }
 

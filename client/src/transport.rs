@@ -12,7 +12,6 @@ use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
 };
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
@@ -176,10 +175,8 @@ enum Payload {
 }
 
 impl Payload {
-    fn encode<P>(op: &Operation, params: &P) -> Result<Payload, Error>
-    where
-        P: FormEncode + Serialize + ?Sized,
-    {
+    /// `params` as `op` sends them.
+    fn encode(op: &Operation, params: &dyn FormEncode) -> Result<Payload, Error> {
         Ok(match op.body {
             BodyKind::Query => Payload::Query(Form::encode(params)?),
             BodyKind::Form => Payload::Body(
@@ -187,7 +184,11 @@ impl Payload {
                 Bytes::from(Form::encode(params)?),
             ),
             BodyKind::Json => {
-                let json = serde_json::to_vec(params).map_err(|e| Error::InvalidArgument {
+                let json = params.json().ok_or_else(|| Error::InvalidArgument {
+                    param: "params",
+                    message: format!("{} takes a JSON body; these parameters have none", op.id),
+                })?;
+                let json = json.map_err(|e| Error::InvalidArgument {
                     param: "params",
                     message: format!("cannot be encoded as JSON: {e}"),
                 })?;
@@ -199,17 +200,13 @@ impl Payload {
 
 impl Client {
     /// Sends `op` to `path` with `params`, retrying as the policy allows, and decodes a `T`.
-    pub(crate) async fn execute<P, T>(
+    pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
         op: &Operation,
         path: String,
-        params: &P,
+        params: &dyn FormEncode,
         options: &CallOptions,
-    ) -> Result<(T, ResponseInfo), Error>
-    where
-        P: FormEncode + Serialize + ?Sized,
-        T: DeserializeOwned,
-    {
+    ) -> Result<(T, ResponseInfo), Error> {
         let (body, info) = self.fetch(op, path, params, options).await?;
         match decode_json(op.id, info.status, answer_json(&body)) {
             Ok(value) => Ok((value, info)),
@@ -217,38 +214,17 @@ impl Client {
         }
     }
 
-    /// Sends `op` to `path` with `params`, retrying as the policy allows; the body of the
-    /// 2xx answer.
+    /// Sends `op` to `path` with `params`, retrying as the policy allows, until a 2xx
+    /// answer, whose body it returns, or an error for good.
     ///
-    /// Only the encoding of `params` (here) and the decoding of the answer (by the caller)
-    /// are generic: the exchange between them is one function for every operation, so each
+    /// Nothing here is generic: the parameters encode themselves through [`FormEncode`],
+    /// and only the decoding of the answer (by the caller) depends on the operation, so each
     /// operation adds little code of its own to the crate.
-    pub(crate) async fn fetch<P>(
+    pub(crate) async fn fetch(
         &self,
         op: &Operation,
         path: String,
-        params: &P,
-        options: &CallOptions,
-    ) -> Result<(Vec<u8>, ResponseInfo), Error>
-    where
-        P: FormEncode + Serialize + ?Sized,
-    {
-        let payload = Payload::encode(op, params)?;
-        self.exchange(op, path, payload, options).await
-    }
-
-    /// `error` with the client's key removed from whatever text it carries.
-    pub(crate) fn redact(&self, error: Error) -> Error {
-        error.redacted(&self.secrets())
-    }
-
-    /// Sends `payload`, retrying as the policy allows, until a 2xx answer, whose body it
-    /// returns, or an error for good.
-    async fn exchange(
-        &self,
-        op: &Operation,
-        path: String,
-        payload: Payload,
+        params: &dyn FormEncode,
         options: &CallOptions,
     ) -> Result<(Vec<u8>, ResponseInfo), Error> {
         if tokio::runtime::Handle::try_current().is_err() {
@@ -257,7 +233,7 @@ impl Client {
                 op.id
             )));
         }
-        let prepared = self.prepare(op, path, payload, options)?;
+        let prepared = self.prepare(op, path, Payload::encode(op, params)?, options)?;
         let timeout = options.timeout.unwrap_or(self.settings.timeout);
         // A timeout too long to represent is no deadline at all.
         let deadline = Instant::now().checked_add(timeout);
@@ -277,17 +253,19 @@ impl Client {
         }
     }
 
+    /// `error` with the client's key removed from whatever text it carries.
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        error.redacted(&self.secrets())
+    }
+
     /// The request `execute` would send first, shown and not sent; the credentials redacted.
-    pub(crate) fn show<P>(
+    pub(crate) fn show(
         &self,
         op: &Operation,
         path: String,
-        params: &P,
+        params: &dyn FormEncode,
         options: &CallOptions,
-    ) -> Result<HttpRequest, Error>
-    where
-        P: FormEncode + Serialize + ?Sized,
-    {
+    ) -> Result<HttpRequest, Error> {
         let prepared = self.prepare(op, path, Payload::encode(op, params)?, options)?;
         let headers = prepared
             .headers

@@ -449,6 +449,9 @@ impl crate::form::FormEncode for CreateParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("app", &self.app);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /connections` on the Maton control API (`connection.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1029,6 +1029,9 @@ impl crate::form::FormEncode for CaptureParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /ledger_operations/capture` (`ledger_operation.capture`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1284,6 +1287,9 @@ impl crate::form::FormEncode for AuthorizeParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /ledger_operations/authorize` (`ledger_operation.authorize`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1526,6 +1532,9 @@ impl crate::form::FormEncode for CaptureAuthorizationParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /ledger_operations/capture_authorization` (`ledger_operation.capture_authorization`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1763,6 +1772,9 @@ impl crate::form::FormEncode for ReleaseAuthorizationParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /ledger_operations/release_authorization` (`ledger_operation.release_authorization`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1997,6 +2009,9 @@ impl crate::form::FormEncode for AllocateParams {
         form.field("expires_at", &self.expires_at);
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
+    }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
     }
 }
 /// What `POST /ledger_operations/allocate` (`ledger_operation.allocate`) returns.

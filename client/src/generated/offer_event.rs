@@ -223,6 +223,9 @@ impl crate::form::FormEncode for OfferEventsParams {
         form.field("type", &self.r#type);
         form.custom_fields(&self.custom_fields);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /offer_events` (`offer_event.offer_events`) returns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

@@ -568,6 +568,9 @@ impl crate::form::FormEncode for OfferFulfillmentsParams {
         form.field("option_id", &self.option_id);
         form.custom_fields(&self.custom_fields);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /offer_fulfillments` (`offer_fulfillment.offer_fulfillments`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -877,6 +880,9 @@ impl crate::form::FormEncode for OfferFulfillmentsUpdateParams {
         form.field("status", &self.status);
         form.field("failure_reason", &self.failure_reason);
         form.custom_fields(&self.custom_fields);
+    }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
     }
 }
 /// What `POST /offer_fulfillments/{offer_fulfillment_id}` (`offer_fulfillment.offer_fulfillments_update`) returns.

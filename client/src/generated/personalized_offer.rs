@@ -580,6 +580,9 @@ impl crate::form::FormEncode for PersonalizedOffersParams {
         form.field("request_context", &self.request_context);
         form.custom_fields(&self.custom_fields);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /personalized_offers` (`personalized_offer.personalized_offers`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]

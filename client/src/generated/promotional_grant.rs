@@ -270,6 +270,9 @@ impl crate::form::FormEncode for PromotionalGrantsParams {
         form.field("metadata", &self.metadata);
         form.custom_fields(&self.custom_fields);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /promotional_grants` (`promotional_grant.promotional_grants`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]

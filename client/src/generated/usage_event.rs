@@ -259,6 +259,9 @@ impl crate::form::FormEncode for CreateParams {
         form.field("properties", &self.properties);
         form.custom_fields(&self.custom_fields);
     }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
+    }
 }
 /// What `POST /usage_events` (`usage_event.create`) returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -423,6 +426,9 @@ impl crate::form::FormEncode for BatchIngestParams {
     fn encode(&self, form: &mut crate::form::Form) {
         form.field("events", &self.events);
         form.custom_fields(&self.custom_fields);
+    }
+    fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(self))
     }
 }
 /// What `POST /batch/usage_events` (`usage_event.batch_ingest`) returns.

@@ -37,7 +37,7 @@ pub fn emit_operations(res: &Resource, imports: &mut Imports) -> TokenStream {
     let objects: Vec<_> = res
         .param_objects
         .iter()
-        .map(|s| params_struct(s, &[], false, imports))
+        .map(|s| params_struct(s, &[], false, false, imports))
         .collect();
     quote! {
         #handle_doc
@@ -284,7 +284,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             fields: op.params.clone(),
             custom_fields: op.custom_fields,
         };
-        params_struct(&def, &slots, true, imports)
+        params_struct(&def, &slots, true, op.body == Body::Json, imports)
     });
     let params_struct = quote!(#params_struct #(#groups)*);
     let sort_enum = sort_enum(op, imports);
@@ -635,6 +635,7 @@ fn params_struct(
     def: &StructDef,
     slots: &[Slot],
     operation: bool,
+    json_body: bool,
     imports: &mut Imports,
 ) -> TokenStream {
     imports.serde("Deserialize");
@@ -729,6 +730,14 @@ fn params_struct(
         "Parameters with the required fields set and nothing else."
     });
     let object_impl = (!operation).then(|| quote!(crate::form::form_object!(#name);));
+    // Only the operations with a JSON body carry a JSON writer.
+    let json = json_body.then(|| {
+        quote! {
+            fn json(&self) -> Option<serde_json::Result<Vec<u8>>> {
+                Some(serde_json::to_vec(self))
+            }
+        }
+    });
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
@@ -749,6 +758,7 @@ fn params_struct(
             fn encode(&self, form: &mut crate::form::Form) {
                 #(#encode)*
             }
+            #json
         }
         #object_impl
     }
