@@ -1,32 +1,87 @@
 #!/usr/bin/env bash
-# Measures what the generated API costs to compile, and how big it is:
-#   - a clean `cargo build --release -p chargebee --features full` (dependencies included),
-#   - a rebuild after touching one generated file (the crate alone, all features),
-#   - the crate alone with its default features, and with customer + subscription only,
-#   - the generated line count.
-# Uses its own target directory so the workspace's build is left alone. Run it on an idle
-# machine: anything else compiling at the same time inflates the figures.
+# Measures what the generated API costs a user to compile, against a baseline built in the
+# same run: a one-line user binary built clean in release mode (dependencies included), with
+#   - `chargebee`, feature `full`;
+#   - `chargebee`, default features;
+#   - `chargebee`, customer + subscription only;
+#   - the baseline: async-stripe 1.0.0-rc.10 core + billing, every feature, with its hyper
+#     client on rustls with ring and webpki roots, as reqwest's `rustls-tls` is (fetched from
+#     crates.io).
+# For each: wall time, CPU time, and the peak memory of the largest compiler process. Then the
+# ratios to the baseline, and the generated line count.
+#
+# Each build has a target directory of its own under target/measure-build, so the
+# workspace's build is left alone. The builds run one after the other: run this on an idle
+# machine, as anything else compiling at the same time inflates the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR=${MEASURE_TARGET_DIR:-target/measure-build}
-rm -rf "$CARGO_TARGET_DIR"
+repo=$(pwd)
+root=${MEASURE_TARGET_DIR:-$repo/target/measure-build}
+rm -rf "$root"
+mkdir -p "$root"
+if [ ! -x /usr/bin/time ]; then
+  echo "measure-build: needs GNU time (Debian: apt-get install time)" >&2
+  exit 1
+fi
 
-seconds() {
-    local start=$(date +%s%N)
-    cargo build --quiet --release -p chargebee "$@"
-    echo $(( ($(date +%s%N) - start) / 1000000000 ))
+# A user project: `name`, its dependency lines, and its main function.
+project() {
+  local dir=$root/$1
+  mkdir -p "$dir/src"
+  cat >"$dir/Cargo.toml" <<EOF
+[package]
+name = "$1"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+$2
+
+[workspace]
+EOF
+  echo "$3" >"$dir/src/main.rs"
 }
 
-clean=$(seconds --features full)
-touch client/src/generated/customer.rs
-touched=$(seconds --features full)
-touch client/src/lib.rs
-default=$(seconds)
-touch client/src/lib.rs
-small=$(seconds --no-default-features --features customer,subscription)
+chargebee() {
+  project "$1" "chargebee = { path = \"$repo/client\", $2 }" \
+    'fn main() { println!("{:?}", chargebee::Client::builder().maton_api_key("k").build().is_ok()); }'
+}
+chargebee user-full 'features = ["full"]'
+chargebee user-default 'features = []'
+chargebee user-small 'default-features = false, features = ["customer", "subscription"]'
+project user-stripe 'async-stripe = { version = "=1.0.0-rc.10", default-features = false, features = ["rustls-ring", "rustls-tls-webpki-roots"] }
+async-stripe-core = { version = "=1.0.0-rc.10", features = ["full", "deserialize", "serialize", "redact-generated-debug"] }
+async-stripe-billing = { version = "=1.0.0-rc.10", features = ["full", "deserialize", "serialize", "redact-generated-debug"] }' \
+  'use stripe_billing as _; use stripe_core as _; fn main() { println!("{}", std::mem::size_of_val(&stripe::Client::new("sk_test"))); }'
 
-printf 'clean release build, all features, dependencies included: %4d s\n' "$clean"
-printf 'rebuild after touching customer.rs, all features:         %4d s\n' "$touched"
-printf 'rebuild of the crate, default features:                    %4d s\n' "$default"
-printf 'rebuild of the crate, customer + subscription only:        %4d s\n' "$small"
-printf 'generated code: %s lines in %s files\n' "$(cat client/src/generated/*.rs | wc -l)" "$(ls client/src/generated/*.rs | wc -l)"
+# Fetch first, so no download is timed.
+for p in user-full user-stripe; do
+  cargo fetch --quiet --manifest-path "$root/$p/Cargo.toml"
+done
+
+declare -A wall cpu peak
+for p in user-stripe user-full user-default user-small; do
+  stats=$root/$p.time
+  CARGO_TARGET_DIR=$root/$p/target /usr/bin/time -f '%e %U %S %M' -o "$stats" \
+    cargo build --quiet --release --manifest-path "$root/$p/Cargo.toml"
+  read -r e u s m <"$stats"
+  wall[$p]=$e
+  cpu[$p]=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.1f", u + s }')
+  peak[$p]=$(awk -v m="$m" 'BEGIN { printf "%.2f", m / 1048576 }')
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf '%-34s %9s %9s %12s %12s\n' build wall CPU 'peak rustc' 'wall ratio'
+for p in user-stripe user-full user-default user-small; do
+  case $p in
+    user-stripe) label='async-stripe core+billing (base)' ;;
+    user-full) label='chargebee, full' ;;
+    user-default) label='chargebee, default' ;;
+    user-small) label='chargebee, customer+subscription' ;;
+  esac
+  printf '%-34s %8ss %8ss %10s GB %11sx\n' "$label" "${wall[$p]}" "${cpu[$p]}" "${peak[$p]}" \
+    "$(ratio "${wall[$p]}" "${wall[user-stripe]}")"
+done
+printf 'generated code: %s lines in %s files\n' "$(cat client/src/generated/*.rs | wc -l)" \
+  "$(ls client/src/generated/*.rs | wc -l)"
