@@ -44,5 +44,5 @@ pub use limiter::{RateLimit, SlotPastDeadline};
 pub use pagination::Page;
 pub use raw::RawRequest;
 pub use retry::RetryPolicy;
-pub use transport::{ApiBase, BodyKind, HttpMethod, Operation, ResponseInfo};
+pub use transport::{HttpMethod, ResponseInfo};
 pub use types::{ApiEnum, ExtraFields, Timestamp};

@@ -19,23 +19,22 @@ use tokio::time::Instant;
 
 /// What the generated code knows about an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Operation {
+pub(crate) struct Operation {
     /// `resource.operation`, as named in errors and logs.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// The path template, such as `/customers/{customer_id}`.
-    pub path: &'static str,
+    pub(crate) path: &'static str,
     /// The HTTP method.
-    pub method: HttpMethod,
+    pub(crate) method: HttpMethod,
     /// Which API serves it.
-    pub base: ApiBase,
+    pub(crate) base: ApiBase,
     /// Where the parameters travel.
-    pub body: BodyKind,
+    pub(crate) body: BodyKind,
     /// The Chargebee subdomain serving it (`grow`, `ingest`, `file-ingest`), if any: direct
     /// mode sends it to `{site}.{subdomain}.chargebee.com`.
-    pub subdomain: Option<&'static str>,
+    pub(crate) subdomain: Option<&'static str>,
     /// Whether Chargebee accepts an idempotency key for it.
-    pub idempotent: bool,
+    pub(crate) idempotent: bool,
 }
 
 /// HTTP methods the API uses.
@@ -63,8 +62,7 @@ impl HttpMethod {
 
 /// The API an operation belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ApiBase {
+pub(crate) enum ApiBase {
     /// Chargebee API v2, directly or through the gateway.
     Chargebee,
     /// The Maton control API (connections).
@@ -73,8 +71,7 @@ pub enum ApiBase {
 
 /// How parameters are sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BodyKind {
+pub(crate) enum BodyKind {
     /// In the query string.
     Query,
     /// As an `application/x-www-form-urlencoded` body.

@@ -13,136 +13,95 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Addon {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `charge_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<ChargeType>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
-    /// `unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `archived_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    /// `enabled_in_portal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    /// `tax_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `hsn_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `sku`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `accounting_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    /// `accounting_category1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    /// `accounting_category2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    /// `accounting_category3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    /// `accounting_category4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `shipping_frequency_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    /// `shipping_frequency_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<ShippingFrequencyPeriodUnit>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `channel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<ProrationType>,
-    /// `invoice_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_providers_fields: Option<Vec<TaxProvidersField>>,
-    /// `show_description_in_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -568,28 +527,20 @@ impl<'de> Deserialize<'de> for Addon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Tier {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -717,13 +668,10 @@ impl<'de> Deserialize<'de> for Tier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct TaxProvidersField {
-    /// `provider_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1584,147 +1532,134 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: CreatePeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `pricing_model`.
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: CreateType) -> Self {
         self.params.r#type = Some(value);
         self
     }
-    /// Sets `unit`; at most 30 characters.
+    /// At most 30 characters.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
-    /// Sets `enabled_in_portal`.
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.params.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
-    /// Sets `tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `sku`; at most 100 characters.
+    /// At most 100 characters.
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.params.sku = Some(value.into());
         self
     }
-    /// Sets `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_code = Some(value.into());
         self
     }
-    /// Sets `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category1 = Some(value.into());
         self
     }
-    /// Sets `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category2 = Some(value.into());
         self
     }
-    /// Sets `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category3 = Some(value.into());
         self
     }
-    /// Sets `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category4 = Some(value.into());
         self
     }
-    /// Sets `is_shippable`.
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
-    /// Sets `shipping_frequency_period`.
     pub fn shipping_frequency_period(mut self, value: i64) -> Self {
         self.params.shipping_frequency_period = Some(value);
         self
     }
-    /// Sets `shipping_frequency_period_unit`.
     pub fn shipping_frequency_period_unit(
         mut self,
         value: CreateShippingFrequencyPeriodUnit,
@@ -1732,42 +1667,35 @@ impl CreateRequest {
         self.params.shipping_frequency_period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
-    /// Sets `show_description_in_invoices`.
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
-    /// Sets `show_description_in_quotes`.
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `proration_type`.
     pub fn proration_type(mut self, value: CreateProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `tiers` (a list).
     pub fn tiers(mut self, value: Vec<CreateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateTaxProvidersFieldsParams>,
@@ -1825,122 +1753,101 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     pub id: String,
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `charge_type`.
     pub charge_type: CreateChargeType,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<CreatePeriodUnit>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateType>,
-    /// `unit`; at most 30 characters.
+    /// At most 30 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `enabled_in_portal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `sku`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    /// `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    /// `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    /// `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    /// `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `shipping_frequency_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    /// `shipping_frequency_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<CreateShippingFrequencyPeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `show_description_in_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<CreateProrationType>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateStatus>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<CreateTiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2056,7 +1963,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2136,157 +2042,143 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `charge_type`.
     pub fn charge_type(mut self, value: UpdateChargeType) -> Self {
         self.params.charge_type = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: UpdatePeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `pricing_model`.
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: UpdateType) -> Self {
         self.params.r#type = Some(value);
         self
     }
-    /// Sets `unit`; at most 30 characters.
+    /// At most 30 characters.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
-    /// Sets `enabled_in_portal`.
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.params.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
-    /// Sets `tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `sku`; at most 100 characters.
+    /// At most 100 characters.
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.params.sku = Some(value.into());
         self
     }
-    /// Sets `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_code = Some(value.into());
         self
     }
-    /// Sets `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category1 = Some(value.into());
         self
     }
-    /// Sets `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category2 = Some(value.into());
         self
     }
-    /// Sets `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category3 = Some(value.into());
         self
     }
-    /// Sets `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category4 = Some(value.into());
         self
     }
-    /// Sets `is_shippable`.
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
-    /// Sets `shipping_frequency_period`.
     pub fn shipping_frequency_period(mut self, value: i64) -> Self {
         self.params.shipping_frequency_period = Some(value);
         self
     }
-    /// Sets `shipping_frequency_period_unit`.
     pub fn shipping_frequency_period_unit(
         mut self,
         value: UpdateShippingFrequencyPeriodUnit,
@@ -2294,37 +2186,31 @@ impl UpdateRequest {
         self.params.shipping_frequency_period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
-    /// Sets `show_description_in_invoices`.
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
-    /// Sets `show_description_in_quotes`.
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `proration_type`.
     pub fn proration_type(mut self, value: UpdateProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
-    /// Sets `tiers` (a list).
     pub fn tiers(mut self, value: Vec<UpdateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<UpdateTaxProvidersFieldsParams>,
@@ -2387,119 +2273,99 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `charge_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<UpdateChargeType>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<UpdatePeriodUnit>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateType>,
-    /// `unit`; at most 30 characters.
+    /// At most 30 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `enabled_in_portal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `sku`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    /// `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    /// `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    /// `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    /// `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `shipping_frequency_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    /// `shipping_frequency_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<UpdateShippingFrequencyPeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `show_description_in_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<UpdateProrationType>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<UpdateTiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2607,7 +2473,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2686,7 +2551,6 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -2902,7 +2766,6 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -3051,7 +2914,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3162,7 +3024,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3277,7 +3138,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3356,12 +3216,11 @@ pub struct CopyRequest {
     params: CopyParams,
 }
 impl CopyRequest {
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `for_site_merging`.
     pub fn for_site_merging(mut self, value: bool) -> Self {
         self.params.for_site_merging = Some(value);
         self
@@ -3416,14 +3275,13 @@ impl CopyRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CopyParams {
-    /// `from_site`; at most 50 characters.
+    /// At most 50 characters.
     pub from_site: String,
-    /// `id_at_from_site`; at most 100 characters.
+    /// At most 100 characters.
     pub id_at_from_site: String,
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `for_site_merging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_site_merging: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3463,7 +3321,6 @@ impl crate::form::FormEncode for CopyParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CopyResponse {
-    /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3580,7 +3437,6 @@ impl UnarchiveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UnarchiveResponse {
-    /// `addon`.
     pub addon: Addon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3646,22 +3502,19 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -3677,32 +3530,29 @@ impl CreateTiersParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -3724,11 +3574,11 @@ crate::form::form_object!(CreateTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub provider_name: String,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub field_id: String,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub field_value: String,
 }
 impl CreateTaxProvidersFieldsParams {
@@ -3758,22 +3608,19 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -3789,32 +3636,29 @@ impl UpdateTiersParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -3836,11 +3680,11 @@ crate::form::form_object!(UpdateTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub provider_name: String,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub field_id: String,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub field_value: String,
 }
 impl UpdateTaxProvidersFieldsParams {

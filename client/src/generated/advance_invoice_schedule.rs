@@ -9,15 +9,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceSchedule {
-    /// `id`.
     pub id: String,
-    /// `schedule_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_type: Option<ScheduleType>,
-    /// `fixed_interval_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_interval_schedule: Option<Box<FixedIntervalSchedule>>,
-    /// `specific_dates_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specific_dates_schedule: Option<Box<SpecificDatesSchedule>>,
     /// `object`: the name of the object's type, as sent.
@@ -127,22 +123,18 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceSchedule {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct FixedIntervalSchedule {
-    /// `end_schedule_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_schedule_on: Option<enums::EndScheduleOn>,
-    /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_occurrences: Option<i64>,
-    /// `days_before_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_before_renewal: Option<i64>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -252,13 +244,12 @@ impl<'de> Deserialize<'de> for FixedIntervalSchedule {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SpecificDatesSchedule {
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.

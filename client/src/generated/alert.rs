@@ -12,46 +12,34 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Alert {
-    /// `id`.
     pub id: String,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `metered_feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_feature_id: Option<String>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `unit_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `meta`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `threshold`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<Box<Threshold>>,
-    /// `filter_conditions` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_conditions: Option<Vec<FilterCondition>>,
     /// `object`: the name of the object's type, as sent.
@@ -216,10 +204,8 @@ impl<'de> Deserialize<'de> for Alert {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Threshold {
-    /// `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<enums::Mode>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// `object`: the name of the object's type, as sent.
@@ -293,13 +279,10 @@ impl<'de> Deserialize<'de> for Threshold {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct FilterCondition {
-    /// `field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<FilterConditionField>,
-    /// `operator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<FilterConditionOperator>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -694,42 +677,40 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `description`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `metered_feature_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn metered_feature_id(mut self, value: impl Into<String>) -> Self {
         self.params.metered_feature_id = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `unit_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn unit_id(mut self, value: impl Into<String>) -> Self {
         self.params.unit_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `meta`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn meta(mut self, value: impl Into<String>) -> Self {
         self.params.meta = Some(value.into());
         self
     }
-    /// Sets `threshold`.
     pub fn threshold(mut self, value: CreateThresholdParams) -> Self {
         self.params.threshold = Some(value);
         self
     }
-    /// Sets `filter_conditions` (a list).
     pub fn filter_conditions(
         mut self,
         value: Vec<CreateFilterConditionsParams>,
@@ -787,33 +768,30 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: enums::Type,
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     pub name: String,
-    /// `description`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `metered_feature_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_feature_id: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `unit_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `meta`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<String>,
-    /// `threshold`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<CreateThresholdParams>,
-    /// `filter_conditions` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filter_conditions: Vec<CreateFilterConditionsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -862,7 +840,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -973,7 +950,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1243,7 +1219,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1323,12 +1298,10 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `status`.
     pub fn status(mut self, value: UpdateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `threshold`.
     pub fn threshold(mut self, value: UpdateThresholdParams) -> Self {
         self.params.threshold = Some(value);
         self
@@ -1388,10 +1361,8 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateStatus>,
-    /// `threshold`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<UpdateThresholdParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1424,7 +1395,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1539,7 +1509,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1797,7 +1766,6 @@ impl crate::form::FormEncode for ApplicationAlertsForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApplicationAlertsForSubscriptionEntry {
-    /// `alert`.
     pub alert: Alert,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1863,10 +1831,8 @@ impl<'de> Deserialize<'de> for ApplicationAlertsForSubscriptionEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateThresholdParams {
-    /// `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<enums::Mode>,
-    /// `value`.
     pub value: f64,
 }
 impl CreateThresholdParams {
@@ -1874,7 +1840,6 @@ impl CreateThresholdParams {
     pub fn new(value: f64) -> Self {
         Self { mode: None, value }
     }
-    /// Sets `mode`.
     pub fn mode(mut self, value: enums::Mode) -> Self {
         self.mode = Some(value);
         self
@@ -1892,13 +1857,11 @@ crate::form::form_object!(CreateThresholdParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateFilterConditionsParams {
-    /// `field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<CreateFilterConditionsField>,
-    /// `operator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<CreateFilterConditionsOperator>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -1911,17 +1874,15 @@ impl CreateFilterConditionsParams {
             value: None,
         }
     }
-    /// Sets `field`.
     pub fn field(mut self, value: CreateFilterConditionsField) -> Self {
         self.field = Some(value);
         self
     }
-    /// Sets `operator`.
     pub fn operator(mut self, value: CreateFilterConditionsOperator) -> Self {
         self.operator = Some(value);
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -1940,10 +1901,8 @@ crate::form::form_object!(CreateFilterConditionsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateThresholdParams {
-    /// `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<enums::Mode>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
@@ -1952,12 +1911,10 @@ impl UpdateThresholdParams {
     pub fn new() -> Self {
         Self { mode: None, value: None }
     }
-    /// Sets `mode`.
     pub fn mode(mut self, value: enums::Mode) -> Self {
         self.mode = Some(value);
         self
     }
-    /// Sets `value`.
     pub fn value(mut self, value: f64) -> Self {
         self.value = Some(value);
         self

@@ -11,16 +11,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AlertStatus {
-    /// `alert_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `alarm_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_status: Option<enums::AlarmStatus>,
-    /// `alarm_triggered_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_triggered_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -343,7 +340,6 @@ impl crate::form::FormEncode for AlertStatusesForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AlertStatusesForSubscriptionEntry {
-    /// `alert_status`.
     pub alert_status: AlertStatus,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -570,7 +566,6 @@ impl crate::form::FormEncode for AlertStatusesForAlertParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AlertStatusesForAlertEntry {
-    /// `alert_status`.
     pub alert_status: AlertStatus,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

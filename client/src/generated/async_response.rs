@@ -9,25 +9,21 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AsyncResponse {
-    /// `api_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `completed_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Box<RequestAsyncApi>>,
-    /// `error_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<AsyncResponseError>>,
-    /// `result` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -131,22 +127,16 @@ impl<'de> Deserialize<'de> for AsyncResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct RequestAsyncApi {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `resource`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// `operation_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<String>,
-    /// `method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
-    /// `uri`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    /// `idempotency_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -246,23 +236,17 @@ impl<'de> Deserialize<'de> for RequestAsyncApi {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AsyncResponseError {
-    /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `api_error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_error_code: Option<String>,
-    /// `error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `error_msg`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
-    /// `http_status_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status_code: Option<String>,
     /// `object`: the name of the object's type, as sent.

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct AsyncResponseList {
     #[cfg(feature = "async_response")]
-    /// `list` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<async_response::AsyncResponse>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.

@@ -12,52 +12,38 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AttachedItem {
-    /// `id`.
     pub id: String,
-    /// `parent_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_item_id: Option<String>,
-    /// `item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `channel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -528,37 +514,32 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `type`.
     pub fn r#type(mut self, value: CreateType) -> Self {
         self.params.r#type = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.params.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.params.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.params.charge_once = Some(value);
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
@@ -618,28 +599,23 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_id: String,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateType>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -684,7 +660,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -770,32 +745,27 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `type`.
     pub fn r#type(mut self, value: UpdateType) -> Self {
         self.params.r#type = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.params.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.params.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.params.charge_once = Some(value);
         self
@@ -856,25 +826,20 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `parent_item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub parent_item_id: String,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateType>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -917,7 +882,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1055,7 +1019,7 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveParams {
-    /// `parent_item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub parent_item_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -1085,7 +1049,6 @@ impl crate::form::FormEncode for RetrieveParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1227,7 +1190,7 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteParams {
-    /// `parent_item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub parent_item_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -1257,7 +1220,6 @@ impl crate::form::FormEncode for DeleteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1589,7 +1551,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `attached_item`.
     pub attached_item: AttachedItem,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BillingConfiguration {
-    /// `is_calendar_billing_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_calendar_billing_enabled: Option<bool>,
-    /// `billing_dates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_dates: Option<Vec<BillingDate>>,
     /// `object`: the name of the object's type, as sent.
@@ -95,10 +93,10 @@ impl<'de> Deserialize<'de> for BillingConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BillingDate {
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.

@@ -13,24 +13,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BusinessEntity {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -236,7 +231,6 @@ pub struct CreateTransfersRequest {
     params: CreateTransfersParams,
 }
 impl CreateTransfersRequest {
-    /// Sets `source_business_entity_ids` (a list).
     pub fn source_business_entity_ids(mut self, value: Vec<String>) -> Self {
         self.params.source_business_entity_ids = value;
         self
@@ -293,16 +287,11 @@ impl CreateTransfersRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateTransfersParams {
-    /// `active_resource_ids` (a list).
     pub active_resource_ids: Vec<String>,
-    /// `destination_business_entity_ids` (a list).
     pub destination_business_entity_ids: Vec<String>,
-    /// `source_business_entity_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub source_business_entity_ids: Vec<String>,
-    /// `resource_types` (a list).
     pub resource_types: Vec<String>,
-    /// `reason_codes` (a list).
     pub reason_codes: Vec<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -348,7 +337,6 @@ impl crate::form::FormEncode for CreateTransfersParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateTransfersResponse {
-    /// `business_entity_transfer`.
     pub business_entity_transfer: business_entity_transfer::BusinessEntityTransfer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -667,7 +655,6 @@ impl crate::filter::SortField for GetTransfersSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GetTransfersEntry {
-    /// `business_entity_transfer`.
     pub business_entity_transfer: business_entity_transfer::BusinessEntityTransfer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

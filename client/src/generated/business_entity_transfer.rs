@@ -8,27 +8,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BusinessEntityTransfer {
-    /// `id`.
     pub id: String,
-    /// `resource_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<ResourceType>,
-    /// `resource_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `active_resource_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_resource_id: Option<String>,
-    /// `destination_business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_business_entity_id: Option<String>,
-    /// `source_business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_business_entity_id: Option<String>,
-    /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<ReasonCode>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.

@@ -13,88 +13,62 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Card {
-    /// `payment_source_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `ref_tx_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_tx_id: Option<String>,
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `iin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
-    /// `last4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    /// `card_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<CardType>,
-    /// `funding_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<FundingType>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `issuing_country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `billing_addr1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `billing_zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `ip_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// `powered_by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub powered_by: Option<PoweredBy>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `masked_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_number: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -765,7 +739,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `card`.
     pub card: Card,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -844,37 +817,35 @@ pub struct UpdateCardForCustomerRequest {
     params: UpdateCardForCustomerParams,
 }
 impl UpdateCardForCustomerRequest {
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.params.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.params.tmp_token = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.params.last_name = Some(value.into());
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.params.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(
         mut self,
         value: UpdateCardForCustomerPreferredScheme,
@@ -882,47 +853,46 @@ impl UpdateCardForCustomerRequest {
         self.params.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.params.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.params.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.params.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.params.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.params.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.params.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.params.billing_country = Some(value.into());
         self
     }
-    /// Sets `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.params.ip_address = Some(value.into());
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: UpdateCardForCustomerCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -986,58 +956,53 @@ impl UpdateCardForCustomerRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCardForCustomerParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub number: String,
-    /// `expiry_month`.
     pub expiry_month: i64,
-    /// `expiry_year`.
     pub expiry_year: i64,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<UpdateCardForCustomerPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateCardForCustomerCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1104,9 +1069,7 @@ impl crate::form::FormEncode for UpdateCardForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateCardForCustomerResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     pub card: Card,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1191,7 +1154,6 @@ pub struct SwitchGatewayForCustomerRequest {
     params: SwitchGatewayForCustomerParams,
 }
 impl SwitchGatewayForCustomerRequest {
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.params.gateway = Some(value);
         self
@@ -1255,10 +1217,9 @@ impl SwitchGatewayForCustomerRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchGatewayForCustomerParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub gateway_account_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -1290,9 +1251,7 @@ impl crate::form::FormEncode for SwitchGatewayForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchGatewayForCustomerResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     pub card: Card,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1436,7 +1395,7 @@ impl CopyCardForCustomerRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CopyCardForCustomerParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub gateway_account_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -1466,7 +1425,6 @@ impl crate::form::FormEncode for CopyCardForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CopyCardForCustomerResponse {
-    /// `third_party_payment_method`.
     pub third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1596,7 +1554,6 @@ impl DeleteCardForCustomerRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteCardForCustomerResponse {
-    /// `customer`.
     pub customer: customer::Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1662,7 +1619,7 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateCardForCustomerCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
 }
@@ -1671,7 +1628,7 @@ impl UpdateCardForCustomerCustomerParams {
     pub fn new() -> Self {
         Self { vat_number: None }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self

@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ColumnDefinition {
-    /// `column_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column_name: Option<String>,
-    /// `data_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<DataType>,
     /// `object`: the name of the object's type, as sent.

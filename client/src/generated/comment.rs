@@ -12,28 +12,21 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Comment {
-    /// `id`.
     pub id: String,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `added_by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added_by: Option<String>,
-    /// `notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -341,7 +334,7 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `added_by`; at most 100 characters.
+    /// At most 100 characters.
     pub fn added_by(mut self, value: impl Into<String>) -> Self {
         self.params.added_by = Some(value.into());
         self
@@ -396,13 +389,12 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `entity_type`.
     pub entity_type: enums::EntityType,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub entity_id: String,
-    /// `notes`; at most 1000 characters.
+    /// At most 1000 characters.
     pub notes: String,
-    /// `added_by`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added_by: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -443,7 +435,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `comment`.
     pub comment: Comment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -554,7 +545,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `comment`.
     pub comment: Comment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -633,12 +623,11 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: ListEntityType) -> Self {
         self.params.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.entity_id = Some(value.into());
         self
@@ -749,10 +738,9 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<ListEntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -824,7 +812,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `comment`.
     pub comment: Comment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -939,7 +926,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `comment`.
     pub comment: Comment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -9,13 +9,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Configuration {
-    /// `domain`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// `product_catalog_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_catalog_version: Option<enums::ProductCatalogVersion>,
-    /// `chargebee_response_schema_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chargebee_response_schema_type: Option<enums::ChargebeeResponseSchemaType>,
     /// `object`: the name of the object's type, as sent.
@@ -165,7 +162,6 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListResponse {
-    /// `configurations` (a list).
     pub configurations: Vec<Configuration>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

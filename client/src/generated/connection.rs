@@ -9,25 +9,19 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Connection {
-    /// `connection_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `creation_time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
-    /// `last_updated_time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_time: Option<String>,
-    /// `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `app`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -240,12 +234,10 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `app`.
     pub fn app(mut self, value: impl Into<String>) -> Self {
         self.params.app = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: Status) -> Self {
         self.params.status = Some(value);
         self
@@ -285,10 +277,8 @@ impl ListRequest {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `app`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
 }
@@ -313,7 +303,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListResponse {
-    /// `connections` (a list).
     pub connections: Vec<Connection>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -431,7 +420,6 @@ impl CreateRequest {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `app`.
     pub app: String,
 }
 impl CreateParams {
@@ -457,7 +445,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `connection`.
     pub connection: Connection,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -572,7 +559,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `connection`.
     pub connection: Connection,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

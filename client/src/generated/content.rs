@@ -251,315 +251,242 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct Content {
     #[cfg(feature = "addon")]
-    /// `addon`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon: Option<Box<addon::Addon>>,
     #[cfg(feature = "address")]
-    /// `address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Box<address::Address>>,
     #[cfg(feature = "advance_invoice_schedule")]
-    /// `advance_invoice_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_invoice_schedule: Option<
         Box<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     >,
     #[cfg(feature = "alert")]
-    /// `alert`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert: Option<Box<alert::Alert>>,
     #[cfg(feature = "alert_status")]
-    /// `alert_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_status: Option<Box<alert_status::AlertStatus>>,
     #[cfg(feature = "async_response")]
-    /// `async_response`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_response: Option<Box<async_response::AsyncResponse>>,
     #[cfg(feature = "async_response_list")]
-    /// `async_response_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_response_list: Option<Box<async_response_list::AsyncResponseList>>,
     #[cfg(feature = "attached_item")]
-    /// `attached_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attached_item: Option<Box<attached_item::AttachedItem>>,
     #[cfg(feature = "attribute")]
-    /// `attribute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute: Option<Box<attribute::Attribute>>,
     #[cfg(feature = "billing_configuration")]
-    /// `billing_configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_configuration: Option<Box<billing_configuration::BillingConfiguration>>,
     #[cfg(feature = "brand")]
-    /// `brand`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<Box<brand::Brand>>,
     #[cfg(feature = "business_entity")]
-    /// `business_entity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity: Option<Box<business_entity::BusinessEntity>>,
     #[cfg(feature = "business_entity_transfer")]
-    /// `business_entity_transfer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_transfer: Option<
         Box<business_entity_transfer::BusinessEntityTransfer>,
     >,
     #[cfg(feature = "card")]
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     #[cfg(feature = "column_definition")]
-    /// `column_definition`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column_definition: Option<Box<column_definition::ColumnDefinition>>,
     #[cfg(feature = "comment")]
-    /// `comment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<Box<comment::Comment>>,
     #[cfg(feature = "configuration")]
-    /// `configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Box<configuration::Configuration>>,
     #[cfg(feature = "contact")]
-    /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Box<contact::Contact>>,
     #[cfg(feature = "contract_term")]
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<contract_term::ContractTerm>>,
     #[cfg(feature = "coupon")]
-    /// `coupon`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<Box<coupon::Coupon>>,
     #[cfg(feature = "coupon_code")]
-    /// `coupon_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<Box<coupon_code::CouponCode>>,
     #[cfg(feature = "coupon_set")]
-    /// `coupon_set`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set: Option<Box<coupon_set::CouponSet>>,
     #[cfg(feature = "cpq_quote_signature")]
-    /// `cpq_quote_signature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpq_quote_signature: Option<Box<cpq_quote_signature::CpqQuoteSignature>>,
     #[cfg(feature = "credit_note")]
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     #[cfg(feature = "credit_note_estimate")]
-    /// `credit_note_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note_estimate: Option<Box<credit_note_estimate::CreditNoteEstimate>>,
     #[cfg(feature = "credit_unit")]
-    /// `credit_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_unit: Option<Box<credit_unit::CreditUnit>>,
     #[cfg(feature = "currency")]
-    /// `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Box<currency::Currency>>,
     #[cfg(feature = "customer")]
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Box<customer::Customer>>,
     #[cfg(feature = "customer_entitlement")]
-    /// `customer_entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_entitlement: Option<Box<customer_entitlement::CustomerEntitlement>>,
     #[cfg(feature = "differential_price")]
-    /// `differential_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub differential_price: Option<Box<differential_price::DifferentialPrice>>,
     #[cfg(feature = "discount")]
-    /// `discount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Box<discount::Discount>>,
     #[cfg(feature = "download")]
-    /// `download`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<Box<download::Download>>,
     #[cfg(feature = "einvoice")]
-    /// `einvoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoice: Option<Box<einvoice::Einvoice>>,
     #[cfg(feature = "entitlement")]
-    /// `entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement: Option<Box<entitlement::Entitlement>>,
     #[cfg(feature = "entitlement_override")]
-    /// `entitlement_override`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement_override: Option<Box<entitlement_override::EntitlementOverride>>,
     #[cfg(feature = "estimate")]
-    /// `estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Box<estimate::Estimate>>,
     #[cfg(feature = "event")]
-    /// `event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Box<event::Event>>,
     #[cfg(feature = "export")]
-    /// `export`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<Box<export::Export>>,
     #[cfg(feature = "feature")]
-    /// `feature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<Box<feature::Feature>>,
     #[cfg(feature = "filter_condition")]
-    /// `filter_condition`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_condition: Option<Box<filter_condition::FilterCondition>>,
     #[cfg(feature = "gateway_error_detail")]
-    /// `gateway_error_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_error_detail: Option<Box<gateway_error_detail::GatewayErrorDetail>>,
     #[cfg(feature = "gateway_payment_method_token")]
-    /// `gateway_payment_method_token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_payment_method_token: Option<
         Box<gateway_payment_method_token::GatewayPaymentMethodToken>,
     >,
     #[cfg(feature = "gift")]
-    /// `gift`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<Box<gift::Gift>>,
     #[cfg(feature = "grant_block")]
-    /// `grant_block`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_block: Option<Box<grant_block::GrantBlock>>,
     #[cfg(feature = "hierarchy")]
-    /// `hierarchy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hierarchy: Option<Box<hierarchy::Hierarchy>>,
     #[cfg(feature = "hosted_page")]
-    /// `hosted_page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_page: Option<Box<hosted_page::HostedPage>>,
     #[cfg(feature = "impacted_customer")]
-    /// `impacted_customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_customer: Option<Box<impacted_customer::ImpactedCustomer>>,
     #[cfg(feature = "impacted_item")]
-    /// `impacted_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_item: Option<Box<impacted_item::ImpactedItem>>,
     #[cfg(feature = "impacted_item_price")]
-    /// `impacted_item_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_item_price: Option<Box<impacted_item_price::ImpactedItemPrice>>,
     #[cfg(feature = "impacted_subscription")]
-    /// `impacted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impacted_subscription: Option<Box<impacted_subscription::ImpactedSubscription>>,
     #[cfg(feature = "in_app_subscription")]
-    /// `in_app_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_app_subscription: Option<Box<in_app_subscription::InAppSubscription>>,
     #[cfg(feature = "invoice")]
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     #[cfg(feature = "invoice_estimate")]
-    /// `invoice_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_estimate: Option<Box<invoice_estimate::InvoiceEstimate>>,
     #[cfg(feature = "item")]
-    /// `item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<item::Item>>,
     #[cfg(feature = "item_entitlement")]
-    /// `item_entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_entitlement: Option<Box<item_entitlement::ItemEntitlement>>,
     #[cfg(feature = "item_family")]
-    /// `item_family`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family: Option<Box<item_family::ItemFamily>>,
     #[cfg(feature = "item_price")]
-    /// `item_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price: Option<Box<item_price::ItemPrice>>,
     #[cfg(feature = "ledger_account_balance")]
-    /// `ledger_account_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_account_balance: Option<
         Box<ledger_account_balance::LedgerAccountBalance>,
     >,
     #[cfg(feature = "ledger_entry")]
-    /// `ledger_entry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_entry: Option<Box<ledger_entry::LedgerEntry>>,
     #[cfg(feature = "ledger_operation")]
-    /// `ledger_operation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_operation: Option<Box<ledger_operation::LedgerOperation>>,
     #[cfg(feature = "metadata")]
-    /// `metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Box<metadata::Metadata>>,
     #[cfg(feature = "meter")]
-    /// `meter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter: Option<Box<meter::Meter>>,
     #[cfg(feature = "metered_feature")]
-    /// `metered_feature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_feature: Option<Box<metered_feature::MeteredFeature>>,
     #[cfg(feature = "non_subscription")]
-    /// `non_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_subscription: Option<Box<non_subscription::NonSubscription>>,
     #[cfg(feature = "offer_event")]
-    /// `offer_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_event: Option<Box<offer_event::OfferEvent>>,
     #[cfg(feature = "offer_fulfillment")]
-    /// `offer_fulfillment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_fulfillment: Option<Box<offer_fulfillment::OfferFulfillment>>,
     #[cfg(feature = "omnichannel_one_time_order")]
-    /// `omnichannel_one_time_order`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order: Option<
         Box<omnichannel_one_time_order::OmnichannelOneTimeOrder>,
     >,
     #[cfg(feature = "omnichannel_one_time_order_item")]
-    /// `omnichannel_one_time_order_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_item: Option<
         Box<omnichannel_one_time_order_item::OmnichannelOneTimeOrderItem>,
     >,
     #[cfg(feature = "omnichannel_subscription")]
-    /// `omnichannel_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription: Option<
         Box<omnichannel_subscription::OmnichannelSubscription>,
     >,
     #[cfg(feature = "omnichannel_subscription_item")]
-    /// `omnichannel_subscription_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item: Option<
         Box<omnichannel_subscription_item::OmnichannelSubscriptionItem>,
     >,
     #[cfg(feature = "omnichannel_subscription_item_metric")]
-    /// `omnichannel_subscription_item_metric`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_metric: Option<
         Box<omnichannel_subscription_item_metric::OmnichannelSubscriptionItemMetric>,
     >,
     #[cfg(feature = "omnichannel_subscription_item_offer")]
-    /// `omnichannel_subscription_item_offer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_offer: Option<
         Box<omnichannel_subscription_item_offer::OmnichannelSubscriptionItemOffer>,
     >,
     #[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
-    /// `omnichannel_subscription_item_scheduled_change`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_scheduled_change: Option<
         Box<
@@ -567,141 +494,109 @@ pub struct Content {
         >,
     >,
     #[cfg(feature = "omnichannel_transaction")]
-    /// `omnichannel_transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
     >,
     #[cfg(feature = "order")]
-    /// `order`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Box<order::Order>>,
     #[cfg(feature = "payment_intent")]
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<Box<payment_intent::PaymentIntent>>,
     #[cfg(feature = "payment_reference_number")]
-    /// `payment_reference_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_reference_number: Option<
         Box<payment_reference_number::PaymentReferenceNumber>,
     >,
     #[cfg(feature = "payment_schedule")]
-    /// `payment_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<Box<payment_schedule::PaymentSchedule>>,
     #[cfg(feature = "payment_schedule_estimate")]
-    /// `payment_schedule_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_estimate: Option<
         Box<payment_schedule_estimate::PaymentScheduleEstimate>,
     >,
     #[cfg(feature = "payment_schedule_scheme")]
-    /// `payment_schedule_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_scheme: Option<
         Box<payment_schedule_scheme::PaymentScheduleScheme>,
     >,
     #[cfg(feature = "payment_source")]
-    /// `payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<Box<payment_source::PaymentSource>>,
     #[cfg(feature = "payment_voucher")]
-    /// `payment_voucher`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_voucher: Option<Box<payment_voucher::PaymentVoucher>>,
     #[cfg(feature = "personalized_offer")]
-    /// `personalized_offer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personalized_offer: Option<Box<personalized_offer::PersonalizedOffer>>,
     #[cfg(feature = "plan")]
-    /// `plan`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<Box<plan::Plan>>,
     #[cfg(feature = "portal_session")]
-    /// `portal_session`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_session: Option<Box<portal_session::PortalSession>>,
     #[cfg(feature = "price_variant")]
-    /// `price_variant`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_variant: Option<Box<price_variant::PriceVariant>>,
     #[cfg(feature = "pricing_page_session")]
-    /// `pricing_page_session`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_page_session: Option<Box<pricing_page_session::PricingPageSession>>,
     #[cfg(feature = "promotional_credit")]
-    /// `promotional_credit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_credit: Option<Box<promotional_credit::PromotionalCredit>>,
     #[cfg(feature = "promotional_grant")]
-    /// `promotional_grant`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_grant: Option<Box<promotional_grant::PromotionalGrant>>,
     #[cfg(feature = "purchase")]
-    /// `purchase`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase: Option<Box<purchase::Purchase>>,
     #[cfg(feature = "quote")]
-    /// `quote`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<Box<quote::Quote>>,
     #[cfg(feature = "quote_entitlement")]
-    /// `quote_entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_entitlement: Option<Box<quote_entitlement::QuoteEntitlement>>,
     #[cfg(feature = "quote_line_group")]
-    /// `quote_line_group`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_line_group: Option<Box<quote_line_group::QuoteLineGroup>>,
     #[cfg(feature = "quoted_charge")]
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     #[cfg(feature = "quoted_delta_ramp")]
-    /// `quoted_delta_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_delta_ramp: Option<Box<quoted_delta_ramp::QuotedDeltaRamp>>,
     #[cfg(feature = "quoted_ramp")]
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     #[cfg(feature = "quoted_subscription")]
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     #[cfg(feature = "ramp")]
-    /// `ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp: Option<Box<ramp::Ramp>>,
     #[cfg(feature = "recorded_purchase")]
-    /// `recorded_purchase`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded_purchase: Option<Box<recorded_purchase::RecordedPurchase>>,
     #[cfg(feature = "resource_migration")]
-    /// `resource_migration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_migration: Option<Box<resource_migration::ResourceMigration>>,
     #[cfg(feature = "rule")]
-    /// `rule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Box<rule::Rule>>,
     #[cfg(feature = "site_migration_detail")]
-    /// `site_migration_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_migration_detail: Option<Box<site_migration_detail::SiteMigrationDetail>>,
     #[cfg(feature = "subscription")]
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<Box<subscription::Subscription>>,
     #[cfg(feature = "subscription_entitlement")]
-    /// `subscription_entitlement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_entitlement: Option<
         Box<subscription_entitlement::SubscriptionEntitlement>,
     >,
     #[cfg(feature = "subscription_entitlements_created_detail")]
-    /// `subscription_entitlements_created_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_entitlements_created_detail: Option<
         Box<
@@ -709,7 +604,6 @@ pub struct Content {
         >,
     >,
     #[cfg(feature = "subscription_entitlements_updated_detail")]
-    /// `subscription_entitlements_updated_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_entitlements_updated_detail: Option<
         Box<
@@ -717,83 +611,64 @@ pub struct Content {
         >,
     >,
     #[cfg(feature = "subscription_estimate")]
-    /// `subscription_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_estimate: Option<Box<subscription_estimate::SubscriptionEstimate>>,
     #[cfg(feature = "tax_withheld")]
-    /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<Box<tax_withheld::TaxWithheld>>,
     #[cfg(feature = "third_party_payment_method")]
-    /// `third_party_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_payment_method: Option<
         Box<third_party_payment_method::ThirdPartyPaymentMethod>,
     >,
     #[cfg(feature = "time_machine")]
-    /// `time_machine`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_machine: Option<Box<time_machine::TimeMachine>>,
     #[cfg(feature = "token")]
-    /// `token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<Box<token::Token>>,
     #[cfg(feature = "transaction")]
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Box<transaction::Transaction>>,
     #[cfg(feature = "unbilled_charge")]
-    /// `unbilled_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charge: Option<Box<unbilled_charge::UnbilledCharge>>,
     #[cfg(feature = "usage")]
-    /// `usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Box<usage::Usage>>,
     #[cfg(feature = "usage_charge")]
-    /// `usage_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_charge: Option<Box<usage_charge::UsageCharge>>,
     #[cfg(feature = "usage_event")]
-    /// `usage_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_event: Option<Box<usage_event::UsageEvent>>,
     #[cfg(feature = "usage_file")]
-    /// `usage_file`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_file: Option<Box<usage_file::UsageFile>>,
     #[cfg(feature = "usage_summary")]
-    /// `usage_summary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_summary: Option<Box<usage_summary::UsageSummary>>,
     #[cfg(feature = "vaulted_payment_method")]
-    /// `vaulted_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaulted_payment_method: Option<
         Box<vaulted_payment_method::VaultedPaymentMethod>,
     >,
     #[cfg(feature = "virtual_bank_account")]
-    /// `virtual_bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_bank_account: Option<Box<virtual_bank_account::VirtualBankAccount>>,
     #[cfg(feature = "webhook_endpoint")]
-    /// `webhook_endpoint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_endpoint: Option<Box<webhook_endpoint::WebhookEndpoint>>,
     #[cfg(feature = "subscription")]
-    /// `subscriptions` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<Vec<subscription::Subscription>>,
     #[cfg(feature = "unbilled_charge")]
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     #[cfg(feature = "credit_note")]
-    /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
     #[cfg(feature = "advance_invoice_schedule")]
-    /// `advance_invoice_schedules` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_invoice_schedules: Option<
         Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,

@@ -8,39 +8,30 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ContractTerm {
-    /// `id`.
     pub id: String,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `contract_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_end: Option<Timestamp>,
-    /// `billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ActionAtTermEnd>,
-    /// `total_contract_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
-    /// `total_contract_value_before_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value_before_tax: Option<i64>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
     /// `object`: the name of the object's type, as sent.

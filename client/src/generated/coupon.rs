@@ -13,105 +13,77 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Coupon {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountType>,
-    /// `discount_percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `discount_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `duration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    /// `duration_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
-    /// `valid_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Timestamp>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `max_redemptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `apply_discount_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_discount_on: Option<ApplyDiscountOn>,
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<ApplyOn>,
-    /// `plan_constraint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_constraint: Option<PlanConstraint>,
-    /// `addon_constraint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_constraint: Option<AddonConstraint>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `archived_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `plan_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_ids: Option<Vec<String>>,
-    /// `addon_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_ids: Option<Vec<String>>,
-    /// `item_constraints` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_constraints: Option<Vec<ItemConstraint>>,
-    /// `item_constraint_criteria` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_constraint_criteria: Option<Vec<ItemConstraintCriteria>>,
-    /// `redemptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redemptions: Option<i64>,
-    /// `invoice_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `coupon_constraints` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_constraints: Option<Vec<CouponConstraint>>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -462,13 +434,10 @@ impl<'de> Deserialize<'de> for Coupon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ItemConstraint {
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `constraint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint: Option<ItemConstraintConstraint>,
-    /// `item_price_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_ids: Option<Vec<Value>>,
     /// `object`: the name of the object's type, as sent.
@@ -551,16 +520,12 @@ impl<'de> Deserialize<'de> for ItemConstraint {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ItemConstraintCriteria {
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `currencies` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currencies: Option<Vec<Value>>,
-    /// `item_family_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_ids: Option<Vec<Value>>,
-    /// `item_price_periods` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_periods: Option<Vec<Value>>,
     /// `object`: the name of the object's type, as sent.
@@ -657,14 +622,11 @@ impl<'de> Deserialize<'de> for ItemConstraintCriteria {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CouponConstraint {
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<CouponConstraintEntityType>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CouponConstraintType>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1982,102 +1944,87 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
-    /// Sets `discount_type`.
     pub fn discount_type(mut self, value: CreateDiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
-    /// Sets `discount_amount`.
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.params.discount_amount = Some(value);
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `discount_percentage`.
     pub fn discount_percentage(mut self, value: f64) -> Self {
         self.params.discount_percentage = Some(value);
         self
     }
-    /// Sets `discount_quantity`.
     pub fn discount_quantity(mut self, value: i64) -> Self {
         self.params.discount_quantity = Some(value);
         self
     }
-    /// Sets `duration_type`.
     pub fn duration_type(mut self, value: enums::DurationType) -> Self {
         self.params.duration_type = Some(value);
         self
     }
-    /// Sets `duration_month`.
     pub fn duration_month(mut self, value: i64) -> Self {
         self.params.duration_month = Some(value);
         self
     }
-    /// Sets `valid_till` (Unix seconds).
+    /// Unix seconds.
     pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_till = Some(value.into());
         self
     }
-    /// Sets `max_redemptions`.
     pub fn max_redemptions(mut self, value: i64) -> Self {
         self.params.max_redemptions = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `plan_constraint`.
     pub fn plan_constraint(mut self, value: CreatePlanConstraint) -> Self {
         self.params.plan_constraint = Some(value);
         self
     }
-    /// Sets `addon_constraint`.
     pub fn addon_constraint(mut self, value: CreateAddonConstraint) -> Self {
         self.params.addon_constraint = Some(value);
         self
     }
-    /// Sets `plan_ids` (a list).
     pub fn plan_ids(mut self, value: Vec<String>) -> Self {
         self.params.plan_ids = value;
         self
     }
-    /// Sets `addon_ids` (a list).
     pub fn addon_ids(mut self, value: Vec<String>) -> Self {
         self.params.addon_ids = value;
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
@@ -2132,70 +2079,54 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     pub id: String,
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     pub name: String,
-    /// `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<CreateDiscountType>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `discount_percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    /// `discount_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
-    /// `apply_on`.
     pub apply_on: CreateApplyOn,
-    /// `duration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    /// `duration_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `max_redemptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `plan_constraint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_constraint: Option<CreatePlanConstraint>,
-    /// `addon_constraint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_constraint: Option<CreateAddonConstraint>,
-    /// `plan_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plan_ids: Vec<String>,
-    /// `addon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addon_ids: Vec<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateStatus>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2274,7 +2205,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2353,92 +2283,80 @@ pub struct CreateForItemsRequest {
     params: CreateForItemsParams,
 }
 impl CreateForItemsRequest {
-    /// Sets `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
-    /// Sets `discount_type`.
     pub fn discount_type(mut self, value: CreateForItemsDiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
-    /// Sets `discount_amount`.
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.params.discount_amount = Some(value);
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `discount_percentage`.
     pub fn discount_percentage(mut self, value: f64) -> Self {
         self.params.discount_percentage = Some(value);
         self
     }
-    /// Sets `discount_quantity`.
     pub fn discount_quantity(mut self, value: i64) -> Self {
         self.params.discount_quantity = Some(value);
         self
     }
-    /// Sets `duration_type`.
     pub fn duration_type(mut self, value: enums::DurationType) -> Self {
         self.params.duration_type = Some(value);
         self
     }
-    /// Sets `duration_month`.
     pub fn duration_month(mut self, value: i64) -> Self {
         self.params.duration_month = Some(value);
         self
     }
-    /// Sets `valid_from` (Unix seconds).
+    /// Unix seconds.
     pub fn valid_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_from = Some(value.into());
         self
     }
-    /// Sets `valid_till` (Unix seconds).
+    /// Unix seconds.
     pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_till = Some(value.into());
         self
     }
-    /// Sets `max_redemptions`.
     pub fn max_redemptions(mut self, value: i64) -> Self {
         self.params.max_redemptions = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: CreateForItemsStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `item_constraints` (a list).
     pub fn item_constraints(
         mut self,
         value: Vec<CreateForItemsItemConstraintsParams>,
@@ -2446,7 +2364,6 @@ impl CreateForItemsRequest {
         self.params.item_constraints = value;
         self
     }
-    /// Sets `item_constraint_criteria` (a list).
     pub fn item_constraint_criteria(
         mut self,
         value: Vec<CreateForItemsItemConstraintCriteriaParams>,
@@ -2454,7 +2371,6 @@ impl CreateForItemsRequest {
         self.params.item_constraint_criteria = value;
         self
     }
-    /// Sets `coupon_constraints` (a list).
     pub fn coupon_constraints(
         mut self,
         value: Vec<CreateForItemsCouponConstraintsParams>,
@@ -2514,70 +2430,55 @@ impl CreateForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForItemsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     pub id: String,
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     pub name: String,
-    /// `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<CreateForItemsDiscountType>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `discount_percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    /// `discount_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
-    /// `apply_on`.
     pub apply_on: CreateForItemsApplyOn,
-    /// `duration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    /// `duration_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
-    /// `valid_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Timestamp>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `max_redemptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateForItemsStatus>,
-    /// `item_constraints` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_constraints: Vec<CreateForItemsItemConstraintsParams>,
-    /// `item_constraint_criteria` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_constraint_criteria: Vec<CreateForItemsItemConstraintCriteriaParams>,
-    /// `coupon_constraints` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_constraints: Vec<CreateForItemsCouponConstraintsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2656,7 +2557,6 @@ impl crate::form::FormEncode for CreateForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForItemsResponse {
-    /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2736,97 +2636,85 @@ pub struct UpdateForItemsRequest {
     params: UpdateForItemsParams,
 }
 impl UpdateForItemsRequest {
-    /// Sets `name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
-    /// Sets `discount_type`.
     pub fn discount_type(mut self, value: UpdateForItemsDiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
-    /// Sets `discount_amount`.
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.params.discount_amount = Some(value);
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `discount_percentage`.
     pub fn discount_percentage(mut self, value: f64) -> Self {
         self.params.discount_percentage = Some(value);
         self
     }
-    /// Sets `discount_quantity`.
     pub fn discount_quantity(mut self, value: i64) -> Self {
         self.params.discount_quantity = Some(value);
         self
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: UpdateForItemsApplyOn) -> Self {
         self.params.apply_on = Some(value);
         self
     }
-    /// Sets `duration_type`.
     pub fn duration_type(mut self, value: enums::DurationType) -> Self {
         self.params.duration_type = Some(value);
         self
     }
-    /// Sets `duration_month`.
     pub fn duration_month(mut self, value: i64) -> Self {
         self.params.duration_month = Some(value);
         self
     }
-    /// Sets `valid_from` (Unix seconds).
+    /// Unix seconds.
     pub fn valid_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_from = Some(value.into());
         self
     }
-    /// Sets `valid_till` (Unix seconds).
+    /// Unix seconds.
     pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_till = Some(value.into());
         self
     }
-    /// Sets `max_redemptions`.
     pub fn max_redemptions(mut self, value: i64) -> Self {
         self.params.max_redemptions = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `item_constraints` (a list).
     pub fn item_constraints(
         mut self,
         value: Vec<UpdateForItemsItemConstraintsParams>,
@@ -2834,7 +2722,6 @@ impl UpdateForItemsRequest {
         self.params.item_constraints = value;
         self
     }
-    /// Sets `item_constraint_criteria` (a list).
     pub fn item_constraint_criteria(
         mut self,
         value: Vec<UpdateForItemsItemConstraintCriteriaParams>,
@@ -2842,7 +2729,6 @@ impl UpdateForItemsRequest {
         self.params.item_constraint_criteria = value;
         self
     }
-    /// Sets `coupon_constraints` (a list).
     pub fn coupon_constraints(
         mut self,
         value: Vec<UpdateForItemsCouponConstraintsParams>,
@@ -2907,67 +2793,53 @@ impl UpdateForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateForItemsParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<UpdateForItemsDiscountType>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `discount_percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    /// `discount_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<UpdateForItemsApplyOn>,
-    /// `duration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    /// `duration_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
-    /// `valid_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Timestamp>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `max_redemptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `item_constraints` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_constraints: Vec<UpdateForItemsItemConstraintsParams>,
-    /// `item_constraint_criteria` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_constraint_criteria: Vec<UpdateForItemsItemConstraintCriteriaParams>,
-    /// `coupon_constraints` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_constraints: Vec<UpdateForItemsCouponConstraintsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3038,7 +2910,6 @@ impl crate::form::FormEncode for UpdateForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateForItemsResponse {
-    /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3459,7 +3330,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3570,7 +3440,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3650,107 +3519,92 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
-    /// Sets `discount_type`.
     pub fn discount_type(mut self, value: UpdateDiscountType) -> Self {
         self.params.discount_type = Some(value);
         self
     }
-    /// Sets `discount_amount`.
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.params.discount_amount = Some(value);
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `discount_percentage`.
     pub fn discount_percentage(mut self, value: f64) -> Self {
         self.params.discount_percentage = Some(value);
         self
     }
-    /// Sets `discount_quantity`.
     pub fn discount_quantity(mut self, value: i64) -> Self {
         self.params.discount_quantity = Some(value);
         self
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: UpdateApplyOn) -> Self {
         self.params.apply_on = Some(value);
         self
     }
-    /// Sets `duration_type`.
     pub fn duration_type(mut self, value: enums::DurationType) -> Self {
         self.params.duration_type = Some(value);
         self
     }
-    /// Sets `duration_month`.
     pub fn duration_month(mut self, value: i64) -> Self {
         self.params.duration_month = Some(value);
         self
     }
-    /// Sets `valid_till` (Unix seconds).
+    /// Unix seconds.
     pub fn valid_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.valid_till = Some(value.into());
         self
     }
-    /// Sets `max_redemptions`.
     pub fn max_redemptions(mut self, value: i64) -> Self {
         self.params.max_redemptions = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `plan_constraint`.
     pub fn plan_constraint(mut self, value: UpdatePlanConstraint) -> Self {
         self.params.plan_constraint = Some(value);
         self
     }
-    /// Sets `addon_constraint`.
     pub fn addon_constraint(mut self, value: UpdateAddonConstraint) -> Self {
         self.params.addon_constraint = Some(value);
         self
     }
-    /// Sets `plan_ids` (a list).
     pub fn plan_ids(mut self, value: Vec<String>) -> Self {
         self.params.plan_ids = value;
         self
     }
-    /// Sets `addon_ids` (a list).
     pub fn addon_ids(mut self, value: Vec<String>) -> Self {
         self.params.addon_ids = value;
         self
@@ -3810,67 +3664,52 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<UpdateDiscountType>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `discount_percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percentage: Option<f64>,
-    /// `discount_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_quantity: Option<i64>,
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<UpdateApplyOn>,
-    /// `duration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    /// `duration_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_month: Option<i64>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `max_redemptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `plan_constraint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_constraint: Option<UpdatePlanConstraint>,
-    /// `addon_constraint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_constraint: Option<UpdateAddonConstraint>,
-    /// `plan_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plan_ids: Vec<String>,
-    /// `addon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addon_ids: Vec<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3941,7 +3780,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4056,7 +3894,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4135,12 +3972,11 @@ pub struct CopyRequest {
     params: CopyParams,
 }
 impl CopyRequest {
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `for_site_merging`.
     pub fn for_site_merging(mut self, value: bool) -> Self {
         self.params.for_site_merging = Some(value);
         self
@@ -4195,14 +4031,13 @@ impl CopyRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CopyParams {
-    /// `from_site`; at most 50 characters.
+    /// At most 50 characters.
     pub from_site: String,
-    /// `id_at_from_site`; at most 100 characters.
+    /// At most 100 characters.
     pub id_at_from_site: String,
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `for_site_merging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_site_merging: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4242,7 +4077,6 @@ impl crate::form::FormEncode for CopyParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CopyResponse {
-    /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4359,7 +4193,6 @@ impl UnarchiveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UnarchiveResponse {
-    /// `coupon`.
     pub coupon: Coupon,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4425,11 +4258,9 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForItemsItemConstraintsParams {
-    /// `constraint`.
     pub constraint: CreateForItemsItemConstraintsConstraint,
-    /// `item_type`.
     pub item_type: enums::ItemType,
-    /// `item_price_ids` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_ids: Option<Value>,
 }
@@ -4445,7 +4276,7 @@ impl CreateForItemsItemConstraintsParams {
             item_price_ids: None,
         }
     }
-    /// Sets `item_price_ids` (any JSON value).
+    /// Any JSON value.
     pub fn item_price_ids(mut self, value: Value) -> Self {
         self.item_price_ids = Some(value);
         self
@@ -4464,16 +4295,15 @@ crate::form::form_object!(CreateForItemsItemConstraintsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForItemsItemConstraintCriteriaParams {
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `item_family_ids` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_ids: Option<Value>,
-    /// `currencies` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currencies: Option<Value>,
-    /// `item_price_periods` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_periods: Option<Value>,
 }
@@ -4487,22 +4317,21 @@ impl CreateForItemsItemConstraintCriteriaParams {
             item_price_periods: None,
         }
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `item_family_ids` (any JSON value).
+    /// Any JSON value.
     pub fn item_family_ids(mut self, value: Value) -> Self {
         self.item_family_ids = Some(value);
         self
     }
-    /// Sets `currencies` (any JSON value).
+    /// Any JSON value.
     pub fn currencies(mut self, value: Value) -> Self {
         self.currencies = Some(value);
         self
     }
-    /// Sets `item_price_periods` (any JSON value).
+    /// Any JSON value.
     pub fn item_price_periods(mut self, value: Value) -> Self {
         self.item_price_periods = Some(value);
         self
@@ -4522,12 +4351,10 @@ crate::form::form_object!(CreateForItemsItemConstraintCriteriaParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForItemsCouponConstraintsParams {
-    /// `entity_type`.
     pub entity_type: CreateForItemsCouponConstraintsEntityType,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: CreateForItemsCouponConstraintsType,
-    /// `value`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -4543,7 +4370,7 @@ impl CreateForItemsCouponConstraintsParams {
             value: None,
         }
     }
-    /// Sets `value`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -4562,11 +4389,9 @@ crate::form::form_object!(CreateForItemsCouponConstraintsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsItemConstraintsParams {
-    /// `constraint`.
     pub constraint: UpdateForItemsItemConstraintsConstraint,
-    /// `item_type`.
     pub item_type: enums::ItemType,
-    /// `item_price_ids` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_ids: Option<Value>,
 }
@@ -4582,7 +4407,7 @@ impl UpdateForItemsItemConstraintsParams {
             item_price_ids: None,
         }
     }
-    /// Sets `item_price_ids` (any JSON value).
+    /// Any JSON value.
     pub fn item_price_ids(mut self, value: Value) -> Self {
         self.item_price_ids = Some(value);
         self
@@ -4601,16 +4426,15 @@ crate::form::form_object!(UpdateForItemsItemConstraintsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsItemConstraintCriteriaParams {
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `item_family_ids` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_ids: Option<Value>,
-    /// `currencies` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currencies: Option<Value>,
-    /// `item_price_periods` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_periods: Option<Value>,
 }
@@ -4624,22 +4448,21 @@ impl UpdateForItemsItemConstraintCriteriaParams {
             item_price_periods: None,
         }
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `item_family_ids` (any JSON value).
+    /// Any JSON value.
     pub fn item_family_ids(mut self, value: Value) -> Self {
         self.item_family_ids = Some(value);
         self
     }
-    /// Sets `currencies` (any JSON value).
+    /// Any JSON value.
     pub fn currencies(mut self, value: Value) -> Self {
         self.currencies = Some(value);
         self
     }
-    /// Sets `item_price_periods` (any JSON value).
+    /// Any JSON value.
     pub fn item_price_periods(mut self, value: Value) -> Self {
         self.item_price_periods = Some(value);
         self
@@ -4659,12 +4482,10 @@ crate::form::form_object!(UpdateForItemsItemConstraintCriteriaParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsCouponConstraintsParams {
-    /// `entity_type`.
     pub entity_type: UpdateForItemsCouponConstraintsEntityType,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: UpdateForItemsCouponConstraintsType,
-    /// `value`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -4680,7 +4501,7 @@ impl UpdateForItemsCouponConstraintsParams {
             value: None,
         }
     }
-    /// Sets `value`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

@@ -10,19 +10,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CouponCode {
-    /// `code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `coupon_set_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_id: Option<String>,
-    /// `coupon_set_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_name: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -277,11 +272,11 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub coupon_id: String,
-    /// `coupon_set_name`; at most 50 characters.
+    /// At most 50 characters.
     pub coupon_set_name: String,
-    /// `code`; at most 50 characters.
+    /// At most 50 characters.
     pub code: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -319,7 +314,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `coupon_code`.
     pub coupon_code: CouponCode,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -435,7 +429,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `coupon_code`.
     pub coupon_code: CouponCode,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -721,7 +714,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `coupon_code`.
     pub coupon_code: CouponCode,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -841,7 +833,6 @@ impl ArchiveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ArchiveResponse {
-    /// `coupon_code`.
     pub coupon_code: CouponCode,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -9,24 +9,18 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CouponSet {
-    /// `id`.
     pub id: String,
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `total_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// `redeemed_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeemed_count: Option<i64>,
-    /// `archived_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_count: Option<i64>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -254,7 +248,7 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
@@ -309,13 +303,13 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub coupon_id: String,
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     pub name: String,
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -356,7 +350,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -440,7 +433,6 @@ pub struct AddCouponCodesRequest {
     params: AddCouponCodesParams,
 }
 impl AddCouponCodesRequest {
-    /// Sets `code` (a list).
     pub fn code(mut self, value: Vec<String>) -> Self {
         self.params.code = value;
         self
@@ -502,7 +494,6 @@ impl AddCouponCodesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddCouponCodesParams {
-    /// `code` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub code: Vec<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -533,7 +524,6 @@ impl crate::form::FormEncode for AddCouponCodesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddCouponCodesResponse {
-    /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -857,7 +847,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -972,7 +961,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1056,12 +1044,12 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
@@ -1121,10 +1109,10 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1157,7 +1145,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1276,7 +1263,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1397,7 +1383,6 @@ impl DeleteUnusedCouponCodesRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteUnusedCouponCodesResponse {
-    /// `coupon_set`.
     pub coupon_set: CouponSet,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -8,39 +8,30 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CpqQuoteSignature {
-    /// `id`.
     pub id: String,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `document_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
-    /// `customer_acceptance_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_acceptance_method: Option<CustomerAcceptanceMethod>,
-    /// `quote_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_type: Option<QuoteType>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `timezone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// `provider_request_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_request_id: Option<String>,
-    /// `provider_document_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_document_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.

@@ -19,154 +19,109 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreditNote {
-    /// `id`.
     pub id: String,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `reference_invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_invoice_id: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<ReasonCode>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `price_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `amount_allocated`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_allocated: Option<i64>,
-    /// `amount_refunded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_refunded: Option<i64>,
-    /// `amount_available`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_available: Option<i64>,
-    /// `refunded_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunded_at: Option<Timestamp>,
-    /// `voided_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
-    /// `generated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `channel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    /// `line_items_next_offset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_next_offset: Option<String>,
-    /// `sub_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    /// `sub_total_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total_in_local_currency: Option<i64>,
-    /// `total_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_in_local_currency: Option<i64>,
-    /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
-    /// `round_off_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_off_amount: Option<i64>,
-    /// `fractional_correction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fractional_correction: Option<i64>,
-    /// `notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<String>>,
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
-    /// `line_item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_tiers: Option<Vec<LineItemTier>>,
-    /// `line_item_discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
-    /// `line_item_taxes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_taxes: Option<Vec<LineItemTax>>,
-    /// `line_item_addresses` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_addresses: Option<Vec<LineItemAddress>>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    /// `taxes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<Tax>>,
-    /// `tax_origin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_origin: Option<Box<TaxOrigin>>,
-    /// `linked_refunds` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_refunds: Option<Vec<LinkedRefund>>,
-    /// `allocations` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<Vec<Allocation>>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `tax_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_category: Option<String>,
-    /// `local_currency_exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_exchange_rate: Option<f64>,
-    /// `exchange_rates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rates: Option<Vec<ExchangeRate>>,
-    /// `create_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_reason_code: Option<String>,
-    /// `vat_number_prefix`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    /// `einvoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoice: Option<Box<Einvoice>>,
-    /// `site_details_at_creation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_details_at_creation: Option<Box<SiteDetailsAtCreation>>,
     /// `object`: the name of the object's type, as sent.
@@ -648,82 +603,58 @@ impl<'de> Deserialize<'de> for CreditNote {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItem {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `is_taxed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxed: Option<bool>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `tax_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `unit_amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `item_level_discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
-    /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    /// `is_percentage_pricing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    /// `reference_line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<LineItemEntityType>,
-    /// `tax_exempt_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
@@ -959,37 +890,26 @@ impl<'de> Deserialize<'de> for LineItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemTier {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `quantity_used`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `quantity_used_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    /// `unit_amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1144,19 +1064,14 @@ impl<'de> Deserialize<'de> for LineItemTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemDiscount {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<LineItemDiscountDiscountType>,
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1257,49 +1172,36 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemTax {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `tax_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
-    /// `tax_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `prorated_taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorated_taxable_amount: Option<f64>,
-    /// `is_partial_tax_applied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_partial_tax_applied: Option<bool>,
-    /// `is_non_compliance_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
-    /// `taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
-    /// `tax_juris_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
-    /// `tax_juris_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_code: Option<String>,
-    /// `tax_amount_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount_in_local_currency: Option<i64>,
-    /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1475,49 +1377,34 @@ impl<'de> Deserialize<'de> for LineItemTax {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemAddress {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -1653,25 +1540,18 @@ impl<'de> Deserialize<'de> for LineItemAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Discount {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<DiscountEntityType>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1780,13 +1660,10 @@ impl<'de> Deserialize<'de> for Discount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Tax {
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1864,10 +1741,8 @@ impl<'de> Deserialize<'de> for Tax {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct TaxOrigin {
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `registration_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1946,25 +1821,20 @@ impl<'de> Deserialize<'de> for TaxOrigin {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedRefund {
-    /// `txn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
-    /// `applied_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
-    /// `applied_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    /// `txn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<LinkedRefundTxnStatus>,
-    /// `txn_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_date: Option<Timestamp>,
-    /// `txn_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
-    /// `refund_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -2068,22 +1938,18 @@ impl<'de> Deserialize<'de> for LinkedRefund {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Allocation {
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `allocated_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_amount: Option<i64>,
-    /// `allocated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_at: Option<Timestamp>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `invoice_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_status: Option<AllocationInvoiceStatus>,
-    /// `tax_application`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_application: Option<AllocationTaxApplication>,
     /// `object`: the name of the object's type, as sent.
@@ -2198,10 +2064,8 @@ impl<'de> Deserialize<'de> for Allocation {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ExchangeRate {
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
     /// `object`: the name of the object's type, as sent.
@@ -2280,46 +2144,32 @@ impl<'de> Deserialize<'de> for ExchangeRate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -2446,46 +2296,32 @@ impl<'de> Deserialize<'de> for ShippingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -2612,22 +2448,16 @@ impl<'de> Deserialize<'de> for BillingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Einvoice {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `reference_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EinvoiceStatus>,
-    /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `provider_references` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Vec<Value>>,
     /// `object`: the name of the object's type, as sent.
@@ -2732,10 +2562,9 @@ impl<'de> Deserialize<'de> for Einvoice {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SiteDetailsAtCreation {
-    /// `timezone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// `organization_address` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_address: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -4031,52 +3860,49 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `reference_invoice_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn reference_invoice_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_invoice_id = Some(value.into());
         self
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `total`.
     pub fn total(mut self, value: i64) -> Self {
         self.params.total = Some(value);
         self
     }
-    /// Sets `reason_code`.
     pub fn reason_code(mut self, value: CreateReasonCode) -> Self {
         self.params.reason_code = Some(value);
         self
     }
-    /// Sets `create_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn create_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.create_reason_code = Some(value.into());
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date = Some(value.into());
         self
     }
-    /// Sets `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `line_items` (a list).
     pub fn line_items(mut self, value: Vec<CreateLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
@@ -4131,37 +3957,33 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `reference_invoice_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_invoice_id: Option<String>,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: CreateType,
-    /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<CreateReasonCode>,
-    /// `create_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_reason_code: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<CreateLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4212,9 +4034,7 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -4304,12 +4124,11 @@ pub struct RetrieveRequest {
     params: RetrieveParams,
 }
 impl RetrieveRequest {
-    /// Sets `line_items_limit`.
     pub fn line_items_limit(mut self, value: i64) -> Self {
         self.params.line_items_limit = Some(value);
         self
     }
-    /// Sets `line_items_offset`; at most 1000 characters.
+    /// At most 1000 characters.
     pub fn line_items_offset(mut self, value: impl Into<String>) -> Self {
         self.params.line_items_offset = Some(value.into());
         self
@@ -4385,10 +4204,9 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveParams {
-    /// `line_items_limit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_limit: Option<i64>,
-    /// `line_items_offset`; at most 1000 characters.
+    /// At most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_offset: Option<String>,
     /// Filters in the `line_item` group.
@@ -4459,7 +4277,6 @@ crate::form::form_object!(RetrieveLineItemFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4543,7 +4360,6 @@ pub struct PdfRequest {
     params: PdfParams,
 }
 impl PdfRequest {
-    /// Sets `disposition_type`.
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
@@ -4603,7 +4419,6 @@ impl PdfRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PdfParams {
-    /// `disposition_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4634,7 +4449,6 @@ impl crate::form::FormEncode for PdfParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PdfResponse {
-    /// `download`.
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4745,7 +4559,6 @@ impl DownloadEinvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DownloadEinvoiceResponse {
-    /// `downloads` (a list).
     pub downloads: Vec<download::Download>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4827,17 +4640,16 @@ pub struct RefundRequest {
     params: RefundParams,
 }
 impl RefundRequest {
-    /// Sets `refund_amount`.
     pub fn refund_amount(mut self, value: i64) -> Self {
         self.params.refund_amount = Some(value);
         self
     }
-    /// Sets `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
-    /// Sets `refund_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn refund_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.refund_reason_code = Some(value.into());
         self
@@ -4897,13 +4709,12 @@ impl RefundRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RefundParams {
-    /// `refund_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<i64>,
-    /// `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
-    /// `refund_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason_code: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4938,9 +4749,7 @@ impl crate::form::FormEncode for RefundParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
-    /// `transaction`.
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5034,17 +4843,16 @@ pub struct RecordRefundRequest {
     params: RecordRefundParams,
 }
 impl RecordRefundRequest {
-    /// Sets `refund_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn refund_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.refund_reason_code = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `transaction`.
     pub fn transaction(mut self, value: RecordRefundTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
@@ -5106,13 +4914,12 @@ impl RecordRefundRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecordRefundParams {
-    /// `refund_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason_code: Option<String>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordRefundTransactionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5147,9 +4954,7 @@ impl crate::form::FormEncode for RecordRefundParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RecordRefundResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Box<transaction::Transaction>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -5239,7 +5044,7 @@ pub struct VoidCreditNoteRequest {
     params: VoidCreditNoteParams,
 }
 impl VoidCreditNoteRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -5301,7 +5106,7 @@ impl VoidCreditNoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VoidCreditNoteParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5332,7 +5137,6 @@ impl crate::form::FormEncode for VoidCreditNoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VoidCreditNoteResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5415,7 +5219,6 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -5696,7 +5499,6 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -5940,7 +5742,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6162,7 +5963,6 @@ impl crate::form::FormEncode for CreditNotesForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreditNotesForCustomerEntry {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6246,7 +6046,7 @@ pub struct DeleteRequest {
     params: DeleteParams,
 }
 impl DeleteRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -6306,7 +6106,7 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6337,7 +6137,6 @@ impl crate::form::FormEncode for DeleteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6421,7 +6220,7 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -6481,7 +6280,7 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6512,7 +6311,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6596,7 +6394,6 @@ pub struct RemoveTaxWithheldRefundRequest {
     params: RemoveTaxWithheldRefundParams,
 }
 impl RemoveTaxWithheldRefundRequest {
-    /// Sets `tax_withheld`.
     pub fn tax_withheld(
         mut self,
         value: RemoveTaxWithheldRefundTaxWithheldParams,
@@ -6663,7 +6460,6 @@ impl RemoveTaxWithheldRefundRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldRefundParams {
-    /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<RemoveTaxWithheldRefundTaxWithheldParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6694,7 +6490,6 @@ impl crate::form::FormEncode for RemoveTaxWithheldRefundParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldRefundResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6815,7 +6610,6 @@ impl ResendEinvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResendEinvoiceResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6936,7 +6730,6 @@ impl SendEinvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SendEinvoiceResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7019,67 +6812,60 @@ pub struct ImportCreditNoteRequest {
     params: ImportCreditNoteParams,
 }
 impl ImportCreditNoteRequest {
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: ImportCreditNoteStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `total`.
     pub fn total(mut self, value: i64) -> Self {
         self.params.total = Some(value);
         self
     }
-    /// Sets `refunded_at` (Unix seconds).
+    /// Unix seconds.
     pub fn refunded_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.refunded_at = Some(value.into());
         self
     }
-    /// Sets `voided_at` (Unix seconds).
+    /// Unix seconds.
     pub fn voided_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.voided_at = Some(value.into());
         self
     }
-    /// Sets `sub_total`.
     pub fn sub_total(mut self, value: i64) -> Self {
         self.params.sub_total = Some(value);
         self
     }
-    /// Sets `round_off_amount`.
     pub fn round_off_amount(mut self, value: i64) -> Self {
         self.params.round_off_amount = Some(value);
         self
     }
-    /// Sets `fractional_correction`.
     pub fn fractional_correction(mut self, value: i64) -> Self {
         self.params.fractional_correction = Some(value);
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `line_items` (a list).
     pub fn line_items(mut self, value: Vec<ImportCreditNoteLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
     }
-    /// Sets `line_item_tiers` (a list).
     pub fn line_item_tiers(
         mut self,
         value: Vec<ImportCreditNoteLineItemTiersParams>,
@@ -7087,22 +6873,18 @@ impl ImportCreditNoteRequest {
         self.params.line_item_tiers = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(mut self, value: Vec<ImportCreditNoteDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    /// Sets `taxes` (a list).
     pub fn taxes(mut self, value: Vec<ImportCreditNoteTaxesParams>) -> Self {
         self.params.taxes = value;
         self
     }
-    /// Sets `allocations` (a list).
     pub fn allocations(mut self, value: Vec<ImportCreditNoteAllocationsParams>) -> Self {
         self.params.allocations = value;
         self
     }
-    /// Sets `linked_refunds` (a list).
     pub fn linked_refunds(
         mut self,
         value: Vec<ImportCreditNoteLinkedRefundsParams>,
@@ -7162,66 +6944,54 @@ impl ImportCreditNoteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportCreditNoteParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `reference_invoice_id`; at most 50 characters.
+    /// At most 50 characters.
     pub reference_invoice_id: String,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: ImportCreditNoteType,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `create_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub create_reason_code: String,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     pub date: Timestamp,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ImportCreditNoteStatus>,
-    /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `refunded_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunded_at: Option<Timestamp>,
-    /// `voided_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
-    /// `sub_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    /// `round_off_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_off_amount: Option<i64>,
-    /// `fractional_correction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fractional_correction: Option<i64>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<ImportCreditNoteLineItemsParams>,
-    /// `line_item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_item_tiers: Vec<ImportCreditNoteLineItemTiersParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<ImportCreditNoteDiscountsParams>,
-    /// `taxes` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taxes: Vec<ImportCreditNoteTaxesParams>,
-    /// `allocations` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allocations: Vec<ImportCreditNoteAllocationsParams>,
-    /// `linked_refunds` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub linked_refunds: Vec<ImportCreditNoteLinkedRefundsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7300,7 +7070,6 @@ impl crate::form::FormEncode for ImportCreditNoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportCreditNoteResponse {
-    /// `credit_note`.
     pub credit_note: CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7370,37 +7139,33 @@ impl<'de> Deserialize<'de> for ImportCreditNoteResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateLineItemsParams {
-    /// `reference_line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<CreateLineItemsEntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
@@ -7421,57 +7186,53 @@ impl CreateLineItemsParams {
             entity_id: None,
         }
     }
-    /// Sets `reference_line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn reference_line_item_id(mut self, value: impl Into<String>) -> Self {
         self.reference_line_item_id = Some(value.into());
         self
     }
-    /// Sets `unit_amount`.
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
-    /// Sets `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: CreateLineItemsEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
@@ -7498,21 +7259,19 @@ crate::form::form_object!(CreateLineItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RecordRefundTransactionParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `payment_method`.
     pub payment_method: enums::PaymentMethod,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     pub date: Timestamp,
 }
 impl RecordRefundTransactionParams {
@@ -7530,22 +7289,21 @@ impl RecordRefundTransactionParams {
             date: date.into(),
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
-    /// Sets `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.custom_payment_method_id = Some(value.into());
         self
@@ -7567,7 +7325,7 @@ crate::form::form_object!(RecordRefundTransactionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldRefundTaxWithheldParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     pub id: String,
 }
 impl RemoveTaxWithheldRefundTaxWithheldParams {
@@ -7587,120 +7345,103 @@ crate::form::form_object!(RemoveTaxWithheldRefundTaxWithheldParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportCreditNoteLineItemsParams {
-    /// `reference_line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<ImportCreditNoteLineItemsEntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `item_level_discount1_entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount1_entity_id: Option<String>,
-    /// `item_level_discount1_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount1_amount: Option<i64>,
-    /// `item_level_discount2_entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount2_entity_id: Option<String>,
-    /// `item_level_discount2_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount2_amount: Option<i64>,
-    /// `tax1_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax1_name: Option<String>,
-    /// `tax1_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax1_amount: Option<i64>,
-    /// `tax2_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax2_name: Option<String>,
-    /// `tax2_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax2_amount: Option<i64>,
-    /// `tax3_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax3_name: Option<String>,
-    /// `tax3_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax3_amount: Option<i64>,
-    /// `tax4_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax4_name: Option<String>,
-    /// `tax4_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax4_amount: Option<i64>,
-    /// `tax5_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax5_name: Option<String>,
-    /// `tax5_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax5_amount: Option<i64>,
-    /// `tax6_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax6_name: Option<String>,
-    /// `tax6_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax6_amount: Option<i64>,
-    /// `tax7_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax7_name: Option<String>,
-    /// `tax7_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax7_amount: Option<i64>,
-    /// `tax8_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax8_name: Option<String>,
-    /// `tax8_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax8_amount: Option<i64>,
-    /// `tax9_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax9_name: Option<String>,
-    /// `tax9_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax9_amount: Option<i64>,
-    /// `tax10_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax10_name: Option<String>,
-    /// `tax10_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax10_amount: Option<i64>,
-    /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<ImportCreditNoteLineItemsProrationMode>,
 }
@@ -7749,192 +7490,175 @@ impl ImportCreditNoteLineItemsParams {
             proration_mode: None,
         }
     }
-    /// Sets `reference_line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn reference_line_item_id(mut self, value: impl Into<String>) -> Self {
         self.reference_line_item_id = Some(value.into());
         self
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
-    /// Sets `unit_amount`.
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: ImportCreditNoteLineItemsEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `item_level_discount1_entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_level_discount1_entity_id(mut self, value: impl Into<String>) -> Self {
         self.item_level_discount1_entity_id = Some(value.into());
         self
     }
-    /// Sets `item_level_discount1_amount`.
     pub fn item_level_discount1_amount(mut self, value: i64) -> Self {
         self.item_level_discount1_amount = Some(value);
         self
     }
-    /// Sets `item_level_discount2_entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_level_discount2_entity_id(mut self, value: impl Into<String>) -> Self {
         self.item_level_discount2_entity_id = Some(value.into());
         self
     }
-    /// Sets `item_level_discount2_amount`.
     pub fn item_level_discount2_amount(mut self, value: i64) -> Self {
         self.item_level_discount2_amount = Some(value);
         self
     }
-    /// Sets `tax1_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax1_name(mut self, value: impl Into<String>) -> Self {
         self.tax1_name = Some(value.into());
         self
     }
-    /// Sets `tax1_amount`.
     pub fn tax1_amount(mut self, value: i64) -> Self {
         self.tax1_amount = Some(value);
         self
     }
-    /// Sets `tax2_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax2_name(mut self, value: impl Into<String>) -> Self {
         self.tax2_name = Some(value.into());
         self
     }
-    /// Sets `tax2_amount`.
     pub fn tax2_amount(mut self, value: i64) -> Self {
         self.tax2_amount = Some(value);
         self
     }
-    /// Sets `tax3_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax3_name(mut self, value: impl Into<String>) -> Self {
         self.tax3_name = Some(value.into());
         self
     }
-    /// Sets `tax3_amount`.
     pub fn tax3_amount(mut self, value: i64) -> Self {
         self.tax3_amount = Some(value);
         self
     }
-    /// Sets `tax4_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax4_name(mut self, value: impl Into<String>) -> Self {
         self.tax4_name = Some(value.into());
         self
     }
-    /// Sets `tax4_amount`.
     pub fn tax4_amount(mut self, value: i64) -> Self {
         self.tax4_amount = Some(value);
         self
     }
-    /// Sets `tax5_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax5_name(mut self, value: impl Into<String>) -> Self {
         self.tax5_name = Some(value.into());
         self
     }
-    /// Sets `tax5_amount`.
     pub fn tax5_amount(mut self, value: i64) -> Self {
         self.tax5_amount = Some(value);
         self
     }
-    /// Sets `tax6_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax6_name(mut self, value: impl Into<String>) -> Self {
         self.tax6_name = Some(value.into());
         self
     }
-    /// Sets `tax6_amount`.
     pub fn tax6_amount(mut self, value: i64) -> Self {
         self.tax6_amount = Some(value);
         self
     }
-    /// Sets `tax7_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax7_name(mut self, value: impl Into<String>) -> Self {
         self.tax7_name = Some(value.into());
         self
     }
-    /// Sets `tax7_amount`.
     pub fn tax7_amount(mut self, value: i64) -> Self {
         self.tax7_amount = Some(value);
         self
     }
-    /// Sets `tax8_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax8_name(mut self, value: impl Into<String>) -> Self {
         self.tax8_name = Some(value.into());
         self
     }
-    /// Sets `tax8_amount`.
     pub fn tax8_amount(mut self, value: i64) -> Self {
         self.tax8_amount = Some(value);
         self
     }
-    /// Sets `tax9_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax9_name(mut self, value: impl Into<String>) -> Self {
         self.tax9_name = Some(value.into());
         self
     }
-    /// Sets `tax9_amount`.
     pub fn tax9_amount(mut self, value: i64) -> Self {
         self.tax9_amount = Some(value);
         self
     }
-    /// Sets `tax10_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax10_name(mut self, value: impl Into<String>) -> Self {
         self.tax10_name = Some(value.into());
         self
     }
-    /// Sets `tax10_amount`.
     pub fn tax10_amount(mut self, value: i64) -> Self {
         self.tax10_amount = Some(value);
         self
     }
-    /// Sets `proration_mode`.
     pub fn proration_mode(
         mut self,
         value: ImportCreditNoteLineItemsProrationMode,
@@ -7998,30 +7722,26 @@ crate::form::form_object!(ImportCreditNoteLineItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportCreditNoteLineItemTiersParams {
-    /// `line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     pub line_item_id: String,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `quantity_used`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `quantity_used_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    /// `unit_amount_in_decimal`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
 }
@@ -8040,42 +7760,38 @@ impl ImportCreditNoteLineItemTiersParams {
             unit_amount_in_decimal: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `quantity_used`.
     pub fn quantity_used(mut self, value: i64) -> Self {
         self.quantity_used = Some(value);
         self
     }
-    /// Sets `unit_amount`.
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `quantity_used_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_used_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_used_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_amount_in_decimal`; at most 40 characters.
+    /// At most 40 characters.
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
@@ -8100,18 +7816,16 @@ crate::form::form_object!(ImportCreditNoteLineItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportCreditNoteDiscountsParams {
-    /// `line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `entity_type`.
     pub entity_type: ImportCreditNoteDiscountsEntityType,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `amount`.
     pub amount: i64,
 }
 impl ImportCreditNoteDiscountsParams {
@@ -8125,17 +7839,17 @@ impl ImportCreditNoteDiscountsParams {
             amount,
         }
     }
-    /// Sets `line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn line_item_id(mut self, value: impl Into<String>) -> Self {
         self.line_item_id = Some(value.into());
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -8156,23 +7870,20 @@ crate::form::form_object!(ImportCreditNoteDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportCreditNoteTaxesParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `rate`.
     pub rate: f64,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_type: Option<ImportCreditNoteTaxesJurisType>,
-    /// `juris_name`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_name: Option<String>,
-    /// `juris_code`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_code: Option<String>,
 }
@@ -8189,27 +7900,25 @@ impl ImportCreditNoteTaxesParams {
             juris_code: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `description`; at most 50 characters.
+    /// At most 50 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `juris_type`.
     pub fn juris_type(mut self, value: ImportCreditNoteTaxesJurisType) -> Self {
         self.juris_type = Some(value);
         self
     }
-    /// Sets `juris_name`; at most 250 characters.
+    /// At most 250 characters.
     pub fn juris_name(mut self, value: impl Into<String>) -> Self {
         self.juris_name = Some(value.into());
         self
     }
-    /// Sets `juris_code`; at most 250 characters.
+    /// At most 250 characters.
     pub fn juris_code(mut self, value: impl Into<String>) -> Self {
         self.juris_code = Some(value.into());
         self
@@ -8232,11 +7941,10 @@ crate::form::form_object!(ImportCreditNoteTaxesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportCreditNoteAllocationsParams {
-    /// `invoice_id`; at most 50 characters.
+    /// At most 50 characters.
     pub invoice_id: String,
-    /// `allocated_amount`.
     pub allocated_amount: i64,
-    /// `allocated_at` (Unix seconds).
+    /// Unix seconds.
     pub allocated_at: Timestamp,
 }
 impl ImportCreditNoteAllocationsParams {
@@ -8266,16 +7974,14 @@ crate::form::form_object!(ImportCreditNoteAllocationsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportCreditNoteLinkedRefundsParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `amount`.
     pub amount: i64,
-    /// `payment_method`.
     pub payment_method: enums::PaymentMethod,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     pub date: Timestamp,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
 }
@@ -8294,12 +8000,12 @@ impl ImportCreditNoteLinkedRefundsParams {
             reference_number: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self

@@ -9,53 +9,37 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CreditNoteEstimate {
-    /// `reference_invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_invoice_id: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `price_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `sub_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `amount_allocated`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_allocated: Option<i64>,
-    /// `amount_available`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_available: Option<i64>,
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
-    /// `line_item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_tiers: Option<Vec<LineItemTier>>,
-    /// `line_item_discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
-    /// `line_item_taxes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_taxes: Option<Vec<LineItemTax>>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    /// `taxes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<Tax>>,
-    /// `round_off_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_off_amount: Option<i64>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -237,82 +221,58 @@ impl<'de> Deserialize<'de> for CreditNoteEstimate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItem {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `is_taxed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxed: Option<bool>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `tax_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `unit_amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `item_level_discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
-    /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    /// `is_percentage_pricing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    /// `reference_line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<LineItemEntityType>,
-    /// `tax_exempt_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
@@ -548,37 +508,26 @@ impl<'de> Deserialize<'de> for LineItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemTier {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `quantity_used`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `quantity_used_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    /// `unit_amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -733,19 +682,14 @@ impl<'de> Deserialize<'de> for LineItemTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemDiscount {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<LineItemDiscountDiscountType>,
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -846,49 +790,36 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemTax {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `tax_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
-    /// `tax_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `prorated_taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorated_taxable_amount: Option<f64>,
-    /// `is_partial_tax_applied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_partial_tax_applied: Option<bool>,
-    /// `is_non_compliance_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
-    /// `taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
-    /// `tax_juris_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
-    /// `tax_juris_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_code: Option<String>,
-    /// `tax_amount_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount_in_local_currency: Option<i64>,
-    /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1064,25 +995,18 @@ impl<'de> Deserialize<'de> for LineItemTax {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Discount {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<DiscountEntityType>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1191,13 +1115,10 @@ impl<'de> Deserialize<'de> for Discount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Tax {
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.

@@ -11,36 +11,27 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreditUnit {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `external_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `created_by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `updated_by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
-    /// `is_unlimited`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unlimited: Option<bool>,
-    /// `overdraft_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_amount: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -463,7 +454,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -546,12 +536,12 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `overdraft_amount`; at most 50 characters.
+    /// At most 50 characters.
     pub fn overdraft_amount(mut self, value: impl Into<String>) -> Self {
         self.params.overdraft_amount = Some(value.into());
         self
     }
-    /// Sets `external_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
@@ -606,16 +596,15 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     pub name: String,
-    /// `is_unlimited`.
     pub is_unlimited: bool,
-    /// `overdraft_amount`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_amount: Option<String>,
-    /// `external_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -658,7 +647,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -742,12 +730,12 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `external_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
@@ -807,10 +795,10 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `external_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -843,7 +831,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -962,7 +949,6 @@ impl ArchiveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ArchiveResponse {
-    /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1083,7 +1069,6 @@ impl ReactivateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReactivateResponse {
-    /// `credit_unit`.
     pub credit_unit: CreditUnit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -8,21 +8,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Currency {
-    /// `id`.
     pub id: String,
-    /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `forex_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forex_type: Option<ForexType>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `is_base_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_base_currency: Option<bool>,
-    /// `manual_exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_exchange_rate: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -471,7 +465,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -582,7 +575,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -661,7 +653,7 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `manual_exchange_rate`; at most 20 characters.
+    /// At most 20 characters.
     pub fn manual_exchange_rate(mut self, value: impl Into<String>) -> Self {
         self.params.manual_exchange_rate = Some(value.into());
         self
@@ -716,11 +708,10 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub currency_code: String,
-    /// `forex_type`.
     pub forex_type: CreateForexType,
-    /// `manual_exchange_rate`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_exchange_rate: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -755,7 +746,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -835,7 +825,7 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `manual_exchange_rate`; at most 20 characters.
+    /// At most 20 characters.
     pub fn manual_exchange_rate(mut self, value: impl Into<String>) -> Self {
         self.params.manual_exchange_rate = Some(value.into());
         self
@@ -895,9 +885,8 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `forex_type`.
     pub forex_type: UpdateForexType,
-    /// `manual_exchange_rate`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_exchange_rate: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -930,7 +919,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1068,9 +1056,9 @@ impl AddScheduleRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddScheduleParams {
-    /// `manual_exchange_rate`; at most 20 characters.
+    /// At most 20 characters.
     pub manual_exchange_rate: String,
-    /// `schedule_at` (Unix seconds).
+    /// Unix seconds.
     pub schedule_at: Timestamp,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -1105,9 +1093,8 @@ impl crate::form::FormEncode for AddScheduleParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddScheduleResponse {
-    /// `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub scheduled_at: Timestamp,
-    /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1235,9 +1222,8 @@ impl RemoveScheduleRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveScheduleResponse {
-    /// `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub scheduled_at: Timestamp,
-    /// `currency`.
     pub currency: Currency,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -23,201 +23,140 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Customer {
-    /// `id`.
     pub id: String,
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `vat_number_validated_time` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_validated_time: Option<Timestamp>,
-    /// `vat_number_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_status: Option<VatNumberStatus>,
-    /// `allow_direct_debit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_direct_debit: Option<bool>,
-    /// `is_location_valid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_location_valid: Option<bool>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `created_from_ip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_from_ip: Option<String>,
-    /// `exemption_details` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `entity_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
-    /// `exempt_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `locale`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `billing_date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<i64>,
-    /// `billing_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_month: Option<i64>,
-    /// `billing_date_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_date_mode: Option<enums::BillingDateMode>,
-    /// `billing_day_of_week`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_day_of_week: Option<BillingDayOfWeek>,
-    /// `billing_day_of_week_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_day_of_week_mode: Option<enums::BillingDayOfWeekMode>,
-    /// `pii_cleared`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pii_cleared: Option<PiiCleared>,
-    /// `auto_close_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
-    /// `channel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    /// `active_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_id: Option<String>,
-    /// `card_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_status: Option<CardStatus>,
-    /// `fraud_flag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud_flag: Option<FraudFlag>,
-    /// `primary_payment_source_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_payment_source_id: Option<String>,
-    /// `backup_payment_source_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_payment_source_id: Option<String>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    /// `referral_urls` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_urls: Option<Vec<ReferralUrl>>,
-    /// `contacts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Contact>>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<Box<PaymentMethod>>,
-    /// `invoice_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `preferred_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_currency_code: Option<String>,
-    /// `promotional_credits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_credits: Option<i64>,
-    /// `unbilled_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<i64>,
-    /// `refundable_credits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits: Option<i64>,
-    /// `excess_payments`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excess_payments: Option<i64>,
-    /// `balances` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balances: Option<Vec<Balance>>,
-    /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifiers: Option<Vec<EntityIdentifier>>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_providers_fields: Option<Vec<TaxProvidersField>>,
-    /// `is_einvoice_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    /// `einvoicing_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
-    /// `customer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
-    /// `business_customer_without_vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_customer_without_vat_number: Option<bool>,
-    /// `client_profile_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    /// `relationship`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<Box<Relationship>>,
-    /// `use_default_hierarchy_settings`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_default_hierarchy_settings: Option<bool>,
-    /// `parent_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_account_access: Option<Box<ParentAccountAccess>>,
-    /// `child_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_account_access: Option<Box<ChildAccountAccess>>,
-    /// `vat_number_prefix`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `entity_identifier_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    /// `entity_identifier_standard`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -863,46 +802,32 @@ impl<'de> Deserialize<'de> for Customer {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -1029,28 +954,22 @@ impl<'de> Deserialize<'de> for BillingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ReferralUrl {
-    /// `external_customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_customer_id: Option<String>,
-    /// `referral_sharing_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_sharing_url: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `referral_campaign_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_campaign_id: Option<String>,
-    /// `referral_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_account_id: Option<String>,
-    /// `referral_external_campaign_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_external_campaign_id: Option<String>,
-    /// `referral_system`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_system: Option<enums::ReferralSystem>,
     /// `object`: the name of the object's type, as sent.
@@ -1178,31 +1097,22 @@ impl<'de> Deserialize<'de> for ReferralUrl {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Contact {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `label`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `send_account_email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_account_email: Option<bool>,
-    /// `send_billing_email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_billing_email: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -1314,20 +1224,15 @@ impl<'de> Deserialize<'de> for Contact {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethod {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentMethodStatus>,
-    /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1423,25 +1328,18 @@ impl<'de> Deserialize<'de> for PaymentMethod {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Balance {
-    /// `promotional_credits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotional_credits: Option<i64>,
-    /// `excess_payments`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excess_payments: Option<i64>,
-    /// `refundable_credits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits: Option<i64>,
-    /// `unbilled_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<i64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `balance_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_currency_code: Option<String>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1570,16 +1468,12 @@ impl<'de> Deserialize<'de> for Balance {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EntityIdentifier {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    /// `standard`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1661,13 +1555,10 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct TaxProvidersField {
-    /// `provider_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1750,13 +1641,10 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Relationship {
-    /// `parent_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `payment_owner_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_owner_id: Option<String>,
-    /// `invoice_owner_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_owner_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1844,23 +1732,18 @@ impl<'de> Deserialize<'de> for Relationship {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ParentAccountAccess {
-    /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_child_subscriptions: Option<
         ParentAccountAccessPortalEditChildSubscriptions,
     >,
-    /// `portal_download_child_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_child_invoices: Option<
         ParentAccountAccessPortalDownloadChildInvoices,
     >,
-    /// `send_subscription_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    /// `send_invoice_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
-    /// `send_payment_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -1975,19 +1858,14 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ChildAccountAccess {
-    /// `portal_edit_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_subscriptions: Option<ChildAccountAccessPortalEditSubscriptions>,
-    /// `portal_download_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_invoices: Option<ChildAccountAccessPortalDownloadInvoices>,
-    /// `send_subscription_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    /// `send_invoice_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
-    /// `send_payment_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -3799,112 +3677,103 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.params.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
         self
     }
-    /// Sets `preferred_currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn preferred_currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.preferred_currency_code = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.params.phone = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.params.company = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `allow_direct_debit`.
     pub fn allow_direct_debit(mut self, value: bool) -> Self {
         self.params.allow_direct_debit = Some(value);
         self
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.params.entity_identifier_scheme = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.params.entity_identifier_standard = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.params.registered_for_gst = Some(value);
         self
     }
-    /// Sets `is_einvoice_enabled`.
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.params.is_einvoice_enabled = Some(value);
         self
     }
-    /// Sets `einvoicing_method`.
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.params.einvoicing_method = Some(value);
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.params.taxability = Some(value);
         self
     }
-    /// Sets `exemption_details` (any JSON value).
+    /// Any JSON value.
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.params.exemption_details = Some(value);
         self
     }
-    /// Sets `customer_type`.
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.params.customer_type = Some(value);
         self
     }
-    /// Sets `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
-    /// Sets `taxjar_exemption_category`.
     pub fn taxjar_exemption_category(
         mut self,
         value: enums::TaxjarExemptionCategory,
@@ -3912,92 +3781,81 @@ impl CreateRequest {
         self.params.taxjar_exemption_category = Some(value);
         self
     }
-    /// Sets `business_customer_without_vat_number`.
     pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
         self.params.business_customer_without_vat_number = Some(value);
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.params.locale = Some(value.into());
         self
     }
-    /// Sets `entity_code`.
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.params.entity_code = Some(value);
         self
     }
-    /// Sets `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.params.exempt_number = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
-    /// Sets `auto_close_invoices`.
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
-    /// Sets `consolidated_invoicing`.
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.params.consolidated_invoicing = Some(value);
         self
     }
-    /// Sets `token_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `created_from_ip`; at most 50 characters.
+    /// At most 50 characters.
     pub fn created_from_ip(mut self, value: impl Into<String>) -> Self {
         self.params.created_from_ip = Some(value.into());
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CreateCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `bank_account`.
     pub fn bank_account(mut self, value: CreateBankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(mut self, value: CreatePaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(mut self, value: CreateBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `entity_identifiers` (a list).
     pub fn entity_identifiers(
         mut self,
         value: Vec<CreateEntityIdentifiersParams>,
@@ -4005,7 +3863,6 @@ impl CreateRequest {
         self.params.entity_identifiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateTaxProvidersFieldsParams>,
@@ -4063,127 +3920,106 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `preferred_currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_currency_code: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `allow_direct_debit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_direct_debit: Option<bool>,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    /// `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    /// `is_einvoice_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    /// `einvoicing_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `exemption_details` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    /// `customer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
-    /// `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    /// `taxjar_exemption_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_exemption_category: Option<enums::TaxjarExemptionCategory>,
-    /// `business_customer_without_vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_customer_without_vat_number: Option<bool>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `entity_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
-    /// `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `auto_close_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
-    /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
-    /// `token_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `created_from_ip`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_from_ip: Option<String>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCardParams>,
-    /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateBankAccountParams>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CreatePaymentMethodParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreatePaymentIntentParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateBillingAddressParams>,
-    /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CreateEntityIdentifiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4297,9 +4133,7 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -4384,7 +4218,6 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -4664,7 +4497,6 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -4902,9 +4734,7 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -5021,9 +4851,7 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -5109,72 +4937,66 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.params.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
         self
     }
-    /// Sets `preferred_currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn preferred_currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.preferred_currency_code = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.params.phone = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.params.company = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `allow_direct_debit`.
     pub fn allow_direct_debit(mut self, value: bool) -> Self {
         self.params.allow_direct_debit = Some(value);
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.params.taxability = Some(value);
         self
     }
-    /// Sets `exemption_details` (any JSON value).
+    /// Any JSON value.
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.params.exemption_details = Some(value);
         self
     }
-    /// Sets `customer_type`.
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.params.customer_type = Some(value);
         self
     }
-    /// Sets `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
-    /// Sets `taxjar_exemption_category`.
     pub fn taxjar_exemption_category(
         mut self,
         value: enums::TaxjarExemptionCategory,
@@ -5182,52 +5004,46 @@ impl UpdateRequest {
         self.params.taxjar_exemption_category = Some(value);
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.params.locale = Some(value.into());
         self
     }
-    /// Sets `entity_code`.
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.params.entity_code = Some(value);
         self
     }
-    /// Sets `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.params.exempt_number = Some(value.into());
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `auto_close_invoices`.
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `fraud_flag`.
     pub fn fraud_flag(mut self, value: UpdateFraudFlag) -> Self {
         self.params.fraud_flag = Some(value);
         self
     }
-    /// Sets `consolidated_invoicing`.
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.params.consolidated_invoicing = Some(value);
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<UpdateTaxProvidersFieldsParams>,
@@ -5290,76 +5106,64 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `preferred_currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_currency_code: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `allow_direct_debit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_direct_debit: Option<bool>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `exemption_details` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    /// `customer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
-    /// `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    /// `taxjar_exemption_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_exemption_category: Option<enums::TaxjarExemptionCategory>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `entity_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
-    /// `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `auto_close_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `fraud_flag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud_flag: Option<UpdateFraudFlag>,
-    /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5436,9 +5240,7 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -5524,7 +5326,6 @@ pub struct UpdatePaymentMethodRequest {
     params: UpdatePaymentMethodParams,
 }
 impl UpdatePaymentMethodRequest {
-    /// Sets `payment_method`.
     pub fn payment_method(
         mut self,
         value: UpdatePaymentMethodPaymentMethodParams,
@@ -5591,7 +5392,6 @@ impl UpdatePaymentMethodRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodParams {
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<UpdatePaymentMethodPaymentMethodParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5622,9 +5422,7 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -5710,47 +5508,42 @@ pub struct UpdateBillingInfoRequest {
     params: UpdateBillingInfoParams,
 }
 impl UpdateBillingInfoRequest {
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.params.entity_identifier_scheme = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.params.entity_identifier_standard = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.params.registered_for_gst = Some(value);
         self
     }
-    /// Sets `business_customer_without_vat_number`.
     pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
         self.params.business_customer_without_vat_number = Some(value);
         self
     }
-    /// Sets `is_einvoice_enabled`.
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.params.is_einvoice_enabled = Some(value);
         self
     }
-    /// Sets `einvoicing_method`.
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.params.einvoicing_method = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: UpdateBillingInfoBillingAddressParams,
@@ -5758,7 +5551,6 @@ impl UpdateBillingInfoRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `entity_identifiers` (a list).
     pub fn entity_identifiers(
         mut self,
         value: Vec<UpdateBillingInfoEntityIdentifiersParams>,
@@ -5766,7 +5558,6 @@ impl UpdateBillingInfoRequest {
         self.params.entity_identifiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<UpdateBillingInfoTaxProvidersFieldsParams>,
@@ -5833,37 +5624,30 @@ impl UpdateBillingInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    /// `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    /// `business_customer_without_vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_customer_without_vat_number: Option<bool>,
-    /// `is_einvoice_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    /// `einvoicing_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateBillingInfoBillingAddressParams>,
-    /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<UpdateBillingInfoEntityIdentifiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateBillingInfoTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5917,9 +5701,7 @@ impl crate::form::FormEncode for UpdateBillingInfoParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -6143,7 +5925,6 @@ impl crate::form::FormEncode for ContactsForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ContactsForCustomerEntry {
-    /// `contact`.
     pub contact: Contact,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6282,9 +6063,8 @@ impl AssignPaymentRoleRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssignPaymentRoleParams {
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub payment_source_id: String,
-    /// `role`.
     pub role: enums::Role,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -6316,9 +6096,7 @@ impl crate::form::FormEncode for AssignPaymentRoleParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AssignPaymentRoleResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `payment_source`.
     pub payment_source: payment_source::PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6413,7 +6191,6 @@ pub struct AddContactRequest {
     params: AddContactParams,
 }
 impl AddContactRequest {
-    /// Sets `contact`.
     pub fn contact(mut self, value: AddContactContactParams) -> Self {
         self.params.contact = Some(value);
         self
@@ -6475,7 +6252,6 @@ impl AddContactRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddContactParams {
-    /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<AddContactContactParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6506,9 +6282,7 @@ impl crate::form::FormEncode for AddContactParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddContactResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -6594,7 +6368,6 @@ pub struct UpdateContactRequest {
     params: UpdateContactParams,
 }
 impl UpdateContactRequest {
-    /// Sets `contact`.
     pub fn contact(mut self, value: UpdateContactContactParams) -> Self {
         self.params.contact = Some(value);
         self
@@ -6656,7 +6429,6 @@ impl UpdateContactRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateContactParams {
-    /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<UpdateContactContactParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6687,9 +6459,7 @@ impl crate::form::FormEncode for UpdateContactParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateContactResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -6775,7 +6545,6 @@ pub struct DeleteContactRequest {
     params: DeleteContactParams,
 }
 impl DeleteContactRequest {
-    /// Sets `contact`.
     pub fn contact(mut self, value: DeleteContactContactParams) -> Self {
         self.params.contact = Some(value);
         self
@@ -6837,7 +6606,6 @@ impl DeleteContactRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteContactParams {
-    /// `contact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<DeleteContactContactParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6868,9 +6636,7 @@ impl crate::form::FormEncode for DeleteContactParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteContactResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -6956,17 +6722,16 @@ pub struct AddPromotionalCreditsRequest {
     params: AddPromotionalCreditsParams,
 }
 impl AddPromotionalCreditsRequest {
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `credit_type`.
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
-    /// Sets `reference`; at most 500 characters.
+    /// At most 500 characters.
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -7030,17 +6795,15 @@ impl AddPromotionalCreditsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddPromotionalCreditsParams {
-    /// `amount`.
     pub amount: i64,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `credit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
-    /// `reference`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7079,7 +6842,6 @@ impl crate::form::FormEncode for AddPromotionalCreditsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddPromotionalCreditsResponse {
-    /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7159,17 +6921,16 @@ pub struct DeductPromotionalCreditsRequest {
     params: DeductPromotionalCreditsParams,
 }
 impl DeductPromotionalCreditsRequest {
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `credit_type`.
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
-    /// Sets `reference`; at most 500 characters.
+    /// At most 500 characters.
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -7233,17 +6994,15 @@ impl DeductPromotionalCreditsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeductPromotionalCreditsParams {
-    /// `amount`.
     pub amount: i64,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `credit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
-    /// `reference`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7282,7 +7041,6 @@ impl crate::form::FormEncode for DeductPromotionalCreditsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeductPromotionalCreditsResponse {
-    /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7362,17 +7120,16 @@ pub struct SetPromotionalCreditsRequest {
     params: SetPromotionalCreditsParams,
 }
 impl SetPromotionalCreditsRequest {
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `credit_type`.
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
-    /// Sets `reference`; at most 500 characters.
+    /// At most 500 characters.
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -7436,17 +7193,15 @@ impl SetPromotionalCreditsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetPromotionalCreditsParams {
-    /// `amount`.
     pub amount: i64,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `credit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
-    /// `reference`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7485,7 +7240,6 @@ impl crate::form::FormEncode for SetPromotionalCreditsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetPromotionalCreditsResponse {
-    /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7565,12 +7319,11 @@ pub struct RecordExcessPaymentRequest {
     params: RecordExcessPaymentParams,
 }
 impl RecordExcessPaymentRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `transaction`.
     pub fn transaction(mut self, value: RecordExcessPaymentTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
@@ -7634,10 +7387,9 @@ impl RecordExcessPaymentRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecordExcessPaymentParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordExcessPaymentTransactionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7670,9 +7422,7 @@ impl crate::form::FormEncode for RecordExcessPaymentParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RecordExcessPaymentResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `transaction`.
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7762,52 +7512,44 @@ pub struct CollectPaymentRequest {
     params: CollectPaymentParams,
 }
 impl CollectPaymentRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `token_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `retain_payment_source`.
     pub fn retain_payment_source(mut self, value: bool) -> Self {
         self.params.retain_payment_source = Some(value);
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(mut self, value: CollectPaymentPaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CollectPaymentCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: CollectPaymentPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `invoice_allocations` (a list).
     pub fn invoice_allocations(
         mut self,
         value: Vec<CollectPaymentInvoiceAllocationsParams>,
@@ -7872,34 +7614,26 @@ impl CollectPaymentRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CollectPaymentParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `token_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `retain_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retain_payment_source: Option<bool>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CollectPaymentPaymentMethodParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CollectPaymentCardParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CollectPaymentPaymentIntentParams>,
-    /// `invoice_allocations` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invoice_allocations: Vec<CollectPaymentInvoiceAllocationsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7951,9 +7685,7 @@ impl crate::form::FormEncode for CollectPaymentParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CollectPaymentResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `transaction`.
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8043,7 +7775,6 @@ pub struct DeleteRequest {
     params: DeleteParams,
 }
 impl DeleteRequest {
-    /// Sets `delete_payment_method`.
     pub fn delete_payment_method(mut self, value: bool) -> Self {
         self.params.delete_payment_method = Some(value);
         self
@@ -8103,7 +7834,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteParams {
-    /// `delete_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_payment_method: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8134,9 +7864,7 @@ impl crate::form::FormEncode for DeleteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `customer`.
     pub customer: Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -8271,9 +7999,9 @@ impl MoveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MoveParams {
-    /// `id_at_from_site`; at most 100 characters.
+    /// At most 100 characters.
     pub id_at_from_site: String,
-    /// `from_site`; at most 50 characters.
+    /// At most 50 characters.
     pub from_site: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -8308,7 +8036,6 @@ impl crate::form::FormEncode for MoveParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MoveResponse {
-    /// `resource_migration`.
     pub resource_migration: resource_migration::ResourceMigration,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8396,22 +8123,18 @@ pub struct ChangeBillingDateRequest {
     params: ChangeBillingDateParams,
 }
 impl ChangeBillingDateRequest {
-    /// Sets `billing_date`.
     pub fn billing_date(mut self, value: i64) -> Self {
         self.params.billing_date = Some(value);
         self
     }
-    /// Sets `billing_month`.
     pub fn billing_month(mut self, value: i64) -> Self {
         self.params.billing_month = Some(value);
         self
     }
-    /// Sets `billing_date_mode`.
     pub fn billing_date_mode(mut self, value: enums::BillingDateMode) -> Self {
         self.params.billing_date_mode = Some(value);
         self
     }
-    /// Sets `billing_day_of_week`.
     pub fn billing_day_of_week(
         mut self,
         value: ChangeBillingDateBillingDayOfWeek,
@@ -8419,7 +8142,6 @@ impl ChangeBillingDateRequest {
         self.params.billing_day_of_week = Some(value);
         self
     }
-    /// Sets `billing_day_of_week_mode`.
     pub fn billing_day_of_week_mode(
         mut self,
         value: enums::BillingDayOfWeekMode,
@@ -8486,19 +8208,14 @@ impl ChangeBillingDateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChangeBillingDateParams {
-    /// `billing_date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<i64>,
-    /// `billing_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_month: Option<i64>,
-    /// `billing_date_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_date_mode: Option<enums::BillingDateMode>,
-    /// `billing_day_of_week`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_day_of_week: Option<ChangeBillingDateBillingDayOfWeek>,
-    /// `billing_day_of_week_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_day_of_week_mode: Option<enums::BillingDayOfWeekMode>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8537,7 +8254,6 @@ impl crate::form::FormEncode for ChangeBillingDateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChangeBillingDateResponse {
-    /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8666,9 +8382,9 @@ impl MergeRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MergeParams {
-    /// `from_customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub from_customer_id: String,
-    /// `to_customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub to_customer_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -8703,7 +8419,6 @@ impl crate::form::FormEncode for MergeParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MergeResponse {
-    /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8820,7 +8535,6 @@ impl ClearPersonalDataRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClearPersonalDataResponse {
-    /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8900,27 +8614,25 @@ pub struct RelationshipsRequest {
     params: RelationshipsParams,
 }
 impl RelationshipsRequest {
-    /// Sets `parent_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.params.parent_id = Some(value.into());
         self
     }
-    /// Sets `payment_owner_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn payment_owner_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_owner_id = Some(value.into());
         self
     }
-    /// Sets `invoice_owner_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn invoice_owner_id(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_owner_id = Some(value.into());
         self
     }
-    /// Sets `use_default_hierarchy_settings`.
     pub fn use_default_hierarchy_settings(mut self, value: bool) -> Self {
         self.params.use_default_hierarchy_settings = Some(value);
         self
     }
-    /// Sets `parent_account_access`.
     pub fn parent_account_access(
         mut self,
         value: RelationshipsParentAccountAccessParams,
@@ -8928,7 +8640,6 @@ impl RelationshipsRequest {
         self.params.parent_account_access = Some(value);
         self
     }
-    /// Sets `child_account_access`.
     pub fn child_account_access(
         mut self,
         value: RelationshipsChildAccountAccessParams,
@@ -8993,22 +8704,19 @@ impl RelationshipsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RelationshipsParams {
-    /// `parent_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `payment_owner_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_owner_id: Option<String>,
-    /// `invoice_owner_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_owner_id: Option<String>,
-    /// `use_default_hierarchy_settings`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_default_hierarchy_settings: Option<bool>,
-    /// `parent_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_account_access: Option<RelationshipsParentAccountAccessParams>,
-    /// `child_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_account_access: Option<RelationshipsChildAccountAccessParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9052,7 +8760,6 @@ impl crate::form::FormEncode for RelationshipsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RelationshipsResponse {
-    /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9169,7 +8876,6 @@ impl DeleteRelationshipRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteRelationshipResponse {
-    /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9300,7 +9006,6 @@ impl HierarchyRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HierarchyParams {
-    /// `hierarchy_operation_type`.
     pub hierarchy_operation_type: enums::HierarchyOperationType,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -9330,7 +9035,6 @@ impl crate::form::FormEncode for HierarchyParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct HierarchyResponse {
-    /// `hierarchies` (a list).
     pub hierarchies: Vec<hierarchy::Hierarchy>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9516,7 +9220,6 @@ impl ListHierarchyDetailRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListHierarchyDetailParams {
-    /// `hierarchy_operation_type`.
     pub hierarchy_operation_type: enums::HierarchyOperationType,
     /// How many entries a page holds (Chargebee allows 1 to 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9556,7 +9259,6 @@ impl crate::form::FormEncode for ListHierarchyDetailParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListHierarchyDetailEntry {
-    /// `hierarchy`.
     pub hierarchy: hierarchy::Hierarchy,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9640,12 +9342,10 @@ pub struct UpdateHierarchySettingsRequest {
     params: UpdateHierarchySettingsParams,
 }
 impl UpdateHierarchySettingsRequest {
-    /// Sets `use_default_hierarchy_settings`.
     pub fn use_default_hierarchy_settings(mut self, value: bool) -> Self {
         self.params.use_default_hierarchy_settings = Some(value);
         self
     }
-    /// Sets `parent_account_access`.
     pub fn parent_account_access(
         mut self,
         value: UpdateHierarchySettingsParentAccountAccessParams,
@@ -9653,7 +9353,6 @@ impl UpdateHierarchySettingsRequest {
         self.params.parent_account_access = Some(value);
         self
     }
-    /// Sets `child_account_access`.
     pub fn child_account_access(
         mut self,
         value: UpdateHierarchySettingsChildAccountAccessParams,
@@ -9720,13 +9419,10 @@ impl UpdateHierarchySettingsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsParams {
-    /// `use_default_hierarchy_settings`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_default_hierarchy_settings: Option<bool>,
-    /// `parent_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_account_access: Option<UpdateHierarchySettingsParentAccountAccessParams>,
-    /// `child_account_access`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_account_access: Option<UpdateHierarchySettingsChildAccountAccessParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9764,7 +9460,6 @@ impl crate::form::FormEncode for UpdateHierarchySettingsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsResponse {
-    /// `customer`.
     pub customer: Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9830,61 +9525,57 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CreateCardPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -9913,97 +9604,93 @@ impl CreateCardParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(mut self, value: CreateCardPreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -10038,55 +9725,52 @@ crate::form::form_object!(CreateCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `iban`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-    /// `account_number`; at most 17 characters.
+    /// At most 17 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
-    /// `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
-    /// `account_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    /// `account_holder_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    /// `echeck_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swedish_identity_number: Option<String>,
-    /// `billing_address` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
 }
@@ -10113,87 +9797,84 @@ impl CreateBankAccountParams {
             billing_address: None,
         }
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `iban`; at most 50 characters.
+    /// At most 50 characters.
     pub fn iban(mut self, value: impl Into<String>) -> Self {
         self.iban = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn bank_name(mut self, value: impl Into<String>) -> Self {
         self.bank_name = Some(value.into());
         self
     }
-    /// Sets `account_number`; at most 17 characters.
+    /// At most 17 characters.
     pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(value.into());
         self
     }
-    /// Sets `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(value.into());
         self
     }
-    /// Sets `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     pub fn bank_code(mut self, value: impl Into<String>) -> Self {
         self.bank_code = Some(value.into());
         self
     }
-    /// Sets `account_type`.
     pub fn account_type(mut self, value: enums::AccountType) -> Self {
         self.account_type = Some(value);
         self
     }
-    /// Sets `account_holder_type`.
     pub fn account_holder_type(mut self, value: enums::AccountHolderType) -> Self {
         self.account_holder_type = Some(value);
         self
     }
-    /// Sets `echeck_type`.
     pub fn echeck_type(mut self, value: enums::EcheckType) -> Self {
         self.echeck_type = Some(value);
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     pub fn swedish_identity_number(mut self, value: impl Into<String>) -> Self {
         self.swedish_identity_number = Some(value.into());
         self
     }
-    /// Sets `billing_address` (any JSON value).
+    /// Any JSON value.
     pub fn billing_address(mut self, value: Value) -> Self {
         self.billing_address = Some(value);
         self
@@ -10226,26 +9907,24 @@ crate::form::form_object!(CreateBankAccountParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePaymentMethodParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -10262,37 +9941,35 @@ impl CreatePaymentMethodParams {
             additional_information: None,
         }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -10315,25 +9992,24 @@ crate::form::form_object!(CreatePaymentMethodParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -10350,22 +10026,21 @@ impl CreatePaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -10373,17 +10048,17 @@ impl CreatePaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -10405,46 +10080,32 @@ crate::form::form_object!(CreatePaymentIntentParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateBillingAddressParams {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -10472,72 +10133,58 @@ impl CreateBillingAddressParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `first_name`.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -10578,16 +10225,16 @@ crate::form::form_object!(CreateBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateEntityIdentifiersParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
 }
@@ -10601,22 +10248,22 @@ impl CreateEntityIdentifiersParams {
             standard: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn scheme(mut self, value: impl Into<String>) -> Self {
         self.scheme = Some(value.into());
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn standard(mut self, value: impl Into<String>) -> Self {
         self.standard = Some(value.into());
         self
@@ -10636,13 +10283,13 @@ crate::form::form_object!(CreateEntityIdentifiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -10655,17 +10302,17 @@ impl CreateTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -10684,13 +10331,13 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -10703,17 +10350,17 @@ impl UpdateTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -10732,25 +10379,23 @@ crate::form::form_object!(UpdateTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodPaymentMethodParams {
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: enums::Type,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -10767,32 +10412,31 @@ impl UpdatePaymentMethodPaymentMethodParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -10815,46 +10459,45 @@ crate::form::form_object!(UpdatePaymentMethodPaymentMethodParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -10878,72 +10521,71 @@ impl UpdateBillingInfoBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -10973,19 +10615,18 @@ crate::form::form_object!(UpdateBillingInfoBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoEntityIdentifiersParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `operation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<enums::Operation>,
-    /// `standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
 }
@@ -11000,27 +10641,26 @@ impl UpdateBillingInfoEntityIdentifiersParams {
             standard: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn scheme(mut self, value: impl Into<String>) -> Self {
         self.scheme = Some(value.into());
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `operation`.
     pub fn operation(mut self, value: enums::Operation) -> Self {
         self.operation = Some(value);
         self
     }
-    /// Sets `standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn standard(mut self, value: impl Into<String>) -> Self {
         self.standard = Some(value.into());
         self
@@ -11041,13 +10681,13 @@ crate::form::form_object!(UpdateBillingInfoEntityIdentifiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateBillingInfoTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -11060,17 +10700,17 @@ impl UpdateBillingInfoTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -11089,30 +10729,27 @@ crate::form::form_object!(UpdateBillingInfoTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddContactContactParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     pub email: String,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `label`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `send_billing_email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_billing_email: Option<bool>,
-    /// `send_account_email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_account_email: Option<bool>,
 }
@@ -11131,42 +10768,39 @@ impl AddContactContactParams {
             send_account_email: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `label`; at most 50 characters.
+    /// At most 50 characters.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
-    /// Sets `enabled`.
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
-    /// Sets `send_billing_email`.
     pub fn send_billing_email(mut self, value: bool) -> Self {
         self.send_billing_email = Some(value);
         self
     }
-    /// Sets `send_account_email`.
     pub fn send_account_email(mut self, value: bool) -> Self {
         self.send_account_email = Some(value);
         self
@@ -11191,30 +10825,27 @@ crate::form::form_object!(AddContactContactParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateContactContactParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     pub id: String,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `label`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `send_billing_email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_billing_email: Option<bool>,
-    /// `send_account_email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_account_email: Option<bool>,
 }
@@ -11233,42 +10864,39 @@ impl UpdateContactContactParams {
             send_account_email: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `label`; at most 50 characters.
+    /// At most 50 characters.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
-    /// Sets `enabled`.
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
-    /// Sets `send_billing_email`.
     pub fn send_billing_email(mut self, value: bool) -> Self {
         self.send_billing_email = Some(value);
         self
     }
-    /// Sets `send_account_email`.
     pub fn send_account_email(mut self, value: bool) -> Self {
         self.send_account_email = Some(value);
         self
@@ -11293,7 +10921,7 @@ crate::form::form_object!(UpdateContactContactParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteContactContactParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     pub id: String,
 }
 impl DeleteContactContactParams {
@@ -11313,22 +10941,20 @@ crate::form::form_object!(DeleteContactContactParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RecordExcessPaymentTransactionParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `amount`.
     pub amount: i64,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     pub date: Timestamp,
-    /// `payment_method`.
     pub payment_method: enums::PaymentMethod,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
 }
@@ -11349,22 +10975,22 @@ impl RecordExcessPaymentTransactionParams {
             custom_payment_method_id: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.currency_code = Some(value.into());
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
-    /// Sets `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.custom_payment_method_id = Some(value.into());
         self
@@ -11387,20 +11013,19 @@ crate::form::form_object!(RecordExcessPaymentTransactionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CollectPaymentPaymentMethodParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -11415,27 +11040,26 @@ impl CollectPaymentPaymentMethodParams {
             additional_information: None,
         }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -11456,52 +11080,49 @@ crate::form::form_object!(CollectPaymentPaymentMethodParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CollectPaymentCardParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CollectPaymentCardPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -11527,82 +11148,79 @@ impl CollectPaymentCardParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(mut self, value: CollectPaymentCardPreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -11634,25 +11252,24 @@ crate::form::form_object!(CollectPaymentCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CollectPaymentPaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CollectPaymentPaymentIntentPaymentMethodType>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -11669,22 +11286,21 @@ impl CollectPaymentPaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CollectPaymentPaymentIntentPaymentMethodType,
@@ -11692,17 +11308,17 @@ impl CollectPaymentPaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -11725,9 +11341,8 @@ crate::form::form_object!(CollectPaymentPaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CollectPaymentInvoiceAllocationsParams {
-    /// `invoice_id`; at most 50 characters.
+    /// At most 50 characters.
     pub invoice_id: String,
-    /// `allocation_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation_amount: Option<i64>,
 }
@@ -11739,7 +11354,6 @@ impl CollectPaymentInvoiceAllocationsParams {
             allocation_amount: None,
         }
     }
-    /// Sets `allocation_amount`.
     pub fn allocation_amount(mut self, value: i64) -> Self {
         self.allocation_amount = Some(value);
         self
@@ -11757,23 +11371,18 @@ crate::form::form_object!(CollectPaymentInvoiceAllocationsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RelationshipsParentAccountAccessParams {
-    /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_child_subscriptions: Option<
         RelationshipsParentAccountAccessPortalEditChildSubscriptions,
     >,
-    /// `portal_download_child_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_child_invoices: Option<
         RelationshipsParentAccountAccessPortalDownloadChildInvoices,
     >,
-    /// `send_subscription_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    /// `send_payment_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
-    /// `send_invoice_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
 }
@@ -11788,7 +11397,6 @@ impl RelationshipsParentAccountAccessParams {
             send_invoice_emails: None,
         }
     }
-    /// Sets `portal_edit_child_subscriptions`.
     pub fn portal_edit_child_subscriptions(
         mut self,
         value: RelationshipsParentAccountAccessPortalEditChildSubscriptions,
@@ -11796,7 +11404,6 @@ impl RelationshipsParentAccountAccessParams {
         self.portal_edit_child_subscriptions = Some(value);
         self
     }
-    /// Sets `portal_download_child_invoices`.
     pub fn portal_download_child_invoices(
         mut self,
         value: RelationshipsParentAccountAccessPortalDownloadChildInvoices,
@@ -11804,17 +11411,14 @@ impl RelationshipsParentAccountAccessParams {
         self.portal_download_child_invoices = Some(value);
         self
     }
-    /// Sets `send_subscription_emails`.
     pub fn send_subscription_emails(mut self, value: bool) -> Self {
         self.send_subscription_emails = Some(value);
         self
     }
-    /// Sets `send_payment_emails`.
     pub fn send_payment_emails(mut self, value: bool) -> Self {
         self.send_payment_emails = Some(value);
         self
     }
-    /// Sets `send_invoice_emails`.
     pub fn send_invoice_emails(mut self, value: bool) -> Self {
         self.send_invoice_emails = Some(value);
         self
@@ -11841,23 +11445,18 @@ crate::form::form_object!(RelationshipsParentAccountAccessParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RelationshipsChildAccountAccessParams {
-    /// `portal_edit_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_subscriptions: Option<
         RelationshipsChildAccountAccessPortalEditSubscriptions,
     >,
-    /// `portal_download_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_invoices: Option<
         RelationshipsChildAccountAccessPortalDownloadInvoices,
     >,
-    /// `send_subscription_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    /// `send_payment_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
-    /// `send_invoice_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
 }
@@ -11872,7 +11471,6 @@ impl RelationshipsChildAccountAccessParams {
             send_invoice_emails: None,
         }
     }
-    /// Sets `portal_edit_subscriptions`.
     pub fn portal_edit_subscriptions(
         mut self,
         value: RelationshipsChildAccountAccessPortalEditSubscriptions,
@@ -11880,7 +11478,6 @@ impl RelationshipsChildAccountAccessParams {
         self.portal_edit_subscriptions = Some(value);
         self
     }
-    /// Sets `portal_download_invoices`.
     pub fn portal_download_invoices(
         mut self,
         value: RelationshipsChildAccountAccessPortalDownloadInvoices,
@@ -11888,17 +11485,14 @@ impl RelationshipsChildAccountAccessParams {
         self.portal_download_invoices = Some(value);
         self
     }
-    /// Sets `send_subscription_emails`.
     pub fn send_subscription_emails(mut self, value: bool) -> Self {
         self.send_subscription_emails = Some(value);
         self
     }
-    /// Sets `send_payment_emails`.
     pub fn send_payment_emails(mut self, value: bool) -> Self {
         self.send_payment_emails = Some(value);
         self
     }
-    /// Sets `send_invoice_emails`.
     pub fn send_invoice_emails(mut self, value: bool) -> Self {
         self.send_invoice_emails = Some(value);
         self
@@ -11919,23 +11513,18 @@ crate::form::form_object!(RelationshipsChildAccountAccessParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsParentAccountAccessParams {
-    /// `portal_edit_child_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_child_subscriptions: Option<
         UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions,
     >,
-    /// `portal_download_child_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_child_invoices: Option<
         UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices,
     >,
-    /// `send_subscription_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    /// `send_payment_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
-    /// `send_invoice_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
 }
@@ -11950,7 +11539,6 @@ impl UpdateHierarchySettingsParentAccountAccessParams {
             send_invoice_emails: None,
         }
     }
-    /// Sets `portal_edit_child_subscriptions`.
     pub fn portal_edit_child_subscriptions(
         mut self,
         value: UpdateHierarchySettingsParentAccountAccessPortalEditChildSubscriptions,
@@ -11958,7 +11546,6 @@ impl UpdateHierarchySettingsParentAccountAccessParams {
         self.portal_edit_child_subscriptions = Some(value);
         self
     }
-    /// Sets `portal_download_child_invoices`.
     pub fn portal_download_child_invoices(
         mut self,
         value: UpdateHierarchySettingsParentAccountAccessPortalDownloadChildInvoices,
@@ -11966,17 +11553,14 @@ impl UpdateHierarchySettingsParentAccountAccessParams {
         self.portal_download_child_invoices = Some(value);
         self
     }
-    /// Sets `send_subscription_emails`.
     pub fn send_subscription_emails(mut self, value: bool) -> Self {
         self.send_subscription_emails = Some(value);
         self
     }
-    /// Sets `send_payment_emails`.
     pub fn send_payment_emails(mut self, value: bool) -> Self {
         self.send_payment_emails = Some(value);
         self
     }
-    /// Sets `send_invoice_emails`.
     pub fn send_invoice_emails(mut self, value: bool) -> Self {
         self.send_invoice_emails = Some(value);
         self
@@ -12003,23 +11587,18 @@ crate::form::form_object!(UpdateHierarchySettingsParentAccountAccessParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateHierarchySettingsChildAccountAccessParams {
-    /// `portal_edit_subscriptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_edit_subscriptions: Option<
         UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions,
     >,
-    /// `portal_download_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal_download_invoices: Option<
         UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices,
     >,
-    /// `send_subscription_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_subscription_emails: Option<bool>,
-    /// `send_payment_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_payment_emails: Option<bool>,
-    /// `send_invoice_emails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_invoice_emails: Option<bool>,
 }
@@ -12034,7 +11613,6 @@ impl UpdateHierarchySettingsChildAccountAccessParams {
             send_invoice_emails: None,
         }
     }
-    /// Sets `portal_edit_subscriptions`.
     pub fn portal_edit_subscriptions(
         mut self,
         value: UpdateHierarchySettingsChildAccountAccessPortalEditSubscriptions,
@@ -12042,7 +11620,6 @@ impl UpdateHierarchySettingsChildAccountAccessParams {
         self.portal_edit_subscriptions = Some(value);
         self
     }
-    /// Sets `portal_download_invoices`.
     pub fn portal_download_invoices(
         mut self,
         value: UpdateHierarchySettingsChildAccountAccessPortalDownloadInvoices,
@@ -12050,17 +11627,14 @@ impl UpdateHierarchySettingsChildAccountAccessParams {
         self.portal_download_invoices = Some(value);
         self
     }
-    /// Sets `send_subscription_emails`.
     pub fn send_subscription_emails(mut self, value: bool) -> Self {
         self.send_subscription_emails = Some(value);
         self
     }
-    /// Sets `send_payment_emails`.
     pub fn send_payment_emails(mut self, value: bool) -> Self {
         self.send_payment_emails = Some(value);
         self
     }
-    /// Sets `send_invoice_emails`.
     pub fn send_invoice_emails(mut self, value: bool) -> Self {
         self.send_invoice_emails = Some(value);
         self

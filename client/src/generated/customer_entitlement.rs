@@ -8,22 +8,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CustomerEntitlement {
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -162,7 +156,6 @@ pub struct EntitlementsForCustomerRequest {
     params: EntitlementsForCustomerParams,
 }
 impl EntitlementsForCustomerRequest {
-    /// Sets `consolidate_entitlements`.
     pub fn consolidate_entitlements(mut self, value: bool) -> Self {
         self.params.consolidate_entitlements = Some(value);
         self
@@ -269,7 +262,6 @@ impl EntitlementsForCustomerRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EntitlementsForCustomerParams {
-    /// `consolidate_entitlements`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidate_entitlements: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -310,7 +302,6 @@ impl crate::form::FormEncode for EntitlementsForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EntitlementsForCustomerEntry {
-    /// `customer_entitlement`.
     pub customer_entitlement: CustomerEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

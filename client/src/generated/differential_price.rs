@@ -12,48 +12,36 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DifferentialPrice {
-    /// `id`.
     pub id: String,
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `parent_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_item_id: Option<String>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `parent_periods` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_periods: Option<Vec<ParentPeriod>>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -238,28 +226,20 @@ impl<'de> Deserialize<'de> for DifferentialPrice {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Tier {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -387,10 +367,8 @@ impl<'de> Deserialize<'de> for Tier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ParentPeriod {
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `period` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Vec<Value>>,
     /// `object`: the name of the object's type, as sent.
@@ -595,27 +573,24 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `parent_periods` (a list).
     pub fn parent_periods(mut self, value: Vec<CreateParentPeriodsParams>) -> Self {
         self.params.parent_periods = value;
         self
     }
-    /// Sets `tiers` (a list).
     pub fn tiers(mut self, value: Vec<CreateTiersParams>) -> Self {
         self.params.tiers = value;
         self
@@ -675,21 +650,18 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `parent_item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub parent_item_id: String,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `parent_periods` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parent_periods: Vec<CreateParentPeriodsParams>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<CreateTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -730,7 +702,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -868,7 +839,7 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -898,7 +869,6 @@ impl crate::form::FormEncode for RetrieveParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -984,22 +954,19 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `parent_periods` (a list).
     pub fn parent_periods(mut self, value: Vec<UpdateParentPeriodsParams>) -> Self {
         self.params.parent_periods = value;
         self
     }
-    /// Sets `tiers` (a list).
     pub fn tiers(mut self, value: Vec<UpdateTiersParams>) -> Self {
         self.params.tiers = value;
         self
@@ -1060,18 +1027,15 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `parent_periods` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parent_periods: Vec<UpdateParentPeriodsParams>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<UpdateTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1110,7 +1074,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1252,7 +1215,7 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -1282,7 +1245,6 @@ impl crate::form::FormEncode for DeleteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1570,7 +1532,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `differential_price`.
     pub differential_price: DifferentialPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1642,9 +1603,8 @@ impl<'de> Deserialize<'de> for ListEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateParentPeriodsParams {
-    /// `period_unit`.
     pub period_unit: enums::PeriodUnit,
-    /// `period` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Value>,
 }
@@ -1653,7 +1613,7 @@ impl CreateParentPeriodsParams {
     pub fn new(period_unit: enums::PeriodUnit) -> Self {
         Self { period_unit, period: None }
     }
-    /// Sets `period` (any JSON value).
+    /// Any JSON value.
     pub fn period(mut self, value: Value) -> Self {
         self.period = Some(value);
         self
@@ -1671,28 +1631,23 @@ crate::form::form_object!(CreateParentPeriodsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -1710,42 +1665,37 @@ impl CreateTiersParams {
             package_size: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -1769,9 +1719,8 @@ crate::form::form_object!(CreateTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateParentPeriodsParams {
-    /// `period_unit`.
     pub period_unit: enums::PeriodUnit,
-    /// `period` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Value>,
 }
@@ -1780,7 +1729,7 @@ impl UpdateParentPeriodsParams {
     pub fn new(period_unit: enums::PeriodUnit) -> Self {
         Self { period_unit, period: None }
     }
-    /// Sets `period` (any JSON value).
+    /// Any JSON value.
     pub fn period(mut self, value: Value) -> Self {
         self.period = Some(value);
         self
@@ -1798,28 +1747,23 @@ crate::form::form_object!(UpdateParentPeriodsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -1837,42 +1781,37 @@ impl UpdateTiersParams {
             package_size: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self

@@ -9,58 +9,42 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Discount {
-    /// `id`.
     pub id: String,
-    /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `duration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
-    /// `applied_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_count: Option<i64>,
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// `object`: the name of the object's type, as sent.

@@ -8,13 +8,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Download {
-    /// `download_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `mime_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// `object`: the name of the object's type, as sent.

@@ -11,24 +11,17 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Entitlement {
-    /// `id`.
     pub id: String,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
-    /// `feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `feature_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -280,12 +273,11 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_drafts`.
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
     }
-    /// Sets `embed`; at most 1000 characters.
+    /// At most 1000 characters.
     pub fn embed(mut self, value: impl Into<String>) -> Self {
         self.params.embed = Some(value.into());
         self
@@ -411,10 +403,9 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_drafts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
-    /// `embed`; at most 1000 characters.
+    /// At most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<String>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -484,7 +475,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `entitlement`.
     pub entitlement: Entitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -567,12 +557,11 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `change_reason`; at most 100 characters.
+    /// At most 100 characters.
     pub fn change_reason(mut self, value: impl Into<String>) -> Self {
         self.params.change_reason = Some(value.into());
         self
     }
-    /// Sets `entitlements` (a list).
     pub fn entitlements(mut self, value: Vec<CreateEntitlementsParams>) -> Self {
         self.params.entitlements = value;
         self
@@ -629,12 +618,10 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `action`.
     pub action: enums::Action,
-    /// `change_reason`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_reason: Option<String>,
-    /// `entitlements` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlements: Vec<CreateEntitlementsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -669,7 +656,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateEntry {
-    /// `entitlement`.
     pub entitlement: Entitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -739,17 +725,15 @@ impl<'de> Deserialize<'de> for CreateEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateEntitlementsParams {
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub entity_id: String,
-    /// `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     pub feature_id: String,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<CreateEntitlementsEntityType>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `apply_grandfathering`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_grandfathering: Option<bool>,
 }
@@ -764,17 +748,15 @@ impl CreateEntitlementsParams {
             apply_grandfathering: None,
         }
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: CreateEntitlementsEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `apply_grandfathering`.
     pub fn apply_grandfathering(mut self, value: bool) -> Self {
         self.apply_grandfathering = Some(value);
         self

@@ -9,39 +9,29 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EntitlementOverride {
-    /// `id`.
     pub id: String,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
-    /// `feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `feature_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `effective_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
-    /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// `schedule_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_status: Option<ScheduleStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -291,12 +281,10 @@ pub struct AddEntitlementOverrideForSubscriptionRequest {
     params: AddEntitlementOverrideForSubscriptionParams,
 }
 impl AddEntitlementOverrideForSubscriptionRequest {
-    /// Sets `action`.
     pub fn action(mut self, value: enums::Action) -> Self {
         self.params.action = Some(value);
         self
     }
-    /// Sets `entitlement_overrides` (a list).
     pub fn entitlement_overrides(
         mut self,
         value: Vec<AddEntitlementOverrideForSubscriptionEntitlementOverridesParams>,
@@ -377,10 +365,8 @@ impl AddEntitlementOverrideForSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionParams {
-    /// `action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<enums::Action>,
-    /// `entitlement_overrides` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         AddEntitlementOverrideForSubscriptionEntitlementOverridesParams,
@@ -415,7 +401,6 @@ impl crate::form::FormEncode for AddEntitlementOverrideForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionEntry {
-    /// `entitlement_override`.
     pub entitlement_override: EntitlementOverride,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -501,17 +486,15 @@ pub struct ListEntitlementOverrideForSubscriptionRequest {
     params: ListEntitlementOverrideForSubscriptionParams,
 }
 impl ListEntitlementOverrideForSubscriptionRequest {
-    /// Sets `embed`; at most 1000 characters.
+    /// At most 1000 characters.
     pub fn embed(mut self, value: impl Into<String>) -> Self {
         self.params.embed = Some(value.into());
         self
     }
-    /// Sets `include_drafts`.
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
     }
-    /// Sets `include_scheduled_overrides`.
     pub fn include_scheduled_overrides(mut self, value: bool) -> Self {
         self.params.include_scheduled_overrides = Some(value);
         self
@@ -637,13 +620,11 @@ impl ListEntitlementOverrideForSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListEntitlementOverrideForSubscriptionParams {
-    /// `embed`; at most 1000 characters.
+    /// At most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<String>,
-    /// `include_drafts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
-    /// `include_scheduled_overrides`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_scheduled_overrides: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -688,7 +669,6 @@ impl crate::form::FormEncode for ListEntitlementOverrideForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntitlementOverrideForSubscriptionEntry {
-    /// `entitlement_override`.
     pub entitlement_override: EntitlementOverride,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -760,24 +740,22 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
-    /// `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     pub feature_id: String,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `effective_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
-    /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
 }
@@ -794,32 +772,30 @@ impl AddEntitlementOverrideForSubscriptionEntitlementOverridesParams {
             is_enabled: None,
         }
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
-    /// Sets `effective_from` (Unix seconds).
+    /// Unix seconds.
     pub fn effective_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.effective_from = Some(value.into());
         self
     }
-    /// Sets `is_enabled`.
     pub fn is_enabled(mut self, value: bool) -> Self {
         self.is_enabled = Some(value);
         self

@@ -20,33 +20,25 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Estimate {
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `subscription_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_estimate: Option<Box<subscription_estimate::SubscriptionEstimate>>,
-    /// `subscription_estimates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_estimates: Option<Vec<subscription_estimate::SubscriptionEstimate>>,
-    /// `invoice_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_estimate: Option<Box<invoice_estimate::InvoiceEstimate>>,
-    /// `invoice_estimates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_estimates: Option<Vec<invoice_estimate::InvoiceEstimate>>,
-    /// `payment_schedule_estimates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_estimates: Option<
         Vec<payment_schedule_estimate::PaymentScheduleEstimate>,
     >,
-    /// `next_invoice_estimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_invoice_estimate: Option<Box<invoice_estimate::InvoiceEstimate>>,
-    /// `credit_note_estimates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note_estimates: Option<Vec<credit_note_estimate::CreditNoteEstimate>>,
-    /// `unbilled_charge_estimates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charge_estimates: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// `object`: the name of the object's type, as sent.
@@ -1077,52 +1069,44 @@ pub struct CreateSubscriptionRequest {
     params: CreateSubscriptionParams,
 }
 impl CreateSubscriptionRequest {
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: CreateSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CreateSubscriptionBillingAddressParams,
@@ -1130,7 +1114,6 @@ impl CreateSubscriptionRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateSubscriptionShippingAddressParams,
@@ -1138,22 +1121,18 @@ impl CreateSubscriptionRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CreateSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: CreateSubscriptionContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CreateSubscriptionAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateSubscriptionEventBasedAddonsParams>,
@@ -1161,7 +1140,6 @@ impl CreateSubscriptionRequest {
         self.params.event_based_addons = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateSubscriptionTaxProvidersFieldsParams>,
@@ -1217,52 +1195,38 @@ impl CreateSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSubscriptionParams {
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubscriptionSubscriptionParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateSubscriptionBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubscriptionShippingAddressParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateSubscriptionCustomerParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubscriptionContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateSubscriptionAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateSubscriptionEventBasedAddonsParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateSubscriptionTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1323,7 +1287,6 @@ impl crate::form::FormEncode for CreateSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1402,47 +1365,40 @@ pub struct CreateSubItemEstimateRequest {
     params: CreateSubItemEstimateParams,
 }
 impl CreateSubItemEstimateRequest {
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: CreateSubItemEstimateSubscriptionParams,
@@ -1450,7 +1406,6 @@ impl CreateSubItemEstimateRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CreateSubItemEstimateBillingAddressParams,
@@ -1458,7 +1413,6 @@ impl CreateSubItemEstimateRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateSubItemEstimateShippingAddressParams,
@@ -1466,12 +1420,10 @@ impl CreateSubItemEstimateRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CreateSubItemEstimateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CreateSubItemEstimateContractTermParams,
@@ -1479,7 +1431,6 @@ impl CreateSubItemEstimateRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CreateSubItemEstimateSubscriptionItemsParams>,
@@ -1487,7 +1438,6 @@ impl CreateSubItemEstimateRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CreateSubItemEstimateDiscountsParams>,
@@ -1495,7 +1445,6 @@ impl CreateSubItemEstimateRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CreateSubItemEstimateItemTiersParams>,
@@ -1503,7 +1452,6 @@ impl CreateSubItemEstimateRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateSubItemEstimateTaxProvidersFieldsParams>,
@@ -1559,55 +1507,40 @@ impl CreateSubItemEstimateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateParams {
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubItemEstimateSubscriptionParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateSubItemEstimateBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubItemEstimateShippingAddressParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateSubItemEstimateCustomerParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubItemEstimateContractTermParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CreateSubItemEstimateSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateSubItemEstimateDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateSubItemEstimateItemTiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateSubItemEstimateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1670,7 +1603,6 @@ impl crate::form::FormEncode for CreateSubItemEstimateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1750,47 +1682,39 @@ pub struct CreateSubForCustomerEstimateRequest {
     params: CreateSubForCustomerEstimateParams,
 }
 impl CreateSubForCustomerEstimateRequest {
-    /// Sets `use_existing_balances`.
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: CreateSubForCustomerEstimateSubscriptionParams,
@@ -1798,7 +1722,6 @@ impl CreateSubForCustomerEstimateRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateSubForCustomerEstimateShippingAddressParams,
@@ -1806,7 +1729,6 @@ impl CreateSubForCustomerEstimateRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CreateSubForCustomerEstimateContractTermParams,
@@ -1814,7 +1736,6 @@ impl CreateSubForCustomerEstimateRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(
         mut self,
         value: Vec<CreateSubForCustomerEstimateAddonsParams>,
@@ -1822,7 +1743,6 @@ impl CreateSubForCustomerEstimateRequest {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateSubForCustomerEstimateEventBasedAddonsParams>,
@@ -1888,43 +1808,31 @@ impl CreateSubForCustomerEstimateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateParams {
-    /// `use_existing_balances`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubForCustomerEstimateSubscriptionParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubForCustomerEstimateShippingAddressParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubForCustomerEstimateContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateSubForCustomerEstimateAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateSubForCustomerEstimateEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1979,7 +1887,6 @@ impl crate::form::FormEncode for CreateSubForCustomerEstimateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2059,47 +1966,39 @@ pub struct CreateSubItemForCustomerEstimateRequest {
     params: CreateSubItemForCustomerEstimateParams,
 }
 impl CreateSubItemForCustomerEstimateRequest {
-    /// Sets `use_existing_balances`.
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: CreateSubItemForCustomerEstimateSubscriptionParams,
@@ -2107,7 +2006,6 @@ impl CreateSubItemForCustomerEstimateRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateSubItemForCustomerEstimateShippingAddressParams,
@@ -2115,7 +2013,6 @@ impl CreateSubItemForCustomerEstimateRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CreateSubItemForCustomerEstimateBillingAddressParams,
@@ -2123,7 +2020,6 @@ impl CreateSubItemForCustomerEstimateRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CreateSubItemForCustomerEstimateContractTermParams,
@@ -2131,7 +2027,6 @@ impl CreateSubItemForCustomerEstimateRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `billing_override`.
     pub fn billing_override(
         mut self,
         value: CreateSubItemForCustomerEstimateBillingOverrideParams,
@@ -2139,7 +2034,6 @@ impl CreateSubItemForCustomerEstimateRequest {
         self.params.billing_override = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CreateSubItemForCustomerEstimateSubscriptionItemsParams>,
@@ -2147,7 +2041,6 @@ impl CreateSubItemForCustomerEstimateRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CreateSubItemForCustomerEstimateDiscountsParams>,
@@ -2155,7 +2048,6 @@ impl CreateSubItemForCustomerEstimateRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CreateSubItemForCustomerEstimateItemTiersParams>,
@@ -2224,52 +2116,37 @@ impl CreateSubItemForCustomerEstimateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateParams {
-    /// `use_existing_balances`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubItemForCustomerEstimateSubscriptionParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubItemForCustomerEstimateShippingAddressParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateSubItemForCustomerEstimateBillingAddressParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubItemForCustomerEstimateContractTermParams>,
-    /// `billing_override`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_override: Option<CreateSubItemForCustomerEstimateBillingOverrideParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CreateSubItemForCustomerEstimateSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateSubItemForCustomerEstimateDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateSubItemForCustomerEstimateItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2330,7 +2207,6 @@ impl crate::form::FormEncode for CreateSubItemForCustomerEstimateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2409,102 +2285,85 @@ pub struct UpdateSubscriptionRequest {
     params: UpdateSubscriptionParams,
 }
 impl UpdateSubscriptionRequest {
-    /// Sets `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
-    /// Sets `change_option`.
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
-    /// Sets `replace_addon_list`.
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `prorate`.
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
-    /// Sets `end_of_term`.
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `include_delayed_charges`.
     pub fn include_delayed_charges(mut self, value: bool) -> Self {
         self.params.include_delayed_charges = Some(value);
         self
     }
-    /// Sets `use_existing_balances`.
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: UpdateSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: UpdateSubscriptionBillingAddressParams,
@@ -2512,7 +2371,6 @@ impl UpdateSubscriptionRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: UpdateSubscriptionShippingAddressParams,
@@ -2520,17 +2378,14 @@ impl UpdateSubscriptionRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: UpdateSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<UpdateSubscriptionAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<UpdateSubscriptionEventBasedAddonsParams>,
@@ -2586,76 +2441,55 @@ impl UpdateSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionParams {
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `replace_addon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_addon_list: Option<bool>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `prorate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    /// `end_of_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `include_delayed_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_delayed_charges: Option<bool>,
-    /// `use_existing_balances`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<UpdateSubscriptionSubscriptionParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateSubscriptionBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateSubscriptionShippingAddressParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateSubscriptionCustomerParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<UpdateSubscriptionAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateSubscriptionEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2732,7 +2566,6 @@ impl crate::form::FormEncode for UpdateSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2811,102 +2644,85 @@ pub struct UpdateSubscriptionForItemsRequest {
     params: UpdateSubscriptionForItemsParams,
 }
 impl UpdateSubscriptionForItemsRequest {
-    /// Sets `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
-    /// Sets `change_option`.
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `replace_items_list`.
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `prorate`.
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
-    /// Sets `end_of_term`.
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `include_delayed_charges`.
     pub fn include_delayed_charges(mut self, value: bool) -> Self {
         self.params.include_delayed_charges = Some(value);
         self
     }
-    /// Sets `use_existing_balances`.
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `invoice_usages`.
     pub fn invoice_usages(mut self, value: bool) -> Self {
         self.params.invoice_usages = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: UpdateSubscriptionForItemsSubscriptionParams,
@@ -2914,7 +2730,6 @@ impl UpdateSubscriptionForItemsRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: UpdateSubscriptionForItemsBillingAddressParams,
@@ -2922,7 +2737,6 @@ impl UpdateSubscriptionForItemsRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: UpdateSubscriptionForItemsShippingAddressParams,
@@ -2930,12 +2744,10 @@ impl UpdateSubscriptionForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: UpdateSubscriptionForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `billing_override`.
     pub fn billing_override(
         mut self,
         value: UpdateSubscriptionForItemsBillingOverrideParams,
@@ -2943,7 +2755,6 @@ impl UpdateSubscriptionForItemsRequest {
         self.params.billing_override = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<UpdateSubscriptionForItemsSubscriptionItemsParams>,
@@ -2951,7 +2762,6 @@ impl UpdateSubscriptionForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<UpdateSubscriptionForItemsDiscountsParams>,
@@ -2959,7 +2769,6 @@ impl UpdateSubscriptionForItemsRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<UpdateSubscriptionForItemsItemTiersParams>,
@@ -3015,85 +2824,61 @@ impl UpdateSubscriptionForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsParams {
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `replace_items_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_items_list: Option<bool>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `prorate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    /// `end_of_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `include_delayed_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_delayed_charges: Option<bool>,
-    /// `use_existing_balances`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `invoice_usages`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_usages: Option<bool>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<UpdateSubscriptionForItemsSubscriptionParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateSubscriptionForItemsBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateSubscriptionForItemsShippingAddressParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateSubscriptionForItemsCustomerParams>,
-    /// `billing_override`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_override: Option<UpdateSubscriptionForItemsBillingOverrideParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<UpdateSubscriptionForItemsSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<UpdateSubscriptionForItemsDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<UpdateSubscriptionForItemsItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3176,7 +2961,6 @@ impl crate::form::FormEncode for UpdateSubscriptionForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3256,27 +3040,22 @@ pub struct RenewalEstimateRequest {
     params: RenewalEstimateParams,
 }
 impl RenewalEstimateRequest {
-    /// Sets `include_delayed_charges`.
     pub fn include_delayed_charges(mut self, value: bool) -> Self {
         self.params.include_delayed_charges = Some(value);
         self
     }
-    /// Sets `use_existing_balances`.
     pub fn use_existing_balances(mut self, value: bool) -> Self {
         self.params.use_existing_balances = Some(value);
         self
     }
-    /// Sets `ignore_scheduled_cancellation`.
     pub fn ignore_scheduled_cancellation(mut self, value: bool) -> Self {
         self.params.ignore_scheduled_cancellation = Some(value);
         self
     }
-    /// Sets `ignore_scheduled_changes`.
     pub fn ignore_scheduled_changes(mut self, value: bool) -> Self {
         self.params.ignore_scheduled_changes = Some(value);
         self
     }
-    /// Sets `exclude_tax_type`.
     pub fn exclude_tax_type(mut self, value: enums::ExcludeTaxType) -> Self {
         self.params.exclude_tax_type = Some(value);
         self
@@ -3333,19 +3112,14 @@ impl RenewalEstimateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewalEstimateParams {
-    /// `include_delayed_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_delayed_charges: Option<bool>,
-    /// `use_existing_balances`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_existing_balances: Option<bool>,
-    /// `ignore_scheduled_cancellation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_scheduled_cancellation: Option<bool>,
-    /// `ignore_scheduled_changes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_scheduled_changes: Option<bool>,
-    /// `exclude_tax_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_tax_type: Option<enums::ExcludeTaxType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3384,7 +3158,6 @@ impl crate::form::FormEncode for RenewalEstimateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RenewalEstimateResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3464,22 +3237,18 @@ pub struct AdvanceInvoiceEstimateRequest {
     params: AdvanceInvoiceEstimateParams,
 }
 impl AdvanceInvoiceEstimateRequest {
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `schedule_type`.
     pub fn schedule_type(mut self, value: enums::ScheduleType) -> Self {
         self.params.schedule_type = Some(value);
         self
     }
-    /// Sets `fixed_interval_schedule`.
     pub fn fixed_interval_schedule(
         mut self,
         value: AdvanceInvoiceEstimateFixedIntervalScheduleParams,
@@ -3487,7 +3256,6 @@ impl AdvanceInvoiceEstimateRequest {
         self.params.fixed_interval_schedule = Some(value);
         self
     }
-    /// Sets `specific_dates_schedule` (a list).
     pub fn specific_dates_schedule(
         mut self,
         value: Vec<AdvanceInvoiceEstimateSpecificDatesScheduleParams>,
@@ -3549,21 +3317,16 @@ impl AdvanceInvoiceEstimateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateParams {
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `schedule_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_type: Option<enums::ScheduleType>,
-    /// `fixed_interval_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_interval_schedule: Option<
         AdvanceInvoiceEstimateFixedIntervalScheduleParams,
     >,
-    /// `specific_dates_schedule` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub specific_dates_schedule: Vec<AdvanceInvoiceEstimateSpecificDatesScheduleParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3602,7 +3365,6 @@ impl crate::form::FormEncode for AdvanceInvoiceEstimateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3682,22 +3444,20 @@ pub struct RegenerateInvoiceEstimateRequest {
     params: RegenerateInvoiceEstimateParams,
 }
 impl RegenerateInvoiceEstimateRequest {
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
     }
-    /// Sets `prorate`.
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
@@ -3756,16 +3516,14 @@ impl RegenerateInvoiceEstimateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RegenerateInvoiceEstimateParams {
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `prorate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3802,7 +3560,6 @@ impl crate::form::FormEncode for RegenerateInvoiceEstimateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RegenerateInvoiceEstimateResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3882,7 +3639,6 @@ pub struct UpcomingInvoicesEstimateRequest {
     params: UpcomingInvoicesEstimateParams,
 }
 impl UpcomingInvoicesEstimateRequest {
-    /// Sets `include_usage_charges`.
     pub fn include_usage_charges(mut self, value: bool) -> Self {
         self.params.include_usage_charges = Some(value);
         self
@@ -3940,7 +3696,6 @@ impl UpcomingInvoicesEstimateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpcomingInvoicesEstimateParams {
-    /// `include_usage_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_usage_charges: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3971,7 +3726,6 @@ impl crate::form::FormEncode for UpcomingInvoicesEstimateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpcomingInvoicesEstimateResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4051,12 +3805,10 @@ pub struct ChangeTermEndRequest {
     params: ChangeTermEndParams,
 }
 impl ChangeTermEndRequest {
-    /// Sets `prorate`.
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
@@ -4113,12 +3865,10 @@ impl ChangeTermEndRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChangeTermEndParams {
-    /// `term_ends_at` (Unix seconds).
+    /// Unix seconds.
     pub term_ends_at: Timestamp,
-    /// `prorate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4153,7 +3903,6 @@ impl crate::form::FormEncode for ChangeTermEndParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChangeTermEndResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4233,22 +3982,19 @@ pub struct CancelSubscriptionRequest {
     params: CancelSubscriptionParams,
 }
 impl CancelSubscriptionRequest {
-    /// Sets `cancel_option`.
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
     }
-    /// Sets `end_of_term`.
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
-    /// Sets `cancel_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancel_at = Some(value.into());
         self
     }
-    /// Sets `credit_option_for_current_term_charges`.
     pub fn credit_option_for_current_term_charges(
         mut self,
         value: enums::CreditOptionForCurrentTermCharges,
@@ -4256,7 +4002,6 @@ impl CancelSubscriptionRequest {
         self.params.credit_option_for_current_term_charges = Some(value);
         self
     }
-    /// Sets `unbilled_charges_option`.
     pub fn unbilled_charges_option(
         mut self,
         value: enums::UnbilledChargesOption,
@@ -4264,7 +4009,6 @@ impl CancelSubscriptionRequest {
         self.params.unbilled_charges_option = Some(value);
         self
     }
-    /// Sets `account_receivables_handling`.
     pub fn account_receivables_handling(
         mut self,
         value: enums::AccountReceivablesHandling,
@@ -4272,7 +4016,6 @@ impl CancelSubscriptionRequest {
         self.params.account_receivables_handling = Some(value);
         self
     }
-    /// Sets `refundable_credits_handling`.
     pub fn refundable_credits_handling(
         mut self,
         value: enums::RefundableCreditsHandling,
@@ -4280,7 +4023,6 @@ impl CancelSubscriptionRequest {
         self.params.refundable_credits_handling = Some(value);
         self
     }
-    /// Sets `contract_term_cancel_option`.
     pub fn contract_term_cancel_option(
         mut self,
         value: enums::ContractTermCancelOption,
@@ -4288,17 +4030,16 @@ impl CancelSubscriptionRequest {
         self.params.contract_term_cancel_option = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CancelSubscriptionEventBasedAddonsParams>,
@@ -4360,39 +4101,31 @@ impl CancelSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelSubscriptionParams {
-    /// `cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_option: Option<enums::CancelOption>,
-    /// `end_of_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    /// `cancel_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at: Option<Timestamp>,
-    /// `credit_option_for_current_term_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_option_for_current_term_charges: Option<
         enums::CreditOptionForCurrentTermCharges,
     >,
-    /// `unbilled_charges_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_option: Option<enums::UnbilledChargesOption>,
-    /// `account_receivables_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_receivables_handling: Option<enums::AccountReceivablesHandling>,
-    /// `refundable_credits_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_handling: Option<enums::RefundableCreditsHandling>,
-    /// `contract_term_cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_cancel_option: Option<enums::ContractTermCancelOption>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason_code: Option<String>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CancelSubscriptionEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4446,7 +4179,6 @@ impl crate::form::FormEncode for CancelSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelSubscriptionResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4526,22 +4258,19 @@ pub struct CancelSubscriptionForItemsRequest {
     params: CancelSubscriptionForItemsParams,
 }
 impl CancelSubscriptionForItemsRequest {
-    /// Sets `cancel_option`.
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
     }
-    /// Sets `end_of_term`.
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
-    /// Sets `cancel_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancel_at = Some(value.into());
         self
     }
-    /// Sets `credit_option_for_current_term_charges`.
     pub fn credit_option_for_current_term_charges(
         mut self,
         value: enums::CreditOptionForCurrentTermCharges,
@@ -4549,7 +4278,6 @@ impl CancelSubscriptionForItemsRequest {
         self.params.credit_option_for_current_term_charges = Some(value);
         self
     }
-    /// Sets `unbilled_charges_option`.
     pub fn unbilled_charges_option(
         mut self,
         value: enums::UnbilledChargesOption,
@@ -4557,7 +4285,6 @@ impl CancelSubscriptionForItemsRequest {
         self.params.unbilled_charges_option = Some(value);
         self
     }
-    /// Sets `account_receivables_handling`.
     pub fn account_receivables_handling(
         mut self,
         value: enums::AccountReceivablesHandling,
@@ -4565,7 +4292,6 @@ impl CancelSubscriptionForItemsRequest {
         self.params.account_receivables_handling = Some(value);
         self
     }
-    /// Sets `refundable_credits_handling`.
     pub fn refundable_credits_handling(
         mut self,
         value: enums::RefundableCreditsHandling,
@@ -4573,7 +4299,6 @@ impl CancelSubscriptionForItemsRequest {
         self.params.refundable_credits_handling = Some(value);
         self
     }
-    /// Sets `contract_term_cancel_option`.
     pub fn contract_term_cancel_option(
         mut self,
         value: enums::ContractTermCancelOption,
@@ -4581,22 +4306,20 @@ impl CancelSubscriptionForItemsRequest {
         self.params.contract_term_cancel_option = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `include_cancellation_day_in_billing`.
     pub fn include_cancellation_day_in_billing(mut self, value: bool) -> Self {
         self.params.include_cancellation_day_in_billing = Some(value);
         self
     }
-    /// Sets `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CancelSubscriptionForItemsSubscriptionItemsParams>,
@@ -4658,42 +4381,33 @@ impl CancelSubscriptionForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelSubscriptionForItemsParams {
-    /// `cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_option: Option<enums::CancelOption>,
-    /// `end_of_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    /// `cancel_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at: Option<Timestamp>,
-    /// `credit_option_for_current_term_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_option_for_current_term_charges: Option<
         enums::CreditOptionForCurrentTermCharges,
     >,
-    /// `unbilled_charges_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_option: Option<enums::UnbilledChargesOption>,
-    /// `account_receivables_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_receivables_handling: Option<enums::AccountReceivablesHandling>,
-    /// `refundable_credits_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_handling: Option<enums::RefundableCreditsHandling>,
-    /// `contract_term_cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_cancel_option: Option<enums::ContractTermCancelOption>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `include_cancellation_day_in_billing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_cancellation_day_in_billing: Option<bool>,
-    /// `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason_code: Option<String>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CancelSubscriptionForItemsSubscriptionItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4752,7 +4466,6 @@ impl crate::form::FormEncode for CancelSubscriptionForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelSubscriptionForItemsResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4832,12 +4545,10 @@ pub struct PauseSubscriptionRequest {
     params: PauseSubscriptionParams,
 }
 impl PauseSubscriptionRequest {
-    /// Sets `pause_option`.
     pub fn pause_option(mut self, value: enums::PauseOption) -> Self {
         self.params.pause_option = Some(value);
         self
     }
-    /// Sets `unbilled_charges_handling`.
     pub fn unbilled_charges_handling(
         mut self,
         value: enums::UnbilledChargesHandling,
@@ -4845,7 +4556,6 @@ impl PauseSubscriptionRequest {
         self.params.unbilled_charges_handling = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: PauseSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -4902,13 +4612,10 @@ impl PauseSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PauseSubscriptionParams {
-    /// `pause_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_option: Option<enums::PauseOption>,
-    /// `unbilled_charges_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_handling: Option<enums::UnbilledChargesHandling>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<PauseSubscriptionSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4943,7 +4650,6 @@ impl crate::form::FormEncode for PauseSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PauseSubscriptionResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5023,17 +4729,14 @@ pub struct ResumeSubscriptionRequest {
     params: ResumeSubscriptionParams,
 }
 impl ResumeSubscriptionRequest {
-    /// Sets `resume_option`.
     pub fn resume_option(mut self, value: enums::ResumeOption) -> Self {
         self.params.resume_option = Some(value);
         self
     }
-    /// Sets `charges_handling`.
     pub fn charges_handling(mut self, value: enums::ChargesHandling) -> Self {
         self.params.charges_handling = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: ResumeSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -5092,13 +4795,10 @@ impl ResumeSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResumeSubscriptionParams {
-    /// `resume_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_option: Option<enums::ResumeOption>,
-    /// `charges_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges_handling: Option<enums::ChargesHandling>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ResumeSubscriptionSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5133,7 +4833,6 @@ impl crate::form::FormEncode for ResumeSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResumeSubscriptionResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5212,32 +4911,26 @@ pub struct GiftSubscriptionRequest {
     params: GiftSubscriptionParams,
 }
 impl GiftSubscriptionRequest {
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `gift`.
     pub fn gift(mut self, value: GiftSubscriptionGiftParams) -> Self {
         self.params.gift = Some(value);
         self
     }
-    /// Sets `gifter`.
     pub fn gifter(mut self, value: GiftSubscriptionGifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    /// Sets `gift_receiver`.
     pub fn gift_receiver(mut self, value: GiftSubscriptionGiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: GiftSubscriptionPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: GiftSubscriptionShippingAddressParams,
@@ -5245,12 +4938,10 @@ impl GiftSubscriptionRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: GiftSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<GiftSubscriptionAddonsParams>) -> Self {
         self.params.addons = value;
         self
@@ -5301,28 +4992,20 @@ impl GiftSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GiftSubscriptionParams {
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `gift`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<GiftSubscriptionGiftParams>,
-    /// `gifter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<GiftSubscriptionGifterParams>,
-    /// `gift_receiver`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<GiftSubscriptionGiftReceiverParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<GiftSubscriptionPaymentIntentParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<GiftSubscriptionShippingAddressParams>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<GiftSubscriptionSubscriptionParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<GiftSubscriptionAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5367,7 +5050,6 @@ impl crate::form::FormEncode for GiftSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GiftSubscriptionResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5446,22 +5128,18 @@ pub struct GiftSubscriptionForItemsRequest {
     params: GiftSubscriptionForItemsParams,
 }
 impl GiftSubscriptionForItemsRequest {
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `gift`.
     pub fn gift(mut self, value: GiftSubscriptionForItemsGiftParams) -> Self {
         self.params.gift = Some(value);
         self
     }
-    /// Sets `gifter`.
     pub fn gifter(mut self, value: GiftSubscriptionForItemsGifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    /// Sets `gift_receiver`.
     pub fn gift_receiver(
         mut self,
         value: GiftSubscriptionForItemsGiftReceiverParams,
@@ -5469,7 +5147,6 @@ impl GiftSubscriptionForItemsRequest {
         self.params.gift_receiver = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(
         mut self,
         value: GiftSubscriptionForItemsPaymentIntentParams,
@@ -5477,7 +5154,6 @@ impl GiftSubscriptionForItemsRequest {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: GiftSubscriptionForItemsShippingAddressParams,
@@ -5485,7 +5161,6 @@ impl GiftSubscriptionForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<GiftSubscriptionForItemsSubscriptionItemsParams>,
@@ -5493,7 +5168,6 @@ impl GiftSubscriptionForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<GiftSubscriptionForItemsItemTiersParams>,
@@ -5549,28 +5223,20 @@ impl GiftSubscriptionForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsParams {
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `gift`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<GiftSubscriptionForItemsGiftParams>,
-    /// `gifter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<GiftSubscriptionForItemsGifterParams>,
-    /// `gift_receiver`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<GiftSubscriptionForItemsGiftReceiverParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<GiftSubscriptionForItemsPaymentIntentParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<GiftSubscriptionForItemsShippingAddressParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<GiftSubscriptionForItemsSubscriptionItemsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<GiftSubscriptionForItemsItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5615,7 +5281,6 @@ impl crate::form::FormEncode for GiftSubscriptionForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5694,57 +5359,52 @@ pub struct CreateInvoiceRequest {
     params: CreateInvoiceParams,
 }
 impl CreateInvoiceRequest {
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
-    /// Sets `remove_general_note`.
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `invoice`.
     pub fn invoice(mut self, value: CreateInvoiceInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateInvoiceShippingAddressParams,
@@ -5752,17 +5412,14 @@ impl CreateInvoiceRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CreateInvoiceAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(mut self, value: Vec<CreateInvoiceChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
-    /// Sets `notes_to_remove` (a list).
     pub fn notes_to_remove(
         mut self,
         value: Vec<CreateInvoiceNotesToRemoveParams>,
@@ -5770,7 +5427,6 @@ impl CreateInvoiceRequest {
         self.params.notes_to_remove = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateInvoiceTaxProvidersFieldsParams>,
@@ -5824,49 +5480,40 @@ impl CreateInvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateInvoiceParams {
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    /// `remove_general_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<CreateInvoiceInvoiceParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateInvoiceShippingAddressParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateInvoiceAddonsParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateInvoiceChargesParams>,
-    /// `notes_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CreateInvoiceNotesToRemoveParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateInvoiceTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5925,7 +5572,6 @@ impl crate::form::FormEncode for CreateInvoiceParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateInvoiceResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6004,57 +5650,52 @@ pub struct CreateInvoiceForItemsRequest {
     params: CreateInvoiceForItemsParams,
 }
 impl CreateInvoiceForItemsRequest {
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
-    /// Sets `remove_general_note`.
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `invoice`.
     pub fn invoice(mut self, value: CreateInvoiceForItemsInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateInvoiceForItemsShippingAddressParams,
@@ -6062,7 +5703,6 @@ impl CreateInvoiceForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CreateInvoiceForItemsBillingAddressParams,
@@ -6070,7 +5710,6 @@ impl CreateInvoiceForItemsRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `item_prices` (a list).
     pub fn item_prices(
         mut self,
         value: Vec<CreateInvoiceForItemsItemPricesParams>,
@@ -6078,7 +5717,6 @@ impl CreateInvoiceForItemsRequest {
         self.params.item_prices = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CreateInvoiceForItemsItemTiersParams>,
@@ -6086,12 +5724,10 @@ impl CreateInvoiceForItemsRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(mut self, value: Vec<CreateInvoiceForItemsChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
-    /// Sets `notes_to_remove` (a list).
     pub fn notes_to_remove(
         mut self,
         value: Vec<CreateInvoiceForItemsNotesToRemoveParams>,
@@ -6099,7 +5735,6 @@ impl CreateInvoiceForItemsRequest {
         self.params.notes_to_remove = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CreateInvoiceForItemsDiscountsParams>,
@@ -6107,7 +5742,6 @@ impl CreateInvoiceForItemsRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateInvoiceForItemsTaxProvidersFieldsParams>,
@@ -6163,58 +5797,46 @@ impl CreateInvoiceForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsParams {
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    /// `remove_general_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<CreateInvoiceForItemsInvoiceParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateInvoiceForItemsShippingAddressParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateInvoiceForItemsBillingAddressParams>,
-    /// `item_prices` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<CreateInvoiceForItemsItemPricesParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateInvoiceForItemsItemTiersParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateInvoiceForItemsChargesParams>,
-    /// `notes_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CreateInvoiceForItemsNotesToRemoveParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateInvoiceForItemsDiscountsParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateInvoiceForItemsTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6279,7 +5901,6 @@ impl crate::form::FormEncode for CreateInvoiceForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6358,17 +5979,15 @@ pub struct PaymentSchedulesRequest {
     params: PaymentSchedulesParams,
 }
 impl PaymentSchedulesRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `invoice_id`.
     pub fn invoice_id(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_id = Some(value.into());
         self
     }
-    /// Sets `payment_schedule_start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn payment_schedule_start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.payment_schedule_start_date = Some(value.into());
         self
@@ -6425,15 +6044,12 @@ impl PaymentSchedulesRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentSchedulesParams {
-    /// `scheme_id`.
     pub scheme_id: String,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `payment_schedule_start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule_start_date: Option<Timestamp>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6470,7 +6086,6 @@ impl crate::form::FormEncode for PaymentSchedulesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentSchedulesResponse {
-    /// `estimate`.
     pub estimate: Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6536,49 +6151,41 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubscriptionSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
 }
@@ -6603,77 +6210,69 @@ impl CreateSubscriptionSubscriptionParams {
             trial_end_action: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
@@ -6707,28 +6306,27 @@ crate::form::form_object!(CreateSubscriptionSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubscriptionBillingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -6746,42 +6344,41 @@ impl CreateSubscriptionBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -6805,28 +6402,27 @@ crate::form::form_object!(CreateSubscriptionBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubscriptionShippingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -6844,42 +6440,41 @@ impl CreateSubscriptionShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -6903,28 +6498,24 @@ crate::form::form_object!(CreateSubscriptionShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubscriptionCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `entity_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
-    /// `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    /// `exemption_details` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    /// `customer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
 }
@@ -6942,42 +6533,38 @@ impl CreateSubscriptionCustomerParams {
             customer_type: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
-    /// Sets `entity_code`.
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.entity_code = Some(value);
         self
     }
-    /// Sets `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.exempt_number = Some(value.into());
         self
     }
-    /// Sets `exemption_details` (any JSON value).
+    /// Any JSON value.
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.exemption_details = Some(value);
         self
     }
-    /// Sets `customer_type`.
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.customer_type = Some(value);
         self
@@ -7001,10 +6588,8 @@ crate::form::form_object!(CreateSubscriptionCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubscriptionContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateSubscriptionContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -7016,7 +6601,6 @@ impl CreateSubscriptionContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateSubscriptionContractTermActionAtTermEnd,
@@ -7024,7 +6608,6 @@ impl CreateSubscriptionContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -7042,25 +6625,22 @@ crate::form::form_object!(CreateSubscriptionContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubscriptionAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
 }
@@ -7077,37 +6657,34 @@ impl CreateSubscriptionAddonsParams {
             trial_end: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
@@ -7130,31 +6707,25 @@ crate::form::form_object!(CreateSubscriptionAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubscriptionEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
 }
@@ -7173,47 +6744,41 @@ impl CreateSubscriptionEventBasedAddonsParams {
             charge_on: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
@@ -7238,13 +6803,13 @@ crate::form::form_object!(CreateSubscriptionEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubscriptionTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -7257,17 +6822,17 @@ impl CreateSubscriptionTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -7286,34 +6851,28 @@ crate::form::form_object!(CreateSubscriptionTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
 }
@@ -7333,52 +6892,46 @@ impl CreateSubItemEstimateSubscriptionParams {
             trial_end_action: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
@@ -7407,28 +6960,27 @@ crate::form::form_object!(CreateSubItemEstimateSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateBillingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -7446,42 +6998,41 @@ impl CreateSubItemEstimateBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -7505,28 +7056,27 @@ crate::form::form_object!(CreateSubItemEstimateBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateShippingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -7544,42 +7094,41 @@ impl CreateSubItemEstimateShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -7603,28 +7152,24 @@ crate::form::form_object!(CreateSubItemEstimateShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `entity_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
-    /// `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    /// `exemption_details` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    /// `customer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
 }
@@ -7642,42 +7187,38 @@ impl CreateSubItemEstimateCustomerParams {
             customer_type: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
-    /// Sets `entity_code`.
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.entity_code = Some(value);
         self
     }
-    /// Sets `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.exempt_number = Some(value.into());
         self
     }
-    /// Sets `exemption_details` (any JSON value).
+    /// Any JSON value.
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.exemption_details = Some(value);
         self
     }
-    /// Sets `customer_type`.
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.customer_type = Some(value);
         self
@@ -7701,13 +7242,11 @@ crate::form::form_object!(CreateSubItemEstimateCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateSubItemEstimateContractTermActionAtTermEnd>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -7720,7 +7259,6 @@ impl CreateSubItemEstimateContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateSubItemEstimateContractTermActionAtTermEnd,
@@ -7728,12 +7266,11 @@ impl CreateSubItemEstimateContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `contract_start` (Unix seconds).
+    /// Unix seconds.
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -7752,39 +7289,31 @@ crate::form::form_object!(CreateSubItemEstimateContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
 }
@@ -7806,57 +7335,49 @@ impl CreateSubItemEstimateSubscriptionItemsParams {
             charge_on_option: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
@@ -7884,30 +7405,22 @@ crate::form::form_object!(CreateSubItemEstimateSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
@@ -7926,42 +7439,35 @@ impl CreateSubItemEstimateDiscountsParams {
             quantity: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
@@ -7986,31 +7492,26 @@ crate::form::form_object!(CreateSubItemEstimateDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -8029,47 +7530,42 @@ impl CreateSubItemEstimateItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -8094,13 +7590,13 @@ crate::form::form_object!(CreateSubItemEstimateItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemEstimateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -8113,17 +7609,17 @@ impl CreateSubItemEstimateTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -8142,46 +7638,38 @@ crate::form::form_object!(CreateSubItemEstimateTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
 }
@@ -8205,72 +7693,64 @@ impl CreateSubForCustomerEstimateSubscriptionParams {
             trial_end_action: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
@@ -8303,28 +7783,27 @@ crate::form::form_object!(CreateSubForCustomerEstimateSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateShippingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -8342,42 +7821,41 @@ impl CreateSubForCustomerEstimateShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -8401,12 +7879,10 @@ crate::form::form_object!(CreateSubForCustomerEstimateShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         CreateSubForCustomerEstimateContractTermActionAtTermEnd,
     >,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -8418,7 +7894,6 @@ impl CreateSubForCustomerEstimateContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateSubForCustomerEstimateContractTermActionAtTermEnd,
@@ -8426,7 +7901,6 @@ impl CreateSubForCustomerEstimateContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -8444,25 +7918,22 @@ crate::form::form_object!(CreateSubForCustomerEstimateContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
 }
@@ -8479,37 +7950,34 @@ impl CreateSubForCustomerEstimateAddonsParams {
             trial_end: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
@@ -8532,31 +8000,25 @@ crate::form::form_object!(CreateSubForCustomerEstimateAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerEstimateEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
 }
@@ -8575,47 +8037,41 @@ impl CreateSubForCustomerEstimateEventBasedAddonsParams {
             charge_on: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
@@ -8640,31 +8096,25 @@ crate::form::form_object!(CreateSubForCustomerEstimateEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
 }
@@ -8683,47 +8133,41 @@ impl CreateSubItemForCustomerEstimateSubscriptionParams {
             trial_end_action: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
@@ -8751,28 +8195,27 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateShippingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -8790,42 +8233,41 @@ impl CreateSubItemForCustomerEstimateShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -8849,28 +8291,27 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateShippingAddressParams)
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateBillingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -8888,42 +8329,41 @@ impl CreateSubItemForCustomerEstimateBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -8947,15 +8387,13 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         CreateSubItemForCustomerEstimateContractTermActionAtTermEnd,
     >,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -8968,7 +8406,6 @@ impl CreateSubItemForCustomerEstimateContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateSubItemForCustomerEstimateContractTermActionAtTermEnd,
@@ -8976,12 +8413,11 @@ impl CreateSubItemForCustomerEstimateContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `contract_start` (Unix seconds).
+    /// Unix seconds.
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -9000,10 +8436,8 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateBillingOverrideParams {
-    /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_excess_payment_usage: Option<i64>,
-    /// `max_refundable_credits_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_refundable_credits_usage: Option<i64>,
 }
@@ -9015,12 +8449,10 @@ impl CreateSubItemForCustomerEstimateBillingOverrideParams {
             max_refundable_credits_usage: None,
         }
     }
-    /// Sets `max_excess_payment_usage`.
     pub fn max_excess_payment_usage(mut self, value: i64) -> Self {
         self.max_excess_payment_usage = Some(value);
         self
     }
-    /// Sets `max_refundable_credits_usage`.
     pub fn max_refundable_credits_usage(mut self, value: i64) -> Self {
         self.max_refundable_credits_usage = Some(value);
         self
@@ -9038,39 +8470,31 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateBillingOverrideParams)
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
 }
@@ -9092,57 +8516,49 @@ impl CreateSubItemForCustomerEstimateSubscriptionItemsParams {
             charge_on_option: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
@@ -9171,30 +8587,22 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateSubscriptionItemsParam
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
@@ -9213,42 +8621,35 @@ impl CreateSubItemForCustomerEstimateDiscountsParams {
             quantity: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
@@ -9273,31 +8674,26 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemForCustomerEstimateItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -9316,47 +8712,42 @@ impl CreateSubItemForCustomerEstimateItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -9381,48 +8772,40 @@ crate::form::form_object!(CreateSubItemForCustomerEstimateItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
 }
@@ -9447,72 +8830,64 @@ impl UpdateSubscriptionSubscriptionParams {
             trial_end_action: None,
         }
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
@@ -9543,28 +8918,27 @@ crate::form::form_object!(UpdateSubscriptionSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionBillingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -9582,42 +8956,41 @@ impl UpdateSubscriptionBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -9641,28 +9014,27 @@ crate::form::form_object!(UpdateSubscriptionBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionShippingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -9680,42 +9052,41 @@ impl UpdateSubscriptionShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -9739,16 +9110,14 @@ crate::form::form_object!(UpdateSubscriptionShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
 }
@@ -9762,22 +9131,20 @@ impl UpdateSubscriptionCustomerParams {
             taxability: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
@@ -9797,28 +9164,24 @@ crate::form::form_object!(UpdateSubscriptionCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
 }
@@ -9836,42 +9199,38 @@ impl UpdateSubscriptionAddonsParams {
             proration_type: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `proration_type`.
     pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
         self.proration_type = Some(value);
         self
@@ -9895,31 +9254,25 @@ crate::form::form_object!(UpdateSubscriptionAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
 }
@@ -9938,47 +9291,41 @@ impl UpdateSubscriptionEventBasedAddonsParams {
             unit_price_in_decimal: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
@@ -10003,33 +9350,27 @@ crate::form::form_object!(UpdateSubscriptionEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
 }
@@ -10049,47 +9390,41 @@ impl UpdateSubscriptionForItemsSubscriptionParams {
             trial_end_action: None,
         }
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.trial_end_action = Some(value);
         self
@@ -10115,28 +9450,27 @@ crate::form::form_object!(UpdateSubscriptionForItemsSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsBillingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -10154,42 +9488,41 @@ impl UpdateSubscriptionForItemsBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -10213,28 +9546,27 @@ crate::form::form_object!(UpdateSubscriptionForItemsBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsShippingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -10252,42 +9584,41 @@ impl UpdateSubscriptionForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -10311,16 +9642,14 @@ crate::form::form_object!(UpdateSubscriptionForItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
 }
@@ -10334,22 +9663,20 @@ impl UpdateSubscriptionForItemsCustomerParams {
             taxability: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
@@ -10369,10 +9696,8 @@ crate::form::form_object!(UpdateSubscriptionForItemsCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsBillingOverrideParams {
-    /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_excess_payment_usage: Option<i64>,
-    /// `max_refundable_credits_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_refundable_credits_usage: Option<i64>,
 }
@@ -10384,12 +9709,10 @@ impl UpdateSubscriptionForItemsBillingOverrideParams {
             max_refundable_credits_usage: None,
         }
     }
-    /// Sets `max_excess_payment_usage`.
     pub fn max_excess_payment_usage(mut self, value: i64) -> Self {
         self.max_excess_payment_usage = Some(value);
         self
     }
-    /// Sets `max_refundable_credits_usage`.
     pub fn max_refundable_credits_usage(mut self, value: i64) -> Self {
         self.max_refundable_credits_usage = Some(value);
         self
@@ -10407,42 +9730,33 @@ crate::form::form_object!(UpdateSubscriptionForItemsBillingOverrideParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
 }
@@ -10465,62 +9779,53 @@ impl UpdateSubscriptionForItemsSubscriptionItemsParams {
             proration_type: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `proration_type`.
     pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
         self.proration_type = Some(value);
         self
@@ -10549,35 +9854,26 @@ crate::form::form_object!(UpdateSubscriptionForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `operation_type`.
     pub operation_type: enums::OperationType,
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -10601,47 +9897,40 @@ impl UpdateSubscriptionForItemsDiscountsParams {
             id: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -10668,31 +9957,26 @@ crate::form::form_object!(UpdateSubscriptionForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -10711,47 +9995,42 @@ impl UpdateSubscriptionForItemsItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -10776,16 +10055,13 @@ crate::form::form_object!(UpdateSubscriptionForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateFixedIntervalScheduleParams {
-    /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_occurrences: Option<i64>,
-    /// `days_before_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_before_renewal: Option<i64>,
-    /// `end_schedule_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_schedule_on: Option<enums::EndScheduleOn>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -10799,22 +10075,19 @@ impl AdvanceInvoiceEstimateFixedIntervalScheduleParams {
             end_date: None,
         }
     }
-    /// Sets `number_of_occurrences`.
     pub fn number_of_occurrences(mut self, value: i64) -> Self {
         self.number_of_occurrences = Some(value);
         self
     }
-    /// Sets `days_before_renewal`.
     pub fn days_before_renewal(mut self, value: i64) -> Self {
         self.days_before_renewal = Some(value);
         self
     }
-    /// Sets `end_schedule_on`.
     pub fn end_schedule_on(mut self, value: enums::EndScheduleOn) -> Self {
         self.end_schedule_on = Some(value);
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -10834,10 +10107,9 @@ crate::form::form_object!(AdvanceInvoiceEstimateFixedIntervalScheduleParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AdvanceInvoiceEstimateSpecificDatesScheduleParams {
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
 }
@@ -10849,12 +10121,11 @@ impl AdvanceInvoiceEstimateSpecificDatesScheduleParams {
             date: None,
         }
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.terms_to_charge = Some(value);
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
@@ -10872,16 +10143,13 @@ crate::form::form_object!(AdvanceInvoiceEstimateSpecificDatesScheduleParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CancelSubscriptionEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
 }
@@ -10895,22 +10163,19 @@ impl CancelSubscriptionEventBasedAddonsParams {
             service_period_in_days: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
@@ -10930,22 +10195,19 @@ crate::form::form_object!(CancelSubscriptionEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CancelSubscriptionForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
 }
@@ -10961,32 +10223,29 @@ impl CancelSubscriptionForItemsSubscriptionItemsParams {
             service_period_days: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
@@ -11008,13 +10267,12 @@ crate::form::form_object!(CancelSubscriptionForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PauseSubscriptionSubscriptionParams {
-    /// `pause_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_date: Option<Timestamp>,
-    /// `resume_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
-    /// `skip_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_billing_cycles: Option<i64>,
 }
@@ -11027,17 +10285,16 @@ impl PauseSubscriptionSubscriptionParams {
             skip_billing_cycles: None,
         }
     }
-    /// Sets `pause_date` (Unix seconds).
+    /// Unix seconds.
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.pause_date = Some(value.into());
         self
     }
-    /// Sets `resume_date` (Unix seconds).
+    /// Unix seconds.
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.resume_date = Some(value.into());
         self
     }
-    /// Sets `skip_billing_cycles`.
     pub fn skip_billing_cycles(mut self, value: i64) -> Self {
         self.skip_billing_cycles = Some(value);
         self
@@ -11056,7 +10313,7 @@ crate::form::form_object!(PauseSubscriptionSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ResumeSubscriptionSubscriptionParams {
-    /// `resume_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
 }
@@ -11065,7 +10322,7 @@ impl ResumeSubscriptionSubscriptionParams {
     pub fn new() -> Self {
         Self { resume_date: None }
     }
-    /// Sets `resume_date` (Unix seconds).
+    /// Unix seconds.
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.resume_date = Some(value.into());
         self
@@ -11082,16 +10339,14 @@ crate::form::form_object!(ResumeSubscriptionSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionGiftParams {
-    /// `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    /// `auto_claim`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    /// `no_expiry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
-    /// `claim_expiry_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
 }
@@ -11105,22 +10360,20 @@ impl GiftSubscriptionGiftParams {
             claim_expiry_date: None,
         }
     }
-    /// Sets `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `auto_claim`.
     pub fn auto_claim(mut self, value: bool) -> Self {
         self.auto_claim = Some(value);
         self
     }
-    /// Sets `no_expiry`.
     pub fn no_expiry(mut self, value: bool) -> Self {
         self.no_expiry = Some(value);
         self
     }
-    /// Sets `claim_expiry_date` (Unix seconds).
+    /// Unix seconds.
     pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.claim_expiry_date = Some(value.into());
         self
@@ -11140,14 +10393,14 @@ crate::form::form_object!(GiftSubscriptionGiftParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionGifterParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `signature`; at most 50 characters.
+    /// At most 50 characters.
     pub signature: String,
-    /// `note`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `payment_src_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_src_id: Option<String>,
 }
@@ -11161,12 +10414,12 @@ impl GiftSubscriptionGifterParams {
             payment_src_id: None,
         }
     }
-    /// Sets `note`; at most 500 characters.
+    /// At most 500 characters.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
-    /// Sets `payment_src_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_src_id(mut self, value: impl Into<String>) -> Self {
         self.payment_src_id = Some(value.into());
         self
@@ -11186,13 +10439,13 @@ crate::form::form_object!(GiftSubscriptionGifterParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionGiftReceiverParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub first_name: String,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub last_name: String,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     pub email: String,
 }
 impl GiftSubscriptionGiftReceiverParams {
@@ -11225,25 +10478,24 @@ crate::form::form_object!(GiftSubscriptionGiftReceiverParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionPaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<GiftSubscriptionPaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -11260,22 +10512,21 @@ impl GiftSubscriptionPaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: GiftSubscriptionPaymentIntentPaymentMethodType,
@@ -11283,17 +10534,17 @@ impl GiftSubscriptionPaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -11316,46 +10567,45 @@ crate::form::form_object!(GiftSubscriptionPaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -11379,72 +10629,71 @@ impl GiftSubscriptionShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -11474,13 +10723,12 @@ crate::form::form_object!(GiftSubscriptionShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionSubscriptionParams {
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
 }
@@ -11493,17 +10741,16 @@ impl GiftSubscriptionSubscriptionParams {
             plan_quantity_in_decimal: None,
         }
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
@@ -11522,13 +10769,12 @@ crate::form::form_object!(GiftSubscriptionSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
 }
@@ -11541,17 +10787,16 @@ impl GiftSubscriptionAddonsParams {
             quantity_in_decimal: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
@@ -11570,16 +10815,14 @@ crate::form::form_object!(GiftSubscriptionAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsGiftParams {
-    /// `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    /// `auto_claim`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    /// `no_expiry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
-    /// `claim_expiry_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
 }
@@ -11593,22 +10836,20 @@ impl GiftSubscriptionForItemsGiftParams {
             claim_expiry_date: None,
         }
     }
-    /// Sets `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `auto_claim`.
     pub fn auto_claim(mut self, value: bool) -> Self {
         self.auto_claim = Some(value);
         self
     }
-    /// Sets `no_expiry`.
     pub fn no_expiry(mut self, value: bool) -> Self {
         self.no_expiry = Some(value);
         self
     }
-    /// Sets `claim_expiry_date` (Unix seconds).
+    /// Unix seconds.
     pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.claim_expiry_date = Some(value.into());
         self
@@ -11628,14 +10869,14 @@ crate::form::form_object!(GiftSubscriptionForItemsGiftParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsGifterParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `signature`; at most 50 characters.
+    /// At most 50 characters.
     pub signature: String,
-    /// `note`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `payment_src_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_src_id: Option<String>,
 }
@@ -11649,12 +10890,12 @@ impl GiftSubscriptionForItemsGifterParams {
             payment_src_id: None,
         }
     }
-    /// Sets `note`; at most 500 characters.
+    /// At most 500 characters.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
-    /// Sets `payment_src_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_src_id(mut self, value: impl Into<String>) -> Self {
         self.payment_src_id = Some(value.into());
         self
@@ -11674,13 +10915,13 @@ crate::form::form_object!(GiftSubscriptionForItemsGifterParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsGiftReceiverParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub first_name: String,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub last_name: String,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     pub email: String,
 }
 impl GiftSubscriptionForItemsGiftReceiverParams {
@@ -11713,27 +10954,26 @@ crate::form::form_object!(GiftSubscriptionForItemsGiftReceiverParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsPaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<
         GiftSubscriptionForItemsPaymentIntentPaymentMethodType,
     >,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -11750,22 +10990,21 @@ impl GiftSubscriptionForItemsPaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: GiftSubscriptionForItemsPaymentIntentPaymentMethodType,
@@ -11773,17 +11012,17 @@ impl GiftSubscriptionForItemsPaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -11806,46 +11045,45 @@ crate::form::form_object!(GiftSubscriptionForItemsPaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -11869,72 +11107,71 @@ impl GiftSubscriptionForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -11964,19 +11201,17 @@ crate::form::form_object!(GiftSubscriptionForItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
 }
@@ -11991,27 +11226,25 @@ impl GiftSubscriptionForItemsSubscriptionItemsParams {
             unit_price_in_decimal: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
@@ -12032,25 +11265,22 @@ crate::form::form_object!(GiftSubscriptionForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GiftSubscriptionForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -12067,37 +11297,34 @@ impl GiftSubscriptionForItemsItemTiersParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -12120,13 +11347,13 @@ crate::form::form_object!(GiftSubscriptionForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceInvoiceParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
 }
@@ -12139,17 +11366,17 @@ impl CreateInvoiceInvoiceParams {
             po_number: None,
         }
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.customer_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
@@ -12168,46 +11395,45 @@ crate::form::form_object!(CreateInvoiceInvoiceParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -12231,72 +11457,71 @@ impl CreateInvoiceShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -12326,25 +11551,23 @@ crate::form::form_object!(CreateInvoiceShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -12361,37 +11584,35 @@ impl CreateInvoiceAddonsParams {
             date_to: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -12414,43 +11635,38 @@ crate::form::form_object!(CreateInvoiceAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceChargesParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -12473,67 +11689,62 @@ impl CreateInvoiceChargesParams {
             date_to: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -12562,10 +11773,9 @@ crate::form::form_object!(CreateInvoiceChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceNotesToRemoveParams {
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
@@ -12577,12 +11787,11 @@ impl CreateInvoiceNotesToRemoveParams {
             entity_id: None,
         }
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
@@ -12600,13 +11809,13 @@ crate::form::form_object!(CreateInvoiceNotesToRemoveParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -12619,17 +11828,17 @@ impl CreateInvoiceTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -12648,13 +11857,13 @@ crate::form::form_object!(CreateInvoiceTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsInvoiceParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
 }
@@ -12667,17 +11876,17 @@ impl CreateInvoiceForItemsInvoiceParams {
             po_number: None,
         }
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.customer_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
@@ -12696,46 +11905,45 @@ crate::form::form_object!(CreateInvoiceForItemsInvoiceParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -12759,72 +11967,71 @@ impl CreateInvoiceForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -12854,28 +12061,27 @@ crate::form::form_object!(CreateInvoiceForItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsBillingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -12893,42 +12099,41 @@ impl CreateInvoiceForItemsBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -12952,31 +12157,29 @@ crate::form::form_object!(CreateInvoiceForItemsBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsItemPricesParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `entity_description`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
 }
@@ -12995,47 +12198,45 @@ impl CreateInvoiceForItemsItemPricesParams {
             entity_description: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `entity_description`; at most 500 characters.
+    /// At most 500 characters.
     pub fn entity_description(mut self, value: impl Into<String>) -> Self {
         self.entity_description = Some(value.into());
         self
@@ -13060,31 +12261,26 @@ crate::form::form_object!(CreateInvoiceForItemsItemPricesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -13103,47 +12299,42 @@ impl CreateInvoiceForItemsItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -13168,46 +12359,41 @@ crate::form::form_object!(CreateInvoiceForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsChargesParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `entity_description`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
 }
@@ -13231,72 +12417,67 @@ impl CreateInvoiceForItemsChargesParams {
             entity_description: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
-    /// Sets `entity_description`; at most 500 characters.
+    /// At most 500 characters.
     pub fn entity_description(mut self, value: impl Into<String>) -> Self {
         self.entity_description = Some(value.into());
         self
@@ -13326,10 +12507,9 @@ crate::form::form_object!(CreateInvoiceForItemsChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsNotesToRemoveParams {
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
@@ -13341,12 +12521,11 @@ impl CreateInvoiceForItemsNotesToRemoveParams {
             entity_id: None,
         }
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
@@ -13364,18 +12543,14 @@ crate::form::form_object!(CreateInvoiceForItemsNotesToRemoveParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsDiscountsParams {
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `apply_on`.
     pub apply_on: enums::ApplyOn,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
 }
@@ -13390,22 +12565,19 @@ impl CreateInvoiceForItemsDiscountsParams {
             item_price_id: None,
         }
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
@@ -13426,13 +12598,13 @@ crate::form::form_object!(CreateInvoiceForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceForItemsTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -13445,17 +12617,17 @@ impl CreateInvoiceForItemsTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self

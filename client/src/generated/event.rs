@@ -14,35 +14,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Event {
-    /// `id`.
     pub id: String,
-    /// `occurred_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<Timestamp>,
-    /// `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<enums::Source>,
-    /// `user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// `webhook_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_status: Option<WebhookStatus>,
-    /// `webhook_failure_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_failure_reason: Option<String>,
-    /// `webhooks` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Vec<Webhook>>,
-    /// `event_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<enums::EventType>,
-    /// `api_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<enums::ApiVersion>,
-    /// `content`.
     pub content: content::Content,
-    /// `origin_user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_user: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -189,10 +179,8 @@ impl<'de> Deserialize<'de> for Event {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Webhook {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `webhook_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_status: Option<WebhookWebhookStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -1579,12 +1567,12 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `start_time` (Unix seconds).
+    /// Unix seconds.
     pub fn start_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_time = Some(value.into());
         self
     }
-    /// Sets `end_time` (Unix seconds).
+    /// Unix seconds.
     pub fn end_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.end_time = Some(value.into());
         self
@@ -1735,10 +1723,10 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `start_time` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<Timestamp>,
-    /// `end_time` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<Timestamp>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -1846,7 +1834,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `event`.
     pub event: Event,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1957,7 +1944,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `event`.
     pub event: Event,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

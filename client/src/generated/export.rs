@@ -12,21 +12,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Export {
-    /// `id`.
     pub id: String,
-    /// `operation_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<String>,
-    /// `mime_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<MimeType>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `download`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<Box<Download>>,
     /// `object`: the name of the object's type, as sent.
@@ -136,13 +131,11 @@ impl<'de> Deserialize<'de> for Export {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Download {
-    /// `download_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `mime_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -4321,7 +4314,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4400,12 +4392,11 @@ pub struct RevenueRecognitionRequest {
     params: RevenueRecognitionParams,
 }
 impl RevenueRecognitionRequest {
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `include_discounts`.
     pub fn include_discounts(mut self, value: bool) -> Self {
         self.params.include_discounts = Some(value);
         self
@@ -5027,20 +5018,14 @@ impl RevenueRecognitionRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RevenueRecognitionParams {
-    /// `report_by`.
     pub report_by: enums::ReportBy,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `report_from_month`.
     pub report_from_month: i64,
-    /// `report_from_year`.
     pub report_from_year: i64,
-    /// `report_to_month`.
     pub report_to_month: i64,
-    /// `report_to_year`.
     pub report_to_year: i64,
-    /// `include_discounts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_discounts: Option<bool>,
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
@@ -5614,7 +5599,6 @@ crate::form::form_object!(RevenueRecognitionRelationshipFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevenueRecognitionResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5693,12 +5677,11 @@ pub struct DeferredRevenueRequest {
     params: DeferredRevenueParams,
 }
 impl DeferredRevenueRequest {
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `include_discounts`.
     pub fn include_discounts(mut self, value: bool) -> Self {
         self.params.include_discounts = Some(value);
         self
@@ -6318,20 +6301,14 @@ impl DeferredRevenueRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeferredRevenueParams {
-    /// `report_by`.
     pub report_by: enums::ReportBy,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `report_from_month`.
     pub report_from_month: i64,
-    /// `report_from_year`.
     pub report_from_year: i64,
-    /// `report_to_month`.
     pub report_to_month: i64,
-    /// `report_to_year`.
     pub report_to_year: i64,
-    /// `include_discounts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_discounts: Option<bool>,
     /// Filter on `payment_owner`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
@@ -6902,7 +6879,6 @@ crate::form::form_object!(DeferredRevenueRelationshipFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeferredRevenueResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7325,7 +7301,6 @@ crate::form::form_object!(PlansPlanFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlansResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7692,7 +7667,6 @@ crate::form::form_object!(AddonsAddonFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddonsResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8060,7 +8034,6 @@ crate::form::form_object!(CouponsCouponFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CouponsResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8139,7 +8112,6 @@ pub struct CustomersRequest {
     params: CustomersParams,
 }
 impl CustomersRequest {
-    /// Sets `export_type`.
     pub fn export_type(mut self, value: enums::ExportType) -> Self {
         self.params.export_type = Some(value);
         self
@@ -8390,7 +8362,6 @@ impl CustomersRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomersParams {
-    /// `export_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<enums::ExportType>,
     /// Filter on `business_entity_id`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
@@ -8608,7 +8579,6 @@ crate::form::form_object!(CustomersRelationshipFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomersResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8687,7 +8657,6 @@ pub struct SubscriptionsRequest {
     params: SubscriptionsParams,
 }
 impl SubscriptionsRequest {
-    /// Sets `export_type`.
     pub fn export_type(mut self, value: enums::ExportType) -> Self {
         self.params.export_type = Some(value);
         self
@@ -8964,7 +8933,6 @@ impl SubscriptionsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionsParams {
-    /// `export_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<enums::ExportType>,
     /// Filter on `item_id`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
@@ -9181,7 +9149,6 @@ crate::form::form_object!(SubscriptionsSubscriptionFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionsResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9680,7 +9647,6 @@ crate::form::form_object!(InvoicesInvoiceFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InvoicesResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -10206,7 +10172,6 @@ crate::form::form_object!(CreditNotesCreditNoteFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreditNotesResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -10689,7 +10654,6 @@ crate::form::form_object!(TransactionsTransactionFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TransactionsResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -11205,7 +11169,6 @@ crate::form::form_object!(OrdersOrderFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrdersResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -11479,7 +11442,6 @@ crate::form::form_object!(ItemFamiliesItemFamilyFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ItemFamiliesResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -11942,7 +11904,6 @@ crate::form::form_object!(ItemsItemFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ItemsResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -12461,7 +12422,6 @@ crate::form::form_object!(ItemPricesItemPriceFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ItemPricesResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -12781,7 +12741,6 @@ crate::form::form_object!(AttachedItemsAttachedItemFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AttachedItemsResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -13045,7 +13004,6 @@ crate::form::form_object!(DifferentialPricesDifferentialPriceFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DifferentialPricesResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -13359,7 +13317,6 @@ crate::form::form_object!(PriceVariantsPriceVariantFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PriceVariantsResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -13438,7 +13395,6 @@ pub struct RampsRequest {
     params: RampsParams,
 }
 impl RampsRequest {
-    /// Sets `export_type`.
     pub fn export_type(mut self, value: enums::ExportType) -> Self {
         self.params.export_type = Some(value);
         self
@@ -13533,7 +13489,6 @@ impl RampsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RampsParams {
-    /// `export_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<enums::ExportType>,
     /// Filters in the `ramp` group.
@@ -13619,7 +13574,6 @@ crate::form::form_object!(RampsRampFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RampsResponse {
-    /// `export`.
     pub export: Export,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -11,37 +11,28 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Feature {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    /// `levels` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub levels: Option<Vec<Level>>,
     /// `object`: the name of the object's type, as sent.
@@ -176,16 +167,12 @@ impl<'de> Deserialize<'de> for Feature {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Level {
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `level`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
-    /// `is_unlimited`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unlimited: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -715,7 +702,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -794,27 +780,25 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `description`; at most 500 characters.
+    /// At most 500 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: CreateType) -> Self {
         self.params.r#type = Some(value);
         self
     }
-    /// Sets `unit`; at most 50 characters.
+    /// At most 50 characters.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
-    /// Sets `levels` (a list).
     pub fn levels(mut self, value: Vec<CreateLevelsParams>) -> Self {
         self.params.levels = value;
         self
@@ -869,22 +853,20 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     pub name: String,
-    /// `description`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateType>,
-    /// `unit`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `levels` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<CreateLevelsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -925,7 +907,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1005,22 +986,21 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `description`; at most 500 characters.
+    /// At most 500 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `unit`; at most 50 characters.
+    /// At most 50 characters.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
-    /// Sets `levels` (a list).
     pub fn levels(mut self, value: Vec<UpdateLevelsParams>) -> Self {
         self.params.levels = value;
         self
@@ -1080,16 +1060,15 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `unit`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `levels` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<UpdateLevelsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1126,7 +1105,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1237,7 +1215,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1352,7 +1329,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1469,7 +1445,6 @@ impl ActivateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ActivateResponse {
-    /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1584,7 +1559,6 @@ impl ArchiveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ArchiveResponse {
-    /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1701,7 +1675,6 @@ impl ReactivateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReactivateResponse {
-    /// `feature`.
     pub feature: Feature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1767,16 +1740,14 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateLevelsParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `is_unlimited`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unlimited: Option<bool>,
-    /// `level`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
 }
@@ -1790,22 +1761,20 @@ impl CreateLevelsParams {
             level: None,
         }
     }
-    /// Sets `name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `is_unlimited`.
     pub fn is_unlimited(mut self, value: bool) -> Self {
         self.is_unlimited = Some(value);
         self
     }
-    /// Sets `level`.
     pub fn level(mut self, value: i64) -> Self {
         self.level = Some(value);
         self
@@ -1825,16 +1794,14 @@ crate::form::form_object!(CreateLevelsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateLevelsParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `is_unlimited`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unlimited: Option<bool>,
-    /// `level`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
 }
@@ -1848,22 +1815,20 @@ impl UpdateLevelsParams {
             level: None,
         }
     }
-    /// Sets `name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `is_unlimited`.
     pub fn is_unlimited(mut self, value: bool) -> Self {
         self.is_unlimited = Some(value);
         self
     }
-    /// Sets `level`.
     pub fn level(mut self, value: i64) -> Self {
         self.level = Some(value);
         self

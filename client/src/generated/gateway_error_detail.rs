@@ -8,49 +8,34 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct GatewayErrorDetail {
-    /// `request_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// `error_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_category: Option<String>,
-    /// `error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `error_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `decline_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
-    /// `decline_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_message: Option<String>,
-    /// `network_error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_error_code: Option<String>,
-    /// `network_error_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_error_message: Option<String>,
-    /// `error_field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_field: Option<String>,
-    /// `recommendation_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation_code: Option<String>,
-    /// `recommendation_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation_message: Option<String>,
-    /// `processor_error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_error_code: Option<String>,
-    /// `processor_error_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_error_message: Option<String>,
-    /// `error_cause_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_cause_id: Option<String>,
-    /// `processor_advice_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_advice_code: Option<String>,
     /// `object`: the name of the object's type, as sent.

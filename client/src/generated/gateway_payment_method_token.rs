@@ -9,27 +9,21 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GatewayPaymentMethodToken {
-    /// `id`.
     pub id: String,
-    /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gateway_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_name: Option<enums::GatewayName>,
-    /// `gateway_customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_customer_id: Option<String>,
-    /// `gateway_token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_token: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.

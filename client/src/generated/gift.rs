@@ -17,36 +17,28 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Gift {
-    /// `id`.
     pub id: String,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    /// `auto_claim`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    /// `no_expiry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
-    /// `claim_expiry_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `gifter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<Box<Gifter>>,
-    /// `gift_receiver`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<Box<GiftReceiver>>,
-    /// `gift_timelines` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_timelines: Option<Vec<GiftTimeline>>,
     /// `object`: the name of the object's type, as sent.
@@ -201,16 +193,12 @@ impl<'de> Deserialize<'de> for Gift {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Gifter {
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `signature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
-    /// `note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -292,19 +280,14 @@ impl<'de> Deserialize<'de> for Gifter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct GiftReceiver {
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -395,10 +378,9 @@ impl<'de> Deserialize<'de> for GiftReceiver {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct GiftTimeline {
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<GiftTimelineStatus>,
-    /// `occurred_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -1120,57 +1102,48 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `auto_claim`.
     pub fn auto_claim(mut self, value: bool) -> Self {
         self.params.auto_claim = Some(value);
         self
     }
-    /// Sets `no_expiry`.
     pub fn no_expiry(mut self, value: bool) -> Self {
         self.params.no_expiry = Some(value);
         self
     }
-    /// Sets `claim_expiry_date` (Unix seconds).
+    /// Unix seconds.
     pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.claim_expiry_date = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `gifter`.
     pub fn gifter(mut self, value: CreateGifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    /// Sets `gift_receiver`.
     pub fn gift_receiver(mut self, value: CreateGiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(mut self, value: CreateShippingAddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: CreateSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
         self.params.addons = value;
         self
@@ -1225,37 +1198,28 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    /// `auto_claim`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    /// `no_expiry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
-    /// `claim_expiry_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `gifter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<CreateGifterParams>,
-    /// `gift_receiver`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<CreateGiftReceiverParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreatePaymentIntentParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateShippingAddressParams>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubscriptionParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1306,11 +1270,8 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `gift`.
     pub gift: Gift,
-    /// `subscription`.
     pub subscription: subscription::Subscription,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -1404,52 +1365,45 @@ pub struct CreateForItemsRequest {
     params: CreateForItemsParams,
 }
 impl CreateForItemsRequest {
-    /// Sets `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `auto_claim`.
     pub fn auto_claim(mut self, value: bool) -> Self {
         self.params.auto_claim = Some(value);
         self
     }
-    /// Sets `no_expiry`.
     pub fn no_expiry(mut self, value: bool) -> Self {
         self.params.no_expiry = Some(value);
         self
     }
-    /// Sets `claim_expiry_date` (Unix seconds).
+    /// Unix seconds.
     pub fn claim_expiry_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.claim_expiry_date = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `gifter`.
     pub fn gifter(mut self, value: CreateForItemsGifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    /// Sets `gift_receiver`.
     pub fn gift_receiver(mut self, value: CreateForItemsGiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: CreateForItemsPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateForItemsShippingAddressParams,
@@ -1457,7 +1411,6 @@ impl CreateForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CreateForItemsSubscriptionItemsParams>,
@@ -1465,7 +1418,6 @@ impl CreateForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<CreateForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -1522,40 +1474,31 @@ impl CreateForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForItemsParams {
-    /// `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    /// `auto_claim`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_claim: Option<bool>,
-    /// `no_expiry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_expiry: Option<bool>,
-    /// `claim_expiry_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_expiry_date: Option<Timestamp>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `gifter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<CreateForItemsGifterParams>,
-    /// `gift_receiver`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<CreateForItemsGiftReceiverParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreateForItemsPaymentIntentParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForItemsShippingAddressParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CreateForItemsSubscriptionItemsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForItemsItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1608,11 +1551,8 @@ impl crate::form::FormEncode for CreateForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForItemsResponse {
-    /// `gift`.
     pub gift: Gift,
-    /// `subscription`.
     pub subscription: subscription::Subscription,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -1738,9 +1678,7 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `gift`.
     pub gift: Gift,
-    /// `subscription`.
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2072,9 +2010,7 @@ crate::form::form_object!(ListGifterFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `gift`.
     pub gift: Gift,
-    /// `subscription`.
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2198,9 +2134,7 @@ impl ClaimRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClaimResponse {
-    /// `gift`.
     pub gift: Gift,
-    /// `subscription`.
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2324,9 +2258,7 @@ impl CancelRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelResponse {
-    /// `gift`.
     pub gift: Gift,
-    /// `subscription`.
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2415,17 +2347,16 @@ pub struct UpdateGiftRequest {
     params: UpdateGiftParams,
 }
 impl UpdateGiftRequest {
-    /// Sets `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 250 characters.
+    /// At most 250 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `gift_receiver`.
     pub fn gift_receiver(mut self, value: UpdateGiftGiftReceiverParams) -> Self {
         self.params.gift_receiver = Some(value);
         self
@@ -2487,13 +2418,12 @@ impl UpdateGiftRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGiftParams {
-    /// `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    /// `comment`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `gift_receiver`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_receiver: Option<UpdateGiftGiftReceiverParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2528,9 +2458,7 @@ impl crate::form::FormEncode for UpdateGiftParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateGiftResponse {
-    /// `gift`.
     pub gift: Gift,
-    /// `subscription`.
     pub subscription: subscription::Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2605,14 +2533,14 @@ impl<'de> Deserialize<'de> for UpdateGiftResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateGifterParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `signature`; at most 50 characters.
+    /// At most 50 characters.
     pub signature: String,
-    /// `note`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `payment_src_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_src_id: Option<String>,
 }
@@ -2626,12 +2554,12 @@ impl CreateGifterParams {
             payment_src_id: None,
         }
     }
-    /// Sets `note`; at most 500 characters.
+    /// At most 500 characters.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
-    /// Sets `payment_src_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_src_id(mut self, value: impl Into<String>) -> Self {
         self.payment_src_id = Some(value.into());
         self
@@ -2651,13 +2579,13 @@ crate::form::form_object!(CreateGifterParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateGiftReceiverParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub first_name: String,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub last_name: String,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     pub email: String,
 }
 impl CreateGiftReceiverParams {
@@ -2690,25 +2618,24 @@ crate::form::form_object!(CreateGiftReceiverParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -2725,22 +2652,21 @@ impl CreatePaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -2748,17 +2674,17 @@ impl CreatePaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -2781,46 +2707,45 @@ crate::form::form_object!(CreatePaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -2844,72 +2769,71 @@ impl CreateShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -2938,13 +2862,12 @@ crate::form::form_object!(CreateShippingAddressParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSubscriptionParams {
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2961,17 +2884,16 @@ impl CreateSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
@@ -3001,13 +2923,12 @@ crate::form::form_object!(CreateSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
 }
@@ -3020,17 +2941,16 @@ impl CreateAddonsParams {
             quantity_in_decimal: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
@@ -3049,14 +2969,14 @@ crate::form::form_object!(CreateAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForItemsGifterParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `signature`; at most 50 characters.
+    /// At most 50 characters.
     pub signature: String,
-    /// `note`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `payment_src_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_src_id: Option<String>,
 }
@@ -3070,12 +2990,12 @@ impl CreateForItemsGifterParams {
             payment_src_id: None,
         }
     }
-    /// Sets `note`; at most 500 characters.
+    /// At most 500 characters.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
-    /// Sets `payment_src_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_src_id(mut self, value: impl Into<String>) -> Self {
         self.payment_src_id = Some(value.into());
         self
@@ -3095,13 +3015,13 @@ crate::form::form_object!(CreateForItemsGifterParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForItemsGiftReceiverParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub first_name: String,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub last_name: String,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     pub email: String,
 }
 impl CreateForItemsGiftReceiverParams {
@@ -3134,25 +3054,24 @@ crate::form::form_object!(CreateForItemsGiftReceiverParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForItemsPaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreateForItemsPaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -3169,22 +3088,21 @@ impl CreateForItemsPaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreateForItemsPaymentIntentPaymentMethodType,
@@ -3192,17 +3110,17 @@ impl CreateForItemsPaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -3225,46 +3143,45 @@ crate::form::form_object!(CreateForItemsPaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -3288,72 +3205,71 @@ impl CreateForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -3383,19 +3299,17 @@ crate::form::form_object!(CreateForItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
 }
@@ -3410,27 +3324,25 @@ impl CreateForItemsSubscriptionItemsParams {
             unit_price_in_decimal: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
@@ -3451,25 +3363,22 @@ crate::form::form_object!(CreateForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -3486,37 +3395,34 @@ impl CreateForItemsItemTiersParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -3539,13 +3445,13 @@ crate::form::form_object!(CreateForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateGiftGiftReceiverParams {
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
@@ -3558,17 +3464,17 @@ impl UpdateGiftGiftReceiverParams {
             last_name: None,
         }
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self

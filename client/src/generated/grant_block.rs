@@ -13,66 +13,50 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GrantBlock {
-    /// `id`.
     pub id: String,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `account_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<AccountType>,
-    /// `unit_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    /// `unit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
-    /// `granted_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granted_amount: Option<String>,
-    /// `effective_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<String>,
-    /// `hold_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_amount: Option<String>,
-    /// `used_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_amount: Option<String>,
-    /// `expired_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_amount: Option<String>,
-    /// `rolled_over_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolled_over_amount: Option<String>,
-    /// `voided_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_amount: Option<String>,
-    /// `origin_grant_block_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_grant_block_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<enums::Status>,
-    /// `grant_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_source: Option<GrantSource>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -732,7 +716,6 @@ impl crate::filter::SortField for ListGrantBlocksSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListGrantBlocksEntry {
-    /// `grant_block`.
     pub grant_block: GrantBlock,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

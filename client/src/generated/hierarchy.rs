@@ -8,22 +8,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Hierarchy {
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `parent_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `payment_owner_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_owner_id: Option<String>,
-    /// `invoice_owner_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_owner_id: Option<String>,
-    /// `has_children`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_children: Option<bool>,
-    /// `children_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children_ids: Option<Vec<String>>,
     /// `object`: the name of the object's type, as sent.

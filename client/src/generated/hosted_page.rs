@@ -15,50 +15,39 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct HostedPage {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
-    /// `failure_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<FailureReason>,
-    /// `pass_thru_content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `embed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    /// `content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Box<content::Content>>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `checkout_info` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout_info: Option<Value>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -842,97 +831,81 @@ pub struct CheckoutNewRequest {
     params: CheckoutNewParams,
 }
 impl CheckoutNewRequest {
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
-    /// Sets `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
-    /// Sets `embed`.
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
-    /// Sets `iframe_messaging`.
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
-    /// Sets `allow_offline_payment_methods`.
     pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
         self.params.allow_offline_payment_methods = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: CheckoutNewSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CheckoutNewCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CheckoutNewCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(mut self, value: CheckoutNewBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(mut self, value: CheckoutNewShippingAddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: CheckoutNewContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CheckoutNewAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CheckoutNewEventBasedAddonsParams>,
@@ -992,61 +965,45 @@ impl CheckoutNewRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutNewParams {
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    /// `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `embed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    /// `iframe_messaging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    /// `allow_offline_payment_methods`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_offline_payment_methods: Option<bool>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutNewSubscriptionParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutNewCustomerParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutNewCardParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CheckoutNewBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CheckoutNewShippingAddressParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CheckoutNewContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CheckoutNewAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CheckoutNewEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1113,7 +1070,6 @@ impl crate::form::FormEncode for CheckoutNewParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutNewResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1196,67 +1152,60 @@ pub struct CheckoutOneTimeRequest {
     params: CheckoutOneTimeParams,
 }
 impl CheckoutOneTimeRequest {
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
-    /// Sets `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
-    /// Sets `embed`.
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
-    /// Sets `iframe_messaging`.
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CheckoutOneTimeCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `invoice`.
     pub fn invoice(mut self, value: CheckoutOneTimeInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CheckoutOneTimeCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CheckoutOneTimeBillingAddressParams,
@@ -1264,7 +1213,6 @@ impl CheckoutOneTimeRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CheckoutOneTimeShippingAddressParams,
@@ -1272,12 +1220,10 @@ impl CheckoutOneTimeRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CheckoutOneTimeAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(mut self, value: Vec<CheckoutOneTimeChargesParams>) -> Self {
         self.params.charges = value;
         self
@@ -1334,52 +1280,42 @@ impl CheckoutOneTimeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeParams {
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    /// `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `embed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    /// `iframe_messaging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutOneTimeCustomerParams>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<CheckoutOneTimeInvoiceParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutOneTimeCardParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CheckoutOneTimeBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CheckoutOneTimeShippingAddressParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CheckoutOneTimeAddonsParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CheckoutOneTimeChargesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1440,7 +1376,6 @@ impl crate::form::FormEncode for CheckoutOneTimeParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1523,67 +1458,61 @@ pub struct CheckoutOneTimeForItemsRequest {
     params: CheckoutOneTimeForItemsParams,
 }
 impl CheckoutOneTimeForItemsRequest {
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `layout`.
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
-    /// Sets `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
-    /// Sets `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CheckoutOneTimeForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `invoice`.
     pub fn invoice(mut self, value: CheckoutOneTimeForItemsInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CheckoutOneTimeForItemsCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CheckoutOneTimeForItemsBillingAddressParams,
@@ -1591,7 +1520,6 @@ impl CheckoutOneTimeForItemsRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CheckoutOneTimeForItemsShippingAddressParams,
@@ -1599,7 +1527,6 @@ impl CheckoutOneTimeForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `item_prices` (a list).
     pub fn item_prices(
         mut self,
         value: Vec<CheckoutOneTimeForItemsItemPricesParams>,
@@ -1607,7 +1534,6 @@ impl CheckoutOneTimeForItemsRequest {
         self.params.item_prices = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CheckoutOneTimeForItemsItemTiersParams>,
@@ -1615,12 +1541,10 @@ impl CheckoutOneTimeForItemsRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(mut self, value: Vec<CheckoutOneTimeForItemsChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CheckoutOneTimeForItemsDiscountsParams>,
@@ -1628,7 +1552,6 @@ impl CheckoutOneTimeForItemsRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `entity_identifiers` (a list).
     pub fn entity_identifiers(
         mut self,
         value: Vec<CheckoutOneTimeForItemsEntityIdentifiersParams>,
@@ -1690,61 +1613,49 @@ impl CheckoutOneTimeForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsParams {
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    /// `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    /// `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutOneTimeForItemsCustomerParams>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<CheckoutOneTimeForItemsInvoiceParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutOneTimeForItemsCardParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CheckoutOneTimeForItemsBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CheckoutOneTimeForItemsShippingAddressParams>,
-    /// `item_prices` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<CheckoutOneTimeForItemsItemPricesParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CheckoutOneTimeForItemsItemTiersParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CheckoutOneTimeForItemsChargesParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CheckoutOneTimeForItemsDiscountsParams>,
-    /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CheckoutOneTimeForItemsEntityIdentifiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1811,7 +1722,6 @@ impl crate::form::FormEncode for CheckoutOneTimeForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1894,77 +1804,66 @@ pub struct CheckoutNewForItemsRequest {
     params: CheckoutNewForItemsParams,
 }
 impl CheckoutNewForItemsRequest {
-    /// Sets `layout`.
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
-    /// Sets `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
-    /// Sets `allow_offline_payment_methods`.
     pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
         self.params.allow_offline_payment_methods = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: CheckoutNewForItemsSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CheckoutNewForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CheckoutNewForItemsCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CheckoutNewForItemsBillingAddressParams,
@@ -1972,7 +1871,6 @@ impl CheckoutNewForItemsRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CheckoutNewForItemsShippingAddressParams,
@@ -1980,7 +1878,6 @@ impl CheckoutNewForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CheckoutNewForItemsContractTermParams,
@@ -1988,7 +1885,6 @@ impl CheckoutNewForItemsRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CheckoutNewForItemsSubscriptionItemsParams>,
@@ -1996,17 +1892,14 @@ impl CheckoutNewForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(mut self, value: Vec<CheckoutNewForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<CheckoutNewForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `entity_identifiers` (a list).
     pub fn entity_identifiers(
         mut self,
         value: Vec<CheckoutNewForItemsEntityIdentifiersParams>,
@@ -2068,67 +1961,50 @@ impl CheckoutNewForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsParams {
-    /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    /// `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `allow_offline_payment_methods`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_offline_payment_methods: Option<bool>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutNewForItemsSubscriptionParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutNewForItemsCustomerParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutNewForItemsCardParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CheckoutNewForItemsBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CheckoutNewForItemsShippingAddressParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CheckoutNewForItemsContractTermParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CheckoutNewForItemsSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CheckoutNewForItemsDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CheckoutNewForItemsItemTiersParams>,
-    /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CheckoutNewForItemsEntityIdentifiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2199,7 +2075,6 @@ impl crate::form::FormEncode for CheckoutNewForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2282,117 +2157,99 @@ pub struct CheckoutExistingRequest {
     params: CheckoutExistingParams,
 }
 impl CheckoutExistingRequest {
-    /// Sets `replace_addon_list`.
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
-    /// Sets `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
-    /// Sets `embed`.
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
-    /// Sets `iframe_messaging`.
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
-    /// Sets `allow_offline_payment_methods`.
     pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
         self.params.allow_offline_payment_methods = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: CheckoutExistingSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CheckoutExistingCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CheckoutExistingCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: CheckoutExistingContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CheckoutExistingAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CheckoutExistingEventBasedAddonsParams>,
@@ -2452,73 +2309,55 @@ impl CheckoutExistingRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutExistingParams {
-    /// `replace_addon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_addon_list: Option<bool>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    /// `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `embed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    /// `iframe_messaging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    /// `allow_offline_payment_methods`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_offline_payment_methods: Option<bool>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutExistingSubscriptionParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutExistingCustomerParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutExistingCardParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CheckoutExistingContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CheckoutExistingAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CheckoutExistingEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2593,7 +2432,6 @@ impl crate::form::FormEncode for CheckoutExistingParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutExistingResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2676,102 +2514,88 @@ pub struct CheckoutExistingForItemsRequest {
     params: CheckoutExistingForItemsParams,
 }
 impl CheckoutExistingForItemsRequest {
-    /// Sets `layout`.
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `replace_items_list`.
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `change_option`.
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
-    /// Sets `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
-    /// Sets `invoice_usages`.
     pub fn invoice_usages(mut self, value: bool) -> Self {
         self.params.invoice_usages = Some(value);
         self
     }
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
-    /// Sets `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
-    /// Sets `allow_offline_payment_methods`.
     pub fn allow_offline_payment_methods(mut self, value: bool) -> Self {
         self.params.allow_offline_payment_methods = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: CheckoutExistingForItemsSubscriptionParams,
@@ -2779,17 +2603,14 @@ impl CheckoutExistingForItemsRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CheckoutExistingForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CheckoutExistingForItemsCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CheckoutExistingForItemsContractTermParams,
@@ -2797,7 +2618,6 @@ impl CheckoutExistingForItemsRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CheckoutExistingForItemsSubscriptionItemsParams>,
@@ -2805,7 +2625,6 @@ impl CheckoutExistingForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CheckoutExistingForItemsDiscountsParams>,
@@ -2813,7 +2632,6 @@ impl CheckoutExistingForItemsRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CheckoutExistingForItemsItemTiersParams>,
@@ -2821,7 +2639,6 @@ impl CheckoutExistingForItemsRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `entity_identifiers` (a list).
     pub fn entity_identifiers(
         mut self,
         value: Vec<CheckoutExistingForItemsEntityIdentifiersParams>,
@@ -2883,85 +2700,64 @@ impl CheckoutExistingForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsParams {
-    /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `replace_items_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_items_list: Option<bool>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `invoice_usages`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_usages: Option<bool>,
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    /// `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `allow_offline_payment_methods`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_offline_payment_methods: Option<bool>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutExistingForItemsSubscriptionParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CheckoutExistingForItemsCustomerParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CheckoutExistingForItemsCardParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CheckoutExistingForItemsContractTermParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CheckoutExistingForItemsSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CheckoutExistingForItemsDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CheckoutExistingForItemsItemTiersParams>,
-    /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CheckoutExistingForItemsEntityIdentifiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3044,7 +2840,6 @@ impl crate::form::FormEncode for CheckoutExistingForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3127,37 +2922,33 @@ pub struct UpdateCardRequest {
     params: UpdateCardParams,
 }
 impl UpdateCardRequest {
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
-    /// Sets `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
-    /// Sets `embed`.
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
-    /// Sets `iframe_messaging`.
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: UpdateCardCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: UpdateCardCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -3214,25 +3005,21 @@ impl UpdateCardRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCardParams {
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    /// `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `embed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    /// `iframe_messaging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateCardCustomerParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdateCardCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3275,7 +3062,6 @@ impl crate::form::FormEncode for UpdateCardParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateCardResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3358,37 +3144,33 @@ pub struct UpdatePaymentMethodRequest {
     params: UpdatePaymentMethodParams,
 }
 impl UpdatePaymentMethodRequest {
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
-    /// Sets `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
-    /// Sets `embed`.
     pub fn embed(mut self, value: bool) -> Self {
         self.params.embed = Some(value);
         self
     }
-    /// Sets `iframe_messaging`.
     pub fn iframe_messaging(mut self, value: bool) -> Self {
         self.params.iframe_messaging = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: UpdatePaymentMethodCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: UpdatePaymentMethodCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -3447,25 +3229,21 @@ impl UpdatePaymentMethodRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodParams {
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    /// `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `embed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<bool>,
-    /// `iframe_messaging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe_messaging: Option<bool>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdatePaymentMethodCustomerParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdatePaymentMethodCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3508,7 +3286,6 @@ impl crate::form::FormEncode for UpdatePaymentMethodParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3591,22 +3368,20 @@ pub struct ManagePaymentSourcesRequest {
     params: ManagePaymentSourcesParams,
 }
 impl ManagePaymentSourcesRequest {
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: ManagePaymentSourcesCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: ManagePaymentSourcesCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -3665,16 +3440,14 @@ impl ManagePaymentSourcesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ManagePaymentSourcesParams {
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ManagePaymentSourcesCustomerParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<ManagePaymentSourcesCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3711,7 +3484,6 @@ impl crate::form::FormEncode for ManagePaymentSourcesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ManagePaymentSourcesResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3794,17 +3566,16 @@ pub struct CollectNowRequest {
     params: CollectNowParams,
 }
 impl CollectNowRequest {
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `payment_method_save_policy`.
     pub fn payment_method_save_policy(
         mut self,
         value: enums::PaymentMethodSavePolicy,
@@ -3812,12 +3583,10 @@ impl CollectNowRequest {
         self.params.payment_method_save_policy = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CollectNowCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CollectNowCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -3874,19 +3643,16 @@ impl CollectNowRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CollectNowParams {
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `payment_method_save_policy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_save_policy: Option<enums::PaymentMethodSavePolicy>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CollectNowCustomerParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CollectNowCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3925,7 +3691,6 @@ impl crate::form::FormEncode for CollectNowParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CollectNowResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4008,17 +3773,15 @@ pub struct AcceptQuoteRequest {
     params: AcceptQuoteParams,
 }
 impl AcceptQuoteRequest {
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `layout`.
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
-    /// Sets `quote`.
     pub fn quote(mut self, value: AcceptQuoteQuoteParams) -> Self {
         self.params.quote = Some(value);
         self
@@ -4075,13 +3838,11 @@ impl AcceptQuoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AcceptQuoteParams {
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    /// `quote`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<AcceptQuoteQuoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4116,7 +3877,6 @@ impl crate::form::FormEncode for AcceptQuoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AcceptQuoteResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4199,17 +3959,14 @@ pub struct ExtendSubscriptionRequest {
     params: ExtendSubscriptionParams,
 }
 impl ExtendSubscriptionRequest {
-    /// Sets `expiry`.
     pub fn expiry(mut self, value: i64) -> Self {
         self.params.expiry = Some(value);
         self
     }
-    /// Sets `billing_cycle`.
     pub fn billing_cycle(mut self, value: i64) -> Self {
         self.params.billing_cycle = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: ExtendSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -4268,13 +4025,10 @@ impl ExtendSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExtendSubscriptionParams {
-    /// `expiry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<i64>,
-    /// `billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ExtendSubscriptionSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4309,7 +4063,6 @@ impl crate::form::FormEncode for ExtendSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ExtendSubscriptionResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4392,27 +4145,23 @@ pub struct CheckoutGiftRequest {
     params: CheckoutGiftParams,
 }
 impl CheckoutGiftRequest {
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `gifter`.
     pub fn gifter(mut self, value: CheckoutGiftGifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: CheckoutGiftSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CheckoutGiftAddonsParams>) -> Self {
         self.params.addons = value;
         self
@@ -4469,19 +4218,15 @@ impl CheckoutGiftRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutGiftParams {
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `gifter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<CheckoutGiftGifterParams>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CheckoutGiftSubscriptionParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CheckoutGiftAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4520,7 +4265,6 @@ impl crate::form::FormEncode for CheckoutGiftParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutGiftResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4603,32 +4347,28 @@ pub struct CheckoutGiftForItemsRequest {
     params: CheckoutGiftForItemsParams,
 }
 impl CheckoutGiftForItemsRequest {
-    /// Sets `layout`.
     pub fn layout(mut self, value: enums::Layout) -> Self {
         self.params.layout = Some(value);
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `gifter`.
     pub fn gifter(mut self, value: CheckoutGiftForItemsGifterParams) -> Self {
         self.params.gifter = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CheckoutGiftForItemsSubscriptionItemsParams>,
@@ -4636,7 +4376,6 @@ impl CheckoutGiftForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CheckoutGiftForItemsItemTiersParams>,
@@ -4698,25 +4437,20 @@ impl CheckoutGiftForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsParams {
-    /// `layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<enums::Layout>,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `gifter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gifter: Option<CheckoutGiftForItemsGifterParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CheckoutGiftForItemsSubscriptionItemsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CheckoutGiftForItemsItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4759,7 +4493,6 @@ impl crate::form::FormEncode for CheckoutGiftForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4842,17 +4575,15 @@ pub struct ClaimGiftRequest {
     params: ClaimGiftParams,
 }
 impl ClaimGiftRequest {
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `gift`.
     pub fn gift(mut self, value: ClaimGiftGiftParams) -> Self {
         self.params.gift = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: ClaimGiftCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -4909,13 +4640,11 @@ impl ClaimGiftRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClaimGiftParams {
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `gift`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<ClaimGiftGiftParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ClaimGiftCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4950,7 +4679,6 @@ impl crate::form::FormEncode for ClaimGiftParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClaimGiftResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5087,7 +4815,7 @@ impl RetrieveAgreementPdfRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveAgreementPdfParams {
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub payment_source_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -5117,7 +4845,6 @@ impl crate::form::FormEncode for RetrieveAgreementPdfParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveAgreementPdfResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5238,7 +4965,6 @@ impl AcknowledgeRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AcknowledgeResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5353,7 +5079,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5639,7 +5364,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5722,27 +5446,26 @@ pub struct PreCancelRequest {
     params: PreCancelParams,
 }
 impl PreCancelRequest {
-    /// Sets `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     pub fn pass_thru_content(mut self, value: impl Into<String>) -> Self {
         self.params.pass_thru_content = Some(value.into());
         self
     }
-    /// Sets `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn cancel_url(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_url = Some(value.into());
         self
     }
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.params.locale = Some(value.into());
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: PreCancelSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -5799,19 +5522,18 @@ impl PreCancelRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PreCancelParams {
-    /// `pass_thru_content`; at most 2048 characters.
+    /// At most 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_thru_content: Option<String>,
-    /// `cancel_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<PreCancelSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5850,7 +5572,6 @@ impl crate::form::FormEncode for PreCancelParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PreCancelResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5933,7 +5654,7 @@ pub struct EventsRequest {
     params: EventsParams,
 }
 impl EventsRequest {
-    /// Sets `occurred_at` (Unix seconds).
+    /// Unix seconds.
     pub fn occurred_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.occurred_at = Some(value.into());
         self
@@ -5988,12 +5709,11 @@ impl EventsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EventsParams {
-    /// `event_name`.
     pub event_name: enums::EventName,
-    /// `occurred_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<Timestamp>,
-    /// `event_data` (any JSON value).
+    /// Any JSON value.
     pub event_data: Value,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -6027,7 +5747,6 @@ impl crate::form::FormEncode for EventsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EventsResponse {
-    /// `success`.
     pub success: bool,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6106,12 +5825,10 @@ pub struct ViewVoucherRequest {
     params: ViewVoucherParams,
 }
 impl ViewVoucherRequest {
-    /// Sets `payment_voucher`.
     pub fn payment_voucher(mut self, value: ViewVoucherPaymentVoucherParams) -> Self {
         self.params.payment_voucher = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: ViewVoucherCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -6168,10 +5885,8 @@ impl ViewVoucherRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ViewVoucherParams {
-    /// `payment_voucher`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_voucher: Option<ViewVoucherPaymentVoucherParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ViewVoucherCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6204,7 +5919,6 @@ impl crate::form::FormEncode for ViewVoucherParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ViewVoucherResponse {
-    /// `hosted_page`.
     pub hosted_page: HostedPage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6273,49 +5987,43 @@ impl<'de> Deserialize<'de> for ViewVoucherResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutNewSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `affiliate_token`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliate_token: Option<String>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6344,77 +6052,71 @@ impl CheckoutNewSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `affiliate_token`; at most 250 characters.
+    /// At most 250 characters.
     pub fn affiliate_token(mut self, value: impl Into<String>) -> Self {
         self.affiliate_token = Some(value.into());
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -6458,37 +6160,35 @@ crate::form::form_object!(CheckoutNewSubscriptionParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutNewCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6513,57 +6213,55 @@ impl CheckoutNewCustomerParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `consolidated_invoicing`.
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.consolidated_invoicing = Some(value);
         self
@@ -6601,10 +6299,9 @@ crate::form::form_object!(CheckoutNewCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -6616,12 +6313,11 @@ impl CheckoutNewCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -6639,46 +6335,45 @@ crate::form::form_object!(CheckoutNewCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -6702,72 +6397,71 @@ impl CheckoutNewBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -6797,46 +6491,45 @@ crate::form::form_object!(CheckoutNewBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -6860,72 +6553,71 @@ impl CheckoutNewShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -6955,10 +6647,8 @@ crate::form::form_object!(CheckoutNewShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CheckoutNewContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -6970,7 +6660,6 @@ impl CheckoutNewContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CheckoutNewContractTermActionAtTermEnd,
@@ -6978,7 +6667,6 @@ impl CheckoutNewContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -6996,22 +6684,19 @@ crate::form::form_object!(CheckoutNewContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
 }
@@ -7027,32 +6712,29 @@ impl CheckoutNewAddonsParams {
             billing_cycles: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
@@ -7074,31 +6756,25 @@ crate::form::form_object!(CheckoutNewAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
 }
@@ -7117,47 +6793,41 @@ impl CheckoutNewEventBasedAddonsParams {
             charge_on: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
@@ -7181,37 +6851,35 @@ crate::form::form_object!(CheckoutNewEventBasedAddonsParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7236,57 +6904,55 @@ impl CheckoutOneTimeCustomerParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `consolidated_invoicing`.
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.consolidated_invoicing = Some(value);
         self
@@ -7324,7 +6990,7 @@ crate::form::form_object!(CheckoutOneTimeCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeInvoiceParams {
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
 }
@@ -7333,7 +6999,7 @@ impl CheckoutOneTimeInvoiceParams {
     pub fn new() -> Self {
         Self { po_number: None }
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
@@ -7350,10 +7016,9 @@ crate::form::form_object!(CheckoutOneTimeInvoiceParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -7365,12 +7030,11 @@ impl CheckoutOneTimeCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -7388,46 +7052,45 @@ crate::form::form_object!(CheckoutOneTimeCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -7451,72 +7114,71 @@ impl CheckoutOneTimeBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -7546,46 +7208,45 @@ crate::form::form_object!(CheckoutOneTimeBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -7609,72 +7270,71 @@ impl CheckoutOneTimeShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -7704,25 +7364,23 @@ crate::form::form_object!(CheckoutOneTimeShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -7739,37 +7397,35 @@ impl CheckoutOneTimeAddonsParams {
             date_to: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -7792,43 +7448,38 @@ crate::form::form_object!(CheckoutOneTimeAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeChargesParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -7851,67 +7502,62 @@ impl CheckoutOneTimeChargesParams {
             date_to: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -7939,49 +7585,45 @@ crate::form::form_object!(CheckoutOneTimeChargesParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `einvoicing_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    /// `is_einvoice_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    /// `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    /// `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8010,77 +7652,73 @@ impl CheckoutOneTimeForItemsCustomerParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `einvoicing_method`.
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.einvoicing_method = Some(value);
         self
     }
-    /// Sets `is_einvoice_enabled`.
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
-    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
-    /// Sets `consolidated_invoicing`.
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.consolidated_invoicing = Some(value);
         self
@@ -8122,7 +7760,7 @@ crate::form::form_object!(CheckoutOneTimeForItemsCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsInvoiceParams {
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
 }
@@ -8131,7 +7769,7 @@ impl CheckoutOneTimeForItemsInvoiceParams {
     pub fn new() -> Self {
         Self { po_number: None }
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
@@ -8148,10 +7786,9 @@ crate::form::form_object!(CheckoutOneTimeForItemsInvoiceParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -8163,12 +7800,11 @@ impl CheckoutOneTimeForItemsCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -8186,46 +7822,45 @@ crate::form::form_object!(CheckoutOneTimeForItemsCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -8249,72 +7884,71 @@ impl CheckoutOneTimeForItemsBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -8344,46 +7978,45 @@ crate::form::form_object!(CheckoutOneTimeForItemsBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -8407,72 +8040,71 @@ impl CheckoutOneTimeForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -8502,25 +8134,23 @@ crate::form::form_object!(CheckoutOneTimeForItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsItemPricesParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -8537,37 +8167,35 @@ impl CheckoutOneTimeForItemsItemPricesParams {
             date_to: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -8590,31 +8218,26 @@ crate::form::form_object!(CheckoutOneTimeForItemsItemPricesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -8633,47 +8256,42 @@ impl CheckoutOneTimeForItemsItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -8698,43 +8316,38 @@ crate::form::form_object!(CheckoutOneTimeForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsChargesParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -8757,67 +8370,62 @@ impl CheckoutOneTimeForItemsChargesParams {
             date_to: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -8846,18 +8454,14 @@ crate::form::form_object!(CheckoutOneTimeForItemsChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsDiscountsParams {
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `apply_on`.
     pub apply_on: enums::ApplyOn,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
 }
@@ -8872,22 +8476,19 @@ impl CheckoutOneTimeForItemsDiscountsParams {
             item_price_id: None,
         }
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
@@ -8908,19 +8509,18 @@ crate::form::form_object!(CheckoutOneTimeForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutOneTimeForItemsEntityIdentifiersParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `operation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<enums::Operation>,
-    /// `standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
 }
@@ -8935,27 +8535,26 @@ impl CheckoutOneTimeForItemsEntityIdentifiersParams {
             standard: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn scheme(mut self, value: impl Into<String>) -> Self {
         self.scheme = Some(value.into());
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `operation`.
     pub fn operation(mut self, value: enums::Operation) -> Self {
         self.operation = Some(value);
         self
     }
-    /// Sets `standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn standard(mut self, value: impl Into<String>) -> Self {
         self.standard = Some(value.into());
         self
@@ -8975,34 +8574,30 @@ crate::form::form_object!(CheckoutOneTimeForItemsEntityIdentifiersParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9026,52 +8621,48 @@ impl CheckoutNewForItemsSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -9110,46 +8701,43 @@ crate::form::form_object!(CheckoutNewForItemsSubscriptionParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `is_einvoice_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    /// `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    /// `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    /// `einvoicing_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9177,72 +8765,69 @@ impl CheckoutNewForItemsCustomerParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `is_einvoice_enabled`.
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
-    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
-    /// Sets `einvoicing_method`.
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.einvoicing_method = Some(value);
         self
@@ -9283,10 +8868,9 @@ crate::form::form_object!(CheckoutNewForItemsCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -9298,12 +8882,11 @@ impl CheckoutNewForItemsCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -9321,46 +8904,45 @@ crate::form::form_object!(CheckoutNewForItemsCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -9384,72 +8966,71 @@ impl CheckoutNewForItemsBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -9479,46 +9060,45 @@ crate::form::form_object!(CheckoutNewForItemsBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -9542,72 +9122,71 @@ impl CheckoutNewForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -9637,10 +9216,8 @@ crate::form::form_object!(CheckoutNewForItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CheckoutNewForItemsContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -9652,7 +9229,6 @@ impl CheckoutNewForItemsContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CheckoutNewForItemsContractTermActionAtTermEnd,
@@ -9660,7 +9236,6 @@ impl CheckoutNewForItemsContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -9678,39 +9253,31 @@ crate::form::form_object!(CheckoutNewForItemsContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
 }
@@ -9732,57 +9299,49 @@ impl CheckoutNewForItemsSubscriptionItemsParams {
             charge_on_option: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
@@ -9810,30 +9369,22 @@ crate::form::form_object!(CheckoutNewForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
@@ -9852,42 +9403,35 @@ impl CheckoutNewForItemsDiscountsParams {
             quantity: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
@@ -9912,31 +9456,26 @@ crate::form::form_object!(CheckoutNewForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -9955,47 +9494,42 @@ impl CheckoutNewForItemsItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -10020,19 +9554,18 @@ crate::form::form_object!(CheckoutNewForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutNewForItemsEntityIdentifiersParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `operation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<enums::Operation>,
-    /// `standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
 }
@@ -10047,27 +9580,26 @@ impl CheckoutNewForItemsEntityIdentifiersParams {
             standard: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn scheme(mut self, value: impl Into<String>) -> Self {
         self.scheme = Some(value.into());
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `operation`.
     pub fn operation(mut self, value: enums::Operation) -> Self {
         self.operation = Some(value);
         self
     }
-    /// Sets `standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn standard(mut self, value: impl Into<String>) -> Self {
         self.standard = Some(value.into());
         self
@@ -10087,45 +9619,39 @@ crate::form::form_object!(CheckoutNewForItemsEntityIdentifiersParams);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutExistingSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -10153,67 +9679,61 @@ impl CheckoutExistingSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -10256,10 +9776,10 @@ crate::form::form_object!(CheckoutExistingSubscriptionParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutExistingCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -10275,12 +9795,12 @@ impl CheckoutExistingCustomerParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
@@ -10309,10 +9829,9 @@ crate::form::form_object!(CheckoutExistingCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -10324,12 +9843,11 @@ impl CheckoutExistingCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -10347,10 +9865,8 @@ crate::form::form_object!(CheckoutExistingCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CheckoutExistingContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -10362,7 +9878,6 @@ impl CheckoutExistingContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CheckoutExistingContractTermActionAtTermEnd,
@@ -10370,7 +9885,6 @@ impl CheckoutExistingContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -10388,22 +9902,19 @@ crate::form::form_object!(CheckoutExistingContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
 }
@@ -10419,32 +9930,29 @@ impl CheckoutExistingAddonsParams {
             unit_price_in_decimal: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
@@ -10466,31 +9974,25 @@ crate::form::form_object!(CheckoutExistingAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
 }
@@ -10509,47 +10011,41 @@ impl CheckoutExistingEventBasedAddonsParams {
             unit_price_in_decimal: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
@@ -10573,30 +10069,26 @@ crate::form::form_object!(CheckoutExistingEventBasedAddonsParams);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -10619,42 +10111,38 @@ impl CheckoutExistingForItemsSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -10692,19 +10180,18 @@ crate::form::form_object!(CheckoutExistingForItemsSubscriptionParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `is_einvoice_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    /// `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    /// `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -10723,27 +10210,26 @@ impl CheckoutExistingForItemsCustomerParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `is_einvoice_enabled`.
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
-    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
@@ -10775,10 +10261,9 @@ crate::form::form_object!(CheckoutExistingForItemsCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -10790,12 +10275,11 @@ impl CheckoutExistingForItemsCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -10813,10 +10297,8 @@ crate::form::form_object!(CheckoutExistingForItemsCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CheckoutExistingForItemsContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -10828,7 +10310,6 @@ impl CheckoutExistingForItemsContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CheckoutExistingForItemsContractTermActionAtTermEnd,
@@ -10836,7 +10317,6 @@ impl CheckoutExistingForItemsContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -10854,39 +10334,31 @@ crate::form::form_object!(CheckoutExistingForItemsContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
 }
@@ -10908,57 +10380,49 @@ impl CheckoutExistingForItemsSubscriptionItemsParams {
             item_type: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
@@ -10986,35 +10450,26 @@ crate::form::form_object!(CheckoutExistingForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `operation_type`.
     pub operation_type: enums::OperationType,
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -11038,47 +10493,40 @@ impl CheckoutExistingForItemsDiscountsParams {
             id: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -11105,31 +10553,26 @@ crate::form::form_object!(CheckoutExistingForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -11148,47 +10591,42 @@ impl CheckoutExistingForItemsItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -11213,19 +10651,18 @@ crate::form::form_object!(CheckoutExistingForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutExistingForItemsEntityIdentifiersParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `operation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<enums::Operation>,
-    /// `standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
 }
@@ -11240,27 +10677,26 @@ impl CheckoutExistingForItemsEntityIdentifiersParams {
             standard: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn scheme(mut self, value: impl Into<String>) -> Self {
         self.scheme = Some(value.into());
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `operation`.
     pub fn operation(mut self, value: enums::Operation) -> Self {
         self.operation = Some(value);
         self
     }
-    /// Sets `standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn standard(mut self, value: impl Into<String>) -> Self {
         self.standard = Some(value.into());
         self
@@ -11281,12 +10717,12 @@ crate::form::form_object!(CheckoutExistingForItemsEntityIdentifiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateCardCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
 }
@@ -11299,12 +10735,12 @@ impl UpdateCardCustomerParams {
             vat_number_prefix: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
@@ -11323,10 +10759,9 @@ crate::form::form_object!(UpdateCardCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateCardCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -11338,12 +10773,11 @@ impl UpdateCardCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -11361,12 +10795,12 @@ crate::form::form_object!(UpdateCardCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
 }
@@ -11379,12 +10813,12 @@ impl UpdatePaymentMethodCustomerParams {
             vat_number_prefix: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
@@ -11403,10 +10837,9 @@ crate::form::form_object!(UpdatePaymentMethodCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -11418,12 +10851,11 @@ impl UpdatePaymentMethodCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -11441,7 +10873,7 @@ crate::form::form_object!(UpdatePaymentMethodCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ManagePaymentSourcesCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
 }
 impl ManagePaymentSourcesCustomerParams {
@@ -11461,10 +10893,9 @@ crate::form::form_object!(ManagePaymentSourcesCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ManagePaymentSourcesCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -11476,12 +10907,11 @@ impl ManagePaymentSourcesCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -11499,7 +10929,7 @@ crate::form::form_object!(ManagePaymentSourcesCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CollectNowCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
 }
 impl CollectNowCustomerParams {
@@ -11519,10 +10949,9 @@ crate::form::form_object!(CollectNowCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CollectNowCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
 }
@@ -11534,12 +10963,11 @@ impl CollectNowCardParams {
             gateway_account_id: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
@@ -11557,7 +10985,7 @@ crate::form::form_object!(CollectNowCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AcceptQuoteQuoteParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
 }
 impl AcceptQuoteQuoteParams {
@@ -11577,7 +11005,7 @@ crate::form::form_object!(AcceptQuoteQuoteParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ExtendSubscriptionSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
 }
 impl ExtendSubscriptionSubscriptionParams {
@@ -11597,7 +11025,7 @@ crate::form::form_object!(ExtendSubscriptionSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutGiftGifterParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
 }
@@ -11606,7 +11034,7 @@ impl CheckoutGiftGifterParams {
     pub fn new() -> Self {
         Self { customer_id: None }
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.customer_id = Some(value.into());
         self
@@ -11622,16 +11050,15 @@ crate::form::form_object!(CheckoutGiftGifterParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CheckoutGiftSubscriptionParams {
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -11649,22 +11076,21 @@ impl CheckoutGiftSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
@@ -11695,13 +11121,12 @@ crate::form::form_object!(CheckoutGiftSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutGiftAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
 }
@@ -11714,17 +11139,16 @@ impl CheckoutGiftAddonsParams {
             quantity_in_decimal: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
@@ -11743,7 +11167,7 @@ crate::form::form_object!(CheckoutGiftAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsGifterParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
 }
@@ -11752,7 +11176,7 @@ impl CheckoutGiftForItemsGifterParams {
     pub fn new() -> Self {
         Self { customer_id: None }
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.customer_id = Some(value.into());
         self
@@ -11769,19 +11193,17 @@ crate::form::form_object!(CheckoutGiftForItemsGifterParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
 }
@@ -11796,27 +11218,25 @@ impl CheckoutGiftForItemsSubscriptionItemsParams {
             unit_price_in_decimal: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
@@ -11837,25 +11257,22 @@ crate::form::form_object!(CheckoutGiftForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckoutGiftForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -11872,37 +11289,34 @@ impl CheckoutGiftForItemsItemTiersParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -11925,7 +11339,7 @@ crate::form::form_object!(CheckoutGiftForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClaimGiftGiftParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     pub id: String,
 }
 impl ClaimGiftGiftParams {
@@ -11945,7 +11359,7 @@ crate::form::form_object!(ClaimGiftGiftParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClaimGiftCustomerParams {
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -11954,7 +11368,7 @@ impl ClaimGiftCustomerParams {
     pub fn new() -> Self {
         Self { locale: None }
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
@@ -11971,7 +11385,7 @@ crate::form::form_object!(ClaimGiftCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PreCancelSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
 }
 impl PreCancelSubscriptionParams {
@@ -11991,7 +11405,7 @@ crate::form::form_object!(PreCancelSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ViewVoucherPaymentVoucherParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     pub id: String,
 }
 impl ViewVoucherPaymentVoucherParams {
@@ -12011,7 +11425,7 @@ crate::form::form_object!(ViewVoucherPaymentVoucherParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ViewVoucherCustomerParams {
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
@@ -12020,7 +11434,7 @@ impl ViewVoucherCustomerParams {
     pub fn new() -> Self {
         Self { locale: None }
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self

@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ImpactedCustomer {
-    /// `action_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<String>,
-    /// `download`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<Box<Download>>,
     /// `object`: the name of the object's type, as sent.
@@ -85,13 +83,11 @@ impl<'de> Deserialize<'de> for ImpactedCustomer {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Download {
-    /// `download_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `mime_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// `object`: the name of the object's type, as sent.

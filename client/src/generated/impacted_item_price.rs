@@ -9,13 +9,11 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ImpactedItemPrice {
-    /// `count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// `download`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download: Option<Box<Download>>,
-    /// `item_prices` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_prices: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -93,13 +91,11 @@ impl<'de> Deserialize<'de> for ImpactedItemPrice {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Download {
-    /// `download_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `mime_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// `object`: the name of the object's type, as sent.

@@ -8,22 +8,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct InAppSubscription {
-    /// `app_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `plan_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `store_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_status: Option<StoreStatus>,
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -253,12 +247,10 @@ pub struct ProcessReceiptRequest {
     params: ProcessReceiptParams,
 }
 impl ProcessReceiptRequest {
-    /// Sets `product`.
     pub fn product(mut self, value: ProcessReceiptProductParams) -> Self {
         self.params.product = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: ProcessReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -321,12 +313,10 @@ impl ProcessReceiptRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProcessReceiptParams {
-    /// `receipt`; at most 65000 characters.
+    /// At most 65000 characters.
     pub receipt: String,
-    /// `product`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ProcessReceiptProductParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ProcessReceiptCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -361,7 +351,6 @@ impl crate::form::FormEncode for ProcessReceiptParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProcessReceiptResponse {
-    /// `in_app_subscription`.
     pub in_app_subscription: InAppSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -447,12 +436,10 @@ pub struct ImportReceiptRequest {
     params: ImportReceiptParams,
 }
 impl ImportReceiptRequest {
-    /// Sets `product`.
     pub fn product(mut self, value: ImportReceiptProductParams) -> Self {
         self.params.product = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: ImportReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -515,12 +502,10 @@ impl ImportReceiptRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportReceiptParams {
-    /// `receipt`; at most 65000 characters.
+    /// At most 65000 characters.
     pub receipt: String,
-    /// `product`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ImportReceiptProductParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ImportReceiptCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -555,7 +540,6 @@ impl crate::form::FormEncode for ImportReceiptParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportReceiptResponse {
-    /// `in_app_subscriptions` (a list).
     pub in_app_subscriptions: Vec<InAppSubscription>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -641,12 +625,10 @@ pub struct ImportSubscriptionRequest {
     params: ImportSubscriptionParams,
 }
 impl ImportSubscriptionRequest {
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: ImportSubscriptionSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: ImportSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -711,10 +693,8 @@ impl ImportSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportSubscriptionParams {
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ImportSubscriptionSubscriptionParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ImportSubscriptionCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -747,7 +727,6 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportSubscriptionResponse {
-    /// `in_app_subscription`.
     pub in_app_subscription: InAppSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -893,7 +872,7 @@ impl RetrieveStoreSubsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveStoreSubsParams {
-    /// `receipt`; at most 65000 characters.
+    /// At most 65000 characters.
     pub receipt: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -923,7 +902,6 @@ impl crate::form::FormEncode for RetrieveStoreSubsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveStoreSubsResponse {
-    /// `in_app_subscriptions` (a list).
     pub in_app_subscriptions: Vec<InAppSubscription>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -995,22 +973,21 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ProcessReceiptProductParams {
-    /// `id`; at most 96 characters.
+    /// At most 96 characters.
     pub id: String,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub currency_code: String,
-    /// `price`.
     pub price: i64,
-    /// `name`; at most 46 characters.
+    /// At most 46 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `period`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
-    /// `period_unit`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
 }
@@ -1031,22 +1008,22 @@ impl ProcessReceiptProductParams {
             period_unit: None,
         }
     }
-    /// Sets `name`; at most 46 characters.
+    /// At most 46 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `period`; at most 3 characters.
+    /// At most 3 characters.
     pub fn period(mut self, value: impl Into<String>) -> Self {
         self.period = Some(value.into());
         self
     }
-    /// Sets `period_unit`; at most 3 characters.
+    /// At most 3 characters.
     pub fn period_unit(mut self, value: impl Into<String>) -> Self {
         self.period_unit = Some(value.into());
         self
@@ -1069,16 +1046,16 @@ crate::form::form_object!(ProcessReceiptProductParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ProcessReceiptCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
@@ -1092,22 +1069,22 @@ impl ProcessReceiptCustomerParams {
             last_name: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
@@ -1127,7 +1104,7 @@ crate::form::form_object!(ProcessReceiptCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportReceiptProductParams {
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub currency_code: String,
 }
 impl ImportReceiptProductParams {
@@ -1149,10 +1126,10 @@ crate::form::form_object!(ImportReceiptProductParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportReceiptCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
@@ -1161,12 +1138,12 @@ impl ImportReceiptCustomerParams {
     pub fn new() -> Self {
         Self { id: None, email: None }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -1184,21 +1161,20 @@ crate::form::form_object!(ImportReceiptCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `started_at` (Unix seconds).
+    /// Unix seconds.
     pub started_at: Timestamp,
-    /// `term_start` (Unix seconds).
+    /// Unix seconds.
     pub term_start: Timestamp,
-    /// `term_end` (Unix seconds).
+    /// Unix seconds.
     pub term_end: Timestamp,
-    /// `product_id`; at most 96 characters.
+    /// At most 96 characters.
     pub product_id: String,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub currency_code: String,
-    /// `transaction_id`; at most 43 characters.
+    /// At most 43 characters.
     pub transaction_id: String,
-    /// `is_trial`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_trial: Option<bool>,
 }
@@ -1224,7 +1200,6 @@ impl ImportSubscriptionSubscriptionParams {
             is_trial: None,
         }
     }
-    /// Sets `is_trial`.
     pub fn is_trial(mut self, value: bool) -> Self {
         self.is_trial = Some(value);
         self
@@ -1248,10 +1223,10 @@ crate::form::form_object!(ImportSubscriptionSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
@@ -1260,12 +1235,12 @@ impl ImportSubscriptionCustomerParams {
     pub fn new() -> Self {
         Self { id: None, email: None }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self

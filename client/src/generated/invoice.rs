@@ -23,216 +23,153 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Invoice {
-    /// `id`.
     pub id: String,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `payment_owner`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_owner: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `recurring`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring: Option<bool>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `due_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Timestamp>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `po_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `price_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    /// `exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
-    /// `local_currency_exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_exchange_rate: Option<f64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
-    /// `tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<i64>,
-    /// `sub_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    /// `sub_total_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total_in_local_currency: Option<i64>,
-    /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `total_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_in_local_currency: Option<i64>,
-    /// `amount_due`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_due: Option<i64>,
-    /// `amount_adjusted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_adjusted: Option<i64>,
-    /// `amount_paid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
-    /// `paid_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<Timestamp>,
-    /// `write_off_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_off_amount: Option<i64>,
-    /// `credits_applied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_applied: Option<i64>,
-    /// `dunning_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dunning_status: Option<DunningStatus>,
-    /// `next_retry_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_retry_at: Option<Timestamp>,
-    /// `voided_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `line_items_next_offset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_next_offset: Option<String>,
-    /// `exchange_rates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rates: Option<Vec<ExchangeRate>>,
-    /// `first_invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_invoice: Option<bool>,
-    /// `new_sales_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_sales_amount: Option<i64>,
-    /// `has_advance_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_advance_charges: Option<bool>,
-    /// `term_finalized`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_finalized: Option<bool>,
-    /// `is_gifted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_gifted: Option<bool>,
-    /// `generated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<Timestamp>,
-    /// `expected_payment_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_payment_date: Option<Timestamp>,
-    /// `amount_to_collect`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_to_collect: Option<i64>,
-    /// `round_off_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_off_amount: Option<i64>,
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
-    /// `line_item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_tiers: Option<Vec<LineItemTier>>,
-    /// `line_item_discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
-    /// `line_item_taxes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_taxes: Option<Vec<LineItemTax>>,
-    /// `line_item_credits` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_credits: Option<Vec<LineItemCredit>>,
-    /// `line_item_addresses` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_addresses: Option<Vec<LineItemAddress>>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    /// `taxes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<Tax>>,
-    /// `tax_origin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_origin: Option<Box<TaxOrigin>>,
-    /// `linked_payments` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_payments: Option<Vec<LinkedPayment>>,
-    /// `reference_transactions` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_transactions: Option<Vec<ReferenceTransaction>>,
-    /// `dunning_attempts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dunning_attempts: Option<Vec<DunningAttempt>>,
-    /// `applied_credits` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_credits: Option<Vec<AppliedCredit>>,
-    /// `adjustment_credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjustment_credit_notes: Option<Vec<AdjustmentCreditNote>>,
-    /// `issued_credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_credit_notes: Option<Vec<IssuedCreditNote>>,
-    /// `linked_orders` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_orders: Option<Vec<LinkedOrder>>,
-    /// `notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<Note>>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<Box<StatementDescriptor>>,
-    /// `einvoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoice: Option<Box<Einvoice>>,
-    /// `void_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `tax_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_category: Option<String>,
-    /// `vat_number_prefix`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `channel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `site_details_at_creation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_details_at_creation: Option<Box<SiteDetailsAtCreation>>,
     /// `object`: the name of the object's type, as sent.
@@ -899,10 +836,8 @@ impl<'de> Deserialize<'de> for Invoice {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ExchangeRate {
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
     /// `object`: the name of the object's type, as sent.
@@ -981,82 +916,58 @@ impl<'de> Deserialize<'de> for ExchangeRate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItem {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `is_taxed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxed: Option<bool>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `tax_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `unit_amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `item_level_discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
-    /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    /// `is_percentage_pricing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    /// `reference_line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<LineItemEntityType>,
-    /// `tax_exempt_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
@@ -1292,37 +1203,26 @@ impl<'de> Deserialize<'de> for LineItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemTier {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `quantity_used`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `quantity_used_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    /// `unit_amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1477,19 +1377,14 @@ impl<'de> Deserialize<'de> for LineItemTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemDiscount {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<LineItemDiscountDiscountType>,
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1590,49 +1485,36 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemTax {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `tax_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
-    /// `tax_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `prorated_taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorated_taxable_amount: Option<f64>,
-    /// `is_partial_tax_applied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_partial_tax_applied: Option<bool>,
-    /// `is_non_compliance_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
-    /// `taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
-    /// `tax_juris_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
-    /// `tax_juris_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_code: Option<String>,
-    /// `tax_amount_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount_in_local_currency: Option<i64>,
-    /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1808,13 +1690,10 @@ impl<'de> Deserialize<'de> for LineItemTax {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemCredit {
-    /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    /// `applied_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<f64>,
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1902,49 +1781,34 @@ impl<'de> Deserialize<'de> for LineItemCredit {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemAddress {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -2080,25 +1944,18 @@ impl<'de> Deserialize<'de> for LineItemAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Discount {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<DiscountEntityType>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -2207,13 +2064,10 @@ impl<'de> Deserialize<'de> for Discount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Tax {
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -2291,10 +2145,8 @@ impl<'de> Deserialize<'de> for Tax {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct TaxOrigin {
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `registration_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -2373,22 +2225,18 @@ impl<'de> Deserialize<'de> for TaxOrigin {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedPayment {
-    /// `txn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
-    /// `applied_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
-    /// `applied_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    /// `txn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<LinkedPaymentTxnStatus>,
-    /// `txn_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_date: Option<Timestamp>,
-    /// `txn_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -2483,31 +2331,24 @@ impl<'de> Deserialize<'de> for LinkedPayment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ReferenceTransaction {
-    /// `applied_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
-    /// `applied_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    /// `txn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
-    /// `txn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<ReferenceTransactionTxnStatus>,
-    /// `txn_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_date: Option<Timestamp>,
-    /// `txn_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
-    /// `txn_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_type: Option<ReferenceTransactionTxnType>,
-    /// `amount_capturable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_capturable: Option<i64>,
-    /// `authorization_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_reason: Option<ReferenceTransactionAuthorizationReason>,
     /// `object`: the name of the object's type, as sent.
@@ -2626,25 +2467,19 @@ impl<'de> Deserialize<'de> for ReferenceTransaction {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DunningAttempt {
-    /// `attempt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<i64>,
-    /// `transaction_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
-    /// `dunning_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dunning_type: Option<enums::DunningType>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `txn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<DunningAttemptTxnStatus>,
-    /// `txn_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
-    /// `retry_engine`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_engine: Option<enums::RetryEngine>,
     /// `object`: the name of the object's type, as sent.
@@ -2753,28 +2588,22 @@ impl<'de> Deserialize<'de> for DunningAttempt {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AppliedCredit {
-    /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    /// `applied_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
-    /// `applied_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    /// `cn_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<AppliedCreditCnReasonCode>,
-    /// `cn_create_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_create_reason_code: Option<String>,
-    /// `cn_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_date: Option<Timestamp>,
-    /// `cn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<AppliedCreditCnStatus>,
-    /// `tax_application`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_application: Option<AppliedCreditTaxApplication>,
     /// `object`: the name of the object's type, as sent.
@@ -2892,22 +2721,17 @@ impl<'de> Deserialize<'de> for AppliedCredit {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AdjustmentCreditNote {
-    /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    /// `cn_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<AdjustmentCreditNoteCnReasonCode>,
-    /// `cn_create_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_create_reason_code: Option<String>,
-    /// `cn_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_date: Option<Timestamp>,
-    /// `cn_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_total: Option<i64>,
-    /// `cn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<AdjustmentCreditNoteCnStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -3007,22 +2831,17 @@ impl<'de> Deserialize<'de> for AdjustmentCreditNote {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct IssuedCreditNote {
-    /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    /// `cn_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<IssuedCreditNoteCnReasonCode>,
-    /// `cn_create_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_create_reason_code: Option<String>,
-    /// `cn_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_date: Option<Timestamp>,
-    /// `cn_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_total: Option<i64>,
-    /// `cn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<IssuedCreditNoteCnStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -3122,28 +2941,21 @@ impl<'de> Deserialize<'de> for IssuedCreditNote {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedOrder {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `document_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LinkedOrderStatus>,
-    /// `order_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_type: Option<LinkedOrderOrderType>,
-    /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `fulfillment_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
-    /// `batch_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -3256,13 +3068,10 @@ impl<'de> Deserialize<'de> for LinkedOrder {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Note {
-    /// `note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<NoteEntityType>,
     /// `object`: the name of the object's type, as sent.
@@ -3340,46 +3149,32 @@ impl<'de> Deserialize<'de> for Note {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -3506,46 +3301,32 @@ impl<'de> Deserialize<'de> for ShippingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -3672,10 +3453,8 @@ impl<'de> Deserialize<'de> for BillingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct StatementDescriptor {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -3749,22 +3528,16 @@ impl<'de> Deserialize<'de> for StatementDescriptor {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Einvoice {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `reference_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EinvoiceStatus>,
-    /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `provider_references` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_references: Option<Vec<Value>>,
     /// `object`: the name of the object's type, as sent.
@@ -3869,10 +3642,9 @@ impl<'de> Deserialize<'de> for Einvoice {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SiteDetailsAtCreation {
-    /// `timezone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// `organization_address` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_address: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -6655,92 +6427,84 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
-    /// Sets `remove_general_note`.
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `token_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `retain_payment_source`.
     pub fn retain_payment_source(mut self, value: bool) -> Self {
         self.params.retain_payment_source = Some(value);
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(mut self, value: CreateShippingAddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: CreateStatementDescriptorParams,
@@ -6748,37 +6512,30 @@ impl CreateRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CreateCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `bank_account`.
     pub fn bank_account(mut self, value: CreateBankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(mut self, value: CreatePaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(mut self, value: Vec<CreateChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateTaxProvidersFieldsParams>,
@@ -6786,7 +6543,6 @@ impl CreateRequest {
         self.params.tax_providers_fields = value;
         self
     }
-    /// Sets `notes_to_remove` (a list).
     pub fn notes_to_remove(mut self, value: Vec<CreateNotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
@@ -6841,82 +6597,66 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    /// `remove_general_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `token_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `retain_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retain_payment_source: Option<bool>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateShippingAddressParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<CreateStatementDescriptorParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCardParams>,
-    /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateBankAccountParams>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CreatePaymentMethodParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreatePaymentIntentParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateAddonsParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateChargesParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
-    /// `notes_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CreateNotesToRemoveParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7000,7 +6740,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7079,97 +6818,88 @@ pub struct CreateForChargeItemsAndChargesRequest {
     params: CreateForChargeItemsAndChargesParams,
 }
 impl CreateForChargeItemsAndChargesRequest {
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
-    /// Sets `remove_general_note`.
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `create_pending_invoice`.
     pub fn create_pending_invoice(mut self, value: bool) -> Self {
         self.params.create_pending_invoice = Some(value);
         self
     }
-    /// Sets `token_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `retain_payment_source`.
     pub fn retain_payment_source(mut self, value: bool) -> Self {
         self.params.retain_payment_source = Some(value);
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateForChargeItemsAndChargesShippingAddressParams,
@@ -7177,7 +6907,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: CreateForChargeItemsAndChargesStatementDescriptorParams,
@@ -7185,12 +6914,10 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CreateForChargeItemsAndChargesCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `bank_account`.
     pub fn bank_account(
         mut self,
         value: CreateForChargeItemsAndChargesBankAccountParams,
@@ -7198,7 +6925,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.bank_account = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(
         mut self,
         value: CreateForChargeItemsAndChargesPaymentMethodParams,
@@ -7206,7 +6932,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.payment_method = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(
         mut self,
         value: CreateForChargeItemsAndChargesPaymentIntentParams,
@@ -7214,7 +6939,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `item_prices` (a list).
     pub fn item_prices(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
@@ -7222,7 +6946,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.item_prices = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
@@ -7230,7 +6953,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesChargesParams>,
@@ -7238,7 +6960,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.charges = value;
         self
     }
-    /// Sets `notes_to_remove` (a list).
     pub fn notes_to_remove(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesNotesToRemoveParams>,
@@ -7246,7 +6967,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.notes_to_remove = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesTaxProvidersFieldsParams>,
@@ -7254,7 +6974,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.tax_providers_fields = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
@@ -7321,98 +7040,78 @@ impl CreateForChargeItemsAndChargesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    /// `remove_general_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `create_pending_invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_pending_invoice: Option<bool>,
-    /// `token_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `retain_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retain_payment_source: Option<bool>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForChargeItemsAndChargesShippingAddressParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<
         CreateForChargeItemsAndChargesStatementDescriptorParams,
     >,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateForChargeItemsAndChargesCardParams>,
-    /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateForChargeItemsAndChargesBankAccountParams>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CreateForChargeItemsAndChargesPaymentMethodParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreateForChargeItemsAndChargesPaymentIntentParams>,
-    /// `item_prices` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateForChargeItemsAndChargesChargesParams>,
-    /// `notes_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CreateForChargeItemsAndChargesNotesToRemoveParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<
         CreateForChargeItemsAndChargesTaxProvidersFieldsParams,
     >,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7504,7 +7203,6 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7583,87 +7281,80 @@ pub struct ChargeRequest {
     params: ChargeParams,
 }
 impl ChargeRequest {
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<ChargeTaxProvidersFieldsParams>,
@@ -7721,57 +7412,50 @@ impl ChargeRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChargeParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<ChargeTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7836,7 +7520,6 @@ impl crate::form::FormEncode for ChargeParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChargeResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -7915,72 +7598,68 @@ pub struct ChargeAddonRequest {
     params: ChargeAddonParams,
 }
 impl ChargeAddonRequest {
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `addon_quantity`.
     pub fn addon_quantity(mut self, value: i64) -> Self {
         self.params.addon_quantity = Some(value);
         self
     }
-    /// Sets `addon_unit_price`.
     pub fn addon_unit_price(mut self, value: i64) -> Self {
         self.params.addon_unit_price = Some(value);
         self
     }
-    /// Sets `addon_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn addon_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `addon_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn addon_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
@@ -8037,48 +7716,44 @@ impl ChargeAddonRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChargeAddonParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `addon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub addon_id: String,
-    /// `addon_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity: Option<i64>,
-    /// `addon_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price: Option<i64>,
-    /// `addon_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity_in_decimal: Option<String>,
-    /// `addon_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8137,7 +7812,6 @@ impl crate::form::FormEncode for ChargeAddonParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChargeAddonResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8216,47 +7890,44 @@ pub struct CreateForChargeItemRequest {
     params: CreateForChargeItemParams,
 }
 impl CreateForChargeItemRequest {
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `item_price`.
     pub fn item_price(mut self, value: CreateForChargeItemItemPriceParams) -> Self {
         self.params.item_price = Some(value);
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<CreateForChargeItemItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -8315,31 +7986,28 @@ impl CreateForChargeItemRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForChargeItemParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `item_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price: Option<CreateForChargeItemItemPriceParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForChargeItemItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8386,7 +8054,6 @@ impl crate::form::FormEncode for CreateForChargeItemParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForChargeItemResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8466,7 +8133,7 @@ pub struct StopDunningRequest {
     params: StopDunningParams,
 }
 impl StopDunningRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -8528,7 +8195,7 @@ impl StopDunningRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StopDunningParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8559,7 +8226,6 @@ impl crate::form::FormEncode for StopDunningParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StopDunningResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8639,7 +8305,7 @@ pub struct PauseDunningRequest {
     params: PauseDunningParams,
 }
 impl PauseDunningRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -8701,9 +8367,9 @@ impl PauseDunningRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PauseDunningParams {
-    /// `expected_payment_date` (Unix seconds).
+    /// Unix seconds.
     pub expected_payment_date: Timestamp,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8736,7 +8402,6 @@ impl crate::form::FormEncode for PauseDunningParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PauseDunningResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8816,7 +8481,7 @@ pub struct ResumeDunningRequest {
     params: ResumeDunningParams,
 }
 impl ResumeDunningRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -8878,7 +8543,7 @@ impl ResumeDunningRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResumeDunningParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8909,7 +8574,6 @@ impl crate::form::FormEncode for ResumeDunningParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResumeDunningResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8988,117 +8652,105 @@ pub struct ImportInvoiceRequest {
     params: ImportInvoiceParams,
 }
 impl ImportInvoiceRequest {
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `price_type`.
     pub fn price_type(mut self, value: enums::PriceType) -> Self {
         self.params.price_type = Some(value);
         self
     }
-    /// Sets `tax_override_reason`.
     pub fn tax_override_reason(mut self, value: enums::TaxOverrideReason) -> Self {
         self.params.tax_override_reason = Some(value);
         self
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `round_off`.
     pub fn round_off(mut self, value: i64) -> Self {
         self.params.round_off = Some(value);
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: ImportInvoiceStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `voided_at` (Unix seconds).
+    /// Unix seconds.
     pub fn voided_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.voided_at = Some(value.into());
         self
     }
-    /// Sets `void_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.void_reason_code = Some(value.into());
         self
     }
-    /// Sets `is_written_off`.
     pub fn is_written_off(mut self, value: bool) -> Self {
         self.params.is_written_off = Some(value);
         self
     }
-    /// Sets `write_off_amount`.
     pub fn write_off_amount(mut self, value: i64) -> Self {
         self.params.write_off_amount = Some(value);
         self
     }
-    /// Sets `write_off_date` (Unix seconds).
+    /// Unix seconds.
     pub fn write_off_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.write_off_date = Some(value.into());
         self
     }
-    /// Sets `due_date` (Unix seconds).
+    /// Unix seconds.
     pub fn due_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.due_date = Some(value.into());
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `has_advance_charges`.
     pub fn has_advance_charges(mut self, value: bool) -> Self {
         self.params.has_advance_charges = Some(value);
         self
     }
-    /// Sets `use_for_proration`.
     pub fn use_for_proration(mut self, value: bool) -> Self {
         self.params.use_for_proration = Some(value);
         self
     }
-    /// Sets `paid_at` (Unix seconds).
+    /// Unix seconds.
     pub fn paid_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.paid_at = Some(value.into());
         self
     }
-    /// Sets `credit_note`.
     pub fn credit_note(mut self, value: ImportInvoiceCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(mut self, value: ImportInvoiceBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: ImportInvoiceShippingAddressParams,
@@ -9106,12 +8758,10 @@ impl ImportInvoiceRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `line_items` (a list).
     pub fn line_items(mut self, value: Vec<ImportInvoiceLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
     }
-    /// Sets `payment_reference_numbers` (a list).
     pub fn payment_reference_numbers(
         mut self,
         value: Vec<ImportInvoicePaymentReferenceNumbersParams>,
@@ -9119,7 +8769,6 @@ impl ImportInvoiceRequest {
         self.params.payment_reference_numbers = value;
         self
     }
-    /// Sets `line_item_tiers` (a list).
     pub fn line_item_tiers(
         mut self,
         value: Vec<ImportInvoiceLineItemTiersParams>,
@@ -9127,27 +8776,22 @@ impl ImportInvoiceRequest {
         self.params.line_item_tiers = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(mut self, value: Vec<ImportInvoiceDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    /// Sets `taxes` (a list).
     pub fn taxes(mut self, value: Vec<ImportInvoiceTaxesParams>) -> Self {
         self.params.taxes = value;
         self
     }
-    /// Sets `payments` (a list).
     pub fn payments(mut self, value: Vec<ImportInvoicePaymentsParams>) -> Self {
         self.params.payments = value;
         self
     }
-    /// Sets `notes` (a list).
     pub fn notes(mut self, value: Vec<ImportInvoiceNotesParams>) -> Self {
         self.params.notes = value;
         self
     }
-    /// Sets `line_item_addresses` (a list).
     pub fn line_item_addresses(
         mut self,
         value: Vec<ImportInvoiceLineItemAddressesParams>,
@@ -9207,103 +8851,82 @@ impl ImportInvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportInvoiceParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `price_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    /// `tax_override_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_override_reason: Option<enums::TaxOverrideReason>,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     pub date: Timestamp,
-    /// `total`.
     pub total: i64,
-    /// `round_off`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_off: Option<i64>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ImportInvoiceStatus>,
-    /// `voided_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
-    /// `void_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
-    /// `is_written_off`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_written_off: Option<bool>,
-    /// `write_off_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_off_amount: Option<i64>,
-    /// `write_off_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_off_date: Option<Timestamp>,
-    /// `due_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Timestamp>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `has_advance_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_advance_charges: Option<bool>,
-    /// `use_for_proration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_for_proration: Option<bool>,
-    /// `paid_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<Timestamp>,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<ImportInvoiceCreditNoteParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<ImportInvoiceBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ImportInvoiceShippingAddressParams>,
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<ImportInvoiceLineItemsParams>,
-    /// `payment_reference_numbers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payment_reference_numbers: Vec<ImportInvoicePaymentReferenceNumbersParams>,
-    /// `line_item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_item_tiers: Vec<ImportInvoiceLineItemTiersParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<ImportInvoiceDiscountsParams>,
-    /// `taxes` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taxes: Vec<ImportInvoiceTaxesParams>,
-    /// `payments` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<ImportInvoicePaymentsParams>,
-    /// `notes` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<ImportInvoiceNotesParams>,
-    /// `line_item_addresses` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_item_addresses: Vec<ImportInvoiceLineItemAddressesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9400,9 +9023,7 @@ impl crate::form::FormEncode for ImportInvoiceParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportInvoiceResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -9488,12 +9109,11 @@ pub struct ApplyPaymentsRequest {
     params: ApplyPaymentsParams,
 }
 impl ApplyPaymentsRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `transactions` (a list).
     pub fn transactions(mut self, value: Vec<ApplyPaymentsTransactionsParams>) -> Self {
         self.params.transactions = value;
         self
@@ -9555,10 +9175,9 @@ impl ApplyPaymentsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyPaymentsParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `transactions` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transactions: Vec<ApplyPaymentsTransactionsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9591,7 +9210,6 @@ impl crate::form::FormEncode for ApplyPaymentsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApplyPaymentsResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9708,7 +9326,6 @@ impl SyncUsagesRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SyncUsagesResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9788,7 +9405,6 @@ pub struct DeleteLineItemsRequest {
     params: DeleteLineItemsParams,
 }
 impl DeleteLineItemsRequest {
-    /// Sets `line_items` (a list).
     pub fn line_items(mut self, value: Vec<DeleteLineItemsLineItemsParams>) -> Self {
         self.params.line_items = value;
         self
@@ -9850,7 +9466,6 @@ impl DeleteLineItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLineItemsParams {
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub line_items: Vec<DeleteLineItemsLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9881,7 +9496,6 @@ impl crate::form::FormEncode for DeleteLineItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteLineItemsResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9961,12 +9575,11 @@ pub struct ApplyCreditsRequest {
     params: ApplyCreditsParams,
 }
 impl ApplyCreditsRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `credit_notes` (a list).
     pub fn credit_notes(mut self, value: Vec<ApplyCreditsCreditNotesParams>) -> Self {
         self.params.credit_notes = value;
         self
@@ -10028,10 +9641,9 @@ impl ApplyCreditsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyCreditsParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credit_notes: Vec<ApplyCreditsCreditNotesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -10064,7 +9676,6 @@ impl crate::form::FormEncode for ApplyCreditsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApplyCreditsResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -10143,12 +9754,10 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `paid_on_after`.
     pub fn paid_on_after(mut self, value: i64) -> Self {
         self.params.paid_on_after = Some(value);
         self
     }
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -10445,10 +10054,8 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `paid_on_after`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_on_after: Option<i64>,
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -10716,7 +10323,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -10934,7 +10540,6 @@ impl crate::form::FormEncode for InvoicesForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InvoicesForCustomerEntry {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -11153,7 +10758,6 @@ impl crate::form::FormEncode for InvoicesForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InvoicesForSubscriptionEntry {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -11233,12 +10837,11 @@ pub struct RetrieveRequest {
     params: RetrieveParams,
 }
 impl RetrieveRequest {
-    /// Sets `line_items_limit`.
     pub fn line_items_limit(mut self, value: i64) -> Self {
         self.params.line_items_limit = Some(value);
         self
     }
-    /// Sets `line_items_offset`; at most 1000 characters.
+    /// At most 1000 characters.
     pub fn line_items_offset(mut self, value: impl Into<String>) -> Self {
         self.params.line_items_offset = Some(value.into());
         self
@@ -11314,10 +10917,9 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveParams {
-    /// `line_items_limit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_limit: Option<i64>,
-    /// `line_items_offset`; at most 1000 characters.
+    /// At most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items_offset: Option<String>,
     /// Filters in the `line_item` group.
@@ -11388,7 +10990,6 @@ crate::form::form_object!(RetrieveLineItemFilters);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -11468,7 +11069,6 @@ pub struct PdfRequest {
     params: PdfParams,
 }
 impl PdfRequest {
-    /// Sets `disposition_type`.
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
@@ -11528,7 +11128,6 @@ impl PdfRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PdfParams {
-    /// `disposition_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -11559,7 +11158,6 @@ impl crate::form::FormEncode for PdfParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PdfResponse {
-    /// `download`.
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -11670,7 +11268,6 @@ impl DownloadEinvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DownloadEinvoiceResponse {
-    /// `downloads` (a list).
     pub downloads: Vec<download::Download>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -11951,7 +11548,6 @@ crate::form::form_object!(ListPaymentReferenceNumbersPaymentReferenceNumberFilte
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListPaymentReferenceNumbersEntry {
-    /// `payment_reference_number`.
     pub payment_reference_number: payment_reference_number::PaymentReferenceNumber,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -12041,47 +11637,43 @@ pub struct AddChargeRequest {
     params: AddChargeParams,
 }
 impl AddChargeRequest {
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
-    /// Sets `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.avalara_tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `line_item`.
     pub fn line_item(mut self, value: AddChargeLineItemParams) -> Self {
         self.params.line_item = Some(value);
         self
@@ -12143,35 +11735,30 @@ impl AddChargeRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddChargeParams {
-    /// `amount`.
     pub amount: i64,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `line_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item: Option<AddChargeLineItemParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -12222,7 +11809,6 @@ impl crate::form::FormEncode for AddChargeParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddChargeResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -12302,37 +11888,34 @@ pub struct AddAddonChargeRequest {
     params: AddAddonChargeParams,
 }
 impl AddAddonChargeRequest {
-    /// Sets `addon_quantity`.
     pub fn addon_quantity(mut self, value: i64) -> Self {
         self.params.addon_quantity = Some(value);
         self
     }
-    /// Sets `addon_unit_price`.
     pub fn addon_unit_price(mut self, value: i64) -> Self {
         self.params.addon_unit_price = Some(value);
         self
     }
-    /// Sets `addon_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn addon_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `addon_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn addon_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `line_item`.
     pub fn line_item(mut self, value: AddAddonChargeLineItemParams) -> Self {
         self.params.line_item = Some(value);
         self
@@ -12394,27 +11977,24 @@ impl AddAddonChargeRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddAddonChargeParams {
-    /// `addon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub addon_id: String,
-    /// `addon_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity: Option<i64>,
-    /// `addon_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price: Option<i64>,
-    /// `addon_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity_in_decimal: Option<String>,
-    /// `addon_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price_in_decimal: Option<String>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `line_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item: Option<AddAddonChargeLineItemParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -12459,7 +12039,6 @@ impl crate::form::FormEncode for AddAddonChargeParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddAddonChargeResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -12539,22 +12118,20 @@ pub struct AddChargeItemRequest {
     params: AddChargeItemParams,
 }
 impl AddChargeItemRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `item_price`.
     pub fn item_price(mut self, value: AddChargeItemItemPriceParams) -> Self {
         self.params.item_price = Some(value);
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<AddChargeItemItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
@@ -12616,16 +12193,14 @@ impl AddChargeItemRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddChargeItemParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `item_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price: Option<AddChargeItemItemPriceParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<AddChargeItemItemTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -12662,7 +12237,6 @@ impl crate::form::FormEncode for AddChargeItemParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddChargeItemResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -12742,27 +12316,25 @@ pub struct CloseRequest {
     params: CloseParams,
 }
 impl CloseRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_note(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_note = Some(value.into());
         self
     }
-    /// Sets `remove_general_note`.
     pub fn remove_general_note(mut self, value: bool) -> Self {
         self.params.remove_general_note = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `notes_to_remove` (a list).
     pub fn notes_to_remove(mut self, value: Vec<CloseNotesToRemoveParams>) -> Self {
         self.params.notes_to_remove = value;
         self
@@ -12822,19 +12394,17 @@ impl CloseRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CloseParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `invoice_note`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_note: Option<String>,
-    /// `remove_general_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_general_note: Option<bool>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `notes_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes_to_remove: Vec<CloseNotesToRemoveParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -12873,7 +12443,6 @@ impl crate::form::FormEncode for CloseParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CloseResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -12953,27 +12522,25 @@ pub struct CollectPaymentRequest {
     params: CollectPaymentParams,
 }
 impl CollectPaymentRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn authorization_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.authorization_transaction_id = Some(value.into());
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
@@ -13035,19 +12602,17 @@ impl CollectPaymentRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CollectPaymentParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `authorization_transaction_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_transaction_id: Option<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -13086,9 +12651,7 @@ impl crate::form::FormEncode for CollectPaymentParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CollectPaymentResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `transaction`.
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -13178,12 +12741,11 @@ pub struct RecordPaymentRequest {
     params: RecordPaymentParams,
 }
 impl RecordPaymentRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `transaction`.
     pub fn transaction(mut self, value: RecordPaymentTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
@@ -13245,10 +12807,9 @@ impl RecordPaymentRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecordPaymentParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordPaymentTransactionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -13281,9 +12842,7 @@ impl crate::form::FormEncode for RecordPaymentParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RecordPaymentResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `transaction`.
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -13373,7 +12932,6 @@ pub struct RecordTaxWithheldRequest {
     params: RecordTaxWithheldParams,
 }
 impl RecordTaxWithheldRequest {
-    /// Sets `tax_withheld`.
     pub fn tax_withheld(mut self, value: RecordTaxWithheldTaxWithheldParams) -> Self {
         self.params.tax_withheld = Some(value);
         self
@@ -13437,7 +12995,6 @@ impl RecordTaxWithheldRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecordTaxWithheldParams {
-    /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<RecordTaxWithheldTaxWithheldParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -13468,7 +13025,6 @@ impl crate::form::FormEncode for RecordTaxWithheldParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RecordTaxWithheldResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -13548,7 +13104,6 @@ pub struct RemoveTaxWithheldRequest {
     params: RemoveTaxWithheldParams,
 }
 impl RemoveTaxWithheldRequest {
-    /// Sets `tax_withheld`.
     pub fn tax_withheld(mut self, value: RemoveTaxWithheldTaxWithheldParams) -> Self {
         self.params.tax_withheld = Some(value);
         self
@@ -13612,7 +13167,6 @@ impl RemoveTaxWithheldRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldParams {
-    /// `tax_withheld`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_withheld: Option<RemoveTaxWithheldTaxWithheldParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -13643,7 +13197,6 @@ impl crate::form::FormEncode for RemoveTaxWithheldParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -13723,22 +13276,20 @@ pub struct RefundRequest {
     params: RefundParams,
 }
 impl RefundRequest {
-    /// Sets `refund_amount`.
     pub fn refund_amount(mut self, value: i64) -> Self {
         self.params.refund_amount = Some(value);
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
-    /// Sets `credit_note`.
     pub fn credit_note(mut self, value: RefundCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
@@ -13798,16 +13349,14 @@ impl RefundRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RefundParams {
-    /// `refund_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: Option<i64>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<RefundCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -13844,11 +13393,8 @@ impl crate::form::FormEncode for RefundParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `transaction`.
     pub transaction: transaction::Transaction,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -13944,22 +13490,20 @@ pub struct RecordRefundRequest {
     params: RecordRefundParams,
 }
 impl RecordRefundRequest {
-    /// Sets `comment`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
-    /// Sets `transaction`.
     pub fn transaction(mut self, value: RecordRefundTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
     }
-    /// Sets `credit_note`.
     pub fn credit_note(mut self, value: RecordRefundCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
@@ -14021,16 +13565,14 @@ impl RecordRefundRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecordRefundParams {
-    /// `comment`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RecordRefundTransactionParams>,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<RecordRefundCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -14067,12 +13609,9 @@ impl crate::form::FormEncode for RecordRefundParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RecordRefundResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Box<transaction::Transaction>>,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -14163,7 +13702,6 @@ pub struct RemovePaymentRequest {
     params: RemovePaymentParams,
 }
 impl RemovePaymentRequest {
-    /// Sets `transaction`.
     pub fn transaction(mut self, value: RemovePaymentTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
@@ -14225,7 +13763,6 @@ impl RemovePaymentRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemovePaymentParams {
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<RemovePaymentTransactionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -14256,9 +13793,7 @@ impl crate::form::FormEncode for RemovePaymentParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemovePaymentResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `transaction`.
     pub transaction: transaction::Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -14348,7 +13883,6 @@ pub struct RemoveCreditNoteRequest {
     params: RemoveCreditNoteParams,
 }
 impl RemoveCreditNoteRequest {
-    /// Sets `credit_note`.
     pub fn credit_note(mut self, value: RemoveCreditNoteCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
@@ -14410,7 +13944,6 @@ impl RemoveCreditNoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveCreditNoteParams {
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<RemoveCreditNoteCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -14441,9 +13974,7 @@ impl crate::form::FormEncode for RemoveCreditNoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveCreditNoteResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `credit_note`.
     pub credit_note: credit_note::CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -14533,12 +14064,12 @@ pub struct VoidInvoiceRequest {
     params: VoidInvoiceParams,
 }
 impl VoidInvoiceRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `void_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.void_reason_code = Some(value.into());
         self
@@ -14600,10 +14131,10 @@ impl VoidInvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VoidInvoiceParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `void_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -14636,9 +14167,7 @@ impl crate::form::FormEncode for VoidInvoiceParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VoidInvoiceResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -14724,7 +14253,7 @@ pub struct WriteOffRequest {
     params: WriteOffParams,
 }
 impl WriteOffRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -14786,7 +14315,7 @@ impl WriteOffRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WriteOffParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -14817,9 +14346,7 @@ impl crate::form::FormEncode for WriteOffParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WriteOffResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `credit_note`.
     pub credit_note: credit_note::CreditNote,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -14909,17 +14436,16 @@ pub struct VoidBeforeCaptureRequest {
     params: VoidBeforeCaptureParams,
 }
 impl VoidBeforeCaptureRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `void_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn void_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.void_reason_code = Some(value.into());
         self
     }
-    /// Sets `invoice_action`.
     pub fn invoice_action(mut self, value: enums::InvoiceAction) -> Self {
         self.params.invoice_action = Some(value);
         self
@@ -14983,13 +14509,12 @@ impl VoidBeforeCaptureRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VoidBeforeCaptureParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `void_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_reason_code: Option<String>,
-    /// `invoice_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_action: Option<enums::InvoiceAction>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -15024,9 +14549,7 @@ impl crate::form::FormEncode for VoidBeforeCaptureParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VoidBeforeCaptureResponse {
-    /// `invoice`.
     pub invoice: Invoice,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -15112,7 +14635,7 @@ pub struct DeleteRequest {
     params: DeleteParams,
 }
 impl DeleteRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -15172,7 +14695,7 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -15203,7 +14726,6 @@ impl crate::form::FormEncode for DeleteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -15283,32 +14805,30 @@ pub struct UpdateDetailsRequest {
     params: UpdateDetailsParams,
 }
 impl UpdateDetailsRequest {
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.params.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(mut self, value: UpdateDetailsBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: UpdateDetailsShippingAddressParams,
@@ -15316,7 +14836,6 @@ impl UpdateDetailsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: UpdateDetailsStatementDescriptorParams,
@@ -15381,25 +14900,22 @@ impl UpdateDetailsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDetailsParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateDetailsBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateDetailsShippingAddressParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<UpdateDetailsStatementDescriptorParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -15442,7 +14958,6 @@ impl crate::form::FormEncode for UpdateDetailsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDetailsResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -15522,7 +15037,6 @@ pub struct ApplyPaymentScheduleSchemeRequest {
     params: ApplyPaymentScheduleSchemeParams,
 }
 impl ApplyPaymentScheduleSchemeRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
@@ -15586,9 +15100,7 @@ impl ApplyPaymentScheduleSchemeRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyPaymentScheduleSchemeParams {
-    /// `scheme_id`.
     pub scheme_id: String,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -15621,7 +15133,6 @@ impl crate::form::FormEncode for ApplyPaymentScheduleSchemeParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApplyPaymentScheduleSchemeResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -15732,7 +15243,6 @@ impl PaymentSchedulesRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentSchedulesResponse {
-    /// `payment_schedules` (a list).
     pub payment_schedules: Vec<payment_schedule::PaymentSchedule>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -15857,7 +15367,6 @@ impl ResendEinvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResendEinvoiceResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -15974,7 +15483,6 @@ impl SendEinvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SendEinvoiceResponse {
-    /// `invoice`.
     pub invoice: Invoice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -16040,46 +15548,45 @@ impl<'de> Deserialize<'de> for SendEinvoiceResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -16103,72 +15610,71 @@ impl CreateShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -16198,7 +15704,7 @@ crate::form::form_object!(CreateShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -16207,7 +15713,7 @@ impl CreateStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
@@ -16224,61 +15730,57 @@ crate::form::form_object!(CreateStatementDescriptorParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CreateCardPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -16307,97 +15809,93 @@ impl CreateCardParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(mut self, value: CreateCardPreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -16432,55 +15930,52 @@ crate::form::form_object!(CreateCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `iban`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-    /// `account_number`; at most 17 characters.
+    /// At most 17 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
-    /// `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
-    /// `account_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    /// `account_holder_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    /// `echeck_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swedish_identity_number: Option<String>,
-    /// `billing_address` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
 }
@@ -16507,87 +16002,84 @@ impl CreateBankAccountParams {
             billing_address: None,
         }
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `iban`; at most 50 characters.
+    /// At most 50 characters.
     pub fn iban(mut self, value: impl Into<String>) -> Self {
         self.iban = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn bank_name(mut self, value: impl Into<String>) -> Self {
         self.bank_name = Some(value.into());
         self
     }
-    /// Sets `account_number`; at most 17 characters.
+    /// At most 17 characters.
     pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(value.into());
         self
     }
-    /// Sets `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(value.into());
         self
     }
-    /// Sets `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     pub fn bank_code(mut self, value: impl Into<String>) -> Self {
         self.bank_code = Some(value.into());
         self
     }
-    /// Sets `account_type`.
     pub fn account_type(mut self, value: enums::AccountType) -> Self {
         self.account_type = Some(value);
         self
     }
-    /// Sets `account_holder_type`.
     pub fn account_holder_type(mut self, value: enums::AccountHolderType) -> Self {
         self.account_holder_type = Some(value);
         self
     }
-    /// Sets `echeck_type`.
     pub fn echeck_type(mut self, value: enums::EcheckType) -> Self {
         self.echeck_type = Some(value);
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     pub fn swedish_identity_number(mut self, value: impl Into<String>) -> Self {
         self.swedish_identity_number = Some(value.into());
         self
     }
-    /// Sets `billing_address` (any JSON value).
+    /// Any JSON value.
     pub fn billing_address(mut self, value: Value) -> Self {
         self.billing_address = Some(value);
         self
@@ -16620,26 +16112,24 @@ crate::form::form_object!(CreateBankAccountParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePaymentMethodParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -16656,37 +16146,35 @@ impl CreatePaymentMethodParams {
             additional_information: None,
         }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -16709,25 +16197,24 @@ crate::form::form_object!(CreatePaymentMethodParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -16744,22 +16231,21 @@ impl CreatePaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -16767,17 +16253,17 @@ impl CreatePaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -16800,25 +16286,23 @@ crate::form::form_object!(CreatePaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -16835,37 +16319,35 @@ impl CreateAddonsParams {
             date_to: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -16888,43 +16370,38 @@ crate::form::form_object!(CreateAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateChargesParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -16947,67 +16424,62 @@ impl CreateChargesParams {
             date_to: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -17036,13 +16508,13 @@ crate::form::form_object!(CreateChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -17055,17 +16527,17 @@ impl CreateTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -17084,10 +16556,9 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateNotesToRemoveParams {
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
@@ -17099,12 +16570,11 @@ impl CreateNotesToRemoveParams {
             entity_id: None,
         }
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
@@ -17122,46 +16592,45 @@ crate::form::form_object!(CreateNotesToRemoveParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -17185,72 +16654,71 @@ impl CreateForChargeItemsAndChargesShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -17280,7 +16748,7 @@ crate::form::form_object!(CreateForChargeItemsAndChargesShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -17289,7 +16757,7 @@ impl CreateForChargeItemsAndChargesStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
@@ -17307,61 +16775,57 @@ crate::form::form_object!(CreateForChargeItemsAndChargesStatementDescriptorParam
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CreateForChargeItemsAndChargesCardPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -17390,52 +16854,48 @@ impl CreateForChargeItemsAndChargesCardParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(
         mut self,
         value: CreateForChargeItemsAndChargesCardPreferredScheme,
@@ -17443,47 +16903,47 @@ impl CreateForChargeItemsAndChargesCardParams {
         self.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -17518,55 +16978,52 @@ crate::form::form_object!(CreateForChargeItemsAndChargesCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesBankAccountParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `iban`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-    /// `account_number`; at most 17 characters.
+    /// At most 17 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
-    /// `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
-    /// `account_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    /// `account_holder_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    /// `echeck_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swedish_identity_number: Option<String>,
-    /// `billing_address` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
 }
@@ -17593,87 +17050,84 @@ impl CreateForChargeItemsAndChargesBankAccountParams {
             billing_address: None,
         }
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `iban`; at most 50 characters.
+    /// At most 50 characters.
     pub fn iban(mut self, value: impl Into<String>) -> Self {
         self.iban = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn bank_name(mut self, value: impl Into<String>) -> Self {
         self.bank_name = Some(value.into());
         self
     }
-    /// Sets `account_number`; at most 17 characters.
+    /// At most 17 characters.
     pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(value.into());
         self
     }
-    /// Sets `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(value.into());
         self
     }
-    /// Sets `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     pub fn bank_code(mut self, value: impl Into<String>) -> Self {
         self.bank_code = Some(value.into());
         self
     }
-    /// Sets `account_type`.
     pub fn account_type(mut self, value: enums::AccountType) -> Self {
         self.account_type = Some(value);
         self
     }
-    /// Sets `account_holder_type`.
     pub fn account_holder_type(mut self, value: enums::AccountHolderType) -> Self {
         self.account_holder_type = Some(value);
         self
     }
-    /// Sets `echeck_type`.
     pub fn echeck_type(mut self, value: enums::EcheckType) -> Self {
         self.echeck_type = Some(value);
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     pub fn swedish_identity_number(mut self, value: impl Into<String>) -> Self {
         self.swedish_identity_number = Some(value.into());
         self
     }
-    /// Sets `billing_address` (any JSON value).
+    /// Any JSON value.
     pub fn billing_address(mut self, value: Value) -> Self {
         self.billing_address = Some(value);
         self
@@ -17706,26 +17160,24 @@ crate::form::form_object!(CreateForChargeItemsAndChargesBankAccountParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesPaymentMethodParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -17742,37 +17194,35 @@ impl CreateForChargeItemsAndChargesPaymentMethodParams {
             additional_information: None,
         }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -17795,27 +17245,26 @@ crate::form::form_object!(CreateForChargeItemsAndChargesPaymentMethodParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesPaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<
         CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType,
     >,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -17832,22 +17281,21 @@ impl CreateForChargeItemsAndChargesPaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreateForChargeItemsAndChargesPaymentIntentPaymentMethodType,
@@ -17855,17 +17303,17 @@ impl CreateForChargeItemsAndChargesPaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -17888,31 +17336,29 @@ crate::form::form_object!(CreateForChargeItemsAndChargesPaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `entity_description`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
 }
@@ -17931,47 +17377,45 @@ impl CreateForChargeItemsAndChargesItemPricesParams {
             entity_description: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `entity_description`; at most 500 characters.
+    /// At most 500 characters.
     pub fn entity_description(mut self, value: impl Into<String>) -> Self {
         self.entity_description = Some(value.into());
         self
@@ -17996,31 +17440,26 @@ crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -18039,47 +17478,42 @@ impl CreateForChargeItemsAndChargesItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -18104,46 +17538,41 @@ crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesChargesParams {
-    /// `entity_description`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -18167,72 +17596,67 @@ impl CreateForChargeItemsAndChargesChargesParams {
             date_to: None,
         }
     }
-    /// Sets `entity_description`; at most 500 characters.
+    /// At most 500 characters.
     pub fn entity_description(mut self, value: impl Into<String>) -> Self {
         self.entity_description = Some(value.into());
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -18262,10 +17686,9 @@ crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesNotesToRemoveParams {
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
@@ -18277,12 +17700,11 @@ impl CreateForChargeItemsAndChargesNotesToRemoveParams {
             entity_id: None,
         }
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
@@ -18300,13 +17722,13 @@ crate::form::form_object!(CreateForChargeItemsAndChargesNotesToRemoveParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -18319,17 +17741,17 @@ impl CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -18348,18 +17770,14 @@ crate::form::form_object!(CreateForChargeItemsAndChargesTaxProvidersFieldsParams
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `apply_on`.
     pub apply_on: enums::ApplyOn,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
 }
@@ -18374,22 +17792,19 @@ impl CreateForChargeItemsAndChargesDiscountsParams {
             item_price_id: None,
         }
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
@@ -18410,13 +17825,13 @@ crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ChargeTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -18429,17 +17844,17 @@ impl ChargeTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -18458,24 +17873,22 @@ crate::form::form_object!(ChargeTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemItemPriceParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -18492,32 +17905,30 @@ impl CreateForChargeItemItemPriceParams {
             date_to: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -18540,28 +17951,23 @@ crate::form::form_object!(CreateForChargeItemItemPriceParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemItemTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -18579,42 +17985,37 @@ impl CreateForChargeItemItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -18638,7 +18039,7 @@ crate::form::form_object!(CreateForChargeItemItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoiceCreditNoteParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -18647,7 +18048,7 @@ impl ImportInvoiceCreditNoteParams {
     pub fn new() -> Self {
         Self { id: None }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -18664,46 +18065,45 @@ crate::form::form_object!(ImportInvoiceCreditNoteParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoiceBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -18727,72 +18127,71 @@ impl ImportInvoiceBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -18822,46 +18221,45 @@ crate::form::form_object!(ImportInvoiceBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoiceShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -18885,72 +18283,71 @@ impl ImportInvoiceShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -18980,120 +18377,103 @@ crate::form::form_object!(ImportInvoiceShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoiceLineItemsParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<ImportInvoiceLineItemsEntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `item_level_discount1_entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount1_entity_id: Option<String>,
-    /// `item_level_discount1_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount1_amount: Option<i64>,
-    /// `item_level_discount2_entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount2_entity_id: Option<String>,
-    /// `item_level_discount2_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount2_amount: Option<i64>,
-    /// `tax1_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax1_name: Option<String>,
-    /// `tax1_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax1_amount: Option<i64>,
-    /// `tax2_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax2_name: Option<String>,
-    /// `tax2_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax2_amount: Option<i64>,
-    /// `tax3_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax3_name: Option<String>,
-    /// `tax3_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax3_amount: Option<i64>,
-    /// `tax4_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax4_name: Option<String>,
-    /// `tax4_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax4_amount: Option<i64>,
-    /// `tax5_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax5_name: Option<String>,
-    /// `tax5_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax5_amount: Option<i64>,
-    /// `tax6_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax6_name: Option<String>,
-    /// `tax6_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax6_amount: Option<i64>,
-    /// `tax7_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax7_name: Option<String>,
-    /// `tax7_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax7_amount: Option<i64>,
-    /// `tax8_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax8_name: Option<String>,
-    /// `tax8_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax8_amount: Option<i64>,
-    /// `tax9_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax9_name: Option<String>,
-    /// `tax9_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax9_amount: Option<i64>,
-    /// `tax10_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax10_name: Option<String>,
-    /// `tax10_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax10_amount: Option<i64>,
-    /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<ImportInvoiceLineItemsProrationMode>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
 }
@@ -19142,192 +18522,175 @@ impl ImportInvoiceLineItemsParams {
             created_at: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
-    /// Sets `unit_amount`.
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: ImportInvoiceLineItemsEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `item_level_discount1_entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_level_discount1_entity_id(mut self, value: impl Into<String>) -> Self {
         self.item_level_discount1_entity_id = Some(value.into());
         self
     }
-    /// Sets `item_level_discount1_amount`.
     pub fn item_level_discount1_amount(mut self, value: i64) -> Self {
         self.item_level_discount1_amount = Some(value);
         self
     }
-    /// Sets `item_level_discount2_entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_level_discount2_entity_id(mut self, value: impl Into<String>) -> Self {
         self.item_level_discount2_entity_id = Some(value.into());
         self
     }
-    /// Sets `item_level_discount2_amount`.
     pub fn item_level_discount2_amount(mut self, value: i64) -> Self {
         self.item_level_discount2_amount = Some(value);
         self
     }
-    /// Sets `tax1_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax1_name(mut self, value: impl Into<String>) -> Self {
         self.tax1_name = Some(value.into());
         self
     }
-    /// Sets `tax1_amount`.
     pub fn tax1_amount(mut self, value: i64) -> Self {
         self.tax1_amount = Some(value);
         self
     }
-    /// Sets `tax2_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax2_name(mut self, value: impl Into<String>) -> Self {
         self.tax2_name = Some(value.into());
         self
     }
-    /// Sets `tax2_amount`.
     pub fn tax2_amount(mut self, value: i64) -> Self {
         self.tax2_amount = Some(value);
         self
     }
-    /// Sets `tax3_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax3_name(mut self, value: impl Into<String>) -> Self {
         self.tax3_name = Some(value.into());
         self
     }
-    /// Sets `tax3_amount`.
     pub fn tax3_amount(mut self, value: i64) -> Self {
         self.tax3_amount = Some(value);
         self
     }
-    /// Sets `tax4_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax4_name(mut self, value: impl Into<String>) -> Self {
         self.tax4_name = Some(value.into());
         self
     }
-    /// Sets `tax4_amount`.
     pub fn tax4_amount(mut self, value: i64) -> Self {
         self.tax4_amount = Some(value);
         self
     }
-    /// Sets `tax5_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax5_name(mut self, value: impl Into<String>) -> Self {
         self.tax5_name = Some(value.into());
         self
     }
-    /// Sets `tax5_amount`.
     pub fn tax5_amount(mut self, value: i64) -> Self {
         self.tax5_amount = Some(value);
         self
     }
-    /// Sets `tax6_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax6_name(mut self, value: impl Into<String>) -> Self {
         self.tax6_name = Some(value.into());
         self
     }
-    /// Sets `tax6_amount`.
     pub fn tax6_amount(mut self, value: i64) -> Self {
         self.tax6_amount = Some(value);
         self
     }
-    /// Sets `tax7_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax7_name(mut self, value: impl Into<String>) -> Self {
         self.tax7_name = Some(value.into());
         self
     }
-    /// Sets `tax7_amount`.
     pub fn tax7_amount(mut self, value: i64) -> Self {
         self.tax7_amount = Some(value);
         self
     }
-    /// Sets `tax8_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax8_name(mut self, value: impl Into<String>) -> Self {
         self.tax8_name = Some(value.into());
         self
     }
-    /// Sets `tax8_amount`.
     pub fn tax8_amount(mut self, value: i64) -> Self {
         self.tax8_amount = Some(value);
         self
     }
-    /// Sets `tax9_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax9_name(mut self, value: impl Into<String>) -> Self {
         self.tax9_name = Some(value.into());
         self
     }
-    /// Sets `tax9_amount`.
     pub fn tax9_amount(mut self, value: i64) -> Self {
         self.tax9_amount = Some(value);
         self
     }
-    /// Sets `tax10_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax10_name(mut self, value: impl Into<String>) -> Self {
         self.tax10_name = Some(value.into());
         self
     }
-    /// Sets `tax10_amount`.
     pub fn tax10_amount(mut self, value: i64) -> Self {
         self.tax10_amount = Some(value);
         self
     }
-    /// Sets `proration_mode`.
     pub fn proration_mode(mut self, value: ImportInvoiceLineItemsProrationMode) -> Self {
         self.proration_mode = Some(value);
         self
     }
-    /// Sets `created_at` (Unix seconds).
+    /// Unix seconds.
     pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
@@ -19388,13 +18751,12 @@ crate::form::form_object!(ImportInvoiceLineItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoicePaymentReferenceNumbersParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: ImportInvoicePaymentReferenceNumbersType,
-    /// `number`; at most 100 characters.
+    /// At most 100 characters.
     pub number: String,
 }
 impl ImportInvoicePaymentReferenceNumbersParams {
@@ -19409,7 +18771,7 @@ impl ImportInvoicePaymentReferenceNumbersParams {
             number: number.into(),
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -19428,30 +18790,26 @@ crate::form::form_object!(ImportInvoicePaymentReferenceNumbersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoiceLineItemTiersParams {
-    /// `line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     pub line_item_id: String,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `quantity_used`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `quantity_used_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    /// `unit_amount_in_decimal`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
 }
@@ -19470,42 +18828,38 @@ impl ImportInvoiceLineItemTiersParams {
             unit_amount_in_decimal: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `quantity_used`.
     pub fn quantity_used(mut self, value: i64) -> Self {
         self.quantity_used = Some(value);
         self
     }
-    /// Sets `unit_amount`.
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `quantity_used_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_used_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_used_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_amount_in_decimal`; at most 40 characters.
+    /// At most 40 characters.
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
@@ -19530,18 +18884,16 @@ crate::form::form_object!(ImportInvoiceLineItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoiceDiscountsParams {
-    /// `line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `entity_type`.
     pub entity_type: ImportInvoiceDiscountsEntityType,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `amount`.
     pub amount: i64,
 }
 impl ImportInvoiceDiscountsParams {
@@ -19555,17 +18907,17 @@ impl ImportInvoiceDiscountsParams {
             amount,
         }
     }
-    /// Sets `line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn line_item_id(mut self, value: impl Into<String>) -> Self {
         self.line_item_id = Some(value.into());
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -19586,23 +18938,20 @@ crate::form::form_object!(ImportInvoiceDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoiceTaxesParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `rate`.
     pub rate: f64,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_type: Option<ImportInvoiceTaxesJurisType>,
-    /// `juris_name`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_name: Option<String>,
-    /// `juris_code`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_code: Option<String>,
 }
@@ -19619,27 +18968,25 @@ impl ImportInvoiceTaxesParams {
             juris_code: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `description`; at most 50 characters.
+    /// At most 50 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `juris_type`.
     pub fn juris_type(mut self, value: ImportInvoiceTaxesJurisType) -> Self {
         self.juris_type = Some(value);
         self
     }
-    /// Sets `juris_name`; at most 250 characters.
+    /// At most 250 characters.
     pub fn juris_name(mut self, value: impl Into<String>) -> Self {
         self.juris_name = Some(value.into());
         self
     }
-    /// Sets `juris_code`; at most 250 characters.
+    /// At most 250 characters.
     pub fn juris_code(mut self, value: impl Into<String>) -> Self {
         self.juris_code = Some(value.into());
         self
@@ -19662,17 +19009,15 @@ crate::form::form_object!(ImportInvoiceTaxesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoicePaymentsParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `amount`.
     pub amount: i64,
-    /// `payment_method`.
     pub payment_method: enums::PaymentMethod,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
 }
@@ -19687,17 +19032,17 @@ impl ImportInvoicePaymentsParams {
             reference_number: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
@@ -19718,13 +19063,12 @@ crate::form::form_object!(ImportInvoicePaymentsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoiceNotesParams {
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<ImportInvoiceNotesEntityType>,
-    /// `entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `note`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -19737,17 +19081,16 @@ impl ImportInvoiceNotesParams {
             note: None,
         }
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: ImportInvoiceNotesEntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `note`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
@@ -19766,49 +19109,48 @@ crate::form::form_object!(ImportInvoiceNotesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportInvoiceLineItemAddressesParams {
-    /// `line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -19833,77 +19175,76 @@ impl ImportInvoiceLineItemAddressesParams {
             validation_status: None,
         }
     }
-    /// Sets `line_item_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn line_item_id(mut self, value: impl Into<String>) -> Self {
         self.line_item_id = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -19934,10 +19275,9 @@ crate::form::form_object!(ImportInvoiceLineItemAddressesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApplyPaymentsTransactionsParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
@@ -19946,12 +19286,11 @@ impl ApplyPaymentsTransactionsParams {
     pub fn new() -> Self {
         Self { id: None, amount: None }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
@@ -19969,7 +19308,7 @@ crate::form::form_object!(ApplyPaymentsTransactionsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteLineItemsLineItemsParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -19978,7 +19317,7 @@ impl DeleteLineItemsLineItemsParams {
     pub fn new() -> Self {
         Self { id: None }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -19995,7 +19334,7 @@ crate::form::form_object!(DeleteLineItemsLineItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApplyCreditsCreditNotesParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -20004,7 +19343,7 @@ impl ApplyCreditsCreditNotesParams {
     pub fn new() -> Self {
         Self { id: None }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -20021,10 +19360,10 @@ crate::form::form_object!(ApplyCreditsCreditNotesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddChargeLineItemParams {
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -20036,12 +19375,12 @@ impl AddChargeLineItemParams {
             date_to: None,
         }
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -20059,10 +19398,10 @@ crate::form::form_object!(AddChargeLineItemParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddAddonChargeLineItemParams {
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -20074,12 +19413,12 @@ impl AddAddonChargeLineItemParams {
             date_to: None,
         }
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -20097,24 +19436,22 @@ crate::form::form_object!(AddAddonChargeLineItemParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddChargeItemItemPriceParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
 }
@@ -20131,32 +19468,30 @@ impl AddChargeItemItemPriceParams {
             date_to: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.date_to = Some(value.into());
         self
@@ -20179,28 +19514,23 @@ crate::form::form_object!(AddChargeItemItemPriceParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddChargeItemItemTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -20218,42 +19548,37 @@ impl AddChargeItemItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -20277,10 +19602,9 @@ crate::form::form_object!(AddChargeItemItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CloseNotesToRemoveParams {
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
 }
@@ -20292,12 +19616,11 @@ impl CloseNotesToRemoveParams {
             entity_id: None,
         }
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
@@ -20315,30 +19638,27 @@ crate::form::form_object!(CloseNotesToRemoveParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RecordPaymentTransactionParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `payment_method`.
     pub payment_method: enums::PaymentMethod,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
-    /// `id_at_gateway`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RecordPaymentTransactionStatus>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `error_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `error_text`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
 }
@@ -20357,42 +19677,40 @@ impl RecordPaymentTransactionParams {
             error_text: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
-    /// Sets `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.custom_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `id_at_gateway`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id_at_gateway(mut self, value: impl Into<String>) -> Self {
         self.id_at_gateway = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: RecordPaymentTransactionStatus) -> Self {
         self.status = Some(value);
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
     }
-    /// Sets `error_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = Some(value.into());
         self
     }
-    /// Sets `error_text`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn error_text(mut self, value: impl Into<String>) -> Self {
         self.error_text = Some(value.into());
         self
@@ -20417,15 +19735,14 @@ crate::form::form_object!(RecordPaymentTransactionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RecordTaxWithheldTaxWithheldParams {
-    /// `amount`.
     pub amount: i64,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `description`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -20439,17 +19756,17 @@ impl RecordTaxWithheldTaxWithheldParams {
             description: None,
         }
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
     }
-    /// Sets `description`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -20469,7 +19786,7 @@ crate::form::form_object!(RecordTaxWithheldTaxWithheldParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveTaxWithheldTaxWithheldParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     pub id: String,
 }
 impl RemoveTaxWithheldTaxWithheldParams {
@@ -20489,10 +19806,9 @@ crate::form::form_object!(RemoveTaxWithheldTaxWithheldParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RefundCreditNoteParams {
-    /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<RefundCreditNoteReasonCode>,
-    /// `create_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_reason_code: Option<String>,
 }
@@ -20504,12 +19820,11 @@ impl RefundCreditNoteParams {
             create_reason_code: None,
         }
     }
-    /// Sets `reason_code`.
     pub fn reason_code(mut self, value: RefundCreditNoteReasonCode) -> Self {
         self.reason_code = Some(value);
         self
     }
-    /// Sets `create_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn create_reason_code(mut self, value: impl Into<String>) -> Self {
         self.create_reason_code = Some(value.into());
         self
@@ -20527,18 +19842,16 @@ crate::form::form_object!(RefundCreditNoteParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RecordRefundTransactionParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `payment_method`.
     pub payment_method: enums::PaymentMethod,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     pub date: Timestamp,
 }
 impl RecordRefundTransactionParams {
@@ -20555,17 +19868,16 @@ impl RecordRefundTransactionParams {
             date: date.into(),
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
-    /// Sets `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.custom_payment_method_id = Some(value.into());
         self
@@ -20586,10 +19898,9 @@ crate::form::form_object!(RecordRefundTransactionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RecordRefundCreditNoteParams {
-    /// `reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<RecordRefundCreditNoteReasonCode>,
-    /// `create_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_reason_code: Option<String>,
 }
@@ -20601,12 +19912,11 @@ impl RecordRefundCreditNoteParams {
             create_reason_code: None,
         }
     }
-    /// Sets `reason_code`.
     pub fn reason_code(mut self, value: RecordRefundCreditNoteReasonCode) -> Self {
         self.reason_code = Some(value);
         self
     }
-    /// Sets `create_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn create_reason_code(mut self, value: impl Into<String>) -> Self {
         self.create_reason_code = Some(value.into());
         self
@@ -20624,7 +19934,7 @@ crate::form::form_object!(RecordRefundCreditNoteParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemovePaymentTransactionParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     pub id: String,
 }
 impl RemovePaymentTransactionParams {
@@ -20644,7 +19954,7 @@ crate::form::form_object!(RemovePaymentTransactionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveCreditNoteCreditNoteParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
 }
 impl RemoveCreditNoteCreditNoteParams {
@@ -20664,46 +19974,45 @@ crate::form::form_object!(RemoveCreditNoteCreditNoteParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateDetailsBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -20727,72 +20036,71 @@ impl UpdateDetailsBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -20822,46 +20130,45 @@ crate::form::form_object!(UpdateDetailsBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateDetailsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -20885,72 +20192,71 @@ impl UpdateDetailsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -20980,7 +20286,7 @@ crate::form::form_object!(UpdateDetailsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateDetailsStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -20989,7 +20295,7 @@ impl UpdateDetailsStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self

@@ -13,91 +13,65 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Item {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `external_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `item_family_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_id: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `is_giftable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_giftable: Option<bool>,
-    /// `redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `enabled_for_checkout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_for_checkout: Option<bool>,
-    /// `enabled_in_portal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_applicability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_applicability: Option<ItemApplicability>,
-    /// `gift_claim_redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_claim_redirect_url: Option<String>,
-    /// `unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    /// `usage_calculation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_calculation: Option<UsageCalculation>,
-    /// `is_percentage_pricing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    /// `archived_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    /// `channel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    /// `applicable_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_items: Option<Vec<ApplicableItem>>,
-    /// `bundle_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_items: Option<Vec<BundleItem>>,
-    /// `bundle_configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_configuration: Option<Box<BundleConfiguration>>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -401,7 +375,6 @@ impl<'de> Deserialize<'de> for Item {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ApplicableItem {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -471,16 +444,12 @@ impl<'de> Deserialize<'de> for ApplicableItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BundleItem {
-    /// `item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `price_allocation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
     /// `object`: the name of the object's type, as sent.
@@ -567,7 +536,6 @@ impl<'de> Deserialize<'de> for BundleItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BundleConfiguration {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BundleConfigurationType>,
@@ -1124,92 +1092,81 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `is_giftable`.
     pub fn is_giftable(mut self, value: bool) -> Self {
         self.params.is_giftable = Some(value);
         self
     }
-    /// Sets `is_shippable`.
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
-    /// Sets `external_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
-    /// Sets `enabled_in_portal`.
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
-    /// Sets `redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `enabled_for_checkout`.
     pub fn enabled_for_checkout(mut self, value: bool) -> Self {
         self.params.enabled_for_checkout = Some(value);
         self
     }
-    /// Sets `item_applicability`.
     pub fn item_applicability(mut self, value: CreateItemApplicability) -> Self {
         self.params.item_applicability = Some(value);
         self
     }
-    /// Sets `applicable_items` (a list).
     pub fn applicable_items(mut self, value: Vec<String>) -> Self {
         self.params.applicable_items = value;
         self
     }
-    /// Sets `unit`; at most 30 characters.
+    /// At most 30 characters.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
-    /// Sets `gift_claim_redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     pub fn gift_claim_redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.gift_claim_redirect_url = Some(value.into());
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
-    /// Sets `metered`.
     pub fn metered(mut self, value: bool) -> Self {
         self.params.metered = Some(value);
         self
     }
-    /// Sets `usage_calculation`.
     pub fn usage_calculation(mut self, value: CreateUsageCalculation) -> Self {
         self.params.usage_calculation = Some(value);
         self
     }
-    /// Sets `is_percentage_pricing`.
     pub fn is_percentage_pricing(mut self, value: bool) -> Self {
         self.params.is_percentage_pricing = Some(value);
         self
     }
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `bundle_configuration`.
     pub fn bundle_configuration(
         mut self,
         value: CreateBundleConfigurationParams,
@@ -1217,7 +1174,6 @@ impl CreateRequest {
         self.params.bundle_configuration = Some(value);
         self
     }
-    /// Sets `bundle_items_to_add` (a list).
     pub fn bundle_items_to_add(
         mut self,
         value: Vec<CreateBundleItemsToAddParams>,
@@ -1275,70 +1231,57 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     pub id: String,
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: CreateType,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `item_family_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_family_id: String,
-    /// `is_giftable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_giftable: Option<bool>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `external_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `enabled_in_portal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    /// `redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `enabled_for_checkout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_for_checkout: Option<bool>,
-    /// `item_applicability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_applicability: Option<CreateItemApplicability>,
-    /// `applicable_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_items: Vec<String>,
-    /// `unit`; at most 30 characters.
+    /// At most 30 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `gift_claim_redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_claim_redirect_url: Option<String>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    /// `usage_calculation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_calculation: Option<CreateUsageCalculation>,
-    /// `is_percentage_pricing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `bundle_configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_configuration: Option<CreateBundleConfigurationParams>,
-    /// `bundle_items_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_add: Vec<CreateBundleItemsToAddParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1418,7 +1361,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1528,7 +1470,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1607,92 +1548,82 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `is_shippable`.
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
-    /// Sets `external_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
-    /// Sets `item_family_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_family_id(mut self, value: impl Into<String>) -> Self {
         self.params.item_family_id = Some(value.into());
         self
     }
-    /// Sets `enabled_in_portal`.
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
-    /// Sets `redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `enabled_for_checkout`.
     pub fn enabled_for_checkout(mut self, value: bool) -> Self {
         self.params.enabled_for_checkout = Some(value);
         self
     }
-    /// Sets `item_applicability`.
     pub fn item_applicability(mut self, value: UpdateItemApplicability) -> Self {
         self.params.item_applicability = Some(value);
         self
     }
-    /// Sets `clear_applicable_items`.
     pub fn clear_applicable_items(mut self, value: bool) -> Self {
         self.params.clear_applicable_items = Some(value);
         self
     }
-    /// Sets `applicable_items` (a list).
     pub fn applicable_items(mut self, value: Vec<String>) -> Self {
         self.params.applicable_items = value;
         self
     }
-    /// Sets `unit`; at most 30 characters.
+    /// At most 30 characters.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.params.unit = Some(value.into());
         self
     }
-    /// Sets `gift_claim_redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     pub fn gift_claim_redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.gift_claim_redirect_url = Some(value.into());
         self
     }
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.params.included_in_mrr = Some(value);
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: UpdateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `is_percentage_pricing`.
     pub fn is_percentage_pricing(mut self, value: bool) -> Self {
         self.params.is_percentage_pricing = Some(value);
         self
     }
-    /// Sets `bundle_configuration`.
     pub fn bundle_configuration(
         mut self,
         value: UpdateBundleConfigurationParams,
@@ -1700,7 +1631,6 @@ impl UpdateRequest {
         self.params.bundle_configuration = Some(value);
         self
     }
-    /// Sets `bundle_items_to_add` (a list).
     pub fn bundle_items_to_add(
         mut self,
         value: Vec<UpdateBundleItemsToAddParams>,
@@ -1708,7 +1638,6 @@ impl UpdateRequest {
         self.params.bundle_items_to_add = value;
         self
     }
-    /// Sets `bundle_items_to_update` (a list).
     pub fn bundle_items_to_update(
         mut self,
         value: Vec<UpdateBundleItemsToUpdateParams>,
@@ -1716,7 +1645,6 @@ impl UpdateRequest {
         self.params.bundle_items_to_update = value;
         self
     }
-    /// Sets `bundle_items_to_remove` (a list).
     pub fn bundle_items_to_remove(
         mut self,
         value: Vec<UpdateBundleItemsToRemoveParams>,
@@ -1779,67 +1707,54 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `external_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `item_family_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_id: Option<String>,
-    /// `enabled_in_portal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    /// `redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `enabled_for_checkout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_for_checkout: Option<bool>,
-    /// `item_applicability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_applicability: Option<UpdateItemApplicability>,
-    /// `clear_applicable_items`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clear_applicable_items: Option<bool>,
-    /// `applicable_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_items: Vec<String>,
-    /// `unit`; at most 30 characters.
+    /// At most 30 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `gift_claim_redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_claim_redirect_url: Option<String>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateStatus>,
-    /// `is_percentage_pricing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    /// `bundle_configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_configuration: Option<UpdateBundleConfigurationParams>,
-    /// `bundle_items_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_add: Vec<UpdateBundleItemsToAddParams>,
-    /// `bundle_items_to_update` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_update: Vec<UpdateBundleItemsToUpdateParams>,
-    /// `bundle_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundle_items_to_remove: Vec<UpdateBundleItemsToRemoveParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1910,7 +1825,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2475,7 +2389,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2589,7 +2502,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `item`.
     pub item: Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2654,7 +2566,6 @@ impl<'de> Deserialize<'de> for DeleteResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateBundleConfigurationParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateBundleConfigurationType>,
@@ -2664,7 +2575,6 @@ impl CreateBundleConfigurationParams {
     pub fn new() -> Self {
         Self { r#type: None }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: CreateBundleConfigurationType) -> Self {
         self.r#type = Some(value);
         self
@@ -2681,16 +2591,13 @@ crate::form::form_object!(CreateBundleConfigurationParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateBundleItemsToAddParams {
-    /// `item_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `price_allocation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
 }
@@ -2704,22 +2611,19 @@ impl CreateBundleItemsToAddParams {
             price_allocation: None,
         }
     }
-    /// Sets `item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_id(mut self, value: impl Into<String>) -> Self {
         self.item_id = Some(value.into());
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `price_allocation`.
     pub fn price_allocation(mut self, value: f64) -> Self {
         self.price_allocation = Some(value);
         self
@@ -2739,7 +2643,6 @@ crate::form::form_object!(CreateBundleItemsToAddParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateBundleConfigurationParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateBundleConfigurationType>,
@@ -2749,7 +2652,6 @@ impl UpdateBundleConfigurationParams {
     pub fn new() -> Self {
         Self { r#type: None }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: UpdateBundleConfigurationType) -> Self {
         self.r#type = Some(value);
         self
@@ -2766,16 +2668,13 @@ crate::form::form_object!(UpdateBundleConfigurationParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateBundleItemsToAddParams {
-    /// `item_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `price_allocation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
 }
@@ -2789,22 +2688,19 @@ impl UpdateBundleItemsToAddParams {
             price_allocation: None,
         }
     }
-    /// Sets `item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_id(mut self, value: impl Into<String>) -> Self {
         self.item_id = Some(value.into());
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `price_allocation`.
     pub fn price_allocation(mut self, value: f64) -> Self {
         self.price_allocation = Some(value);
         self
@@ -2824,16 +2720,13 @@ crate::form::form_object!(UpdateBundleItemsToAddParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateBundleItemsToUpdateParams {
-    /// `item_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `price_allocation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_allocation: Option<f64>,
 }
@@ -2847,22 +2740,19 @@ impl UpdateBundleItemsToUpdateParams {
             price_allocation: None,
         }
     }
-    /// Sets `item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_id(mut self, value: impl Into<String>) -> Self {
         self.item_id = Some(value.into());
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `price_allocation`.
     pub fn price_allocation(mut self, value: f64) -> Self {
         self.price_allocation = Some(value);
         self
@@ -2882,10 +2772,9 @@ crate::form::form_object!(UpdateBundleItemsToUpdateParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateBundleItemsToRemoveParams {
-    /// `item_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
 }
@@ -2897,12 +2786,11 @@ impl UpdateBundleItemsToRemoveParams {
             item_type: None,
         }
     }
-    /// Sets `item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_id(mut self, value: impl Into<String>) -> Self {
         self.item_id = Some(value.into());
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self

@@ -9,24 +9,17 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ItemEntitlement {
-    /// `id`.
     pub id: String,
-    /// `item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ItemType>,
-    /// `feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `feature_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -319,12 +312,11 @@ pub struct ItemEntitlementsForItemRequest {
     params: ItemEntitlementsForItemParams,
 }
 impl ItemEntitlementsForItemRequest {
-    /// Sets `include_drafts`.
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
     }
-    /// Sets `embed`; at most 1000 characters.
+    /// At most 1000 characters.
     pub fn embed(mut self, value: impl Into<String>) -> Self {
         self.params.embed = Some(value.into());
         self
@@ -431,10 +423,9 @@ impl ItemEntitlementsForItemRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ItemEntitlementsForItemParams {
-    /// `include_drafts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
-    /// `embed`; at most 1000 characters.
+    /// At most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<String>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -477,7 +468,6 @@ impl crate::form::FormEncode for ItemEntitlementsForItemParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ItemEntitlementsForItemEntry {
-    /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -563,7 +553,6 @@ pub struct ItemEntitlementsForFeatureRequest {
     params: ItemEntitlementsForFeatureParams,
 }
 impl ItemEntitlementsForFeatureRequest {
-    /// Sets `include_drafts`.
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
@@ -670,7 +659,6 @@ impl ItemEntitlementsForFeatureRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ItemEntitlementsForFeatureParams {
-    /// `include_drafts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -711,7 +699,6 @@ impl crate::form::FormEncode for ItemEntitlementsForFeatureParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ItemEntitlementsForFeatureEntry {
-    /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -797,7 +784,6 @@ pub struct AddItemEntitlementsRequest {
     params: AddItemEntitlementsParams,
 }
 impl AddItemEntitlementsRequest {
-    /// Sets `item_entitlements` (a list).
     pub fn item_entitlements(
         mut self,
         value: Vec<AddItemEntitlementsItemEntitlementsParams>,
@@ -864,9 +850,7 @@ impl AddItemEntitlementsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddItemEntitlementsParams {
-    /// `action`.
     pub action: enums::Action,
-    /// `item_entitlements` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_entitlements: Vec<AddItemEntitlementsItemEntitlementsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -899,7 +883,6 @@ impl crate::form::FormEncode for AddItemEntitlementsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddItemEntitlementsEntry {
-    /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -985,7 +968,6 @@ pub struct UpsertOrRemoveItemEntitlementsForItemRequest {
     params: UpsertOrRemoveItemEntitlementsForItemParams,
 }
 impl UpsertOrRemoveItemEntitlementsForItemRequest {
-    /// Sets `item_entitlements` (a list).
     pub fn item_entitlements(
         mut self,
         value: Vec<UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams>,
@@ -1065,9 +1047,7 @@ impl UpsertOrRemoveItemEntitlementsForItemRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemParams {
-    /// `action`.
     pub action: enums::Action,
-    /// `item_entitlements` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_entitlements: Vec<
         UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams,
@@ -1102,7 +1082,6 @@ impl crate::form::FormEncode for UpsertOrRemoveItemEntitlementsForItemParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemEntry {
-    /// `item_entitlement`.
     pub item_entitlement: ItemEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1174,12 +1153,11 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AddItemEntitlementsItemEntitlementsParams {
-    /// `item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_id: String,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<AddItemEntitlementsItemEntitlementsItemType>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -1192,7 +1170,6 @@ impl AddItemEntitlementsItemEntitlementsParams {
             value: None,
         }
     }
-    /// Sets `item_type`.
     pub fn item_type(
         mut self,
         value: AddItemEntitlementsItemEntitlementsItemType,
@@ -1200,7 +1177,7 @@ impl AddItemEntitlementsItemEntitlementsParams {
         self.item_type = Some(value);
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
@@ -1219,9 +1196,9 @@ crate::form::form_object!(AddItemEntitlementsItemEntitlementsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
-    /// `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     pub feature_id: String,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -1233,7 +1210,7 @@ impl UpsertOrRemoveItemEntitlementsForItemItemEntitlementsParams {
             value: None,
         }
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

@@ -15,134 +15,95 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ItemPrice {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `item_family_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_family_id: Option<String>,
-    /// `item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `external_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `price_variant_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_variant_id: Option<String>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<ProrationType>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `trial_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    /// `trial_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<TrialPeriodUnit>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<TrialEndAction>,
-    /// `shipping_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period: Option<i64>,
-    /// `shipping_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period_unit: Option<ShippingPeriodUnit>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `channel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
-    /// `archived_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    /// `invoice_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
-    /// `is_taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxable: Option<bool>,
-    /// `tax_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_detail: Option<Box<TaxDetail>>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_providers_fields: Option<Vec<TaxProvidersField>>,
-    /// `accounting_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_detail: Option<Box<AccountingDetail>>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `archivable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archivable: Option<bool>,
-    /// `parent_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_item_id: Option<String>,
-    /// `show_description_in_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -558,28 +519,20 @@ impl<'de> Deserialize<'de> for ItemPrice {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Tier {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -707,25 +660,18 @@ impl<'de> Deserialize<'de> for Tier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct TaxDetail {
-    /// `tax_profile_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `avalara_tax_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -849,13 +795,10 @@ impl<'de> Deserialize<'de> for TaxDetail {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct TaxProvidersField {
-    /// `provider_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -938,22 +881,16 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AccountingDetail {
-    /// `sku`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `accounting_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    /// `accounting_category1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    /// `accounting_category2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    /// `accounting_category3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    /// `accounting_category4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1691,67 +1628,61 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `proration_type`.
     pub fn proration_type(mut self, value: CreateProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
-    /// Sets `external_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `price_variant_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn price_variant_id(mut self, value: impl Into<String>) -> Self {
         self.params.price_variant_id = Some(value.into());
         self
     }
-    /// Sets `is_taxable`.
     pub fn is_taxable(mut self, value: bool) -> Self {
         self.params.is_taxable = Some(value);
         self
     }
-    /// Sets `free_quantity`.
     pub fn free_quantity(mut self, value: i64) -> Self {
         self.params.free_quantity = Some(value);
         self
     }
-    /// Sets `free_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
     }
-    /// Sets `show_description_in_invoices`.
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
-    /// Sets `show_description_in_quotes`.
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
-    /// Sets `usage_accumulation_reset_frequency`.
     pub fn usage_accumulation_reset_frequency(
         mut self,
         value: enums::UsageAccumulationResetFrequency,
@@ -1759,82 +1690,68 @@ impl CreateRequest {
         self.params.usage_accumulation_reset_frequency = Some(value);
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `pricing_model`.
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `trial_period_unit`.
     pub fn trial_period_unit(mut self, value: CreateTrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
-    /// Sets `trial_period`.
     pub fn trial_period(mut self, value: i64) -> Self {
         self.params.trial_period = Some(value);
         self
     }
-    /// Sets `shipping_period`.
     pub fn shipping_period(mut self, value: i64) -> Self {
         self.params.shipping_period = Some(value);
         self
     }
-    /// Sets `shipping_period_unit`.
     pub fn shipping_period_unit(mut self, value: CreateShippingPeriodUnit) -> Self {
         self.params.shipping_period_unit = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: CreateTrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
-    /// Sets `tax_detail`.
     pub fn tax_detail(mut self, value: CreateTaxDetailParams) -> Self {
         self.params.tax_detail = Some(value);
         self
     }
-    /// Sets `accounting_detail`.
     pub fn accounting_detail(mut self, value: CreateAccountingDetailParams) -> Self {
         self.params.accounting_detail = Some(value);
         self
     }
-    /// Sets `tiers` (a list).
     pub fn tiers(mut self, value: Vec<CreateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateTaxProvidersFieldsParams>,
@@ -1892,99 +1809,79 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     pub id: String,
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_id: String,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<CreateProrationType>,
-    /// `external_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `price_variant_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_variant_id: Option<String>,
-    /// `is_taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxable: Option<bool>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    /// `show_description_in_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `trial_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<CreateTrialPeriodUnit>,
-    /// `trial_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    /// `shipping_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period: Option<i64>,
-    /// `shipping_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period_unit: Option<CreateShippingPeriodUnit>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<CreateTrialEndAction>,
-    /// `tax_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_detail: Option<CreateTaxDetailParams>,
-    /// `accounting_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_detail: Option<CreateAccountingDetailParams>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<CreateTiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2084,7 +1981,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2199,7 +2095,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2283,37 +2178,34 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `proration_type`.
     pub fn proration_type(mut self, value: UpdateProrationType) -> Self {
         self.params.proration_type = Some(value);
         self
     }
-    /// Sets `price_variant_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn price_variant_id(mut self, value: impl Into<String>) -> Self {
         self.params.price_variant_id = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: UpdateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `external_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
-    /// Sets `usage_accumulation_reset_frequency`.
     pub fn usage_accumulation_reset_frequency(
         mut self,
         value: enums::UsageAccumulationResetFrequency,
@@ -2321,117 +2213,99 @@ impl UpdateRequest {
         self.params.usage_accumulation_reset_frequency = Some(value);
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `is_taxable`.
     pub fn is_taxable(mut self, value: bool) -> Self {
         self.params.is_taxable = Some(value);
         self
     }
-    /// Sets `free_quantity`.
     pub fn free_quantity(mut self, value: i64) -> Self {
         self.params.free_quantity = Some(value);
         self
     }
-    /// Sets `free_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
     }
-    /// Sets `pricing_model`.
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `trial_period_unit`.
     pub fn trial_period_unit(mut self, value: UpdateTrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
-    /// Sets `trial_period`.
     pub fn trial_period(mut self, value: i64) -> Self {
         self.params.trial_period = Some(value);
         self
     }
-    /// Sets `shipping_period`.
     pub fn shipping_period(mut self, value: i64) -> Self {
         self.params.shipping_period = Some(value);
         self
     }
-    /// Sets `shipping_period_unit`.
     pub fn shipping_period_unit(mut self, value: UpdateShippingPeriodUnit) -> Self {
         self.params.shipping_period_unit = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: UpdateTrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
-    /// Sets `show_description_in_invoices`.
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
-    /// Sets `show_description_in_quotes`.
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
-    /// Sets `tax_detail`.
     pub fn tax_detail(mut self, value: UpdateTaxDetailParams) -> Self {
         self.params.tax_detail = Some(value);
         self
     }
-    /// Sets `accounting_detail`.
     pub fn accounting_detail(mut self, value: UpdateAccountingDetailParams) -> Self {
         self.params.accounting_detail = Some(value);
         self
     }
-    /// Sets `tiers` (a list).
     pub fn tiers(mut self, value: Vec<UpdateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<UpdateTaxProvidersFieldsParams>,
@@ -2494,96 +2368,75 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<UpdateProrationType>,
-    /// `price_variant_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_variant_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateStatus>,
-    /// `external_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
     >,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `is_taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxable: Option<bool>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `trial_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<UpdateTrialPeriodUnit>,
-    /// `trial_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    /// `shipping_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period: Option<i64>,
-    /// `shipping_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period_unit: Option<UpdateShippingPeriodUnit>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<UpdateTrialEndAction>,
-    /// `show_description_in_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    /// `tax_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_detail: Option<UpdateTaxDetailParams>,
-    /// `accounting_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_detail: Option<UpdateAccountingDetailParams>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<UpdateTiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2675,7 +2528,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3244,7 +3096,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3363,7 +3214,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3618,7 +3468,6 @@ impl crate::filter::SortField for FindApplicableItemsSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FindApplicableItemsEntry {
-    /// `item`.
     pub item: item::Item,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3697,7 +3546,7 @@ pub struct FindApplicableItemPricesRequest {
     params: FindApplicableItemPricesParams,
 }
 impl FindApplicableItemPricesRequest {
-    /// Sets `item_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_id(mut self, value: impl Into<String>) -> Self {
         self.params.item_id = Some(value.into());
         self
@@ -3809,7 +3658,7 @@ impl FindApplicableItemPricesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FindApplicableItemPricesParams {
-    /// `item_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -3878,7 +3727,6 @@ impl crate::filter::SortField for FindApplicableItemPricesSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FindApplicableItemPricesEntry {
-    /// `item_price`.
     pub item_price: ItemPrice,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3948,25 +3796,22 @@ impl<'de> Deserialize<'de> for FindApplicableItemPricesEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTaxDetailParams {
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
 }
@@ -3983,37 +3828,34 @@ impl CreateTaxDetailParams {
             taxjar_product_code: None,
         }
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
@@ -4036,22 +3878,22 @@ crate::form::form_object!(CreateTaxDetailParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAccountingDetailParams {
-    /// `sku`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    /// `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    /// `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    /// `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    /// `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
 }
@@ -4067,32 +3909,32 @@ impl CreateAccountingDetailParams {
             accounting_category4: None,
         }
     }
-    /// Sets `sku`; at most 100 characters.
+    /// At most 100 characters.
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.sku = Some(value.into());
         self
     }
-    /// Sets `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.accounting_code = Some(value.into());
         self
     }
-    /// Sets `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.accounting_category1 = Some(value.into());
         self
     }
-    /// Sets `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.accounting_category2 = Some(value.into());
         self
     }
-    /// Sets `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.accounting_category3 = Some(value.into());
         self
     }
-    /// Sets `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.accounting_category4 = Some(value.into());
         self
@@ -4114,28 +3956,23 @@ crate::form::form_object!(CreateAccountingDetailParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -4153,42 +3990,37 @@ impl CreateTiersParams {
             package_size: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -4212,11 +4044,11 @@ crate::form::form_object!(CreateTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub provider_name: String,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub field_id: String,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub field_value: String,
 }
 impl CreateTaxProvidersFieldsParams {
@@ -4246,25 +4078,22 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateTaxDetailParams {
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
 }
@@ -4281,37 +4110,34 @@ impl UpdateTaxDetailParams {
             taxjar_product_code: None,
         }
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `avalara_tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn avalara_tax_code(mut self, value: impl Into<String>) -> Self {
         self.avalara_tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.hsn_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.taxjar_product_code = Some(value.into());
         self
@@ -4334,22 +4160,22 @@ crate::form::form_object!(UpdateTaxDetailParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateAccountingDetailParams {
-    /// `sku`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    /// `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    /// `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    /// `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    /// `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
 }
@@ -4365,32 +4191,32 @@ impl UpdateAccountingDetailParams {
             accounting_category4: None,
         }
     }
-    /// Sets `sku`; at most 100 characters.
+    /// At most 100 characters.
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.sku = Some(value.into());
         self
     }
-    /// Sets `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.accounting_code = Some(value.into());
         self
     }
-    /// Sets `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.accounting_category1 = Some(value.into());
         self
     }
-    /// Sets `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.accounting_category2 = Some(value.into());
         self
     }
-    /// Sets `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.accounting_category3 = Some(value.into());
         self
     }
-    /// Sets `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.accounting_category4 = Some(value.into());
         self
@@ -4412,28 +4238,23 @@ crate::form::form_object!(UpdateAccountingDetailParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -4451,42 +4272,37 @@ impl UpdateTiersParams {
             package_size: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -4510,11 +4326,11 @@ crate::form::form_object!(UpdateTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub provider_name: String,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub field_id: String,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub field_value: String,
 }
 impl UpdateTaxProvidersFieldsParams {

@@ -10,28 +10,22 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LedgerAccountBalance {
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `unit_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    /// `unit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `provisioned_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned_balance: Option<Box<ProvisionedBalance>>,
-    /// `overdraft_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_balance: Option<Box<OverdraftBalance>>,
     /// `object`: the name of the object's type, as sent.
@@ -149,13 +143,10 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ProvisionedBalance {
-    /// `total_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_balance: Option<String>,
-    /// `usable_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usable_balance: Option<String>,
-    /// `hold_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_amount: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -243,22 +234,16 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct OverdraftBalance {
-    /// `is_unlimited`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unlimited: Option<bool>,
-    /// `limit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
-    /// `total_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_balance: Option<String>,
-    /// `usable_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usable_balance: Option<String>,
-    /// `used_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_amount: Option<String>,
-    /// `hold_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_amount: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -596,7 +581,6 @@ impl crate::form::FormEncode for ListLedgerAccountBalancesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListLedgerAccountBalancesEntry {
-    /// `ledger_account_balance`.
     pub ledger_account_balance: LedgerAccountBalance,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -9,49 +9,36 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LedgerEntry {
-    /// `id`.
     pub id: String,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `account_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<AccountType>,
-    /// `unit_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    /// `unit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    /// `grant_block_start_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_block_start_balance: Option<String>,
-    /// `grant_block_end_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_block_end_balance: Option<String>,
-    /// `account_start_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_start_balance: Option<String>,
-    /// `account_end_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_end_balance: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `ledger_operation_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_operation_id: Option<String>,
-    /// `grant_block_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_block_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.

@@ -18,52 +18,41 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LedgerOperation {
-    /// `id`.
     pub id: String,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `unit_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    /// `unit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    /// `provisioned_start_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned_start_balance: Option<String>,
-    /// `provisioned_end_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned_end_balance: Option<String>,
-    /// `overdraft_start_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_start_balance: Option<String>,
-    /// `overdraft_end_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdraft_end_balance: Option<String>,
-    /// `parent_ledger_operation_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_ledger_operation_id: Option<String>,
-    /// `ledger_operation_timestamp` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger_operation_timestamp: Option<Timestamp>,
-    /// `auto_release_timestamp` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_release_timestamp: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -527,7 +516,6 @@ impl RetrieveLedgerOperationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveLedgerOperationResponse {
-    /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -838,7 +826,6 @@ impl crate::filter::SortField for ListLedgerOperationsSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListLedgerOperationsEntry {
-    /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -923,12 +910,12 @@ pub struct CaptureRequest {
     params: CaptureParams,
 }
 impl CaptureRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -977,18 +964,18 @@ impl CaptureRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CaptureParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub subscription_id: String,
-    /// `unit_id`; at most 50 characters.
+    /// At most 50 characters.
     pub unit_id: String,
-    /// `amount`; at most 36 characters.
+    /// At most 36 characters.
     pub amount: String,
-    /// `ledger_operation_timestamp` (Unix seconds).
+    /// Unix seconds.
     pub ledger_operation_timestamp: Timestamp,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1037,13 +1024,9 @@ impl crate::form::FormEncode for CaptureParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CaptureResponse {
-    /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
-    /// `ledger_account_balance`.
     pub ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
-    /// `grant_blocks` (a list).
     pub grant_blocks: Vec<grant_block::GrantBlock>,
-    /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1169,17 +1152,17 @@ pub struct AuthorizeRequest {
     params: AuthorizeParams,
 }
 impl AuthorizeRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `auto_release_timestamp` (Unix seconds).
+    /// Unix seconds.
     pub fn auto_release_timestamp(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.auto_release_timestamp = Some(value.into());
         self
     }
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -1230,21 +1213,21 @@ impl AuthorizeRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuthorizeParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub subscription_id: String,
-    /// `unit_id`; at most 50 characters.
+    /// At most 50 characters.
     pub unit_id: String,
-    /// `amount`; at most 36 characters.
+    /// At most 36 characters.
     pub amount: String,
-    /// `ledger_operation_timestamp` (Unix seconds).
+    /// Unix seconds.
     pub ledger_operation_timestamp: Timestamp,
-    /// `auto_release_timestamp` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_release_timestamp: Option<Timestamp>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1295,13 +1278,9 @@ impl crate::form::FormEncode for AuthorizeParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AuthorizeResponse {
-    /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
-    /// `ledger_account_balance`.
     pub ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
-    /// `grant_blocks` (a list).
     pub grant_blocks: Vec<grant_block::GrantBlock>,
-    /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1427,12 +1406,12 @@ pub struct CaptureAuthorizationRequest {
     params: CaptureAuthorizationParams,
 }
 impl CaptureAuthorizationRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -1485,16 +1464,16 @@ impl CaptureAuthorizationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CaptureAuthorizationParams {
-    /// `authorization_id`; at most 50 characters.
+    /// At most 50 characters.
     pub authorization_id: String,
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `amount`; at most 36 characters.
+    /// At most 36 characters.
     pub amount: String,
-    /// `ledger_operation_timestamp` (Unix seconds).
+    /// Unix seconds.
     pub ledger_operation_timestamp: Timestamp,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1540,13 +1519,9 @@ impl crate::form::FormEncode for CaptureAuthorizationParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CaptureAuthorizationResponse {
-    /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
-    /// `ledger_account_balance`.
     pub ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
-    /// `grant_blocks` (a list).
     pub grant_blocks: Vec<grant_block::GrantBlock>,
-    /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1672,12 +1647,12 @@ pub struct ReleaseAuthorizationRequest {
     params: ReleaseAuthorizationParams,
 }
 impl ReleaseAuthorizationRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -1730,14 +1705,14 @@ impl ReleaseAuthorizationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReleaseAuthorizationParams {
-    /// `authorization_id`; at most 50 characters.
+    /// At most 50 characters.
     pub authorization_id: String,
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `ledger_operation_timestamp` (Unix seconds).
+    /// Unix seconds.
     pub ledger_operation_timestamp: Timestamp,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1780,13 +1755,9 @@ impl crate::form::FormEncode for ReleaseAuthorizationParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReleaseAuthorizationResponse {
-    /// `ledger_operation`.
     pub ledger_operation: LedgerOperation,
-    /// `ledger_account_balance`.
     pub ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
-    /// `grant_blocks` (a list).
     pub grant_blocks: Vec<grant_block::GrantBlock>,
-    /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1912,7 +1883,7 @@ pub struct AllocateRequest {
     params: AllocateParams,
 }
 impl AllocateRequest {
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -1963,15 +1934,15 @@ impl AllocateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AllocateParams {
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub subscription_id: String,
-    /// `unit_id`; at most 50 characters.
+    /// At most 50 characters.
     pub unit_id: String,
-    /// `amount`; at most 36 characters.
+    /// At most 36 characters.
     pub amount: String,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub expires_at: Timestamp,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2018,13 +1989,9 @@ impl crate::form::FormEncode for AllocateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AllocateResponse {
-    /// `ledger_account_balance`.
     pub ledger_account_balance: ledger_account_balance::LedgerAccountBalance,
-    /// `ledger_operations` (a list).
     pub ledger_operations: Vec<LedgerOperation>,
-    /// `grant_blocks` (a list).
     pub grant_blocks: Vec<grant_block::GrantBlock>,
-    /// `ledger_entries` (a list).
     pub ledger_entries: Vec<ledger_entry::LedgerEntry>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Metadata {
-    /// `change_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<String>,
     /// `object`: the name of the object's type, as sent.

@@ -15,28 +15,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MeteredFeature {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<enums::Status>,
-    /// `query`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `column_definitions` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column_definitions: Option<Vec<column_definition::ColumnDefinition>>,
-    /// `features` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<feature::Feature>>,
     /// `object`: the name of the object's type, as sent.
@@ -273,12 +265,11 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `column_definitions` (a list).
     pub fn column_definitions(
         mut self,
         value: Vec<CreateColumnDefinitionsParams>,
@@ -336,16 +327,15 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     pub name: String,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `feature_unit`; at most 50 characters.
+    /// At most 50 characters.
     pub feature_unit: String,
-    /// `query`; at most 500 characters.
+    /// At most 500 characters.
     pub query: String,
-    /// `column_definitions` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub column_definitions: Vec<CreateColumnDefinitionsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -388,7 +378,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `meter`.
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -504,7 +493,6 @@ impl ArchiveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ArchiveResponse {
-    /// `meter`.
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -622,7 +610,6 @@ impl ReactivateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReactivateResponse {
-    /// `meter`.
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -738,7 +725,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `meter`.
     pub meter: meter::Meter,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -804,9 +790,8 @@ impl<'de> Deserialize<'de> for DeleteResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateColumnDefinitionsParams {
-    /// `column_name`; at most 100 characters.
+    /// At most 100 characters.
     pub column_name: String,
-    /// `data_type`.
     pub data_type: CreateColumnDefinitionsDataType,
 }
 impl CreateColumnDefinitionsParams {

@@ -8,16 +8,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct NonSubscription {
-    /// `app_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `charge_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -181,12 +177,10 @@ pub struct ProcessReceiptRequest {
     params: ProcessReceiptParams,
 }
 impl ProcessReceiptRequest {
-    /// Sets `product`.
     pub fn product(mut self, value: ProcessReceiptProductParams) -> Self {
         self.params.product = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: ProcessReceiptCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -249,12 +243,10 @@ impl ProcessReceiptRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProcessReceiptParams {
-    /// `receipt`; at most 65000 characters.
+    /// At most 65000 characters.
     pub receipt: String,
-    /// `product`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<ProcessReceiptProductParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ProcessReceiptCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -289,7 +281,6 @@ impl crate::form::FormEncode for ProcessReceiptParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProcessReceiptResponse {
-    /// `non_subscription`.
     pub non_subscription: NonSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -361,19 +352,17 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ProcessReceiptProductParams {
-    /// `id`; at most 96 characters.
+    /// At most 96 characters.
     pub id: String,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub currency_code: String,
-    /// `price`.
     pub price: i64,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: ProcessReceiptProductType,
-    /// `name`; at most 96 characters.
+    /// At most 96 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -394,12 +383,12 @@ impl ProcessReceiptProductParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `name`; at most 96 characters.
+    /// At most 96 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -421,16 +410,16 @@ crate::form::form_object!(ProcessReceiptProductParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ProcessReceiptCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
@@ -444,22 +433,22 @@ impl ProcessReceiptCustomerParams {
             last_name: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self

@@ -190,9 +190,8 @@ impl OfferEventsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OfferEventsParams {
-    /// `personalized_offer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub personalized_offer_id: String,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: OfferEventsType,
     /// Custom fields (`cf_*`), sent beside the parameters.

@@ -10,33 +10,26 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OfferFulfillment {
-    /// `id`.
     pub id: String,
-    /// `personalized_offer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personalized_offer_id: Option<String>,
-    /// `option_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option_id: Option<String>,
-    /// `processing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_type: Option<ProcessingType>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `failed_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `completed_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
-    /// `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Box<OfferFulfillmentError>>,
     /// `object`: the name of the object's type, as sent.
@@ -181,10 +174,8 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct OfferFulfillmentError {
-    /// `code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
-    /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -536,9 +527,9 @@ impl OfferFulfillmentsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsParams {
-    /// `personalized_offer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub personalized_offer_id: String,
-    /// `option_id`; at most 50 characters.
+    /// At most 50 characters.
     pub option_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -576,9 +567,7 @@ impl crate::form::FormEncode for OfferFulfillmentsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsResponse {
-    /// `offer_fulfillment`.
     pub offer_fulfillment: OfferFulfillment,
-    /// `hosted_page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_page: Option<Box<hosted_page::HostedPage>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -702,7 +691,6 @@ impl OfferFulfillmentsGetRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsGetResponse {
-    /// `offer_fulfillment`.
     pub offer_fulfillment: OfferFulfillment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -788,7 +776,7 @@ pub struct OfferFulfillmentsUpdateRequest {
     params: OfferFulfillmentsUpdateParams,
 }
 impl OfferFulfillmentsUpdateRequest {
-    /// Sets `failure_reason`; at most 100 characters.
+    /// At most 100 characters.
     pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
         self.params.failure_reason = Some(value.into());
         self
@@ -847,11 +835,10 @@ impl OfferFulfillmentsUpdateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsUpdateParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `status`.
     pub status: OfferFulfillmentsUpdateStatus,
-    /// `failure_reason`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -889,7 +876,6 @@ impl crate::form::FormEncode for OfferFulfillmentsUpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OfferFulfillmentsUpdateResponse {
-    /// `offer_fulfillment`.
     pub offer_fulfillment: OfferFulfillment,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -15,35 +15,26 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OmnichannelOneTimeOrder {
-    /// `id`.
     pub id: String,
-    /// `app_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_source: Option<String>,
-    /// `origin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
-    /// `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `omnichannel_one_time_order_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_items: Option<
         Vec<omnichannel_one_time_order_item::OmnichannelOneTimeOrderItem>,
     >,
-    /// `purchase_transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
@@ -310,7 +301,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `omnichannel_one_time_order`.
     pub omnichannel_one_time_order: OmnichannelOneTimeOrder,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -563,7 +553,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `omnichannel_one_time_order`.
     pub omnichannel_one_time_order: OmnichannelOneTimeOrder,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -8,27 +8,21 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OmnichannelOneTimeOrderItem {
-    /// `id`.
     pub id: String,
-    /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
-    /// `item_type_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type_at_source: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `cancellation_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<CancellationReason>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// `object`: the name of the object's type, as sent.

@@ -15,38 +15,30 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OmnichannelSubscription {
-    /// `id`.
     pub id: String,
-    /// `id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_source: Option<String>,
-    /// `app_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `purchased_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchased_at: Option<Timestamp>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `omnichannel_subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_items: Option<
         Vec<omnichannel_subscription_item::OmnichannelSubscriptionItem>,
     >,
-    /// `initial_purchase_transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_purchase_transaction: Option<
         Box<omnichannel_transaction::OmnichannelTransaction>,
@@ -401,7 +393,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `omnichannel_subscription`.
     pub omnichannel_subscription: OmnichannelSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -829,7 +820,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `omnichannel_subscription`.
     pub omnichannel_subscription: OmnichannelSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1056,7 +1046,6 @@ for OmnichannelTransactionsForOmnichannelSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OmnichannelTransactionsForOmnichannelSubscriptionEntry {
-    /// `omnichannel_transaction`.
     pub omnichannel_transaction: omnichannel_transaction::OmnichannelTransaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1207,7 +1196,7 @@ impl MoveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MoveParams {
-    /// `to_customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub to_customer_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -1237,7 +1226,6 @@ impl crate::form::FormEncode for MoveParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MoveResponse {
-    /// `omnichannel_subscription`.
     pub omnichannel_subscription: OmnichannelSubscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -12,62 +12,50 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItem {
-    /// `id`.
     pub id: String,
-    /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
-    /// `item_parent_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_parent_id_at_source: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `auto_renew_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_renew_status: Option<AutoRenewStatus>,
-    /// `current_term_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
-    /// `current_term_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_end: Option<Timestamp>,
-    /// `expired_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_at: Option<Timestamp>,
-    /// `expiration_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_reason: Option<ExpirationReason>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `cancellation_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<CancellationReason>,
-    /// `grace_period_expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grace_period_expires_at: Option<Timestamp>,
-    /// `resumes_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resumes_at: Option<Timestamp>,
-    /// `has_scheduled_changes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_scheduled_changes: Option<bool>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `omnichannel_subscription_item_offers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_offers: Option<
         Vec<omnichannel_subscription_item_offer::OmnichannelSubscriptionItemOffer>,
     >,
-    /// `upcoming_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upcoming_renewal: Option<Box<UpcomingRenewal>>,
-    /// `linked_item`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_item: Option<Box<LinkedItem>>,
     /// `object`: the name of the object's type, as sent.
@@ -308,13 +296,10 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct UpcomingRenewal {
-    /// `price_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<String>,
-    /// `price_units`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_units: Option<i64>,
-    /// `price_nanos`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_nanos: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -397,10 +382,9 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedItem {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `linked_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -835,7 +819,6 @@ impl crate::form::FormEncode for ListOmniSubItemScheduleChangesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListOmniSubItemScheduleChangesEntry {
-    /// `omnichannel_subscription_item_scheduled_change`.
     pub omnichannel_subscription_item_scheduled_change: omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

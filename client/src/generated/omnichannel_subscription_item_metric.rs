@@ -8,37 +8,29 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItemMetric {
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `omnichannel_subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_id: Option<String>,
-    /// `omnichannel_subscription_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_id: Option<String>,
-    /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
-    /// `mrr_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrr_currency: Option<String>,
-    /// `mrr_units`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrr_units: Option<i64>,
-    /// `mrr_nanos`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrr_nanos: Option<i64>,
-    /// `effective_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
-    /// `calculated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculated_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// `object`: the name of the object's type, as sent.

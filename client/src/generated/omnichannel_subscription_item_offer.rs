@@ -9,49 +9,36 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItemOffer {
-    /// `id`.
     pub id: String,
-    /// `offer_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_id_at_source: Option<String>,
-    /// `category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<enums::Category>,
-    /// `category_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_at_source: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `type_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_at_source: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<enums::DiscountType>,
-    /// `duration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `price_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<String>,
-    /// `price_units`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_units: Option<i64>,
-    /// `price_nanos`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_nanos: Option<i64>,
-    /// `offer_term_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_term_start: Option<Timestamp>,
-    /// `offer_term_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_term_end: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// `object`: the name of the object's type, as sent.

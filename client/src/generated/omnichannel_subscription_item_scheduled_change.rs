@@ -8,31 +8,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct OmnichannelSubscriptionItemScheduledChange {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `omnichannel_subscription_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_item_id: Option<String>,
-    /// `scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<Timestamp>,
-    /// `change_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<ChangeType>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `current_state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_state: Option<Box<CurrentState>>,
-    /// `scheduled_state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_state: Option<Box<ScheduledState>>,
     /// `object`: the name of the object's type, as sent.
@@ -159,7 +153,6 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItemScheduledChange {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CurrentState {
-    /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -234,7 +227,6 @@ impl<'de> Deserialize<'de> for CurrentState {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ScheduledState {
-    /// `item_id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id_at_source: Option<String>,
     /// `object`: the name of the object's type, as sent.

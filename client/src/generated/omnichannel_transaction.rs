@@ -8,40 +8,30 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OmnichannelTransaction {
-    /// `id`.
     pub id: String,
-    /// `id_at_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_source: Option<String>,
-    /// `app_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `price_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<String>,
-    /// `price_units`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_units: Option<i64>,
-    /// `price_nanos`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_nanos: Option<i64>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `transacted_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transacted_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `linked_omnichannel_subscriptions` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_subscriptions: Option<Vec<LinkedOmnichannelSubscription>>,
-    /// `linked_omnichannel_one_time_orders` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_one_time_orders: Option<Vec<LinkedOmnichannelOneTimeOrder>>,
     /// `object`: the name of the object's type, as sent.
@@ -210,7 +200,6 @@ impl<'de> Deserialize<'de> for OmnichannelTransaction {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedOmnichannelSubscription {
-    /// `omnichannel_subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -285,7 +274,6 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedOmnichannelOneTimeOrder {
-    /// `omnichannel_one_time_order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_id: Option<String>,
     /// `object`: the name of the object's type, as sent.

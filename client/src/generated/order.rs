@@ -12,171 +12,125 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Order {
-    /// `id`.
     pub id: String,
-    /// `document_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `cancellation_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<CancellationReason>,
-    /// `payment_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
-    /// `order_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_type: Option<OrderType>,
-    /// `price_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `fulfillment_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
-    /// `order_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_date: Option<Timestamp>,
-    /// `shipping_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_date: Option<Timestamp>,
-    /// `note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `tracking_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_id: Option<String>,
-    /// `tracking_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_url: Option<String>,
-    /// `batch_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
-    /// `created_by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `shipment_carrier`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_carrier: Option<String>,
-    /// `invoice_round_off_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_round_off_amount: Option<i64>,
-    /// `tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<i64>,
-    /// `amount_paid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
-    /// `amount_adjusted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_adjusted: Option<i64>,
-    /// `refundable_credits_issued`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_issued: Option<i64>,
-    /// `refundable_credits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits: Option<i64>,
-    /// `rounding_adjustement`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounding_adjustement: Option<i64>,
-    /// `paid_on` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_on: Option<Timestamp>,
-    /// `shipping_cut_off_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_cut_off_date: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `status_update_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_update_at: Option<Timestamp>,
-    /// `delivered_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<Timestamp>,
-    /// `shipped_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipped_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `resent_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resent_status: Option<ResentStatus>,
-    /// `is_resent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_resent: Option<bool>,
-    /// `original_order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_order_id: Option<String>,
-    /// `order_line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_line_items: Option<Vec<OrderLineItem>>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    /// `discount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<i64>,
-    /// `sub_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `line_item_taxes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_taxes: Option<Vec<LineItemTax>>,
-    /// `line_item_discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
-    /// `linked_credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_credit_notes: Option<Vec<LinkedCreditNote>>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `is_gifted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_gifted: Option<bool>,
-    /// `gift_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_note: Option<String>,
-    /// `gift_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_id: Option<String>,
-    /// `resend_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resend_reason: Option<String>,
-    /// `resent_orders` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resent_orders: Option<Vec<ResentOrder>>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -690,64 +644,44 @@ impl<'de> Deserialize<'de> for Order {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct OrderLineItem {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `invoice_line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_line_item_id: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `fulfillment_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_quantity: Option<i64>,
-    /// `fulfillment_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_amount: Option<i64>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `amount_paid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
-    /// `amount_adjusted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_adjusted: Option<i64>,
-    /// `refundable_credits_issued`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_issued: Option<i64>,
-    /// `refundable_credits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits: Option<i64>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `sku`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderLineItemStatus>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<OrderLineItemEntityType>,
-    /// `item_level_discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -940,46 +874,32 @@ impl<'de> Deserialize<'de> for OrderLineItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -1106,46 +1026,32 @@ impl<'de> Deserialize<'de> for ShippingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -1272,49 +1178,36 @@ impl<'de> Deserialize<'de> for BillingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemTax {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `tax_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
-    /// `tax_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `prorated_taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorated_taxable_amount: Option<f64>,
-    /// `is_partial_tax_applied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_partial_tax_applied: Option<bool>,
-    /// `is_non_compliance_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
-    /// `taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
-    /// `tax_juris_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
-    /// `tax_juris_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_code: Option<String>,
-    /// `tax_amount_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount_in_local_currency: Option<i64>,
-    /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1490,19 +1383,14 @@ impl<'de> Deserialize<'de> for LineItemTax {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemDiscount {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<LineItemDiscountDiscountType>,
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1603,23 +1491,17 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedCreditNote {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LinkedCreditNoteType>,
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LinkedCreditNoteStatus>,
-    /// `amount_adjusted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_adjusted: Option<i64>,
-    /// `amount_refunded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_refunded: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1719,13 +1601,10 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ResentOrder {
-    /// `order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
-    /// `reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -3022,42 +2901,41 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
-    /// Sets `fulfillment_status`; at most 50 characters.
+    /// At most 50 characters.
     pub fn fulfillment_status(mut self, value: impl Into<String>) -> Self {
         self.params.fulfillment_status = Some(value.into());
         self
     }
-    /// Sets `note`; at most 600 characters.
+    /// At most 600 characters.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.params.note = Some(value.into());
         self
     }
-    /// Sets `tracking_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tracking_id(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_id = Some(value.into());
         self
     }
-    /// Sets `tracking_url`; at most 255 characters.
+    /// At most 255 characters.
     pub fn tracking_url(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_url = Some(value.into());
         self
     }
-    /// Sets `batch_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn batch_id(mut self, value: impl Into<String>) -> Self {
         self.params.batch_id = Some(value.into());
         self
@@ -3112,30 +2990,29 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `invoice_id`; at most 50 characters.
+    /// At most 50 characters.
     pub invoice_id: String,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateStatus>,
-    /// `reference_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `fulfillment_status`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
-    /// `note`; at most 600 characters.
+    /// At most 600 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `tracking_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_id: Option<String>,
-    /// `tracking_url`; at most 255 characters.
+    /// At most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_url: Option<String>,
-    /// `batch_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3182,7 +3059,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3262,82 +3138,78 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `reference_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
-    /// Sets `batch_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn batch_id(mut self, value: impl Into<String>) -> Self {
         self.params.batch_id = Some(value.into());
         self
     }
-    /// Sets `note`; at most 600 characters.
+    /// At most 600 characters.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.params.note = Some(value.into());
         self
     }
-    /// Sets `shipping_date` (Unix seconds).
+    /// Unix seconds.
     pub fn shipping_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipping_date = Some(value.into());
         self
     }
-    /// Sets `order_date` (Unix seconds).
+    /// Unix seconds.
     pub fn order_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.order_date = Some(value.into());
         self
     }
-    /// Sets `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
-    /// Sets `cancellation_reason`.
     pub fn cancellation_reason(mut self, value: UpdateCancellationReason) -> Self {
         self.params.cancellation_reason = Some(value);
         self
     }
-    /// Sets `shipped_at` (Unix seconds).
+    /// Unix seconds.
     pub fn shipped_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipped_at = Some(value.into());
         self
     }
-    /// Sets `delivered_at` (Unix seconds).
+    /// Unix seconds.
     pub fn delivered_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.delivered_at = Some(value.into());
         self
     }
-    /// Sets `tracking_url`; at most 255 characters.
+    /// At most 255 characters.
     pub fn tracking_url(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_url = Some(value.into());
         self
     }
-    /// Sets `tracking_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tracking_id(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_id = Some(value.into());
         self
     }
-    /// Sets `shipment_carrier`; at most 50 characters.
+    /// At most 50 characters.
     pub fn shipment_carrier(mut self, value: impl Into<String>) -> Self {
         self.params.shipment_carrier = Some(value.into());
         self
     }
-    /// Sets `fulfillment_status`; at most 50 characters.
+    /// At most 50 characters.
     pub fn fulfillment_status(mut self, value: impl Into<String>) -> Self {
         self.params.fulfillment_status = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: UpdateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(mut self, value: UpdateShippingAddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `order_line_items` (a list).
     pub fn order_line_items(mut self, value: Vec<UpdateOrderLineItemsParams>) -> Self {
         self.params.order_line_items = value;
         self
@@ -3397,52 +3269,48 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `reference_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `batch_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
-    /// `note`; at most 600 characters.
+    /// At most 600 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `shipping_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_date: Option<Timestamp>,
-    /// `order_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_date: Option<Timestamp>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `cancellation_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<UpdateCancellationReason>,
-    /// `shipped_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipped_at: Option<Timestamp>,
-    /// `delivered_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<Timestamp>,
-    /// `tracking_url`; at most 255 characters.
+    /// At most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_url: Option<String>,
-    /// `tracking_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_id: Option<String>,
-    /// `shipment_carrier`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_carrier: Option<String>,
-    /// `fulfillment_status`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateStatus>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateShippingAddressParams>,
-    /// `order_line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order_line_items: Vec<UpdateOrderLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3503,7 +3371,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3582,97 +3449,93 @@ pub struct ImportOrderRequest {
     params: ImportOrderParams,
 }
 impl ImportOrderRequest {
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `document_number`; at most 50 characters.
+    /// At most 50 characters.
     pub fn document_number(mut self, value: impl Into<String>) -> Self {
         self.params.document_number = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
-    /// Sets `fulfillment_status`; at most 50 characters.
+    /// At most 50 characters.
     pub fn fulfillment_status(mut self, value: impl Into<String>) -> Self {
         self.params.fulfillment_status = Some(value.into());
         self
     }
-    /// Sets `note`; at most 600 characters.
+    /// At most 600 characters.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.params.note = Some(value.into());
         self
     }
-    /// Sets `tracking_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tracking_id(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_id = Some(value.into());
         self
     }
-    /// Sets `tracking_url`; at most 255 characters.
+    /// At most 255 characters.
     pub fn tracking_url(mut self, value: impl Into<String>) -> Self {
         self.params.tracking_url = Some(value.into());
         self
     }
-    /// Sets `batch_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn batch_id(mut self, value: impl Into<String>) -> Self {
         self.params.batch_id = Some(value.into());
         self
     }
-    /// Sets `shipment_carrier`; at most 50 characters.
+    /// At most 50 characters.
     pub fn shipment_carrier(mut self, value: impl Into<String>) -> Self {
         self.params.shipment_carrier = Some(value.into());
         self
     }
-    /// Sets `shipping_cut_off_date` (Unix seconds).
+    /// Unix seconds.
     pub fn shipping_cut_off_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipping_cut_off_date = Some(value.into());
         self
     }
-    /// Sets `delivered_at` (Unix seconds).
+    /// Unix seconds.
     pub fn delivered_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.delivered_at = Some(value.into());
         self
     }
-    /// Sets `shipped_at` (Unix seconds).
+    /// Unix seconds.
     pub fn shipped_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipped_at = Some(value.into());
         self
     }
-    /// Sets `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
-    /// Sets `cancellation_reason`.
     pub fn cancellation_reason(mut self, value: ImportOrderCancellationReason) -> Self {
         self.params.cancellation_reason = Some(value);
         self
     }
-    /// Sets `refundable_credits_issued`.
     pub fn refundable_credits_issued(mut self, value: i64) -> Self {
         self.params.refundable_credits_issued = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(mut self, value: ImportOrderShippingAddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(mut self, value: ImportOrderBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
@@ -3729,71 +3592,66 @@ impl ImportOrderRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportOrderParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `document_number`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
-    /// `invoice_id`; at most 50 characters.
+    /// At most 50 characters.
     pub invoice_id: String,
-    /// `status`.
     pub status: ImportOrderStatus,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     pub created_at: Timestamp,
-    /// `order_date` (Unix seconds).
+    /// Unix seconds.
     pub order_date: Timestamp,
-    /// `shipping_date` (Unix seconds).
+    /// Unix seconds.
     pub shipping_date: Timestamp,
-    /// `reference_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `fulfillment_status`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<String>,
-    /// `note`; at most 600 characters.
+    /// At most 600 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `tracking_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_id: Option<String>,
-    /// `tracking_url`; at most 255 characters.
+    /// At most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracking_url: Option<String>,
-    /// `batch_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,
-    /// `shipment_carrier`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_carrier: Option<String>,
-    /// `shipping_cut_off_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_cut_off_date: Option<Timestamp>,
-    /// `delivered_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<Timestamp>,
-    /// `shipped_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipped_at: Option<Timestamp>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `cancellation_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<ImportOrderCancellationReason>,
-    /// `refundable_credits_issued`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_issued: Option<i64>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ImportOrderShippingAddressParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<ImportOrderBillingAddressParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3876,7 +3734,6 @@ impl crate::form::FormEncode for ImportOrderParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportOrderResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3993,7 +3850,6 @@ impl AssignOrderNumberRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AssignOrderNumberResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4073,22 +3929,21 @@ pub struct CancelRequest {
     params: CancelParams,
 }
 impl CancelRequest {
-    /// Sets `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
-    /// Sets `credit_note`.
     pub fn credit_note(mut self, value: CancelCreditNoteParams) -> Self {
         self.params.credit_note = Some(value);
         self
@@ -4148,18 +4003,16 @@ impl CancelRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelParams {
-    /// `cancellation_reason`.
     pub cancellation_reason: CancelCancellationReason,
-    /// `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<CancelCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4198,7 +4051,6 @@ impl crate::form::FormEncode for CancelParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4278,17 +4130,16 @@ pub struct CreateRefundableCreditNoteRequest {
     params: CreateRefundableCreditNoteParams,
 }
 impl CreateRefundableCreditNoteRequest {
-    /// Sets `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn customer_notes(mut self, value: impl Into<String>) -> Self {
         self.params.customer_notes = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
     }
-    /// Sets `credit_note`.
     pub fn credit_note(
         mut self,
         value: CreateRefundableCreditNoteCreditNoteParams,
@@ -4355,13 +4206,12 @@ impl CreateRefundableCreditNoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateRefundableCreditNoteParams {
-    /// `customer_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_notes: Option<String>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<CreateRefundableCreditNoteCreditNoteParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4396,7 +4246,6 @@ impl crate::form::FormEncode for CreateRefundableCreditNoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateRefundableCreditNoteResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4476,7 +4325,6 @@ pub struct ReopenRequest {
     params: ReopenParams,
 }
 impl ReopenRequest {
-    /// Sets `void_cancellation_credit_notes`.
     pub fn void_cancellation_credit_notes(mut self, value: bool) -> Self {
         self.params.void_cancellation_credit_notes = Some(value);
         self
@@ -4536,7 +4384,6 @@ impl ReopenRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReopenParams {
-    /// `void_cancellation_credit_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void_cancellation_credit_notes: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4570,7 +4417,6 @@ impl crate::form::FormEncode for ReopenParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReopenResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4681,7 +4527,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4796,7 +4641,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4875,12 +4719,10 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
     }
-    /// Sets `exclude_deleted_credit_notes`.
     pub fn exclude_deleted_credit_notes(mut self, value: bool) -> Self {
         self.params.exclude_deleted_credit_notes = Some(value);
         self
@@ -5117,10 +4959,8 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
-    /// `exclude_deleted_credit_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_deleted_credit_notes: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -5313,7 +5153,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5529,7 +5368,6 @@ impl crate::form::FormEncode for OrdersForInvoiceParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrdersForInvoiceEntry {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5609,17 +5447,16 @@ pub struct ResendRequest {
     params: ResendParams,
 }
 impl ResendRequest {
-    /// Sets `shipping_date` (Unix seconds).
+    /// Unix seconds.
     pub fn shipping_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.shipping_date = Some(value.into());
         self
     }
-    /// Sets `resend_reason`; at most 100 characters.
+    /// At most 100 characters.
     pub fn resend_reason(mut self, value: impl Into<String>) -> Self {
         self.params.resend_reason = Some(value.into());
         self
     }
-    /// Sets `order_line_items` (a list).
     pub fn order_line_items(mut self, value: Vec<ResendOrderLineItemsParams>) -> Self {
         self.params.order_line_items = value;
         self
@@ -5679,13 +5516,12 @@ impl ResendRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResendParams {
-    /// `shipping_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_date: Option<Timestamp>,
-    /// `resend_reason`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resend_reason: Option<String>,
-    /// `order_line_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order_line_items: Vec<ResendOrderLineItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5720,7 +5556,6 @@ impl crate::form::FormEncode for ResendParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResendResponse {
-    /// `order`.
     pub order: Order,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5786,46 +5621,45 @@ impl<'de> Deserialize<'de> for ResendResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -5849,72 +5683,71 @@ impl UpdateShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -5944,13 +5777,12 @@ crate::form::form_object!(UpdateShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateOrderLineItemsParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateOrderLineItemsStatus>,
-    /// `sku`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
 }
@@ -5963,17 +5795,16 @@ impl UpdateOrderLineItemsParams {
             sku: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: UpdateOrderLineItemsStatus) -> Self {
         self.status = Some(value);
         self
     }
-    /// Sets `sku`; at most 250 characters.
+    /// At most 250 characters.
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.sku = Some(value.into());
         self
@@ -5992,46 +5823,45 @@ crate::form::form_object!(UpdateOrderLineItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportOrderShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -6055,72 +5885,71 @@ impl ImportOrderShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -6150,46 +5979,45 @@ crate::form::form_object!(ImportOrderShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportOrderBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -6213,72 +6041,71 @@ impl ImportOrderBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -6308,7 +6135,6 @@ crate::form::form_object!(ImportOrderBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CancelCreditNoteParams {
-    /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
@@ -6317,7 +6143,6 @@ impl CancelCreditNoteParams {
     pub fn new() -> Self {
         Self { total: None }
     }
-    /// Sets `total`.
     pub fn total(mut self, value: i64) -> Self {
         self.total = Some(value);
         self
@@ -6334,9 +6159,7 @@ crate::form::form_object!(CancelCreditNoteParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateRefundableCreditNoteCreditNoteParams {
-    /// `reason_code`.
     pub reason_code: CreateRefundableCreditNoteCreditNoteReasonCode,
-    /// `total`.
     pub total: i64,
 }
 impl CreateRefundableCreditNoteCreditNoteParams {
@@ -6360,10 +6183,9 @@ crate::form::form_object!(CreateRefundableCreditNoteCreditNoteParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ResendOrderLineItemsParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `fulfillment_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_quantity: Option<i64>,
 }
@@ -6375,12 +6197,11 @@ impl ResendOrderLineItemsParams {
             fulfillment_quantity: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `fulfillment_quantity`.
     pub fn fulfillment_quantity(mut self, value: i64) -> Self {
         self.fulfillment_quantity = Some(value);
         self

@@ -11,66 +11,50 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentIntent {
-    /// `id`.
     pub id: String,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<PaymentMethodType>,
-    /// `success_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
-    /// `failure_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_url: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `payment_method_options` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<Value>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    /// `active_payment_attempt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_payment_attempt: Option<Box<PaymentAttempt>>,
-    /// `payment_attempts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_attempts: Option<Vec<PaymentAttempt>>,
-    /// `payment_intent_metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent_metadata: Option<Box<PaymentIntentMetadata>>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -304,40 +288,30 @@ impl<'de> Deserialize<'de> for PaymentIntent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PaymentAttempt {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentAttemptStatus>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<PaymentAttemptPaymentMethodType>,
-    /// `id_at_gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
-    /// `error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `error_text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
-    /// `checkout_details`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout_details: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    /// `error_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<gateway_error_detail::GatewayErrorDetail>>,
-    /// `routing_rule_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_rule_id: Option<String>,
-    /// `payment_method_display_rule_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_display_rule_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -483,16 +457,13 @@ impl<'de> Deserialize<'de> for PaymentAttempt {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PaymentIntentMetadata {
-    /// `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<PaymentIntentMetadataSource>,
-    /// `client_ip_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_ip_address: Option<String>,
-    /// `user_agent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -1722,47 +1693,45 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
-    /// Sets `defer_payment_method_type`.
     pub fn defer_payment_method_type(mut self, value: bool) -> Self {
         self.params.defer_payment_method_type = Some(value);
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(mut self, value: CreatePaymentMethodType) -> Self {
         self.params.payment_method_type = Some(value);
         self
     }
-    /// Sets `success_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn success_url(mut self, value: impl Into<String>) -> Self {
         self.params.success_url = Some(value.into());
         self
     }
-    /// Sets `failure_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn failure_url(mut self, value: impl Into<String>) -> Self {
         self.params.failure_url = Some(value.into());
         self
     }
-    /// Sets `payment_method_options` (any JSON value).
+    /// Any JSON value.
     pub fn payment_method_options(mut self, value: Value) -> Self {
         self.params.payment_method_options = Some(value);
         self
@@ -1817,35 +1786,32 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `amount`.
     pub amount: i64,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub currency_code: String,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `defer_payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defer_payment_method_type: Option<bool>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentMethodType>,
-    /// `success_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
-    /// `failure_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_url: Option<String>,
-    /// `payment_method_options` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1896,7 +1862,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `payment_intent`.
     pub payment_intent: PaymentIntent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1982,37 +1947,35 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(mut self, value: UpdatePaymentMethodType) -> Self {
         self.params.payment_method_type = Some(value);
         self
     }
-    /// Sets `success_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn success_url(mut self, value: impl Into<String>) -> Self {
         self.params.success_url = Some(value.into());
         self
     }
-    /// Sets `failure_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn failure_url(mut self, value: impl Into<String>) -> Self {
         self.params.failure_url = Some(value.into());
         self
     }
-    /// Sets `payment_method_options` (any JSON value).
+    /// Any JSON value.
     pub fn payment_method_options(mut self, value: Value) -> Self {
         self.params.payment_method_options = Some(value);
         self
@@ -2073,25 +2036,23 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<UpdatePaymentMethodType>,
-    /// `success_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
-    /// `failure_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_url: Option<String>,
-    /// `payment_method_options` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_options: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2134,7 +2095,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `payment_intent`.
     pub payment_intent: PaymentIntent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2252,7 +2212,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `payment_intent`.
     pub payment_intent: PaymentIntent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

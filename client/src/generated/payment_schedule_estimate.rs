@@ -8,24 +8,17 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentScheduleEstimate {
-    /// `id`.
     pub id: String,
-    /// `scheme_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `schedule_entries` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_entries: Option<Vec<ScheduleEntry>>,
     /// `object`: the name of the object's type, as sent.
@@ -145,16 +138,13 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ScheduleEntry {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ScheduleEntryStatus>,
     /// `object`: the name of the object's type, as sent.

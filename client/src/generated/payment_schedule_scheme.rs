@@ -8,33 +8,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentScheduleScheme {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `number_of_schedules`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_schedules: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<PeriodUnit>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `preferred_schedules` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_schedules: Option<Vec<PreferredSchedule>>,
     /// `object`: the name of the object's type, as sent.
@@ -174,10 +166,8 @@ impl<'de> Deserialize<'de> for PaymentScheduleScheme {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PreferredSchedule {
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `amount_percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_percentage: Option<f64>,
     /// `object`: the name of the object's type, as sent.
@@ -400,12 +390,10 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `flexible_schedules` (a list).
     pub fn flexible_schedules(
         mut self,
         value: Vec<CreateFlexibleSchedulesParams>,
@@ -463,16 +451,12 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `number_of_schedules`.
     pub number_of_schedules: i64,
-    /// `period_unit`.
     pub period_unit: CreatePeriodUnit,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `flexible_schedules` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flexible_schedules: Vec<CreateFlexibleSchedulesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -515,7 +499,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `payment_schedule_scheme`.
     pub payment_schedule_scheme: PaymentScheduleScheme,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -633,7 +616,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `payment_schedule_scheme`.
     pub payment_schedule_scheme: PaymentScheduleScheme,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -755,7 +737,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `payment_schedule_scheme`.
     pub payment_schedule_scheme: PaymentScheduleScheme,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -827,10 +808,8 @@ impl<'de> Deserialize<'de> for DeleteResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateFlexibleSchedulesParams {
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `amount_percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_percentage: Option<f64>,
 }
@@ -842,12 +821,10 @@ impl CreateFlexibleSchedulesParams {
             amount_percentage: None,
         }
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `amount_percentage`.
     pub fn amount_percentage(mut self, value: f64) -> Self {
         self.amount_percentage = Some(value);
         self

@@ -19,79 +19,57 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentSource {
-    /// `id`.
     pub id: String,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `ip_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// `issuing_country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<Card>>,
-    /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<Box<BankAccount>>,
-    /// `boleto`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boleto: Option<Box<CustVoucherSource>>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    /// `amazon_payment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amazon_payment: Option<Box<AmazonPayment>>,
-    /// `upi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upi: Option<Box<Upi>>,
-    /// `paypal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paypal: Option<Box<Paypal>>,
-    /// `venmo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venmo: Option<Box<Venmo>>,
-    /// `klarna_pay_now`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub klarna_pay_now: Option<Box<KlarnaPayNow>>,
-    /// `mandates` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandates: Option<Vec<Mandate>>,
-    /// `vault_token` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_token: Option<Value>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -343,52 +321,36 @@ impl<'de> Deserialize<'de> for PaymentSource {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Card {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `iin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
-    /// `last4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    /// `brand`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<CardBrand>,
-    /// `funding_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<CardFundingType>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `billing_addr1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `billing_zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `masked_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_number: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -565,37 +527,26 @@ impl<'de> Deserialize<'de> for Card {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BankAccount {
-    /// `last4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    /// `name_on_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_on_account: Option<String>,
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `direct_debit_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_debit_scheme: Option<enums::DirectDebitScheme>,
-    /// `bank_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-    /// `mandate_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_id: Option<String>,
-    /// `account_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    /// `echeck_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
-    /// `account_holder_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -725,16 +676,12 @@ impl<'de> Deserialize<'de> for BankAccount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CustVoucherSource {
-    /// `last4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -816,46 +763,32 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -982,10 +915,8 @@ impl<'de> Deserialize<'de> for BillingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AmazonPayment {
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `agreement_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1064,7 +995,6 @@ impl<'de> Deserialize<'de> for AmazonPayment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Upi {
-    /// `vpa`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpa: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1130,10 +1060,8 @@ impl<'de> Deserialize<'de> for Upi {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Paypal {
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `agreement_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1212,7 +1140,6 @@ impl<'de> Deserialize<'de> for Paypal {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Venmo {
-    /// `user_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1278,7 +1205,6 @@ impl<'de> Deserialize<'de> for Venmo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct KlarnaPayNow {
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1348,13 +1274,11 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Mandate {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -2562,22 +2486,21 @@ pub struct CreateUsingTempTokenRequest {
     params: CreateUsingTempTokenParams,
 }
 impl CreateUsingTempTokenRequest {
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.params.issuing_country = Some(value.into());
         self
     }
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.params.additional_information = Some(value);
         self
@@ -2636,23 +2559,21 @@ impl CreateUsingTempTokenRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateUsingTempTokenParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: enums::Type,
-    /// `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub tmp_token: String,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2702,9 +2623,7 @@ impl crate::form::FormEncode for CreateUsingTempTokenParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateUsingTempTokenResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2795,62 +2714,58 @@ pub struct CreateUsingPermanentTokenRequest {
     params: CreateUsingPermanentTokenParams,
 }
 impl CreateUsingPermanentTokenRequest {
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.params.reference_id = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.params.issuing_country = Some(value.into());
         self
     }
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `payment_method_token`; at most 100 characters.
+    /// At most 100 characters.
     pub fn payment_method_token(mut self, value: impl Into<String>) -> Self {
         self.params.payment_method_token = Some(value.into());
         self
     }
-    /// Sets `customer_profile_token`; at most 100 characters.
+    /// At most 100 characters.
     pub fn customer_profile_token(mut self, value: impl Into<String>) -> Self {
         self.params.customer_profile_token = Some(value.into());
         self
     }
-    /// Sets `network_transaction_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn network_transaction_id(mut self, value: impl Into<String>) -> Self {
         self.params.network_transaction_id = Some(value.into());
         self
     }
-    /// Sets `mandate_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn mandate_id(mut self, value: impl Into<String>) -> Self {
         self.params.mandate_id = Some(value.into());
         self
     }
-    /// Sets `skip_retrieval`.
     pub fn skip_retrieval(mut self, value: bool) -> Self {
         self.params.skip_retrieval = Some(value);
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.params.additional_information = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CreateUsingPermanentTokenCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CreateUsingPermanentTokenBillingAddressParams,
@@ -2912,45 +2827,40 @@ impl CreateUsingPermanentTokenRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `type`.
     #[serde(rename = "type")]
     pub r#type: enums::Type,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `payment_method_token`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_token: Option<String>,
-    /// `customer_profile_token`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_profile_token: Option<String>,
-    /// `network_transaction_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_transaction_id: Option<String>,
-    /// `mandate_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_id: Option<String>,
-    /// `skip_retrieval`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_retrieval: Option<bool>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateUsingPermanentTokenCardParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateUsingPermanentTokenBillingAddressParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3010,9 +2920,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3103,7 +3011,6 @@ pub struct CreateUsingTokenRequest {
     params: CreateUsingTokenParams,
 }
 impl CreateUsingTokenRequest {
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
@@ -3160,12 +3067,11 @@ impl CreateUsingTokenRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateUsingTokenParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `token_id`; at most 40 characters.
+    /// At most 40 characters.
     pub token_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -3202,9 +3108,7 @@ impl crate::form::FormEncode for CreateUsingTokenParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateUsingTokenResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3295,12 +3199,10 @@ pub struct CreateUsingPaymentIntentRequest {
     params: CreateUsingPaymentIntentParams,
 }
 impl CreateUsingPaymentIntentRequest {
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(
         mut self,
         value: CreateUsingPaymentIntentPaymentIntentParams,
@@ -3362,12 +3264,10 @@ impl CreateUsingPaymentIntentRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateUsingPaymentIntentParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreateUsingPaymentIntentPaymentIntentParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3405,9 +3305,7 @@ impl crate::form::FormEncode for CreateUsingPaymentIntentParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateUsingPaymentIntentResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3498,7 +3396,6 @@ pub struct CreateVoucherPaymentSourceRequest {
     params: CreateVoucherPaymentSourceParams,
 }
 impl CreateVoucherPaymentSourceRequest {
-    /// Sets `voucher_payment_source`.
     pub fn voucher_payment_source(
         mut self,
         value: CreateVoucherPaymentSourceVoucherPaymentSourceParams,
@@ -3560,9 +3457,8 @@ impl CreateVoucherPaymentSourceRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `voucher_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_payment_source: Option<
         CreateVoucherPaymentSourceVoucherPaymentSourceParams,
@@ -3597,9 +3493,7 @@ impl crate::form::FormEncode for CreateVoucherPaymentSourceParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3690,12 +3584,10 @@ pub struct CreateCardRequest {
     params: CreateCardParams,
 }
 impl CreateCardRequest {
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CreateCardCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -3752,12 +3644,10 @@ impl CreateCardRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateCardParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCardCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3795,9 +3685,7 @@ impl crate::form::FormEncode for CreateCardParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateCardResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3888,17 +3776,15 @@ pub struct CreateBankAccountRequest {
     params: CreateBankAccountParams,
 }
 impl CreateBankAccountRequest {
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.params.issuing_country = Some(value.into());
         self
     }
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `bank_account`.
     pub fn bank_account(mut self, value: CreateBankAccountBankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
@@ -3957,15 +3843,13 @@ impl CreateBankAccountRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateBankAccountBankAccountParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4005,9 +3889,7 @@ impl crate::form::FormEncode for CreateBankAccountParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateBankAccountResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4099,17 +3981,16 @@ pub struct UpdateCardRequest {
     params: UpdateCardParams,
 }
 impl UpdateCardRequest {
-    /// Sets `gateway_meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn gateway_meta_data(mut self, value: Value) -> Self {
         self.params.gateway_meta_data = Some(value);
         self
     }
-    /// Sets `reference_transaction`; at most 50 characters.
+    /// At most 50 characters.
     pub fn reference_transaction(mut self, value: impl Into<String>) -> Self {
         self.params.reference_transaction = Some(value.into());
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: UpdateCardCardParams) -> Self {
         self.params.card = Some(value);
         self
@@ -4172,13 +4053,12 @@ impl UpdateCardRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCardParams {
-    /// `gateway_meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_meta_data: Option<Value>,
-    /// `reference_transaction`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_transaction: Option<String>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdateCardCardParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4213,9 +4093,7 @@ impl crate::form::FormEncode for UpdateCardParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateCardResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4307,7 +4185,6 @@ pub struct UpdateBankAccountRequest {
     params: UpdateBankAccountParams,
 }
 impl UpdateBankAccountRequest {
-    /// Sets `bank_account`.
     pub fn bank_account(mut self, value: UpdateBankAccountBankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
@@ -4372,7 +4249,6 @@ impl UpdateBankAccountRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateBankAccountParams {
-    /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<UpdateBankAccountBankAccountParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4403,9 +4279,7 @@ impl crate::form::FormEncode for UpdateBankAccountParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateBankAccountResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4557,9 +4431,7 @@ impl VerifyBankAccountRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyBankAccountParams {
-    /// `amount1`.
     pub amount1: i64,
-    /// `amount2`.
     pub amount2: i64,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -4591,7 +4463,6 @@ impl crate::form::FormEncode for VerifyBankAccountParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyBankAccountResponse {
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4677,7 +4548,6 @@ pub struct ListGatewayTokensForPaymentSourceRequest {
     params: ListGatewayTokensForPaymentSourceParams,
 }
 impl ListGatewayTokensForPaymentSourceRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -4800,7 +4670,6 @@ impl ListGatewayTokensForPaymentSourceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListGatewayTokensForPaymentSourceParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -4841,7 +4710,6 @@ impl crate::form::FormEncode for ListGatewayTokensForPaymentSourceParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListGatewayTokensForPaymentSourceEntry {
-    /// `gateway_payment_method_token`.
     pub gateway_payment_method_token: gateway_payment_method_token::GatewayPaymentMethodToken,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4966,7 +4834,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5051,12 +4918,11 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -5207,10 +5073,9 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -5322,7 +5187,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5468,7 +5332,7 @@ impl SwitchGatewayAccountRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchGatewayAccountParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub gateway_account_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -5498,9 +5362,7 @@ impl crate::form::FormEncode for SwitchGatewayAccountParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SwitchGatewayAccountResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5652,7 +5514,7 @@ impl ExportPaymentSourceRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExportPaymentSourceParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub gateway_account_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -5682,7 +5544,6 @@ impl crate::form::FormEncode for ExportPaymentSourceParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ExportPaymentSourceResponse {
-    /// `third_party_payment_method`.
     pub third_party_payment_method: third_party_payment_method::ThirdPartyPaymentMethod,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5811,9 +5672,7 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -5943,9 +5802,7 @@ impl DeleteLocalRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteLocalResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `payment_source`.
     pub payment_source: PaymentSource,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -6023,22 +5880,18 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenCardParams {
-    /// `last4`; at most 4 characters.
+    /// At most 4 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    /// `iin`; at most 6 characters.
+    /// At most 6 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `brand`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<CreateUsingPermanentTokenCardBrand>,
-    /// `funding_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<CreateUsingPermanentTokenCardFundingType>,
 }
@@ -6054,32 +5907,28 @@ impl CreateUsingPermanentTokenCardParams {
             funding_type: None,
         }
     }
-    /// Sets `last4`; at most 4 characters.
+    /// At most 4 characters.
     pub fn last4(mut self, value: impl Into<String>) -> Self {
         self.last4 = Some(value.into());
         self
     }
-    /// Sets `iin`; at most 6 characters.
+    /// At most 6 characters.
     pub fn iin(mut self, value: impl Into<String>) -> Self {
         self.iin = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `brand`.
     pub fn brand(mut self, value: CreateUsingPermanentTokenCardBrand) -> Self {
         self.brand = Some(value);
         self
     }
-    /// Sets `funding_type`.
     pub fn funding_type(
         mut self,
         value: CreateUsingPermanentTokenCardFundingType,
@@ -6104,37 +5953,37 @@ crate::form::form_object!(CreateUsingPermanentTokenCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
@@ -6155,57 +6004,57 @@ impl CreateUsingPermanentTokenBillingAddressParams {
             country: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
@@ -6232,30 +6081,29 @@ crate::form::form_object!(CreateUsingPermanentTokenBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateUsingPaymentIntentPaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<
         CreateUsingPaymentIntentPaymentIntentPaymentMethodType,
     >,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_info` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<Value>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -6273,22 +6121,21 @@ impl CreateUsingPaymentIntentPaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreateUsingPaymentIntentPaymentIntentPaymentMethodType,
@@ -6296,22 +6143,22 @@ impl CreateUsingPaymentIntentPaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_info` (any JSON value).
+    /// Any JSON value.
     pub fn additional_info(mut self, value: Value) -> Self {
         self.additional_info = Some(value);
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -6335,15 +6182,14 @@ crate::form::form_object!(CreateUsingPaymentIntentPaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceVoucherPaymentSourceParams {
-    /// `voucher_type`.
     pub voucher_type: enums::VoucherType,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `tax_id`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
-    /// `billing_address` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
 }
@@ -6357,17 +6203,17 @@ impl CreateVoucherPaymentSourceVoucherPaymentSourceParams {
             billing_address: None,
         }
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `tax_id`; at most 20 characters.
+    /// At most 20 characters.
     pub fn tax_id(mut self, value: impl Into<String>) -> Self {
         self.tax_id = Some(value.into());
         self
     }
-    /// Sets `billing_address` (any JSON value).
+    /// Any JSON value.
     pub fn billing_address(mut self, value: Value) -> Self {
         self.billing_address = Some(value);
         self
@@ -6387,49 +6233,46 @@ crate::form::form_object!(CreateVoucherPaymentSourceVoucherPaymentSourceParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCardCardParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub number: String,
-    /// `expiry_month`.
     pub expiry_month: i64,
-    /// `expiry_year`.
     pub expiry_year: i64,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CreateCardCardPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -6455,67 +6298,66 @@ impl CreateCardCardParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(mut self, value: CreateCardCardPreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -6547,52 +6389,49 @@ crate::form::form_object!(CreateCardCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateBankAccountBankAccountParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `iban`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-    /// `account_number`; at most 17 characters.
+    /// At most 17 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
-    /// `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
-    /// `account_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    /// `account_holder_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    /// `echeck_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
-    /// `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swedish_identity_number: Option<String>,
-    /// `billing_address` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
 }
@@ -6618,82 +6457,79 @@ impl CreateBankAccountBankAccountParams {
             billing_address: None,
         }
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `iban`; at most 50 characters.
+    /// At most 50 characters.
     pub fn iban(mut self, value: impl Into<String>) -> Self {
         self.iban = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn bank_name(mut self, value: impl Into<String>) -> Self {
         self.bank_name = Some(value.into());
         self
     }
-    /// Sets `account_number`; at most 17 characters.
+    /// At most 17 characters.
     pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(value.into());
         self
     }
-    /// Sets `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(value.into());
         self
     }
-    /// Sets `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     pub fn bank_code(mut self, value: impl Into<String>) -> Self {
         self.bank_code = Some(value.into());
         self
     }
-    /// Sets `account_type`.
     pub fn account_type(mut self, value: enums::AccountType) -> Self {
         self.account_type = Some(value);
         self
     }
-    /// Sets `account_holder_type`.
     pub fn account_holder_type(mut self, value: enums::AccountHolderType) -> Self {
         self.account_holder_type = Some(value);
         self
     }
-    /// Sets `echeck_type`.
     pub fn echeck_type(mut self, value: enums::EcheckType) -> Self {
         self.echeck_type = Some(value);
         self
     }
-    /// Sets `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     pub fn swedish_identity_number(mut self, value: impl Into<String>) -> Self {
         self.swedish_identity_number = Some(value.into());
         self
     }
-    /// Sets `billing_address` (any JSON value).
+    /// Any JSON value.
     pub fn billing_address(mut self, value: Value) -> Self {
         self.billing_address = Some(value);
         self
@@ -6725,40 +6561,38 @@ crate::form::form_object!(CreateBankAccountBankAccountParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateCardCardParams {
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -6780,62 +6614,60 @@ impl UpdateCardCardParams {
             additional_information: None,
         }
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -6863,13 +6695,13 @@ crate::form::form_object!(UpdateCardCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateBankAccountBankAccountParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
@@ -6882,17 +6714,17 @@ impl UpdateBankAccountBankAccountParams {
             email: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self

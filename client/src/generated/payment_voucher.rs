@@ -11,63 +11,46 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentVoucher {
-    /// `id`.
     pub id: String,
-    /// `id_at_gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
-    /// `payment_voucher_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_voucher_type: Option<enums::PaymentVoucherType>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `payment_source_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `payload`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
-    /// `error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `error_text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
-    /// `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `linked_invoices` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_invoices: Option<Vec<LinkedInvoice>>,
     /// `object`: the name of the object's type, as sent.
@@ -284,13 +267,11 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedInvoice {
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `txn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
-    /// `applied_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -486,12 +467,11 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `voucher_payment_source`.
     pub fn voucher_payment_source(
         mut self,
         value: CreateVoucherPaymentSourceParams,
@@ -499,7 +479,6 @@ impl CreateRequest {
         self.params.voucher_payment_source = Some(value);
         self
     }
-    /// Sets `invoice_allocations` (a list).
     pub fn invoice_allocations(
         mut self,
         value: Vec<CreateInvoiceAllocationsParams>,
@@ -557,15 +536,13 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `voucher_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_payment_source: Option<CreateVoucherPaymentSourceParams>,
-    /// `invoice_allocations` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invoice_allocations: Vec<CreateInvoiceAllocationsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -602,7 +579,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -720,7 +696,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -949,7 +924,6 @@ impl crate::form::FormEncode for PaymentVouchersForInvoiceParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentVouchersForInvoiceEntry {
-    /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1178,7 +1152,6 @@ impl crate::form::FormEncode for PaymentVouchersForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentVouchersForCustomerEntry {
-    /// `payment_voucher`.
     pub payment_voucher: PaymentVoucher,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1250,7 +1223,6 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateVoucherPaymentSourceParams {
-    /// `voucher_type`.
     pub voucher_type: enums::VoucherType,
 }
 impl CreateVoucherPaymentSourceParams {
@@ -1270,7 +1242,7 @@ crate::form::form_object!(CreateVoucherPaymentSourceParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceAllocationsParams {
-    /// `invoice_id`; at most 50 characters.
+    /// At most 50 characters.
     pub invoice_id: String,
 }
 impl CreateInvoiceAllocationsParams {

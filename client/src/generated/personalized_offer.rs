@@ -11,15 +11,11 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PersonalizedOffer {
-    /// `id`.
     pub id: String,
-    /// `offer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_id: Option<String>,
-    /// `content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Box<Content>>,
-    /// `options` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<PersonalizedOfferOption>>,
     /// `object`: the name of the object's type, as sent.
@@ -114,10 +110,8 @@ impl<'de> Deserialize<'de> for PersonalizedOffer {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Content {
-    /// `title`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -191,19 +185,14 @@ impl<'de> Deserialize<'de> for Content {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PersonalizedOfferOption {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `label`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `processing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_type: Option<OptionProcessingType>,
-    /// `processing_layout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_layout: Option<OptionProcessingLayout>,
-    /// `redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -424,42 +413,40 @@ pub struct PersonalizedOffersRequest {
     params: PersonalizedOffersParams,
 }
 impl PersonalizedOffersRequest {
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.params.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.params.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
         self
     }
-    /// Sets `roles` (a list).
     pub fn roles(mut self, value: Vec<String>) -> Self {
         self.params.roles = value;
         self
     }
-    /// Sets `external_user_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn external_user_id(mut self, value: impl Into<String>) -> Self {
         self.params.external_user_id = Some(value.into());
         self
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.params.subscription_id = Some(value.into());
         self
     }
-    /// Sets `custom` (any JSON value).
+    /// Any JSON value.
     pub fn custom(mut self, value: Value) -> Self {
         self.params.custom = Some(value);
         self
     }
-    /// Sets `request_context`.
     pub fn request_context(
         mut self,
         value: PersonalizedOffersRequestContextParams,
@@ -515,30 +502,28 @@ impl PersonalizedOffersRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PersonalizedOffersParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `roles` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
-    /// `external_user_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_user_id: Option<String>,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `custom` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<Value>,
-    /// `request_context`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_context: Option<PersonalizedOffersRequestContextParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -588,12 +573,10 @@ impl crate::form::FormEncode for PersonalizedOffersParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PersonalizedOffersResponse {
-    /// `personalized_offers` (a list).
     pub personalized_offers: Vec<PersonalizedOffer>,
-    /// `brand`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<Box<brand::Brand>>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub expires_at: Timestamp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -683,19 +666,19 @@ impl<'de> Deserialize<'de> for PersonalizedOffersResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PersonalizedOffersRequestContextParams {
-    /// `user_agent`; at most 255 characters.
+    /// At most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `timezone`; at most 64 characters.
+    /// At most 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// `url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `referrer_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrer_url: Option<String>,
 }
@@ -710,27 +693,27 @@ impl PersonalizedOffersRequestContextParams {
             referrer_url: None,
         }
     }
-    /// Sets `user_agent`; at most 255 characters.
+    /// At most 255 characters.
     pub fn user_agent(mut self, value: impl Into<String>) -> Self {
         self.user_agent = Some(value.into());
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
-    /// Sets `timezone`; at most 64 characters.
+    /// At most 64 characters.
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = Some(value.into());
         self
     }
-    /// Sets `url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `referrer_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn referrer_url(mut self, value: impl Into<String>) -> Self {
         self.referrer_url = Some(value.into());
         self

@@ -13,171 +13,118 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Plan {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `trial_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    /// `trial_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<TrialPeriodUnit>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<TrialEndAction>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `charge_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_model: Option<ChargeModel>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `setup_cost`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_cost: Option<i64>,
-    /// `downgrade_penalty`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downgrade_penalty: Option<f64>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `archived_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `enabled_in_hosted_pages`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_hosted_pages: Option<bool>,
-    /// `enabled_in_portal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    /// `addon_applicability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_applicability: Option<AddonApplicability>,
-    /// `tax_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `hsn_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `sku`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `accounting_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    /// `accounting_category1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    /// `accounting_category2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    /// `accounting_category3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    /// `accounting_category4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `shipping_frequency_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    /// `shipping_frequency_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<ShippingFrequencyPeriodUnit>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `giftable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub giftable: Option<bool>,
-    /// `claim_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_url: Option<String>,
-    /// `free_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `channel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    /// `invoice_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<Tier>>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_providers_fields: Option<Vec<TaxProvidersField>>,
-    /// `applicable_addons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_addons: Option<Vec<ApplicableAddon>>,
-    /// `attached_addons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attached_addons: Option<Vec<AttachedAddon>>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_based_addons: Option<Vec<EventBasedAddon>>,
-    /// `show_description_in_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -721,28 +668,20 @@ impl<'de> Deserialize<'de> for Plan {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Tier {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -870,13 +809,10 @@ impl<'de> Deserialize<'de> for Tier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct TaxProvidersField {
-    /// `provider_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -959,7 +895,6 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ApplicableAddon {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1029,20 +964,15 @@ impl<'de> Deserialize<'de> for ApplicableAddon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct AttachedAddon {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AttachedAddonType>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1138,19 +1068,14 @@ impl<'de> Deserialize<'de> for AttachedAddon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EventBasedAddon {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -2081,192 +2006,170 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `trial_period`.
     pub fn trial_period(mut self, value: i64) -> Self {
         self.params.trial_period = Some(value);
         self
     }
-    /// Sets `trial_period_unit`.
     pub fn trial_period_unit(mut self, value: CreateTrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: CreateTrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `setup_cost`.
     pub fn setup_cost(mut self, value: i64) -> Self {
         self.params.setup_cost = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `pricing_model`.
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
-    /// Sets `charge_model`.
     pub fn charge_model(mut self, value: CreateChargeModel) -> Self {
         self.params.charge_model = Some(value);
         self
     }
-    /// Sets `free_quantity`.
     pub fn free_quantity(mut self, value: i64) -> Self {
         self.params.free_quantity = Some(value);
         self
     }
-    /// Sets `free_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `addon_applicability`.
     pub fn addon_applicability(mut self, value: CreateAddonApplicability) -> Self {
         self.params.addon_applicability = Some(value);
         self
     }
-    /// Sets `downgrade_penalty`.
     pub fn downgrade_penalty(mut self, value: f64) -> Self {
         self.params.downgrade_penalty = Some(value);
         self
     }
-    /// Sets `redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `enabled_in_hosted_pages`.
     pub fn enabled_in_hosted_pages(mut self, value: bool) -> Self {
         self.params.enabled_in_hosted_pages = Some(value);
         self
     }
-    /// Sets `enabled_in_portal`.
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.params.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
-    /// Sets `sku`; at most 100 characters.
+    /// At most 100 characters.
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.params.sku = Some(value.into());
         self
     }
-    /// Sets `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_code = Some(value.into());
         self
     }
-    /// Sets `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category1 = Some(value.into());
         self
     }
-    /// Sets `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category2 = Some(value.into());
         self
     }
-    /// Sets `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category3 = Some(value.into());
         self
     }
-    /// Sets `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category4 = Some(value.into());
         self
     }
-    /// Sets `is_shippable`.
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
-    /// Sets `shipping_frequency_period`.
     pub fn shipping_frequency_period(mut self, value: i64) -> Self {
         self.params.shipping_frequency_period = Some(value);
         self
     }
-    /// Sets `shipping_frequency_period_unit`.
     pub fn shipping_frequency_period_unit(
         mut self,
         value: CreateShippingFrequencyPeriodUnit,
@@ -2274,47 +2177,41 @@ impl CreateRequest {
         self.params.shipping_frequency_period_unit = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `show_description_in_invoices`.
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
-    /// Sets `show_description_in_quotes`.
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
-    /// Sets `giftable`.
     pub fn giftable(mut self, value: bool) -> Self {
         self.params.giftable = Some(value);
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: CreateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `claim_url`; at most 500 characters.
+    /// At most 500 characters.
     pub fn claim_url(mut self, value: impl Into<String>) -> Self {
         self.params.claim_url = Some(value.into());
         self
     }
-    /// Sets `tiers` (a list).
     pub fn tiers(mut self, value: Vec<CreateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateTaxProvidersFieldsParams>,
@@ -2322,7 +2219,6 @@ impl CreateRequest {
         self.params.tax_providers_fields = value;
         self
     }
-    /// Sets `applicable_addons` (a list).
     pub fn applicable_addons(
         mut self,
         value: Vec<CreateApplicableAddonsParams>,
@@ -2330,7 +2226,6 @@ impl CreateRequest {
         self.params.applicable_addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateEventBasedAddonsParams>,
@@ -2338,7 +2233,6 @@ impl CreateRequest {
         self.params.event_based_addons = value;
         self
     }
-    /// Sets `attached_addons` (a list).
     pub fn attached_addons(mut self, value: Vec<CreateAttachedAddonsParams>) -> Self {
         self.params.attached_addons = value;
         self
@@ -2393,158 +2287,127 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     pub id: String,
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `trial_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    /// `trial_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<CreateTrialPeriodUnit>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<CreateTrialEndAction>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `setup_cost`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_cost: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `charge_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_model: Option<CreateChargeModel>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `addon_applicability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_applicability: Option<CreateAddonApplicability>,
-    /// `downgrade_penalty`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downgrade_penalty: Option<f64>,
-    /// `redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `enabled_in_hosted_pages`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_hosted_pages: Option<bool>,
-    /// `enabled_in_portal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `sku`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    /// `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    /// `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    /// `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    /// `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `shipping_frequency_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    /// `shipping_frequency_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<CreateShippingFrequencyPeriodUnit>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `show_description_in_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    /// `giftable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub giftable: Option<bool>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateStatus>,
-    /// `claim_url`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_url: Option<String>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<CreateTiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
-    /// `applicable_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_addons: Vec<CreateApplicableAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateEventBasedAddonsParams>,
-    /// `attached_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attached_addons: Vec<CreateAttachedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2680,7 +2543,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2759,197 +2621,175 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn invoice_name(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_name = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `trial_period`.
     pub fn trial_period(mut self, value: i64) -> Self {
         self.params.trial_period = Some(value);
         self
     }
-    /// Sets `trial_period_unit`.
     pub fn trial_period_unit(mut self, value: UpdateTrialPeriodUnit) -> Self {
         self.params.trial_period_unit = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: UpdateTrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.params.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.params.period_unit = Some(value);
         self
     }
-    /// Sets `setup_cost`.
     pub fn setup_cost(mut self, value: i64) -> Self {
         self.params.setup_cost = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.params.price = Some(value);
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `pricing_model`.
     pub fn pricing_model(mut self, value: enums::PricingModel) -> Self {
         self.params.pricing_model = Some(value);
         self
     }
-    /// Sets `charge_model`.
     pub fn charge_model(mut self, value: UpdateChargeModel) -> Self {
         self.params.charge_model = Some(value);
         self
     }
-    /// Sets `free_quantity`.
     pub fn free_quantity(mut self, value: i64) -> Self {
         self.params.free_quantity = Some(value);
         self
     }
-    /// Sets `free_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn free_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.free_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `addon_applicability`.
     pub fn addon_applicability(mut self, value: UpdateAddonApplicability) -> Self {
         self.params.addon_applicability = Some(value);
         self
     }
-    /// Sets `downgrade_penalty`.
     pub fn downgrade_penalty(mut self, value: f64) -> Self {
         self.params.downgrade_penalty = Some(value);
         self
     }
-    /// Sets `redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `enabled_in_hosted_pages`.
     pub fn enabled_in_hosted_pages(mut self, value: bool) -> Self {
         self.params.enabled_in_hosted_pages = Some(value);
         self
     }
-    /// Sets `enabled_in_portal`.
     pub fn enabled_in_portal(mut self, value: bool) -> Self {
         self.params.enabled_in_portal = Some(value);
         self
     }
-    /// Sets `taxable`.
     pub fn taxable(mut self, value: bool) -> Self {
         self.params.taxable = Some(value);
         self
     }
-    /// Sets `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.tax_profile_id = Some(value.into());
         self
     }
-    /// Sets `tax_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn tax_code(mut self, value: impl Into<String>) -> Self {
         self.params.tax_code = Some(value.into());
         self
     }
-    /// Sets `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn hsn_code(mut self, value: impl Into<String>) -> Self {
         self.params.hsn_code = Some(value.into());
         self
     }
-    /// Sets `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn taxjar_product_code(mut self, value: impl Into<String>) -> Self {
         self.params.taxjar_product_code = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
-    /// Sets `sku`; at most 100 characters.
+    /// At most 100 characters.
     pub fn sku(mut self, value: impl Into<String>) -> Self {
         self.params.sku = Some(value.into());
         self
     }
-    /// Sets `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_code(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_code = Some(value.into());
         self
     }
-    /// Sets `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category1(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category1 = Some(value.into());
         self
     }
-    /// Sets `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category2(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category2 = Some(value.into());
         self
     }
-    /// Sets `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category3(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category3 = Some(value.into());
         self
     }
-    /// Sets `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     pub fn accounting_category4(mut self, value: impl Into<String>) -> Self {
         self.params.accounting_category4 = Some(value.into());
         self
     }
-    /// Sets `is_shippable`.
     pub fn is_shippable(mut self, value: bool) -> Self {
         self.params.is_shippable = Some(value);
         self
     }
-    /// Sets `shipping_frequency_period`.
     pub fn shipping_frequency_period(mut self, value: i64) -> Self {
         self.params.shipping_frequency_period = Some(value);
         self
     }
-    /// Sets `shipping_frequency_period_unit`.
     pub fn shipping_frequency_period_unit(
         mut self,
         value: UpdateShippingFrequencyPeriodUnit,
@@ -2957,32 +2797,28 @@ impl UpdateRequest {
         self.params.shipping_frequency_period_unit = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `show_description_in_invoices`.
     pub fn show_description_in_invoices(mut self, value: bool) -> Self {
         self.params.show_description_in_invoices = Some(value);
         self
     }
-    /// Sets `show_description_in_quotes`.
     pub fn show_description_in_quotes(mut self, value: bool) -> Self {
         self.params.show_description_in_quotes = Some(value);
         self
     }
-    /// Sets `tiers` (a list).
     pub fn tiers(mut self, value: Vec<UpdateTiersParams>) -> Self {
         self.params.tiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<UpdateTaxProvidersFieldsParams>,
@@ -2990,7 +2826,6 @@ impl UpdateRequest {
         self.params.tax_providers_fields = value;
         self
     }
-    /// Sets `applicable_addons` (a list).
     pub fn applicable_addons(
         mut self,
         value: Vec<UpdateApplicableAddonsParams>,
@@ -2998,12 +2833,10 @@ impl UpdateRequest {
         self.params.applicable_addons = value;
         self
     }
-    /// Sets `attached_addons` (a list).
     pub fn attached_addons(mut self, value: Vec<UpdateAttachedAddonsParams>) -> Self {
         self.params.attached_addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<UpdateEventBasedAddonsParams>,
@@ -3066,148 +2899,119 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `invoice_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `trial_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
-    /// `trial_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_unit: Option<UpdateTrialPeriodUnit>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<UpdateTrialEndAction>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `setup_cost`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_cost: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `charge_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_model: Option<UpdateChargeModel>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `addon_applicability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_applicability: Option<UpdateAddonApplicability>,
-    /// `downgrade_penalty`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downgrade_penalty: Option<f64>,
-    /// `redirect_url`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `enabled_in_hosted_pages`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_hosted_pages: Option<bool>,
-    /// `enabled_in_portal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_in_portal: Option<bool>,
-    /// `taxable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable: Option<bool>,
-    /// `tax_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_profile_id: Option<String>,
-    /// `tax_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
-    /// `hsn_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsn_code: Option<String>,
-    /// `taxjar_product_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_product_code: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `sku`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// `accounting_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_code: Option<String>,
-    /// `accounting_category1`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category1: Option<String>,
-    /// `accounting_category2`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category2: Option<String>,
-    /// `accounting_category3`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category3: Option<String>,
-    /// `accounting_category4`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting_category4: Option<String>,
-    /// `is_shippable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
-    /// `shipping_frequency_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
-    /// `shipping_frequency_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period_unit: Option<UpdateShippingFrequencyPeriodUnit>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `show_description_in_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_invoices: Option<bool>,
-    /// `show_description_in_quotes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_description_in_quotes: Option<bool>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<UpdateTiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<UpdateTaxProvidersFieldsParams>,
-    /// `applicable_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_addons: Vec<UpdateApplicableAddonsParams>,
-    /// `attached_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attached_addons: Vec<UpdateAttachedAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3335,7 +3139,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3413,7 +3216,6 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -3655,7 +3457,6 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -3831,7 +3632,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3941,7 +3741,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4055,7 +3854,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4133,12 +3931,11 @@ pub struct CopyRequest {
     params: CopyParams,
 }
 impl CopyRequest {
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `for_site_merging`.
     pub fn for_site_merging(mut self, value: bool) -> Self {
         self.params.for_site_merging = Some(value);
         self
@@ -4193,14 +3990,13 @@ impl CopyRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CopyParams {
-    /// `from_site`; at most 50 characters.
+    /// At most 50 characters.
     pub from_site: String,
-    /// `id_at_from_site`; at most 100 characters.
+    /// At most 100 characters.
     pub id_at_from_site: String,
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `for_site_merging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_site_merging: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4240,7 +4036,6 @@ impl crate::form::FormEncode for CopyParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CopyResponse {
-    /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4356,7 +4151,6 @@ impl UnarchiveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UnarchiveResponse {
-    /// `plan`.
     pub plan: Plan,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4421,22 +4215,19 @@ impl<'de> Deserialize<'de> for UnarchiveResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -4452,32 +4243,29 @@ impl CreateTiersParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -4499,11 +4287,11 @@ crate::form::form_object!(CreateTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub provider_name: String,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub field_id: String,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub field_value: String,
 }
 impl CreateTaxProvidersFieldsParams {
@@ -4533,7 +4321,7 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateApplicableAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -4542,7 +4330,7 @@ impl CreateApplicableAddonsParams {
     pub fn new() -> Self {
         Self { id: None }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -4559,19 +4347,16 @@ crate::form::form_object!(CreateApplicableAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
 }
@@ -4586,27 +4371,24 @@ impl CreateEventBasedAddonsParams {
             charge_once: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
@@ -4627,19 +4409,16 @@ crate::form::form_object!(CreateEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAttachedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateAttachedAddonsType>,
@@ -4655,27 +4434,24 @@ impl CreateAttachedAddonsParams {
             r#type: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: CreateAttachedAddonsType) -> Self {
         self.r#type = Some(value);
         self
@@ -4696,22 +4472,19 @@ crate::form::form_object!(CreateAttachedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateTiersParams {
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -4727,32 +4500,29 @@ impl UpdateTiersParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -4774,11 +4544,11 @@ crate::form::form_object!(UpdateTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub provider_name: String,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub field_id: String,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub field_value: String,
 }
 impl UpdateTaxProvidersFieldsParams {
@@ -4808,7 +4578,7 @@ crate::form::form_object!(UpdateTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateApplicableAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -4817,7 +4587,7 @@ impl UpdateApplicableAddonsParams {
     pub fn new() -> Self {
         Self { id: None }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -4834,19 +4604,16 @@ crate::form::form_object!(UpdateApplicableAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateAttachedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateAttachedAddonsType>,
@@ -4862,27 +4629,24 @@ impl UpdateAttachedAddonsParams {
             r#type: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: UpdateAttachedAddonsType) -> Self {
         self.r#type = Some(value);
         self
@@ -4903,19 +4667,16 @@ crate::form::form_object!(UpdateAttachedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
 }
@@ -4930,27 +4691,24 @@ impl UpdateEventBasedAddonsParams {
             charge_once: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self

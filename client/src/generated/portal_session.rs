@@ -8,42 +8,33 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PortalSession {
-    /// `id`.
     pub id: String,
-    /// `token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// `access_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_url: Option<String>,
-    /// `redirect_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `login_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_at: Option<Timestamp>,
-    /// `logout_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_at: Option<Timestamp>,
-    /// `login_ipaddress`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_ipaddress: Option<String>,
-    /// `logout_ipaddress`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_ipaddress: Option<String>,
-    /// `linked_customers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_customers: Option<Vec<LinkedCustomer>>,
     /// `object`: the name of the object's type, as sent.
@@ -203,19 +194,14 @@ impl<'de> Deserialize<'de> for PortalSession {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedCustomer {
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `has_billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_billing_address: Option<bool>,
-    /// `has_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_payment_method: Option<bool>,
-    /// `has_active_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_active_subscription: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -433,17 +419,16 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `forward_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn forward_url(mut self, value: impl Into<String>) -> Self {
         self.params.forward_url = Some(value.into());
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CreateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
@@ -498,13 +483,12 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `forward_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward_url: Option<String>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateCustomerParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -539,7 +523,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `portal_session`.
     pub portal_session: PortalSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -657,7 +640,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `portal_session`.
     pub portal_session: PortalSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -779,7 +761,6 @@ impl LogoutRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LogoutResponse {
-    /// `portal_session`.
     pub portal_session: PortalSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -923,7 +904,7 @@ impl ActivateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActivateParams {
-    /// `token`; at most 70 characters.
+    /// At most 70 characters.
     pub token: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -953,7 +934,6 @@ impl crate::form::FormEncode for ActivateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ActivateResponse {
-    /// `portal_session`.
     pub portal_session: PortalSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1025,7 +1005,7 @@ impl<'de> Deserialize<'de> for ActivateResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
 }
 impl CreateCustomerParams {

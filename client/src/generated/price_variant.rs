@@ -11,42 +11,32 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PriceVariant {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `external_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `variant_group`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant_group: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `archived_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<Timestamp>,
-    /// `attributes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -211,10 +201,8 @@ impl<'de> Deserialize<'de> for PriceVariant {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Attribute {
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -473,27 +461,26 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `external_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
-    /// Sets `description`; at most 500 characters.
+    /// At most 500 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `variant_group`; at most 100 characters.
+    /// At most 100 characters.
     pub fn variant_group(mut self, value: impl Into<String>) -> Self {
         self.params.variant_group = Some(value.into());
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `attributes` (a list).
     pub fn attributes(mut self, value: Vec<CreateAttributesParams>) -> Self {
         self.params.attributes = value;
         self
@@ -548,23 +535,22 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     pub id: String,
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `external_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `description`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `variant_group`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant_group: Option<String>,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `attributes` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<CreateAttributesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -607,7 +593,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -725,7 +710,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -811,32 +795,30 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `external_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn external_name(mut self, value: impl Into<String>) -> Self {
         self.params.external_name = Some(value.into());
         self
     }
-    /// Sets `description`; at most 500 characters.
+    /// At most 500 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `variant_group`; at most 100 characters.
+    /// At most 100 characters.
     pub fn variant_group(mut self, value: impl Into<String>) -> Self {
         self.params.variant_group = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: UpdateStatus) -> Self {
         self.params.status = Some(value);
         self
     }
-    /// Sets `attributes` (a list).
     pub fn attributes(mut self, value: Vec<UpdateAttributesParams>) -> Self {
         self.params.attributes = value;
         self
@@ -897,22 +879,20 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `external_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_name: Option<String>,
-    /// `description`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `variant_group`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant_group: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateStatus>,
-    /// `attributes` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<UpdateAttributesParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -953,7 +933,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1075,7 +1054,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1464,7 +1442,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `price_variant`.
     pub price_variant: PriceVariant,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1536,9 +1513,9 @@ impl<'de> Deserialize<'de> for ListEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAttributesParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `value`; at most 100 characters.
+    /// At most 100 characters.
     pub value: String,
 }
 impl CreateAttributesParams {
@@ -1562,9 +1539,9 @@ crate::form::form_object!(CreateAttributesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateAttributesParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     pub name: String,
-    /// `value`; at most 100 characters.
+    /// At most 100 characters.
     pub value: String,
 }
 impl UpdateAttributesParams {

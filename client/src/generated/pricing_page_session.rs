@@ -10,16 +10,14 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PricingPageSession {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -230,27 +228,25 @@ pub struct CreateForNewSubscriptionRequest {
     params: CreateForNewSubscriptionParams,
 }
 impl CreateForNewSubscriptionRequest {
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `auto_select_local_currency`.
     pub fn auto_select_local_currency(mut self, value: bool) -> Self {
         self.params.auto_select_local_currency = Some(value);
         self
     }
-    /// Sets `custom` (any JSON value).
+    /// Any JSON value.
     pub fn custom(mut self, value: Value) -> Self {
         self.params.custom = Some(value);
         self
     }
-    /// Sets `pricing_page`.
     pub fn pricing_page(
         mut self,
         value: CreateForNewSubscriptionPricingPageParams,
@@ -258,7 +254,6 @@ impl CreateForNewSubscriptionRequest {
         self.params.pricing_page = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: CreateForNewSubscriptionSubscriptionParams,
@@ -266,12 +261,10 @@ impl CreateForNewSubscriptionRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CreateForNewSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CreateForNewSubscriptionBillingAddressParams,
@@ -279,7 +272,6 @@ impl CreateForNewSubscriptionRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateForNewSubscriptionShippingAddressParams,
@@ -287,7 +279,6 @@ impl CreateForNewSubscriptionRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CreateForNewSubscriptionContractTermParams,
@@ -295,7 +286,6 @@ impl CreateForNewSubscriptionRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CreateForNewSubscriptionDiscountsParams>,
@@ -357,37 +347,29 @@ impl CreateForNewSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionParams {
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `auto_select_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_select_local_currency: Option<bool>,
-    /// `custom` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<Value>,
-    /// `pricing_page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_page: Option<CreateForNewSubscriptionPricingPageParams>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateForNewSubscriptionSubscriptionParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateForNewSubscriptionCustomerParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateForNewSubscriptionBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForNewSubscriptionShippingAddressParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateForNewSubscriptionContractTermParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateForNewSubscriptionDiscountsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -438,7 +420,6 @@ impl crate::form::FormEncode for CreateForNewSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionResponse {
-    /// `pricing_page_session`.
     pub pricing_page_session: PricingPageSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -523,17 +504,16 @@ pub struct CreateForExistingSubscriptionRequest {
     params: CreateForExistingSubscriptionParams,
 }
 impl CreateForExistingSubscriptionRequest {
-    /// Sets `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.params.redirect_url = Some(value.into());
         self
     }
-    /// Sets `custom` (any JSON value).
+    /// Any JSON value.
     pub fn custom(mut self, value: Value) -> Self {
         self.params.custom = Some(value);
         self
     }
-    /// Sets `pricing_page`.
     pub fn pricing_page(
         mut self,
         value: CreateForExistingSubscriptionPricingPageParams,
@@ -541,7 +521,6 @@ impl CreateForExistingSubscriptionRequest {
         self.params.pricing_page = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: CreateForExistingSubscriptionSubscriptionParams,
@@ -549,7 +528,6 @@ impl CreateForExistingSubscriptionRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CreateForExistingSubscriptionContractTermParams,
@@ -557,7 +535,6 @@ impl CreateForExistingSubscriptionRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CreateForExistingSubscriptionDiscountsParams>,
@@ -624,22 +601,18 @@ impl CreateForExistingSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForExistingSubscriptionParams {
-    /// `redirect_url`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `custom` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<Value>,
-    /// `pricing_page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_page: Option<CreateForExistingSubscriptionPricingPageParams>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateForExistingSubscriptionSubscriptionParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateForExistingSubscriptionContractTermParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateForExistingSubscriptionDiscountsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -680,7 +653,6 @@ impl crate::form::FormEncode for CreateForExistingSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForExistingSubscriptionResponse {
-    /// `pricing_page_session`.
     pub pricing_page_session: PricingPageSession,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -752,7 +724,7 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionPricingPageParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -761,7 +733,7 @@ impl CreateForNewSubscriptionPricingPageParams {
     pub fn new() -> Self {
         Self { id: None }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -777,7 +749,7 @@ crate::form::form_object!(CreateForNewSubscriptionPricingPageParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -792,7 +764,7 @@ impl CreateForNewSubscriptionSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -819,25 +791,25 @@ crate::form::form_object!(CreateForNewSubscriptionSubscriptionParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -858,37 +830,37 @@ impl CreateForNewSubscriptionCustomerParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
@@ -922,46 +894,45 @@ crate::form::form_object!(CreateForNewSubscriptionCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -985,72 +956,71 @@ impl CreateForNewSubscriptionBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -1080,46 +1050,45 @@ crate::form::form_object!(CreateForNewSubscriptionBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -1143,72 +1112,71 @@ impl CreateForNewSubscriptionShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -1238,10 +1206,8 @@ crate::form::form_object!(CreateForNewSubscriptionShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateForNewSubscriptionContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -1253,7 +1219,6 @@ impl CreateForNewSubscriptionContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateForNewSubscriptionContractTermActionAtTermEnd,
@@ -1261,7 +1226,6 @@ impl CreateForNewSubscriptionContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -1279,33 +1243,25 @@ crate::form::form_object!(CreateForNewSubscriptionContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForNewSubscriptionDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `label`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
@@ -1325,47 +1281,40 @@ impl CreateForNewSubscriptionDiscountsParams {
             label: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `label`; at most 100 characters.
+    /// At most 100 characters.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
@@ -1391,7 +1340,7 @@ crate::form::form_object!(CreateForNewSubscriptionDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForExistingSubscriptionPricingPageParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -1400,7 +1349,7 @@ impl CreateForExistingSubscriptionPricingPageParams {
     pub fn new() -> Self {
         Self { id: None }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -1416,7 +1365,7 @@ crate::form::form_object!(CreateForExistingSubscriptionPricingPageParams);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForExistingSubscriptionSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -1453,12 +1402,10 @@ crate::form::form_object!(CreateForExistingSubscriptionSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForExistingSubscriptionContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         CreateForExistingSubscriptionContractTermActionAtTermEnd,
     >,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -1470,7 +1417,6 @@ impl CreateForExistingSubscriptionContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateForExistingSubscriptionContractTermActionAtTermEnd,
@@ -1478,7 +1424,6 @@ impl CreateForExistingSubscriptionContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -1496,33 +1441,25 @@ crate::form::form_object!(CreateForExistingSubscriptionContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForExistingSubscriptionDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `label`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
@@ -1542,47 +1479,40 @@ impl CreateForExistingSubscriptionDiscountsParams {
             label: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `label`; at most 100 characters.
+    /// At most 100 characters.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self

@@ -14,43 +14,31 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PromotionalCredit {
-    /// `id`.
     pub id: String,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `credit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
-    /// `reference`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    /// `closing_balance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closing_balance: Option<i64>,
-    /// `done_by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_by: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -332,27 +320,25 @@ pub struct AddRequest {
     params: AddParams,
 }
 impl AddRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `credit_type`.
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
-    /// Sets `reference`; at most 500 characters.
+    /// At most 500 characters.
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -407,23 +393,21 @@ impl AddRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `credit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
-    /// `reference`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -466,9 +450,7 @@ impl crate::form::FormEncode for AddParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -562,27 +544,25 @@ pub struct DeductRequest {
     params: DeductParams,
 }
 impl DeductRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `credit_type`.
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
-    /// Sets `reference`; at most 500 characters.
+    /// At most 500 characters.
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -637,23 +617,21 @@ impl DeductRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeductParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `credit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
-    /// `reference`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -696,9 +674,7 @@ impl crate::form::FormEncode for DeductParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeductResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -792,27 +768,25 @@ pub struct SetRequest {
     params: SetParams,
 }
 impl SetRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `credit_type`.
     pub fn credit_type(mut self, value: enums::CreditType) -> Self {
         self.params.credit_type = Some(value);
         self
     }
-    /// Sets `reference`; at most 500 characters.
+    /// At most 500 characters.
     pub fn reference(mut self, value: impl Into<String>) -> Self {
         self.params.reference = Some(value.into());
         self
@@ -867,23 +841,21 @@ impl SetRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `credit_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type: Option<enums::CreditType>,
-    /// `reference`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -926,9 +898,7 @@ impl crate::form::FormEncode for SetParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetResponse {
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1225,7 +1195,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1343,7 +1312,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `promotional_credit`.
     pub promotional_credit: PromotionalCredit,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

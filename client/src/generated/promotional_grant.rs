@@ -13,19 +13,16 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct PromotionalGrant {
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `unit_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -166,7 +163,7 @@ pub struct PromotionalGrantsRequest {
     params: PromotionalGrantsParams,
 }
 impl PromotionalGrantsRequest {
-    /// Sets `metadata` (any JSON value).
+    /// Any JSON value.
     pub fn metadata(mut self, value: Value) -> Self {
         self.params.metadata = Some(value);
         self
@@ -223,15 +220,15 @@ impl PromotionalGrantsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PromotionalGrantsParams {
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub subscription_id: String,
-    /// `unit_id`; at most 50 characters.
+    /// At most 50 characters.
     pub unit_id: String,
-    /// `amount`; at most 36 characters.
+    /// At most 36 characters.
     pub amount: String,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub expires_at: Timestamp,
-    /// `metadata` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -278,9 +275,7 @@ impl crate::form::FormEncode for PromotionalGrantsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PromotionalGrantsResponse {
-    /// `ledger_operations` (a list).
     pub ledger_operations: Vec<ledger_operation::LedgerOperation>,
-    /// `grant_blocks` (a list).
     pub grant_blocks: Vec<grant_block::GrantBlock>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -12,22 +12,18 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Purchase {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    /// `subscription_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_ids: Option<Vec<String>>,
-    /// `invoice_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_ids: Option<Vec<String>>,
     /// `object`: the name of the object's type, as sent.
@@ -487,27 +483,23 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `invoice_info`.
     pub fn invoice_info(mut self, value: CreateInvoiceInfoParams) -> Self {
         self.params.invoice_info = Some(value);
         self
     }
-    /// Sets `payment_schedule`.
     pub fn payment_schedule(mut self, value: CreatePaymentScheduleParams) -> Self {
         self.params.payment_schedule = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: CreateStatementDescriptorParams,
@@ -515,22 +507,18 @@ impl CreateRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `purchase_items` (a list).
     pub fn purchase_items(mut self, value: Vec<CreatePurchaseItemsParams>) -> Self {
         self.params.purchase_items = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<CreateItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `shipping_addresses` (a list).
     pub fn shipping_addresses(
         mut self,
         value: Vec<CreateShippingAddressesParams>,
@@ -538,12 +526,10 @@ impl CreateRequest {
         self.params.shipping_addresses = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(mut self, value: Vec<CreateDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    /// Sets `subscription_info` (a list).
     pub fn subscription_info(
         mut self,
         value: Vec<CreateSubscriptionInfoParams>,
@@ -551,7 +537,6 @@ impl CreateRequest {
         self.params.subscription_info = value;
         self
     }
-    /// Sets `contract_terms` (a list).
     pub fn contract_terms(mut self, value: Vec<CreateContractTermsParams>) -> Self {
         self.params.contract_terms = value;
         self
@@ -606,42 +591,31 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `invoice_info`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_info: Option<CreateInvoiceInfoParams>,
-    /// `payment_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_schedule: Option<CreatePaymentScheduleParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<CreateStatementDescriptorParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreatePaymentIntentParams>,
-    /// `purchase_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub purchase_items: Vec<CreatePurchaseItemsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateItemTiersParams>,
-    /// `shipping_addresses` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shipping_addresses: Vec<CreateShippingAddressesParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateDiscountsParams>,
-    /// `subscription_info` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_info: Vec<CreateSubscriptionInfoParams>,
-    /// `contract_terms` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contract_terms: Vec<CreateContractTermsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -699,7 +673,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `purchase`.
     pub purchase: Purchase,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -778,37 +751,32 @@ pub struct EstimateRequest {
     params: EstimateParams,
 }
 impl EstimateRequest {
-    /// Sets `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: EstimateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(mut self, value: EstimateBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `purchase_items` (a list).
     pub fn purchase_items(mut self, value: Vec<EstimatePurchaseItemsParams>) -> Self {
         self.params.purchase_items = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<EstimateItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `shipping_addresses` (a list).
     pub fn shipping_addresses(
         mut self,
         value: Vec<EstimateShippingAddressesParams>,
@@ -816,12 +784,10 @@ impl EstimateRequest {
         self.params.shipping_addresses = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(mut self, value: Vec<EstimateDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    /// Sets `subscription_info` (a list).
     pub fn subscription_info(
         mut self,
         value: Vec<EstimateSubscriptionInfoParams>,
@@ -829,7 +795,6 @@ impl EstimateRequest {
         self.params.subscription_info = value;
         self
     }
-    /// Sets `contract_terms` (a list).
     pub fn contract_terms(mut self, value: Vec<EstimateContractTermsParams>) -> Self {
         self.params.contract_terms = value;
         self
@@ -880,34 +845,26 @@ impl EstimateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EstimateParams {
-    /// `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<EstimateCustomerParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EstimateBillingAddressParams>,
-    /// `purchase_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub purchase_items: Vec<EstimatePurchaseItemsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<EstimateItemTiersParams>,
-    /// `shipping_addresses` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shipping_addresses: Vec<EstimateShippingAddressesParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<EstimateDiscountsParams>,
-    /// `subscription_info` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_info: Vec<EstimateSubscriptionInfoParams>,
-    /// `contract_terms` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contract_terms: Vec<EstimateContractTermsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -956,7 +913,6 @@ impl crate::form::FormEncode for EstimateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EstimateResponse {
-    /// `estimate`.
     pub estimate: estimate::Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1022,10 +978,10 @@ impl<'de> Deserialize<'de> for EstimateResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateInvoiceInfoParams {
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
@@ -1037,12 +993,12 @@ impl CreateInvoiceInfoParams {
             notes: None,
         }
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
-    /// Sets `notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self
@@ -1060,10 +1016,9 @@ crate::form::form_object!(CreateInvoiceInfoParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePaymentScheduleParams {
-    /// `scheme_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme_id: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
@@ -1075,12 +1030,11 @@ impl CreatePaymentScheduleParams {
             amount: None,
         }
     }
-    /// Sets `scheme_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn scheme_id(mut self, value: impl Into<String>) -> Self {
         self.scheme_id = Some(value.into());
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
@@ -1098,7 +1052,7 @@ crate::form::form_object!(CreatePaymentScheduleParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -1107,7 +1061,7 @@ impl CreateStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
@@ -1124,25 +1078,24 @@ crate::form::form_object!(CreateStatementDescriptorParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -1159,22 +1112,21 @@ impl CreatePaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -1182,17 +1134,17 @@ impl CreatePaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -1215,20 +1167,17 @@ crate::form::form_object!(CreatePaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePurchaseItemsParams {
-    /// `index`.
     pub index: i64,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
 }
@@ -1244,22 +1193,20 @@ impl CreatePurchaseItemsParams {
             quantity_in_decimal: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_amount`.
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
-    /// Sets `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
@@ -1281,27 +1228,23 @@ crate::form::form_object!(CreatePurchaseItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateItemTiersParams {
-    /// `index`.
     pub index: i64,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -1319,37 +1262,34 @@ impl CreateItemTiersParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -1373,46 +1313,45 @@ crate::form::form_object!(CreateItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateShippingAddressesParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -1436,72 +1375,71 @@ impl CreateShippingAddressesParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -1531,22 +1469,17 @@ crate::form::form_object!(CreateShippingAddressesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateDiscountsParams {
-    /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
 }
@@ -1562,32 +1495,27 @@ impl CreateDiscountsParams {
             included_in_mrr: None,
         }
     }
-    /// Sets `index`.
     pub fn index(mut self, value: i64) -> Self {
         self.index = Some(value);
         self
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
@@ -1609,18 +1537,15 @@ crate::form::form_object!(CreateDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubscriptionInfoParams {
-    /// `index`.
     pub index: i64,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
 }
@@ -1635,22 +1560,20 @@ impl CreateSubscriptionInfoParams {
             meta_data: None,
         }
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.meta_data = Some(value);
         self
@@ -1674,12 +1597,9 @@ crate::form::form_object!(CreateSubscriptionInfoParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateContractTermsParams {
-    /// `index`.
     pub index: i64,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateContractTermsActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -1692,7 +1612,6 @@ impl CreateContractTermsParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateContractTermsActionAtTermEnd,
@@ -1700,7 +1619,6 @@ impl CreateContractTermsParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -1719,28 +1637,24 @@ crate::form::form_object!(CreateContractTermsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EstimateCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `entity_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
-    /// `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    /// `exemption_details` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    /// `customer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
 }
@@ -1758,42 +1672,38 @@ impl EstimateCustomerParams {
             customer_type: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
-    /// Sets `entity_code`.
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.entity_code = Some(value);
         self
     }
-    /// Sets `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.exempt_number = Some(value.into());
         self
     }
-    /// Sets `exemption_details` (any JSON value).
+    /// Any JSON value.
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.exemption_details = Some(value);
         self
     }
-    /// Sets `customer_type`.
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.customer_type = Some(value);
         self
@@ -1817,28 +1727,27 @@ crate::form::form_object!(EstimateCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EstimateBillingAddressParams {
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -1856,42 +1765,41 @@ impl EstimateBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -1915,20 +1823,17 @@ crate::form::form_object!(EstimateBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EstimatePurchaseItemsParams {
-    /// `index`.
     pub index: i64,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
 }
@@ -1944,22 +1849,20 @@ impl EstimatePurchaseItemsParams {
             quantity_in_decimal: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_amount`.
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
-    /// Sets `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
@@ -1981,27 +1884,23 @@ crate::form::form_object!(EstimatePurchaseItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EstimateItemTiersParams {
-    /// `index`.
     pub index: i64,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
 }
@@ -2019,37 +1918,34 @@ impl EstimateItemTiersParams {
             price_in_decimal: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
@@ -2073,46 +1969,45 @@ crate::form::form_object!(EstimateItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EstimateShippingAddressesParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -2136,72 +2031,71 @@ impl EstimateShippingAddressesParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -2231,22 +2125,17 @@ crate::form::form_object!(EstimateShippingAddressesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EstimateDiscountsParams {
-    /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
 }
@@ -2262,32 +2151,27 @@ impl EstimateDiscountsParams {
             included_in_mrr: None,
         }
     }
-    /// Sets `index`.
     pub fn index(mut self, value: i64) -> Self {
         self.index = Some(value);
         self
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
@@ -2309,15 +2193,12 @@ crate::form::form_object!(EstimateDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EstimateSubscriptionInfoParams {
-    /// `index`.
     pub index: i64,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
 }
@@ -2331,17 +2212,15 @@ impl EstimateSubscriptionInfoParams {
             contract_term_billing_cycle_on_renewal: None,
         }
     }
-    /// Sets `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn subscription_id(mut self, value: impl Into<String>) -> Self {
         self.subscription_id = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -2364,12 +2243,9 @@ crate::form::form_object!(EstimateSubscriptionInfoParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EstimateContractTermsParams {
-    /// `index`.
     pub index: i64,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<EstimateContractTermsActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -2382,7 +2258,6 @@ impl EstimateContractTermsParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: EstimateContractTermsActionAtTermEnd,
@@ -2390,7 +2265,6 @@ impl EstimateContractTermsParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self

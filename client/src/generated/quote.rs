@@ -35,129 +35,93 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Quote {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `po_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `operation_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<OperationType>,
-    /// `vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `price_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_type: Option<enums::PriceType>,
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_till: Option<Timestamp>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `total_payable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_payable: Option<i64>,
-    /// `charge_on_acceptance`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_acceptance: Option<i64>,
-    /// `sub_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<i64>,
-    /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `credits_applied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_applied: Option<i64>,
-    /// `amount_paid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
-    /// `amount_due`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_due: Option<i64>,
-    /// `version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `vat_number_prefix`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
-    /// `line_item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_tiers: Option<Vec<LineItemTier>>,
-    /// `line_item_discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
-    /// `line_item_taxes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_taxes: Option<Vec<LineItemTax>>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    /// `taxes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<Tax>>,
-    /// `tax_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_category: Option<String>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `notes` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Value>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Box<BillingAddress>>,
-    /// `contract_term_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_start: Option<Timestamp>,
-    /// `contract_term_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_end: Option<Timestamp>,
-    /// `contract_term_termination_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_termination_fee: Option<i64>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `total_contract_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
-    /// `total_discount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<i64>,
-    /// `has_entitlements`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_entitlements: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -559,82 +523,58 @@ impl<'de> Deserialize<'de> for Quote {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItem {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `pricing_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
-    /// `is_taxed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_taxed: Option<bool>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `tax_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `unit_amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `item_level_discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_amount: Option<i64>,
-    /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
-    /// `is_percentage_pricing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_percentage_pricing: Option<bool>,
-    /// `reference_line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_line_item_id: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<LineItemEntityType>,
-    /// `tax_exempt_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt_reason: Option<enums::TaxExemptReason>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `proration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_mode: Option<LineItemProrationMode>,
     /// `object`: the name of the object's type, as sent.
@@ -870,37 +810,26 @@ impl<'de> Deserialize<'de> for LineItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemTier {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `quantity_used`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `quantity_used_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    /// `unit_amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1055,19 +984,14 @@ impl<'de> Deserialize<'de> for LineItemTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemDiscount {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<LineItemDiscountDiscountType>,
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1168,49 +1092,36 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItemTax {
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `tax_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
-    /// `tax_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `prorated_taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorated_taxable_amount: Option<f64>,
-    /// `is_partial_tax_applied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_partial_tax_applied: Option<bool>,
-    /// `is_non_compliance_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_non_compliance_tax: Option<bool>,
-    /// `taxable_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
-    /// `tax_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
-    /// `tax_juris_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_type: Option<enums::TaxJurisType>,
-    /// `tax_juris_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_name: Option<String>,
-    /// `tax_juris_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_juris_code: Option<String>,
-    /// `tax_amount_in_local_currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount_in_local_currency: Option<i64>,
-    /// `local_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_currency_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1386,25 +1297,18 @@ impl<'de> Deserialize<'de> for LineItemTax {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Discount {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<DiscountEntityType>,
-    /// `discount_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountDiscountType>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `coupon_set_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_set_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1513,13 +1417,10 @@ impl<'de> Deserialize<'de> for Discount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Tax {
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1597,46 +1498,32 @@ impl<'de> Deserialize<'de> for Tax {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -1763,46 +1650,32 @@ impl<'de> Deserialize<'de> for ShippingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BillingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -3057,15 +2930,11 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -3173,47 +3042,41 @@ pub struct CreateSubForCustomerQuoteRequest {
     params: CreateSubForCustomerQuoteParams,
 }
 impl CreateSubForCustomerQuoteRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: CreateSubForCustomerQuoteSubscriptionParams,
@@ -3221,7 +3084,6 @@ impl CreateSubForCustomerQuoteRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateSubForCustomerQuoteShippingAddressParams,
@@ -3229,7 +3091,6 @@ impl CreateSubForCustomerQuoteRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CreateSubForCustomerQuoteContractTermParams,
@@ -3237,12 +3098,10 @@ impl CreateSubForCustomerQuoteRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CreateSubForCustomerQuoteAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateSubForCustomerQuoteEventBasedAddonsParams>,
@@ -3309,43 +3168,33 @@ impl CreateSubForCustomerQuoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubForCustomerQuoteSubscriptionParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubForCustomerQuoteShippingAddressParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubForCustomerQuoteContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateSubForCustomerQuoteAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateSubForCustomerQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3400,9 +3249,7 @@ impl crate::form::FormEncode for CreateSubForCustomerQuoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -3495,42 +3342,36 @@ pub struct EditCreateSubForCustomerQuoteRequest {
     params: EditCreateSubForCustomerQuoteParams,
 }
 impl EditCreateSubForCustomerQuoteRequest {
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: EditCreateSubForCustomerQuoteSubscriptionParams,
@@ -3538,7 +3379,6 @@ impl EditCreateSubForCustomerQuoteRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: EditCreateSubForCustomerQuoteShippingAddressParams,
@@ -3546,7 +3386,6 @@ impl EditCreateSubForCustomerQuoteRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: EditCreateSubForCustomerQuoteContractTermParams,
@@ -3554,7 +3393,6 @@ impl EditCreateSubForCustomerQuoteRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(
         mut self,
         value: Vec<EditCreateSubForCustomerQuoteAddonsParams>,
@@ -3562,7 +3400,6 @@ impl EditCreateSubForCustomerQuoteRequest {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<EditCreateSubForCustomerQuoteEventBasedAddonsParams>,
@@ -3634,40 +3471,30 @@ impl EditCreateSubForCustomerQuoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteParams {
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<EditCreateSubForCustomerQuoteSubscriptionParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<EditCreateSubForCustomerQuoteShippingAddressParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<EditCreateSubForCustomerQuoteContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<EditCreateSubForCustomerQuoteAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<EditCreateSubForCustomerQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3720,9 +3547,7 @@ impl crate::form::FormEncode for EditCreateSubForCustomerQuoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -3814,82 +3639,71 @@ pub struct UpdateSubscriptionQuoteRequest {
     params: UpdateSubscriptionQuoteParams,
 }
 impl UpdateSubscriptionQuoteRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `replace_addon_list`.
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `change_option`.
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
-    /// Sets `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: UpdateSubscriptionQuoteSubscriptionParams,
@@ -3897,7 +3711,6 @@ impl UpdateSubscriptionQuoteRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: UpdateSubscriptionQuoteBillingAddressParams,
@@ -3905,7 +3718,6 @@ impl UpdateSubscriptionQuoteRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: UpdateSubscriptionQuoteShippingAddressParams,
@@ -3913,12 +3725,10 @@ impl UpdateSubscriptionQuoteRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: UpdateSubscriptionQuoteCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: UpdateSubscriptionQuoteContractTermParams,
@@ -3926,12 +3736,10 @@ impl UpdateSubscriptionQuoteRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<UpdateSubscriptionQuoteAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<UpdateSubscriptionQuoteEventBasedAddonsParams>,
@@ -3993,70 +3801,53 @@ impl UpdateSubscriptionQuoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `replace_addon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_addon_list: Option<bool>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<UpdateSubscriptionQuoteSubscriptionParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateSubscriptionQuoteBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateSubscriptionQuoteShippingAddressParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateSubscriptionQuoteCustomerParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<UpdateSubscriptionQuoteContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<UpdateSubscriptionQuoteAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateSubscriptionQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4129,9 +3920,7 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -4224,77 +4013,66 @@ pub struct EditUpdateSubscriptionQuoteRequest {
     params: EditUpdateSubscriptionQuoteParams,
 }
 impl EditUpdateSubscriptionQuoteRequest {
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `replace_addon_list`.
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `change_option`.
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
-    /// Sets `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: EditUpdateSubscriptionQuoteSubscriptionParams,
@@ -4302,7 +4080,6 @@ impl EditUpdateSubscriptionQuoteRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: EditUpdateSubscriptionQuoteBillingAddressParams,
@@ -4310,7 +4087,6 @@ impl EditUpdateSubscriptionQuoteRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: EditUpdateSubscriptionQuoteShippingAddressParams,
@@ -4318,12 +4094,10 @@ impl EditUpdateSubscriptionQuoteRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: EditUpdateSubscriptionQuoteCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: EditUpdateSubscriptionQuoteContractTermParams,
@@ -4331,7 +4105,6 @@ impl EditUpdateSubscriptionQuoteRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteAddonsParams>,
@@ -4339,7 +4112,6 @@ impl EditUpdateSubscriptionQuoteRequest {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteEventBasedAddonsParams>,
@@ -4406,67 +4178,50 @@ impl EditUpdateSubscriptionQuoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteParams {
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `replace_addon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_addon_list: Option<bool>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<EditUpdateSubscriptionQuoteSubscriptionParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EditUpdateSubscriptionQuoteBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<EditUpdateSubscriptionQuoteShippingAddressParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<EditUpdateSubscriptionQuoteCustomerParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<EditUpdateSubscriptionQuoteContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<EditUpdateSubscriptionQuoteAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<EditUpdateSubscriptionQuoteEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4537,9 +4292,7 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -4631,42 +4384,40 @@ pub struct CreateForOnetimeChargesRequest {
     params: CreateForOnetimeChargesParams,
 }
 impl CreateForOnetimeChargesRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateForOnetimeChargesShippingAddressParams,
@@ -4674,17 +4425,14 @@ impl CreateForOnetimeChargesRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CreateForOnetimeChargesAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(mut self, value: Vec<CreateForOnetimeChargesChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateForOnetimeChargesTaxProvidersFieldsParams>,
@@ -4746,39 +4494,34 @@ impl CreateForOnetimeChargesRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForOnetimeChargesShippingAddressParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateForOnetimeChargesAddonsParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateForOnetimeChargesChargesParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateForOnetimeChargesTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4831,9 +4574,7 @@ impl crate::form::FormEncode for CreateForOnetimeChargesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -4924,37 +4665,35 @@ pub struct EditOneTimeQuoteRequest {
     params: EditOneTimeQuoteParams,
 }
 impl EditOneTimeQuoteRequest {
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: EditOneTimeQuoteShippingAddressParams,
@@ -4962,17 +4701,14 @@ impl EditOneTimeQuoteRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<EditOneTimeQuoteAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(mut self, value: Vec<EditOneTimeQuoteChargesParams>) -> Self {
         self.params.charges = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<EditOneTimeQuoteTaxProvidersFieldsParams>,
@@ -5039,34 +4775,29 @@ impl EditOneTimeQuoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteParams {
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<EditOneTimeQuoteShippingAddressParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<EditOneTimeQuoteAddonsParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<EditOneTimeQuoteChargesParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<EditOneTimeQuoteTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -5115,9 +4846,7 @@ impl crate::form::FormEncode for EditOneTimeQuoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -5208,57 +4937,49 @@ pub struct CreateSubItemsForCustomerQuoteRequest {
     params: CreateSubItemsForCustomerQuoteParams,
 }
 impl CreateSubItemsForCustomerQuoteRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `billing_start_option`.
     pub fn billing_start_option(mut self, value: enums::BillingStartOption) -> Self {
         self.params.billing_start_option = Some(value);
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: CreateSubItemsForCustomerQuoteSubscriptionParams,
@@ -5266,7 +4987,6 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateSubItemsForCustomerQuoteShippingAddressParams,
@@ -5274,7 +4994,6 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CreateSubItemsForCustomerQuoteContractTermParams,
@@ -5282,7 +5001,6 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CreateSubItemsForCustomerQuoteBillingAddressParams,
@@ -5290,7 +5008,6 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteSubscriptionItemsParams>,
@@ -5298,7 +5015,6 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteDiscountsParams>,
@@ -5306,7 +5022,6 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteItemTiersParams>,
@@ -5314,7 +5029,6 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteCouponsParams>,
@@ -5322,7 +5036,6 @@ impl CreateSubItemsForCustomerQuoteRequest {
         self.params.coupons = value;
         self
     }
-    /// Sets `entitlement_overrides` (a list).
     pub fn entitlement_overrides(
         mut self,
         value: Vec<CreateSubItemsForCustomerQuoteEntitlementOverridesParams>,
@@ -5394,61 +5107,45 @@ impl CreateSubItemsForCustomerQuoteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `billing_start_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_start_option: Option<enums::BillingStartOption>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<CreateSubItemsForCustomerQuoteSubscriptionParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateSubItemsForCustomerQuoteShippingAddressParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateSubItemsForCustomerQuoteContractTermParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateSubItemsForCustomerQuoteBillingAddressParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CreateSubItemsForCustomerQuoteSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateSubItemsForCustomerQuoteDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateSubItemsForCustomerQuoteItemTiersParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<CreateSubItemsForCustomerQuoteCouponsParams>,
-    /// `entitlement_overrides` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         CreateSubItemsForCustomerQuoteEntitlementOverridesParams,
@@ -5517,12 +5214,9 @@ impl crate::form::FormEncode for CreateSubItemsForCustomerQuoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -5620,52 +5314,44 @@ pub struct EditCreateSubCustomerQuoteForItemsRequest {
     params: EditCreateSubCustomerQuoteForItemsParams,
 }
 impl EditCreateSubCustomerQuoteForItemsRequest {
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `billing_start_option`.
     pub fn billing_start_option(mut self, value: enums::BillingStartOption) -> Self {
         self.params.billing_start_option = Some(value);
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: EditCreateSubCustomerQuoteForItemsSubscriptionParams,
@@ -5673,7 +5359,6 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: EditCreateSubCustomerQuoteForItemsShippingAddressParams,
@@ -5681,7 +5366,6 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: EditCreateSubCustomerQuoteForItemsContractTermParams,
@@ -5689,7 +5373,6 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: EditCreateSubCustomerQuoteForItemsBillingAddressParams,
@@ -5697,7 +5380,6 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams>,
@@ -5705,7 +5387,6 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsDiscountsParams>,
@@ -5713,7 +5394,6 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsItemTiersParams>,
@@ -5721,7 +5401,6 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsCouponsParams>,
@@ -5729,7 +5408,6 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
         self.params.coupons = value;
         self
     }
-    /// Sets `entitlement_overrides` (a list).
     pub fn entitlement_overrides(
         mut self,
         value: Vec<EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams>,
@@ -5806,62 +5484,46 @@ impl EditCreateSubCustomerQuoteForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsParams {
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `billing_start_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_start_option: Option<enums::BillingStartOption>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<EditCreateSubCustomerQuoteForItemsSubscriptionParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<
         EditCreateSubCustomerQuoteForItemsShippingAddressParams,
     >,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<EditCreateSubCustomerQuoteForItemsContractTermParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EditCreateSubCustomerQuoteForItemsBillingAddressParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<
         EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams,
     >,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<EditCreateSubCustomerQuoteForItemsDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<EditCreateSubCustomerQuoteForItemsItemTiersParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<EditCreateSubCustomerQuoteForItemsCouponsParams>,
-    /// `entitlement_overrides` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams,
@@ -5928,12 +5590,9 @@ impl crate::form::FormEncode for EditCreateSubCustomerQuoteForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -6030,87 +5689,75 @@ pub struct UpdateSubscriptionQuoteForItemsRequest {
     params: UpdateSubscriptionQuoteForItemsParams,
 }
 impl UpdateSubscriptionQuoteForItemsRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `replace_items_list`.
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `change_option`.
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
-    /// Sets `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: UpdateSubscriptionQuoteForItemsSubscriptionParams,
@@ -6118,7 +5765,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: UpdateSubscriptionQuoteForItemsBillingAddressParams,
@@ -6126,7 +5772,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: UpdateSubscriptionQuoteForItemsShippingAddressParams,
@@ -6134,7 +5779,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(
         mut self,
         value: UpdateSubscriptionQuoteForItemsCustomerParams,
@@ -6142,7 +5786,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: UpdateSubscriptionQuoteForItemsContractTermParams,
@@ -6150,7 +5793,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsSubscriptionItemsParams>,
@@ -6158,7 +5800,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsDiscountsParams>,
@@ -6166,7 +5807,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsItemTiersParams>,
@@ -6174,7 +5814,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsCouponsParams>,
@@ -6182,7 +5821,6 @@ impl UpdateSubscriptionQuoteForItemsRequest {
         self.params.coupons = value;
         self
     }
-    /// Sets `entitlement_overrides` (a list).
     pub fn entitlement_overrides(
         mut self,
         value: Vec<UpdateSubscriptionQuoteForItemsEntitlementOverridesParams>,
@@ -6249,82 +5887,61 @@ impl UpdateSubscriptionQuoteForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `replace_items_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_items_list: Option<bool>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<UpdateSubscriptionQuoteForItemsSubscriptionParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateSubscriptionQuoteForItemsBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateSubscriptionQuoteForItemsShippingAddressParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateSubscriptionQuoteForItemsCustomerParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<UpdateSubscriptionQuoteForItemsContractTermParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<UpdateSubscriptionQuoteForItemsSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<UpdateSubscriptionQuoteForItemsDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<UpdateSubscriptionQuoteForItemsItemTiersParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<UpdateSubscriptionQuoteForItemsCouponsParams>,
-    /// `entitlement_overrides` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         UpdateSubscriptionQuoteForItemsEntitlementOverridesParams,
@@ -6407,12 +6024,9 @@ impl crate::form::FormEncode for UpdateSubscriptionQuoteForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -6510,82 +6124,70 @@ pub struct EditUpdateSubscriptionQuoteForItemsRequest {
     params: EditUpdateSubscriptionQuoteForItemsParams,
 }
 impl EditUpdateSubscriptionQuoteForItemsRequest {
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `replace_items_list`.
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `change_option`.
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
-    /// Sets `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(
         mut self,
         value: EditUpdateSubscriptionQuoteForItemsSubscriptionParams,
@@ -6593,7 +6195,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.params.subscription = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: EditUpdateSubscriptionQuoteForItemsBillingAddressParams,
@@ -6601,7 +6202,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: EditUpdateSubscriptionQuoteForItemsShippingAddressParams,
@@ -6609,7 +6209,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(
         mut self,
         value: EditUpdateSubscriptionQuoteForItemsCustomerParams,
@@ -6617,7 +6216,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: EditUpdateSubscriptionQuoteForItemsContractTermParams,
@@ -6625,7 +6223,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams>,
@@ -6633,7 +6230,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsDiscountsParams>,
@@ -6641,7 +6237,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsItemTiersParams>,
@@ -6649,7 +6244,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsCouponsParams>,
@@ -6657,7 +6251,6 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
         self.params.coupons = value;
         self
     }
-    /// Sets `entitlement_overrides` (a list).
     pub fn entitlement_overrides(
         mut self,
         value: Vec<EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams>,
@@ -6734,83 +6327,62 @@ impl EditUpdateSubscriptionQuoteForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsParams {
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `replace_items_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_items_list: Option<bool>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<EditUpdateSubscriptionQuoteForItemsSubscriptionParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EditUpdateSubscriptionQuoteForItemsBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<
         EditUpdateSubscriptionQuoteForItemsShippingAddressParams,
     >,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<EditUpdateSubscriptionQuoteForItemsCustomerParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<EditUpdateSubscriptionQuoteForItemsContractTermParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<
         EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams,
     >,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<EditUpdateSubscriptionQuoteForItemsDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<EditUpdateSubscriptionQuoteForItemsItemTiersParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<EditUpdateSubscriptionQuoteForItemsCouponsParams>,
-    /// `entitlement_overrides` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entitlement_overrides: Vec<
         EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams,
@@ -6891,12 +6463,9 @@ impl crate::form::FormEncode for EditUpdateSubscriptionQuoteForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -6993,47 +6562,44 @@ pub struct CreateForChargeItemsAndChargesRequest {
     params: CreateForChargeItemsAndChargesParams,
 }
 impl CreateForChargeItemsAndChargesRequest {
-    /// Sets `name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: CreateForChargeItemsAndChargesBillingAddressParams,
@@ -7041,7 +6607,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateForChargeItemsAndChargesShippingAddressParams,
@@ -7049,7 +6614,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `item_prices` (a list).
     pub fn item_prices(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
@@ -7057,7 +6621,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.item_prices = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
@@ -7065,7 +6628,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesChargesParams>,
@@ -7073,7 +6635,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.charges = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
@@ -7081,7 +6642,6 @@ impl CreateForChargeItemsAndChargesRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateForChargeItemsAndChargesTaxProvidersFieldsParams>,
@@ -7148,51 +6708,42 @@ impl CreateForChargeItemsAndChargesRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesParams {
-    /// `name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateForChargeItemsAndChargesBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForChargeItemsAndChargesShippingAddressParams>,
-    /// `item_prices` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<CreateForChargeItemsAndChargesItemPricesParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForChargeItemsAndChargesItemTiersParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<CreateForChargeItemsAndChargesChargesParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateForChargeItemsAndChargesDiscountsParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<
         CreateForChargeItemsAndChargesTaxProvidersFieldsParams,
@@ -7255,9 +6806,7 @@ impl crate::form::FormEncode for CreateForChargeItemsAndChargesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -7348,42 +6897,39 @@ pub struct EditForChargeItemsAndChargesRequest {
     params: EditForChargeItemsAndChargesParams,
 }
 impl EditForChargeItemsAndChargesRequest {
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.params.notes = Some(value.into());
         self
     }
-    /// Sets `expires_at` (Unix seconds).
+    /// Unix seconds.
     pub fn expires_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.expires_at = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: EditForChargeItemsAndChargesBillingAddressParams,
@@ -7391,7 +6937,6 @@ impl EditForChargeItemsAndChargesRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: EditForChargeItemsAndChargesShippingAddressParams,
@@ -7399,7 +6944,6 @@ impl EditForChargeItemsAndChargesRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `item_prices` (a list).
     pub fn item_prices(
         mut self,
         value: Vec<EditForChargeItemsAndChargesItemPricesParams>,
@@ -7407,7 +6951,6 @@ impl EditForChargeItemsAndChargesRequest {
         self.params.item_prices = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<EditForChargeItemsAndChargesItemTiersParams>,
@@ -7415,7 +6958,6 @@ impl EditForChargeItemsAndChargesRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `charges` (a list).
     pub fn charges(
         mut self,
         value: Vec<EditForChargeItemsAndChargesChargesParams>,
@@ -7423,7 +6965,6 @@ impl EditForChargeItemsAndChargesRequest {
         self.params.charges = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<EditForChargeItemsAndChargesDiscountsParams>,
@@ -7431,7 +6972,6 @@ impl EditForChargeItemsAndChargesRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<EditForChargeItemsAndChargesTaxProvidersFieldsParams>,
@@ -7503,46 +7043,37 @@ impl EditForChargeItemsAndChargesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesParams {
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `notes`; at most 10000 characters.
+    /// At most 10000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<EditForChargeItemsAndChargesBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<EditForChargeItemsAndChargesShippingAddressParams>,
-    /// `item_prices` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_prices: Vec<EditForChargeItemsAndChargesItemPricesParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<EditForChargeItemsAndChargesItemTiersParams>,
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charges: Vec<EditForChargeItemsAndChargesChargesParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<EditForChargeItemsAndChargesDiscountsParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<EditForChargeItemsAndChargesTaxProvidersFieldsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7599,9 +7130,7 @@ impl crate::form::FormEncode for EditForChargeItemsAndChargesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -7691,7 +7220,6 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -7852,7 +7380,6 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -7967,12 +7494,9 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -8208,7 +7732,6 @@ impl crate::form::FormEncode for QuoteLineGroupsForQuoteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct QuoteLineGroupsForQuoteEntry {
-    /// `quote_line_group`.
     pub quote_line_group: quote_line_group::QuoteLineGroup,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -8294,27 +7817,23 @@ pub struct ConvertRequest {
     params: ConvertParams,
 }
 impl ConvertRequest {
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `create_pending_invoices`.
     pub fn create_pending_invoices(mut self, value: bool) -> Self {
         self.params.create_pending_invoices = Some(value);
         self
     }
-    /// Sets `first_invoice_pending`.
     pub fn first_invoice_pending(mut self, value: bool) -> Self {
         self.params.first_invoice_pending = Some(value);
         self
     }
-    /// Sets `subscription`.
     pub fn subscription(mut self, value: ConvertSubscriptionParams) -> Self {
         self.params.subscription = Some(value);
         self
@@ -8374,19 +7893,15 @@ impl ConvertRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConvertParams {
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `create_pending_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_pending_invoices: Option<bool>,
-    /// `first_invoice_pending`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_invoice_pending: Option<bool>,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<ConvertSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8425,29 +7940,20 @@ impl crate::form::FormEncode for ConvertParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ConvertResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<Box<subscription::Subscription>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `credit_note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<Box<credit_note::CreditNote>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -8591,7 +8097,7 @@ pub struct UpdateStatusRequest {
     params: UpdateStatusParams,
 }
 impl UpdateStatusRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -8653,9 +8159,8 @@ impl UpdateStatusRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateStatusParams {
-    /// `status`.
     pub status: UpdateStatusStatus,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8688,15 +8193,11 @@ impl crate::form::FormEncode for UpdateStatusParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateStatusResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -8861,7 +8362,7 @@ impl ExtendExpiryDateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExtendExpiryDateParams {
-    /// `valid_till` (Unix seconds).
+    /// Unix seconds.
     pub valid_till: Timestamp,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -8891,15 +8392,11 @@ impl crate::form::FormEncode for ExtendExpiryDateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ExtendExpiryDateResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -9007,7 +8504,7 @@ pub struct DeleteRequest {
     params: DeleteParams,
 }
 impl DeleteRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -9067,7 +8564,7 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9098,15 +8595,11 @@ impl crate::form::FormEncode for DeleteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `quote`.
     pub quote: Quote,
-    /// `quoted_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_subscription: Option<Box<quoted_subscription::QuotedSubscription>>,
-    /// `quoted_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_charge: Option<Box<quoted_charge::QuotedCharge>>,
-    /// `quoted_ramp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -9214,12 +8707,10 @@ pub struct PdfRequest {
     params: PdfParams,
 }
 impl PdfRequest {
-    /// Sets `consolidated_view`.
     pub fn consolidated_view(mut self, value: bool) -> Self {
         self.params.consolidated_view = Some(value);
         self
     }
-    /// Sets `disposition_type`.
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
@@ -9279,10 +8770,8 @@ impl PdfRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PdfParams {
-    /// `consolidated_view`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_view: Option<bool>,
-    /// `disposition_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9315,7 +8804,6 @@ impl crate::form::FormEncode for PdfParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PdfResponse {
-    /// `download`.
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9426,7 +8914,6 @@ impl RetrieveSignatureRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveSignatureResponse {
-    /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9551,7 +9038,6 @@ impl RetrieveSignedPdfRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveSignedPdfResponse {
-    /// `download`.
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9668,7 +9154,6 @@ impl CreateSignatureRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSignatureResponse {
-    /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9793,7 +9278,6 @@ impl UpdateSignatureRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSignatureResponse {
-    /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9881,7 +9365,6 @@ pub struct UpdateSignatureStatusRequest {
     params: UpdateSignatureStatusParams,
 }
 impl UpdateSignatureStatusRequest {
-    /// Sets `cpq_quote_signature`.
     pub fn cpq_quote_signature(
         mut self,
         value: UpdateSignatureStatusCpqQuoteSignatureParams,
@@ -9948,7 +9431,6 @@ impl UpdateSignatureStatusRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSignatureStatusParams {
-    /// `cpq_quote_signature`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpq_quote_signature: Option<UpdateSignatureStatusCpqQuoteSignatureParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -9979,7 +9461,6 @@ impl crate::form::FormEncode for UpdateSignatureStatusParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSignatureStatusResponse {
-    /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -10104,7 +9585,6 @@ impl RefreshSignatureLinkRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefreshSignatureLinkResponse {
-    /// `cpq_quote_signature`.
     pub cpq_quote_signature: cpq_quote_signature::CpqQuoteSignature,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -10178,40 +9658,35 @@ impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
 }
@@ -10233,62 +9708,57 @@ impl CreateSubForCustomerQuoteSubscriptionParams {
             contract_term_billing_cycle_on_renewal: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -10319,46 +9789,45 @@ crate::form::form_object!(CreateSubForCustomerQuoteSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -10382,72 +9851,71 @@ impl CreateSubForCustomerQuoteShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -10477,10 +9945,8 @@ crate::form::form_object!(CreateSubForCustomerQuoteShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateSubForCustomerQuoteContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -10492,7 +9958,6 @@ impl CreateSubForCustomerQuoteContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateSubForCustomerQuoteContractTermActionAtTermEnd,
@@ -10500,7 +9965,6 @@ impl CreateSubForCustomerQuoteContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -10518,25 +9982,22 @@ crate::form::form_object!(CreateSubForCustomerQuoteContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
 }
@@ -10553,37 +10014,34 @@ impl CreateSubForCustomerQuoteAddonsParams {
             trial_end: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
@@ -10606,31 +10064,25 @@ crate::form::form_object!(CreateSubForCustomerQuoteAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubForCustomerQuoteEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
 }
@@ -10649,47 +10101,41 @@ impl CreateSubForCustomerQuoteEventBasedAddonsParams {
             charge_on: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
@@ -10714,40 +10160,35 @@ crate::form::form_object!(CreateSubForCustomerQuoteEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
 }
@@ -10769,62 +10210,57 @@ impl EditCreateSubForCustomerQuoteSubscriptionParams {
             contract_term_billing_cycle_on_renewal: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -10855,46 +10291,45 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -10918,72 +10353,71 @@ impl EditCreateSubForCustomerQuoteShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -11013,12 +10447,10 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         EditCreateSubForCustomerQuoteContractTermActionAtTermEnd,
     >,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -11030,7 +10462,6 @@ impl EditCreateSubForCustomerQuoteContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: EditCreateSubForCustomerQuoteContractTermActionAtTermEnd,
@@ -11038,7 +10469,6 @@ impl EditCreateSubForCustomerQuoteContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -11056,25 +10486,22 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
 }
@@ -11091,37 +10518,34 @@ impl EditCreateSubForCustomerQuoteAddonsParams {
             trial_end: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
@@ -11144,31 +10568,25 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubForCustomerQuoteEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
 }
@@ -11187,47 +10605,41 @@ impl EditCreateSubForCustomerQuoteEventBasedAddonsParams {
             charge_on: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
@@ -11252,42 +10664,36 @@ crate::form::form_object!(EditCreateSubForCustomerQuoteEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
 }
@@ -11310,62 +10716,56 @@ impl UpdateSubscriptionQuoteSubscriptionParams {
             contract_term_billing_cycle_on_renewal: None,
         }
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -11397,46 +10797,45 @@ crate::form::form_object!(UpdateSubscriptionQuoteSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -11460,72 +10859,71 @@ impl UpdateSubscriptionQuoteBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -11555,46 +10953,45 @@ crate::form::form_object!(UpdateSubscriptionQuoteBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -11618,72 +11015,71 @@ impl UpdateSubscriptionQuoteShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -11713,13 +11109,12 @@ crate::form::form_object!(UpdateSubscriptionQuoteShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
 }
@@ -11732,17 +11127,16 @@ impl UpdateSubscriptionQuoteCustomerParams {
             registered_for_gst: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
@@ -11761,10 +11155,8 @@ crate::form::form_object!(UpdateSubscriptionQuoteCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<UpdateSubscriptionQuoteContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -11776,7 +11168,6 @@ impl UpdateSubscriptionQuoteContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: UpdateSubscriptionQuoteContractTermActionAtTermEnd,
@@ -11784,7 +11175,6 @@ impl UpdateSubscriptionQuoteContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -11802,25 +11192,22 @@ crate::form::form_object!(UpdateSubscriptionQuoteContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
 }
@@ -11837,37 +11224,34 @@ impl UpdateSubscriptionQuoteAddonsParams {
             trial_end: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
@@ -11890,31 +11274,25 @@ crate::form::form_object!(UpdateSubscriptionQuoteAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
 }
@@ -11933,47 +11311,41 @@ impl UpdateSubscriptionQuoteEventBasedAddonsParams {
             unit_price_in_decimal: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
@@ -11998,40 +11370,34 @@ crate::form::form_object!(UpdateSubscriptionQuoteEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteSubscriptionParams {
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
 }
@@ -12053,62 +11419,56 @@ impl EditUpdateSubscriptionQuoteSubscriptionParams {
             contract_term_billing_cycle_on_renewal: None,
         }
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.plan_unit_price = Some(value);
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -12139,46 +11499,45 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -12202,72 +11561,71 @@ impl EditUpdateSubscriptionQuoteBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -12297,46 +11655,45 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -12360,72 +11717,71 @@ impl EditUpdateSubscriptionQuoteShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -12455,13 +11811,12 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
 }
@@ -12474,17 +11829,16 @@ impl EditUpdateSubscriptionQuoteCustomerParams {
             registered_for_gst: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
@@ -12503,12 +11857,10 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         EditUpdateSubscriptionQuoteContractTermActionAtTermEnd,
     >,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -12520,7 +11872,6 @@ impl EditUpdateSubscriptionQuoteContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: EditUpdateSubscriptionQuoteContractTermActionAtTermEnd,
@@ -12528,7 +11879,6 @@ impl EditUpdateSubscriptionQuoteContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -12546,25 +11896,22 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
 }
@@ -12581,37 +11928,34 @@ impl EditUpdateSubscriptionQuoteAddonsParams {
             trial_end: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
@@ -12634,31 +11978,25 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
 }
@@ -12677,47 +12015,41 @@ impl EditUpdateSubscriptionQuoteEventBasedAddonsParams {
             unit_price_in_decimal: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
@@ -12742,46 +12074,45 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -12805,72 +12136,71 @@ impl CreateForOnetimeChargesShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -12900,22 +12230,19 @@ crate::form::form_object!(CreateForOnetimeChargesShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
 }
@@ -12931,32 +12258,29 @@ impl CreateForOnetimeChargesAddonsParams {
             service_period: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period`.
     pub fn service_period(mut self, value: i64) -> Self {
         self.service_period = Some(value);
         self
@@ -12978,25 +12302,20 @@ crate::form::form_object!(CreateForOnetimeChargesAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesChargesParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `service_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
 }
@@ -13013,37 +12332,32 @@ impl CreateForOnetimeChargesChargesParams {
             service_period: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `service_period`.
     pub fn service_period(mut self, value: i64) -> Self {
         self.service_period = Some(value);
         self
@@ -13066,13 +12380,13 @@ crate::form::form_object!(CreateForOnetimeChargesChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForOnetimeChargesTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -13085,17 +12399,17 @@ impl CreateForOnetimeChargesTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -13114,46 +12428,45 @@ crate::form::form_object!(CreateForOnetimeChargesTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -13177,72 +12490,71 @@ impl EditOneTimeQuoteShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -13272,22 +12584,19 @@ crate::form::form_object!(EditOneTimeQuoteShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
 }
@@ -13303,32 +12612,29 @@ impl EditOneTimeQuoteAddonsParams {
             service_period: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period`.
     pub fn service_period(mut self, value: i64) -> Self {
         self.service_period = Some(value);
         self
@@ -13350,25 +12656,20 @@ crate::form::form_object!(EditOneTimeQuoteAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteChargesParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `service_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
 }
@@ -13385,37 +12686,32 @@ impl EditOneTimeQuoteChargesParams {
             service_period: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `service_period`.
     pub fn service_period(mut self, value: i64) -> Self {
         self.service_period = Some(value);
         self
@@ -13438,13 +12734,13 @@ crate::form::form_object!(EditOneTimeQuoteChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditOneTimeQuoteTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -13457,17 +12753,17 @@ impl EditOneTimeQuoteTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -13485,31 +12781,26 @@ crate::form::form_object!(EditOneTimeQuoteTaxProvidersFieldsParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -13532,47 +12823,42 @@ impl CreateSubItemsForCustomerQuoteSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
@@ -13611,46 +12897,45 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -13674,72 +12959,71 @@ impl CreateSubItemsForCustomerQuoteShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -13769,12 +13053,10 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd,
     >,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -13786,7 +13068,6 @@ impl CreateSubItemsForCustomerQuoteContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateSubItemsForCustomerQuoteContractTermActionAtTermEnd,
@@ -13794,7 +13075,6 @@ impl CreateSubItemsForCustomerQuoteContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -13812,46 +13092,45 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -13875,72 +13154,71 @@ impl CreateSubItemsForCustomerQuoteBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -13970,51 +13248,43 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
 }
@@ -14040,77 +13310,69 @@ impl CreateSubItemsForCustomerQuoteSubscriptionItemsParams {
             ramp_tier_id: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
@@ -14142,36 +13404,28 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteSubscriptionItemsParams)
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -14192,52 +13446,45 @@ impl CreateSubItemsForCustomerQuoteDiscountsParams {
             end_date: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -14264,34 +13511,29 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
-    /// `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
 }
@@ -14311,52 +13553,47 @@ impl CreateSubItemsForCustomerQuoteItemTiersParams {
             ramp_tier_id: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
     }
-    /// Sets `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
@@ -14382,13 +13619,13 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteCouponsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -14401,17 +13638,17 @@ impl CreateSubItemsForCustomerQuoteCouponsParams {
             end_date: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -14430,25 +13667,23 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
-    /// `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -14465,37 +13700,35 @@ impl CreateSubItemsForCustomerQuoteEntitlementOverridesParams {
             end_date: None,
         }
     }
-    /// Sets `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn feature_id(mut self, value: impl Into<String>) -> Self {
         self.feature_id = Some(value.into());
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `is_enabled`.
     pub fn is_enabled(mut self, value: bool) -> Self {
         self.is_enabled = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -14518,31 +13751,26 @@ crate::form::form_object!(CreateSubItemsForCustomerQuoteEntitlementOverridesPara
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -14565,47 +13793,42 @@ impl EditCreateSubCustomerQuoteForItemsSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.free_period_unit = Some(value);
         self
@@ -14644,46 +13867,45 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -14707,72 +13929,71 @@ impl EditCreateSubCustomerQuoteForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -14803,12 +14024,10 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsShippingAddressParam
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd,
     >,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -14820,7 +14039,6 @@ impl EditCreateSubCustomerQuoteForItemsContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: EditCreateSubCustomerQuoteForItemsContractTermActionAtTermEnd,
@@ -14828,7 +14046,6 @@ impl EditCreateSubCustomerQuoteForItemsContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -14846,46 +14063,45 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -14909,72 +14125,71 @@ impl EditCreateSubCustomerQuoteForItemsBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -15004,51 +14219,43 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsBillingAddressParams
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
 }
@@ -15074,77 +14281,69 @@ impl EditCreateSubCustomerQuoteForItemsSubscriptionItemsParams {
             ramp_tier_id: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
@@ -15177,36 +14376,28 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsSubscriptionItemsPar
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -15227,52 +14418,45 @@ impl EditCreateSubCustomerQuoteForItemsDiscountsParams {
             end_date: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -15299,34 +14483,29 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
-    /// `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
 }
@@ -15346,52 +14525,47 @@ impl EditCreateSubCustomerQuoteForItemsItemTiersParams {
             ramp_tier_id: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
     }
-    /// Sets `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
@@ -15417,13 +14591,13 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsCouponsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -15436,17 +14610,17 @@ impl EditCreateSubCustomerQuoteForItemsCouponsParams {
             end_date: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -15465,25 +14639,23 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
-    /// `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -15500,37 +14672,35 @@ impl EditCreateSubCustomerQuoteForItemsEntitlementOverridesParams {
             end_date: None,
         }
     }
-    /// Sets `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn feature_id(mut self, value: impl Into<String>) -> Self {
         self.feature_id = Some(value.into());
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `is_enabled`.
     pub fn is_enabled(mut self, value: bool) -> Self {
         self.is_enabled = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -15553,27 +14723,23 @@ crate::form::form_object!(EditCreateSubCustomerQuoteForItemsEntitlementOverrides
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -15595,37 +14761,33 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -15663,46 +14825,45 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -15726,72 +14887,71 @@ impl UpdateSubscriptionQuoteForItemsBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -15821,46 +14981,45 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -15884,72 +15043,71 @@ impl UpdateSubscriptionQuoteForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -15979,13 +15137,12 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
 }
@@ -15998,17 +15155,16 @@ impl UpdateSubscriptionQuoteForItemsCustomerParams {
             registered_for_gst: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
@@ -16027,12 +15183,10 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
     >,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -16044,7 +15198,6 @@ impl UpdateSubscriptionQuoteForItemsContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: UpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
@@ -16052,7 +15205,6 @@ impl UpdateSubscriptionQuoteForItemsContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -16070,51 +15222,43 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
 }
@@ -16140,77 +15284,69 @@ impl UpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
             ramp_tier_id: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
@@ -16242,41 +15378,32 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsSubscriptionItemsParams
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `operation_type`.
     pub operation_type: enums::OperationType,
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -16302,57 +15429,50 @@ impl UpdateSubscriptionQuoteForItemsDiscountsParams {
             end_date: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -16381,34 +15501,29 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
-    /// `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
 }
@@ -16428,52 +15543,47 @@ impl UpdateSubscriptionQuoteForItemsItemTiersParams {
             ramp_tier_id: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
     }
-    /// Sets `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
@@ -16499,13 +15609,13 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsCouponsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -16518,17 +15628,17 @@ impl UpdateSubscriptionQuoteForItemsCouponsParams {
             end_date: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -16547,25 +15657,23 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
-    /// `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -16582,37 +15690,35 @@ impl UpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
             end_date: None,
         }
     }
-    /// Sets `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn feature_id(mut self, value: impl Into<String>) -> Self {
         self.feature_id = Some(value.into());
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `is_enabled`.
     pub fn is_enabled(mut self, value: bool) -> Self {
         self.is_enabled = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -16635,25 +15741,21 @@ crate::form::form_object!(UpdateSubscriptionQuoteForItemsEntitlementOverridesPar
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -16674,37 +15776,33 @@ impl EditUpdateSubscriptionQuoteForItemsSubscriptionParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.setup_fee = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.contract_term_billing_cycle_on_renewal = Some(value);
         self
@@ -16741,46 +15839,45 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsSubscriptionParams)
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -16804,72 +15901,71 @@ impl EditUpdateSubscriptionQuoteForItemsBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -16900,46 +15996,45 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsBillingAddressParam
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -16963,72 +16058,71 @@ impl EditUpdateSubscriptionQuoteForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -17059,13 +16153,12 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsShippingAddressPara
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
 }
@@ -17078,17 +16171,16 @@ impl EditUpdateSubscriptionQuoteForItemsCustomerParams {
             registered_for_gst: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
@@ -17107,12 +16199,10 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
     >,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -17124,7 +16214,6 @@ impl EditUpdateSubscriptionQuoteForItemsContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: EditUpdateSubscriptionQuoteForItemsContractTermActionAtTermEnd,
@@ -17132,7 +16221,6 @@ impl EditUpdateSubscriptionQuoteForItemsContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -17150,51 +16238,43 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsContractTermParams)
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
-    /// `description`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
 }
@@ -17220,77 +16300,69 @@ impl EditUpdateSubscriptionQuoteForItemsSubscriptionItemsParams {
             ramp_tier_id: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
     }
-    /// Sets `description`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
@@ -17323,41 +16395,32 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsSubscriptionItemsPa
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `operation_type`.
     pub operation_type: enums::OperationType,
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -17383,57 +16446,50 @@ impl EditUpdateSubscriptionQuoteForItemsDiscountsParams {
             end_date: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -17462,34 +16518,29 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
-    /// `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
 }
@@ -17509,52 +16560,47 @@ impl EditUpdateSubscriptionQuoteForItemsItemTiersParams {
             ramp_tier_id: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
     }
-    /// Sets `ramp_tier_id`; at most 105 characters.
+    /// At most 105 characters.
     pub fn ramp_tier_id(mut self, value: impl Into<String>) -> Self {
         self.ramp_tier_id = Some(value.into());
         self
@@ -17580,13 +16626,13 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsCouponsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -17599,17 +16645,17 @@ impl EditUpdateSubscriptionQuoteForItemsCouponsParams {
             end_date: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -17628,25 +16674,23 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
-    /// `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<enums::EntityType>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -17663,37 +16707,35 @@ impl EditUpdateSubscriptionQuoteForItemsEntitlementOverridesParams {
             end_date: None,
         }
     }
-    /// Sets `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn feature_id(mut self, value: impl Into<String>) -> Self {
         self.feature_id = Some(value.into());
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `entity_type`.
     pub fn entity_type(mut self, value: enums::EntityType) -> Self {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `is_enabled`.
     pub fn is_enabled(mut self, value: bool) -> Self {
         self.is_enabled = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.start_date = Some(value.into());
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -17717,46 +16759,45 @@ crate::form::form_object!(EditUpdateSubscriptionQuoteForItemsEntitlementOverride
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -17780,72 +16821,71 @@ impl CreateForChargeItemsAndChargesBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -17875,46 +16915,45 @@ crate::form::form_object!(CreateForChargeItemsAndChargesBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -17938,72 +16977,71 @@ impl CreateForChargeItemsAndChargesShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -18033,22 +17071,19 @@ crate::form::form_object!(CreateForChargeItemsAndChargesShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemPricesParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
 }
@@ -18064,32 +17099,29 @@ impl CreateForChargeItemsAndChargesItemPricesParams {
             service_period_days: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
@@ -18111,31 +17143,26 @@ crate::form::form_object!(CreateForChargeItemsAndChargesItemPricesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -18154,47 +17181,42 @@ impl CreateForChargeItemsAndChargesItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -18219,25 +17241,20 @@ crate::form::form_object!(CreateForChargeItemsAndChargesItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesChargesParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `service_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
 }
@@ -18254,37 +17271,32 @@ impl CreateForChargeItemsAndChargesChargesParams {
             service_period: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `service_period`.
     pub fn service_period(mut self, value: i64) -> Self {
         self.service_period = Some(value);
         self
@@ -18307,18 +17319,14 @@ crate::form::form_object!(CreateForChargeItemsAndChargesChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesDiscountsParams {
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `apply_on`.
     pub apply_on: enums::ApplyOn,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
 }
@@ -18333,22 +17341,19 @@ impl CreateForChargeItemsAndChargesDiscountsParams {
             item_price_id: None,
         }
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
@@ -18369,13 +17374,13 @@ crate::form::form_object!(CreateForChargeItemsAndChargesDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -18388,17 +17393,17 @@ impl CreateForChargeItemsAndChargesTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -18417,46 +17422,45 @@ crate::form::form_object!(CreateForChargeItemsAndChargesTaxProvidersFieldsParams
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -18480,72 +17484,71 @@ impl EditForChargeItemsAndChargesBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -18575,46 +17578,45 @@ crate::form::form_object!(EditForChargeItemsAndChargesBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -18638,72 +17640,71 @@ impl EditForChargeItemsAndChargesShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -18733,22 +17734,19 @@ crate::form::form_object!(EditForChargeItemsAndChargesShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesItemPricesParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
 }
@@ -18764,32 +17762,29 @@ impl EditForChargeItemsAndChargesItemPricesParams {
             service_period_days: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
@@ -18811,31 +17806,26 @@ crate::form::form_object!(EditForChargeItemsAndChargesItemPricesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -18854,47 +17844,42 @@ impl EditForChargeItemsAndChargesItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -18919,25 +17904,20 @@ crate::form::form_object!(EditForChargeItemsAndChargesItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesChargesParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `service_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
 }
@@ -18954,37 +17934,32 @@ impl EditForChargeItemsAndChargesChargesParams {
             service_period: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.avalara_service_type = Some(value);
         self
     }
-    /// Sets `service_period`.
     pub fn service_period(mut self, value: i64) -> Self {
         self.service_period = Some(value);
         self
@@ -19007,18 +17982,14 @@ crate::form::form_object!(EditForChargeItemsAndChargesChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesDiscountsParams {
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `apply_on`.
     pub apply_on: enums::ApplyOn,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
 }
@@ -19033,22 +18004,19 @@ impl EditForChargeItemsAndChargesDiscountsParams {
             item_price_id: None,
         }
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
@@ -19069,13 +18037,13 @@ crate::form::form_object!(EditForChargeItemsAndChargesDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditForChargeItemsAndChargesTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -19088,17 +18056,17 @@ impl EditForChargeItemsAndChargesTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -19117,16 +18085,14 @@ crate::form::form_object!(EditForChargeItemsAndChargesTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ConvertSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `auto_close_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
 }
@@ -19140,22 +18106,20 @@ impl ConvertSubscriptionParams {
             auto_close_invoices: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.po_number = Some(value.into());
         self
     }
-    /// Sets `auto_close_invoices`.
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.auto_close_invoices = Some(value);
         self
@@ -19175,7 +18139,6 @@ crate::form::form_object!(ConvertSubscriptionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateSignatureStatusCpqQuoteSignatureParams {
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateSignatureStatusCpqQuoteSignatureStatus>,
 }
@@ -19184,7 +18147,6 @@ impl UpdateSignatureStatusCpqQuoteSignatureParams {
     pub fn new() -> Self {
         Self { status: None }
     }
-    /// Sets `status`.
     pub fn status(
         mut self,
         value: UpdateSignatureStatusCpqQuoteSignatureStatus,

@@ -11,52 +11,40 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct QuoteEntitlement {
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
-    /// `action_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<ActionType>,
-    /// `feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
-    /// `is_overridden`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_overridden: Option<bool>,
-    /// `feature_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    /// `feature_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_unit: Option<String>,
-    /// `feature_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<String>,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `metered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -503,7 +491,6 @@ impl crate::form::FormEncode for ListQuoteEntitlementsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListQuoteEntitlementsEntry {
-    /// `quote_entitlement`.
     pub quote_entitlement: QuoteEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

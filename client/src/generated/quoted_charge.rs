@@ -9,22 +9,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct QuotedCharge {
-    /// `charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges: Option<Vec<Charge>>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addons: Option<Vec<Addon>>,
-    /// `invoice_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_items: Option<Vec<InvoiceItem>>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_tiers: Option<Vec<ItemTier>>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<Coupon>>,
-    /// `coupon_applicability_mappings` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_applicability_mappings: Option<Vec<CouponApplicabilityMapping>>,
     /// `object`: the name of the object's type, as sent.
@@ -131,28 +125,20 @@ impl<'de> Deserialize<'de> for QuotedCharge {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Charge {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -280,25 +266,18 @@ impl<'de> Deserialize<'de> for Charge {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Addon {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
-    /// `service_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -412,28 +391,20 @@ impl<'de> Deserialize<'de> for Addon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct InvoiceItem {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `entity_description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_description: Option<String>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -556,34 +527,24 @@ impl<'de> Deserialize<'de> for InvoiceItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ItemTier {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
-    /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -724,7 +685,6 @@ impl<'de> Deserialize<'de> for ItemTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Coupon {
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -790,10 +750,8 @@ impl<'de> Deserialize<'de> for Coupon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CouponApplicabilityMapping {
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `applicable_item_price_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_item_price_ids: Option<Vec<String>>,
     /// `object`: the name of the object's type, as sent.

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct QuotedDeltaRamp {
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// `object`: the name of the object's type, as sent.
@@ -83,7 +82,6 @@ impl<'de> Deserialize<'de> for QuotedDeltaRamp {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItem {
-    /// `item_level_discount_per_billing_cycle_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_per_billing_cycle_in_decimal: Option<String>,
     /// `object`: the name of the object's type, as sent.

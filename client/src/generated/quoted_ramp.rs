@@ -9,18 +9,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct QuotedRamp {
-    /// `id`.
     pub id: String,
-    /// `line_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_tiers: Option<Vec<ItemTier>>,
-    /// `coupon_applicability_mappings` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_applicability_mappings: Option<Vec<CouponApplicabilityMapping>>,
     /// `object`: the name of the object's type, as sent.
@@ -142,94 +137,66 @@ impl<'de> Deserialize<'de> for QuotedRamp {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LineItem {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `metered_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_quantity: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `billing_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period: Option<i64>,
-    /// `billing_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period_unit: Option<enums::BillingPeriodUnit>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<LineItemChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
-    /// `ramp_tier_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
-    /// `discount_per_billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_per_billing_cycle: Option<i64>,
-    /// `discount_per_billing_cycle_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_per_billing_cycle_in_decimal: Option<String>,
-    /// `item_level_discount_per_billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_per_billing_cycle: Option<i64>,
-    /// `item_level_discount_per_billing_cycle_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_level_discount_per_billing_cycle_in_decimal: Option<String>,
-    /// `amount_per_billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_per_billing_cycle: Option<i64>,
-    /// `amount_per_billing_cycle_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_per_billing_cycle_in_decimal: Option<String>,
-    /// `net_amount_per_billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_amount_per_billing_cycle: Option<i64>,
-    /// `net_amount_per_billing_cycle_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_amount_per_billing_cycle_in_decimal: Option<String>,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -532,56 +499,43 @@ impl<'de> Deserialize<'de> for LineItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Discount {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountType>,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `duration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<DiscountEntityType>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -735,34 +689,24 @@ impl<'de> Deserialize<'de> for Discount {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ItemTier {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `ramp_tier_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp_tier_id: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -908,10 +852,8 @@ impl<'de> Deserialize<'de> for ItemTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CouponApplicabilityMapping {
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `applicable_item_price_ids` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicable_item_price_ids: Option<Vec<String>>,
     /// `object`: the name of the object's type, as sent.

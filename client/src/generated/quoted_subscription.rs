@@ -9,78 +9,56 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct QuotedSubscription {
-    /// `id`.
     pub id: String,
-    /// `plan_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `billing_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period: Option<i64>,
-    /// `billing_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period_unit: Option<enums::BillingPeriodUnit>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
-    /// `po_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `plan_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addons: Option<Vec<Addon>>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_based_addons: Option<Vec<EventBasedAddon>>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<Coupon>>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_items: Option<Vec<SubscriptionItem>>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_tiers: Option<Vec<ItemTier>>,
-    /// `quoted_contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_contract_term: Option<Box<QuotedContractTerm>>,
     /// `object`: the name of the object's type, as sent.
@@ -364,34 +342,25 @@ impl<'de> Deserialize<'de> for QuotedSubscription {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Addon {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
     /// `object`: the name of the object's type, as sent.
@@ -522,28 +491,20 @@ impl<'de> Deserialize<'de> for Addon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EventBasedAddon {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -656,7 +617,6 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Coupon {
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -722,79 +682,59 @@ impl<'de> Deserialize<'de> for Coupon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionItem {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `metered_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_quantity: Option<String>,
-    /// `last_calculated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculated_at: Option<Timestamp>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `current_term_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
-    /// `current_term_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_end: Option<Timestamp>,
-    /// `next_billing_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_billing_at: Option<Timestamp>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `billing_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period: Option<i64>,
-    /// `billing_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period_unit: Option<enums::BillingPeriodUnit>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<SubscriptionItemChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
-    /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
@@ -1061,34 +1001,24 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ItemTier {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
-    /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1229,22 +1159,18 @@ impl<'de> Deserialize<'de> for ItemTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct QuotedContractTerm {
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `contract_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_end: Option<Timestamp>,
-    /// `billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<QuotedContractTermActionAtTermEnd>,
-    /// `total_contract_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
     /// `object`: the name of the object's type, as sent.

@@ -12,60 +12,44 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Ramp {
-    /// `id`.
     pub id: String,
-    /// `description`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `effective_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `items_to_add` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items_to_add: Option<Vec<ItemsToAdd>>,
-    /// `items_to_update` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items_to_update: Option<Vec<ItemsToUpdate>>,
-    /// `coupons_to_add` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons_to_add: Option<Vec<CouponsToAdd>>,
-    /// `discounts_to_add` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts_to_add: Option<Vec<DiscountsToAdd>>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_tiers: Option<Vec<ItemTier>>,
-    /// `items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items_to_remove: Option<Vec<String>>,
-    /// `coupons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons_to_remove: Option<Vec<String>>,
-    /// `discounts_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts_to_remove: Option<Vec<String>>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<ContractTerm>>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `status_transition_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_transition_reason: Option<Box<StatusTransitionReason>>,
     /// `object`: the name of the object's type, as sent.
@@ -300,52 +284,36 @@ impl<'de> Deserialize<'de> for Ramp {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ItemsToAdd {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `metered_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_quantity: Option<String>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<ItemsToAddChargeOnEvent>,
     /// `object`: the name of the object's type, as sent.
@@ -532,52 +500,36 @@ impl<'de> Deserialize<'de> for ItemsToAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ItemsToUpdate {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `metered_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_quantity: Option<String>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<ItemsToUpdateChargeOnEvent>,
     /// `object`: the name of the object's type, as sent.
@@ -764,10 +716,9 @@ impl<'de> Deserialize<'de> for ItemsToUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct CouponsToAdd {
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -841,44 +792,32 @@ impl<'de> Deserialize<'de> for CouponsToAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct DiscountsToAdd {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountsToAddType>,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `duration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -1016,34 +955,24 @@ impl<'de> Deserialize<'de> for DiscountsToAdd {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ItemTier {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
-    /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1184,13 +1113,10 @@ impl<'de> Deserialize<'de> for ItemTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ContractTerm {
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
-    /// `renewal_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_billing_cycles: Option<i64>,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ContractTermActionAtTermEnd>,
     /// `object`: the name of the object's type, as sent.
@@ -1283,10 +1209,8 @@ impl<'de> Deserialize<'de> for ContractTerm {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct StatusTransitionReason {
-    /// `code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1729,27 +1653,23 @@ pub struct CreateForSubscriptionRequest {
     params: CreateForSubscriptionParams,
 }
 impl CreateForSubscriptionRequest {
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `coupons_to_remove` (a list).
     pub fn coupons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.coupons_to_remove = value;
         self
     }
-    /// Sets `discounts_to_remove` (a list).
     pub fn discounts_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.discounts_to_remove = value;
         self
     }
-    /// Sets `items_to_remove` (a list).
     pub fn items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.items_to_remove = value;
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: CreateForSubscriptionContractTermParams,
@@ -1757,7 +1677,6 @@ impl CreateForSubscriptionRequest {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `items_to_add` (a list).
     pub fn items_to_add(
         mut self,
         value: Vec<CreateForSubscriptionItemsToAddParams>,
@@ -1765,7 +1684,6 @@ impl CreateForSubscriptionRequest {
         self.params.items_to_add = value;
         self
     }
-    /// Sets `items_to_update` (a list).
     pub fn items_to_update(
         mut self,
         value: Vec<CreateForSubscriptionItemsToUpdateParams>,
@@ -1773,7 +1691,6 @@ impl CreateForSubscriptionRequest {
         self.params.items_to_update = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(
         mut self,
         value: Vec<CreateForSubscriptionItemTiersParams>,
@@ -1781,7 +1698,6 @@ impl CreateForSubscriptionRequest {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `coupons_to_add` (a list).
     pub fn coupons_to_add(
         mut self,
         value: Vec<CreateForSubscriptionCouponsToAddParams>,
@@ -1789,7 +1705,6 @@ impl CreateForSubscriptionRequest {
         self.params.coupons_to_add = value;
         self
     }
-    /// Sets `discounts_to_add` (a list).
     pub fn discounts_to_add(
         mut self,
         value: Vec<CreateForSubscriptionDiscountsToAddParams>,
@@ -1857,36 +1772,27 @@ impl CreateForSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionParams {
-    /// `effective_from` (Unix seconds).
+    /// Unix seconds.
     pub effective_from: Timestamp,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `coupons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons_to_remove: Vec<String>,
-    /// `discounts_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts_to_remove: Vec<String>,
-    /// `items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items_to_remove: Vec<String>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateForSubscriptionContractTermParams>,
-    /// `items_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items_to_add: Vec<CreateForSubscriptionItemsToAddParams>,
-    /// `items_to_update` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items_to_update: Vec<CreateForSubscriptionItemsToUpdateParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateForSubscriptionItemTiersParams>,
-    /// `coupons_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons_to_add: Vec<CreateForSubscriptionCouponsToAddParams>,
-    /// `discounts_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts_to_add: Vec<CreateForSubscriptionDiscountsToAddParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1937,7 +1843,6 @@ impl crate::form::FormEncode for CreateForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionResponse {
-    /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2016,52 +1921,43 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.params.description = Some(value.into());
         self
     }
-    /// Sets `coupons_to_remove` (a list).
     pub fn coupons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.coupons_to_remove = value;
         self
     }
-    /// Sets `discounts_to_remove` (a list).
     pub fn discounts_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.discounts_to_remove = value;
         self
     }
-    /// Sets `items_to_remove` (a list).
     pub fn items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.items_to_remove = value;
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: UpdateContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `items_to_add` (a list).
     pub fn items_to_add(mut self, value: Vec<UpdateItemsToAddParams>) -> Self {
         self.params.items_to_add = value;
         self
     }
-    /// Sets `items_to_update` (a list).
     pub fn items_to_update(mut self, value: Vec<UpdateItemsToUpdateParams>) -> Self {
         self.params.items_to_update = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<UpdateItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `coupons_to_add` (a list).
     pub fn coupons_to_add(mut self, value: Vec<UpdateCouponsToAddParams>) -> Self {
         self.params.coupons_to_add = value;
         self
     }
-    /// Sets `discounts_to_add` (a list).
     pub fn discounts_to_add(mut self, value: Vec<UpdateDiscountsToAddParams>) -> Self {
         self.params.discounts_to_add = value;
         self
@@ -2121,36 +2017,27 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `effective_from` (Unix seconds).
+    /// Unix seconds.
     pub effective_from: Timestamp,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `coupons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons_to_remove: Vec<String>,
-    /// `discounts_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts_to_remove: Vec<String>,
-    /// `items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items_to_remove: Vec<String>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<UpdateContractTermParams>,
-    /// `items_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items_to_add: Vec<UpdateItemsToAddParams>,
-    /// `items_to_update` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items_to_update: Vec<UpdateItemsToUpdateParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<UpdateItemTiersParams>,
-    /// `coupons_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons_to_add: Vec<UpdateCouponsToAddParams>,
-    /// `discounts_to_add` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts_to_add: Vec<UpdateDiscountsToAddParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2201,7 +2088,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2311,7 +2197,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2425,7 +2310,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2503,7 +2387,6 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -2640,7 +2523,6 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -2741,7 +2623,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `ramp`.
     pub ramp: Ramp,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2806,13 +2687,10 @@ impl<'de> Deserialize<'de> for ListEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateForSubscriptionContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
-    /// `renewal_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_billing_cycles: Option<i64>,
 }
@@ -2825,7 +2703,6 @@ impl CreateForSubscriptionContractTermParams {
             renewal_billing_cycles: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateForSubscriptionContractTermActionAtTermEnd,
@@ -2833,12 +2710,10 @@ impl CreateForSubscriptionContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
-    /// Sets `renewal_billing_cycles`.
     pub fn renewal_billing_cycles(mut self, value: i64) -> Self {
         self.renewal_billing_cycles = Some(value);
         self
@@ -2857,33 +2732,26 @@ crate::form::form_object!(CreateForSubscriptionContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionItemsToAddParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
 }
@@ -2903,47 +2771,40 @@ impl CreateForSubscriptionItemsToAddParams {
             charge_on_option: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
@@ -2969,33 +2830,26 @@ crate::form::form_object!(CreateForSubscriptionItemsToAddParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionItemsToUpdateParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
 }
@@ -3015,47 +2869,40 @@ impl CreateForSubscriptionItemsToUpdateParams {
             charge_on_option: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
@@ -3081,31 +2928,26 @@ crate::form::form_object!(CreateForSubscriptionItemsToUpdateParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -3124,47 +2966,42 @@ impl CreateForSubscriptionItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -3189,10 +3026,10 @@ crate::form::form_object!(CreateForSubscriptionItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionCouponsToAddParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -3204,12 +3041,12 @@ impl CreateForSubscriptionCouponsToAddParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -3227,29 +3064,21 @@ crate::form::form_object!(CreateForSubscriptionCouponsToAddParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForSubscriptionDiscountsToAddParams {
-    /// `apply_on`.
     pub apply_on: enums::ApplyOn,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
 }
@@ -3268,37 +3097,31 @@ impl CreateForSubscriptionDiscountsToAddParams {
             item_price_id: None,
         }
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
@@ -3323,13 +3146,10 @@ crate::form::form_object!(CreateForSubscriptionDiscountsToAddParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<UpdateContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
-    /// `renewal_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_billing_cycles: Option<i64>,
 }
@@ -3342,7 +3162,6 @@ impl UpdateContractTermParams {
             renewal_billing_cycles: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: UpdateContractTermActionAtTermEnd,
@@ -3350,12 +3169,10 @@ impl UpdateContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
-    /// Sets `renewal_billing_cycles`.
     pub fn renewal_billing_cycles(mut self, value: i64) -> Self {
         self.renewal_billing_cycles = Some(value);
         self
@@ -3374,33 +3191,26 @@ crate::form::form_object!(UpdateContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateItemsToAddParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
 }
@@ -3420,47 +3230,40 @@ impl UpdateItemsToAddParams {
             charge_on_option: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
@@ -3486,33 +3289,26 @@ crate::form::form_object!(UpdateItemsToAddParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateItemsToUpdateParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
 }
@@ -3532,47 +3328,40 @@ impl UpdateItemsToUpdateParams {
             charge_on_option: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
@@ -3598,31 +3387,26 @@ crate::form::form_object!(UpdateItemsToUpdateParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -3641,47 +3425,42 @@ impl UpdateItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -3706,10 +3485,10 @@ crate::form::form_object!(UpdateItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateCouponsToAddParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -3721,12 +3500,12 @@ impl UpdateCouponsToAddParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -3744,29 +3523,21 @@ crate::form::form_object!(UpdateCouponsToAddParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateDiscountsToAddParams {
-    /// `apply_on`.
     pub apply_on: enums::ApplyOn,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
 }
@@ -3785,37 +3556,31 @@ impl UpdateDiscountsToAddParams {
             item_price_id: None,
         }
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self

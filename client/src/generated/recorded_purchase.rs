@@ -10,36 +10,26 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RecordedPurchase {
-    /// `id`.
     pub id: String,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `app_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `omnichannel_transaction_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_transaction_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `linked_omnichannel_subscriptions` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_subscriptions: Option<Vec<LinkedOmnichannelSubscription>>,
-    /// `linked_omnichannel_one_time_orders` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_omnichannel_one_time_orders: Option<Vec<LinkedOmnichannelOneTimeOrder>>,
-    /// `error_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<ErrorDetail>>,
     /// `object`: the name of the object's type, as sent.
@@ -198,7 +188,6 @@ impl<'de> Deserialize<'de> for RecordedPurchase {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedOmnichannelSubscription {
-    /// `omnichannel_subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -273,7 +262,6 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelSubscription {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedOmnichannelOneTimeOrder {
-    /// `omnichannel_one_time_order_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_one_time_order_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -348,7 +336,6 @@ impl<'de> Deserialize<'de> for LinkedOmnichannelOneTimeOrder {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ErrorDetail {
-    /// `error_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -546,22 +533,18 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `customer`.
     pub fn customer(mut self, value: CreateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `apple_app_store`.
     pub fn apple_app_store(mut self, value: CreateAppleAppStoreParams) -> Self {
         self.params.apple_app_store = Some(value);
         self
     }
-    /// Sets `google_play_store`.
     pub fn google_play_store(mut self, value: CreateGooglePlayStoreParams) -> Self {
         self.params.google_play_store = Some(value);
         self
     }
-    /// Sets `omnichannel_subscription`.
     pub fn omnichannel_subscription(
         mut self,
         value: CreateOmnichannelSubscriptionParams,
@@ -619,18 +602,14 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `app_id`; at most 100 characters.
+    /// At most 100 characters.
     pub app_id: String,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateCustomerParams>,
-    /// `apple_app_store`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apple_app_store: Option<CreateAppleAppStoreParams>,
-    /// `google_play_store`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_play_store: Option<CreateGooglePlayStoreParams>,
-    /// `omnichannel_subscription`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omnichannel_subscription: Option<CreateOmnichannelSubscriptionParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -669,9 +648,7 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `recorded_purchase`.
     pub recorded_purchase: RecordedPurchase,
-    /// `customer`.
     pub customer: customer::Customer,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -798,7 +775,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `recorded_purchase`.
     pub recorded_purchase: RecordedPurchase,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -870,15 +846,15 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
@@ -892,17 +868,17 @@ impl CreateCustomerParams {
             last_name: None,
         }
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
@@ -922,13 +898,13 @@ crate::form::form_object!(CreateCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAppleAppStoreParams {
-    /// `transaction_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
-    /// `receipt`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt: Option<String>,
-    /// `product_id`; at most 255 characters.
+    /// At most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
 }
@@ -941,17 +917,17 @@ impl CreateAppleAppStoreParams {
             product_id: None,
         }
     }
-    /// Sets `transaction_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
         self
     }
-    /// Sets `receipt`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn receipt(mut self, value: impl Into<String>) -> Self {
         self.receipt = Some(value.into());
         self
     }
-    /// Sets `product_id`; at most 255 characters.
+    /// At most 255 characters.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
@@ -970,13 +946,13 @@ crate::form::form_object!(CreateAppleAppStoreParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateGooglePlayStoreParams {
-    /// `purchase_token`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
-    /// `product_id`; at most 255 characters.
+    /// At most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// `order_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
 }
@@ -989,17 +965,17 @@ impl CreateGooglePlayStoreParams {
             order_id: None,
         }
     }
-    /// Sets `purchase_token`; at most 500 characters.
+    /// At most 500 characters.
     pub fn purchase_token(mut self, value: impl Into<String>) -> Self {
         self.purchase_token = Some(value.into());
         self
     }
-    /// Sets `product_id`; at most 255 characters.
+    /// At most 255 characters.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
-    /// Sets `order_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.order_id = Some(value.into());
         self
@@ -1018,7 +994,7 @@ crate::form::form_object!(CreateGooglePlayStoreParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateOmnichannelSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -1027,7 +1003,7 @@ impl CreateOmnichannelSubscriptionParams {
     pub fn new() -> Self {
         Self { id: None }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self

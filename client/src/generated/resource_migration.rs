@@ -8,25 +8,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ResourceMigration {
-    /// `from_site`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_site: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `errors`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -305,11 +300,10 @@ impl RetrieveLatestRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveLatestParams {
-    /// `from_site`; at most 50 characters.
+    /// At most 50 characters.
     pub from_site: String,
-    /// `entity_type`.
     pub entity_type: RetrieveLatestEntityType,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub entity_id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -347,7 +341,6 @@ impl crate::form::FormEncode for RetrieveLatestParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveLatestResponse {
-    /// `resource_migration`.
     pub resource_migration: ResourceMigration,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -8,33 +8,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Rule {
-    /// `id`.
     pub id: String,
-    /// `namespace`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `rule_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
-    /// `rule_order`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_order: Option<i64>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `conditions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<String>,
-    /// `outcome`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -261,7 +253,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `rule`.
     pub rule: Rule,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -11,22 +11,17 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SiteMigrationDetail {
-    /// `entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `other_site_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_site_name: Option<String>,
-    /// `entity_id_at_other_site`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id_at_other_site: Option<String>,
-    /// `migrated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migrated_at: Option<Timestamp>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// `object`: the name of the object's type, as sent.
@@ -471,7 +466,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `site_migration_detail`.
     pub site_migration_detail: SiteMigrationDetail,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

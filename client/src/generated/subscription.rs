@@ -29,240 +29,178 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Subscription {
-    /// `id`.
     pub id: String,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `plan_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `billing_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period: Option<i64>,
-    /// `billing_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period_unit: Option<enums::BillingPeriodUnit>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
-    /// `po_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `plan_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `plan_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_amount: Option<i64>,
-    /// `plan_free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_free_quantity: Option<i64>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `trial_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_start: Option<Timestamp>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
-    /// `current_term_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
-    /// `current_term_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_end: Option<Timestamp>,
-    /// `next_billing_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_billing_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `started_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
-    /// `activated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<Timestamp>,
-    /// `gift_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_id: Option<String>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `override_relationship`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_relationship: Option<bool>,
-    /// `pause_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_date: Option<Timestamp>,
-    /// `resume_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `cancel_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<CancelReason>,
-    /// `affiliate_token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliate_token: Option<String>,
-    /// `created_from_ip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_from_ip: Option<String>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `has_scheduled_advance_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_scheduled_advance_invoices: Option<bool>,
-    /// `has_scheduled_changes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_scheduled_changes: Option<bool>,
-    /// `payment_source_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `plan_free_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_free_quantity_in_decimal: Option<String>,
-    /// `plan_amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_amount_in_decimal: Option<String>,
-    /// `cancel_schedule_created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_schedule_created_at: Option<Timestamp>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `channel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<enums::Channel>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `active_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_id: Option<String>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_items: Option<Vec<SubscriptionItem>>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_tiers: Option<Vec<ItemTier>>,
-    /// `charged_items` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charged_items: Option<Vec<ChargedItem>>,
-    /// `due_invoices_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_invoices_count: Option<i64>,
-    /// `due_since` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_since: Option<Timestamp>,
-    /// `total_dues`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_dues: Option<i64>,
-    /// `mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mrr: Option<i64>,
-    /// `arr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arr: Option<i64>,
-    /// `exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
-    /// `base_currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_currency_code: Option<String>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addons: Option<Vec<Addon>>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_based_addons: Option<Vec<EventBasedAddon>>,
-    /// `charged_event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charged_event_based_addons: Option<Vec<ChargedEventBasedAddon>>,
-    /// `coupon`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<Vec<Coupon>>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    /// `referral_info`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_info: Option<Box<ReferralInfo>>,
-    /// `billing_override`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_override: Option<Box<BillingOverride>>,
-    /// `invoice_notes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<ContractTerm>>,
-    /// `cancel_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason_code: Option<String>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `create_pending_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_pending_invoices: Option<bool>,
-    /// `auto_close_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `decommissioned`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decommissioned: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -1001,79 +939,59 @@ impl<'de> Deserialize<'de> for Subscription {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionItem {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `metered_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_quantity: Option<String>,
-    /// `last_calculated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_calculated_at: Option<Timestamp>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `current_term_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
-    /// `current_term_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_end: Option<Timestamp>,
-    /// `next_billing_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_billing_at: Option<Timestamp>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `billing_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period: Option<i64>,
-    /// `billing_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_period_unit: Option<enums::BillingPeriodUnit>,
-    /// `free_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
-    /// `free_quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity_in_decimal: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<SubscriptionItemChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
-    /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
@@ -1340,34 +1258,24 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ItemTier {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
-    /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -1508,10 +1416,9 @@ impl<'de> Deserialize<'de> for ItemTier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ChargedItem {
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `last_charged_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_charged_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -1595,34 +1502,25 @@ impl<'de> Deserialize<'de> for ChargedItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Addon {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `amount_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
     /// `object`: the name of the object's type, as sent.
@@ -1753,28 +1651,20 @@ impl<'de> Deserialize<'de> for Addon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct EventBasedAddon {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `quantity_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -1887,10 +1777,9 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ChargedEventBasedAddon {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `last_charged_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_charged_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -1969,16 +1858,13 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Coupon {
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
-    /// `applied_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_count: Option<i64>,
-    /// `coupon_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -2065,46 +1951,32 @@ impl<'de> Deserialize<'de> for Coupon {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -2231,46 +2103,32 @@ impl<'de> Deserialize<'de> for ShippingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ReferralInfo {
-    /// `referral_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
-    /// `coupon_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
-    /// `referrer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrer_id: Option<String>,
-    /// `external_reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_reference_id: Option<String>,
-    /// `reward_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reward_status: Option<ReferralInfoRewardStatus>,
-    /// `referral_system`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_system: Option<enums::ReferralSystem>,
-    /// `account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-    /// `campaign_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign_id: Option<String>,
-    /// `external_campaign_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_campaign_id: Option<String>,
-    /// `friend_offer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub friend_offer_type: Option<enums::FriendOfferType>,
-    /// `referrer_reward_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrer_reward_type: Option<enums::ReferrerRewardType>,
-    /// `notify_referral_system`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_referral_system: Option<enums::NotifyReferralSystem>,
-    /// `destination_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_url: Option<String>,
-    /// `post_purchase_widget_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_purchase_widget_enabled: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -2442,10 +2300,8 @@ impl<'de> Deserialize<'de> for ReferralInfo {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BillingOverride {
-    /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_excess_payment_usage: Option<i64>,
-    /// `max_refundable_credits_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_refundable_credits_usage: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -2529,40 +2385,31 @@ impl<'de> Deserialize<'de> for BillingOverride {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ContractTerm {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ContractTermStatus>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `contract_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_end: Option<Timestamp>,
-    /// `billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ContractTermActionAtTermEnd>,
-    /// `total_contract_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
-    /// `total_contract_value_before_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value_before_tax: Option<i64>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -2721,59 +2568,43 @@ impl<'de> Deserialize<'de> for ContractTerm {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Discount {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `invoice_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_name: Option<String>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountType>,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `duration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<enums::DurationType>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
-    /// `applied_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_count: Option<i64>,
-    /// `coupon_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `index`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -6266,197 +6097,173 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `token_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
-    /// Sets `affiliate_token`; at most 250 characters.
+    /// At most 250 characters.
     pub fn affiliate_token(mut self, value: impl Into<String>) -> Self {
         self.params.affiliate_token = Some(value.into());
         self
     }
-    /// Sets `created_from_ip`; at most 50 characters.
+    /// At most 50 characters.
     pub fn created_from_ip(mut self, value: impl Into<String>) -> Self {
         self.params.created_from_ip = Some(value.into());
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
-    /// Sets `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: CreateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: CreateCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `bank_account`.
     pub fn bank_account(mut self, value: CreateBankAccountParams) -> Self {
         self.params.bank_account = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(mut self, value: CreatePaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: CreatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(mut self, value: CreateBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(mut self, value: CreateShippingAddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: CreateStatementDescriptorParams,
@@ -6464,12 +6271,10 @@ impl CreateRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: CreateContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `entity_identifiers` (a list).
     pub fn entity_identifiers(
         mut self,
         value: Vec<CreateEntityIdentifiersParams>,
@@ -6477,7 +6282,6 @@ impl CreateRequest {
         self.params.entity_identifiers = value;
         self
     }
-    /// Sets `tax_providers_fields` (a list).
     pub fn tax_providers_fields(
         mut self,
         value: Vec<CreateTaxProvidersFieldsParams>,
@@ -6485,12 +6289,10 @@ impl CreateRequest {
         self.params.tax_providers_fields = value;
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CreateAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateEventBasedAddonsParams>,
@@ -6498,7 +6300,6 @@ impl CreateRequest {
         self.params.event_based_addons = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<CreateCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -6553,139 +6354,109 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `token_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    /// `affiliate_token`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliate_token: Option<String>,
-    /// `created_from_ip`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_from_ip: Option<String>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
-    /// `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CreateCustomerParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<CreateCardParams>,
-    /// `bank_account`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CreateBankAccountParams>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CreatePaymentMethodParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreatePaymentIntentParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CreateBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateShippingAddressParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<CreateStatementDescriptorParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateContractTermParams>,
-    /// `entity_identifiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entity_identifiers: Vec<CreateEntityIdentifiersParams>,
-    /// `tax_providers_fields` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tax_providers_fields: Vec<CreateTaxProvidersFieldsParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateEventBasedAddonsParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<CreateCouponsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -6807,17 +6578,12 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -6928,157 +6694,138 @@ pub struct CreateForCustomerRequest {
     params: CreateForCustomerParams,
 }
 impl CreateForCustomerRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `override_relationship`.
     pub fn override_relationship(mut self, value: bool) -> Self {
         self.params.override_relationship = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateForCustomerShippingAddressParams,
@@ -7086,7 +6833,6 @@ impl CreateForCustomerRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: CreateForCustomerStatementDescriptorParams,
@@ -7094,7 +6840,6 @@ impl CreateForCustomerRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(
         mut self,
         value: CreateForCustomerPaymentIntentParams,
@@ -7102,17 +6847,14 @@ impl CreateForCustomerRequest {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: CreateForCustomerContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<CreateForCustomerAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CreateForCustomerEventBasedAddonsParams>,
@@ -7120,7 +6862,6 @@ impl CreateForCustomerRequest {
         self.params.event_based_addons = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<CreateForCustomerCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -7184,115 +6925,90 @@ impl CreateForCustomerRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateForCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `override_relationship`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_relationship: Option<bool>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateForCustomerShippingAddressParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<CreateForCustomerStatementDescriptorParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreateForCustomerPaymentIntentParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateForCustomerContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<CreateForCustomerAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CreateForCustomerEventBasedAddonsParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<CreateForCustomerCouponsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -7401,17 +7117,12 @@ impl crate::form::FormEncode for CreateForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateForCustomerResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -7522,157 +7233,136 @@ pub struct CreateWithItemsRequest {
     params: CreateWithItemsParams,
 }
 impl CreateWithItemsRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn business_entity_id(mut self, value: impl Into<String>) -> Self {
         self.params.business_entity_id = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `override_relationship`.
     pub fn override_relationship(mut self, value: bool) -> Self {
         self.params.override_relationship = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `replace_primary_payment_source`.
     pub fn replace_primary_payment_source(mut self, value: bool) -> Self {
         self.params.replace_primary_payment_source = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `create_pending_invoices`.
     pub fn create_pending_invoices(mut self, value: bool) -> Self {
         self.params.create_pending_invoices = Some(value);
         self
     }
-    /// Sets `auto_close_invoices`.
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
-    /// Sets `first_invoice_pending`.
     pub fn first_invoice_pending(mut self, value: bool) -> Self {
         self.params.first_invoice_pending = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: CreateWithItemsShippingAddressParams,
@@ -7680,7 +7370,6 @@ impl CreateWithItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: CreateWithItemsStatementDescriptorParams,
@@ -7688,17 +7377,14 @@ impl CreateWithItemsRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: CreateWithItemsPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: CreateWithItemsContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `billing_override`.
     pub fn billing_override(
         mut self,
         value: CreateWithItemsBillingOverrideParams,
@@ -7706,7 +7392,6 @@ impl CreateWithItemsRequest {
         self.params.billing_override = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CreateWithItemsSubscriptionItemsParams>,
@@ -7714,17 +7399,14 @@ impl CreateWithItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(mut self, value: Vec<CreateWithItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<CreateWithItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<CreateWithItemsCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -7786,121 +7468,92 @@ impl CreateWithItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateWithItemsParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `business_entity_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `override_relationship`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_relationship: Option<bool>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `replace_primary_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_primary_payment_source: Option<bool>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `create_pending_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_pending_invoices: Option<bool>,
-    /// `auto_close_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
-    /// `first_invoice_pending`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_invoice_pending: Option<bool>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<CreateWithItemsShippingAddressParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<CreateWithItemsStatementDescriptorParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<CreateWithItemsPaymentIntentParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<CreateWithItemsContractTermParams>,
-    /// `billing_override`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_override: Option<CreateWithItemsBillingOverrideParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CreateWithItemsSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<CreateWithItemsDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<CreateWithItemsItemTiersParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<CreateWithItemsCouponsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -8013,17 +7666,12 @@ impl crate::form::FormEncode for CreateWithItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateWithItemsResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -8133,7 +7781,6 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -8447,7 +8094,6 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -8701,11 +8347,8 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -8939,7 +8582,6 @@ impl crate::form::FormEncode for SubscriptionsForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionsForCustomerEntry {
-    /// `subscription`.
     pub subscription: Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9195,7 +8837,6 @@ impl crate::filter::SortField for ContractTermsForSubscriptionSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ContractTermsForSubscriptionEntry {
-    /// `contract_term`.
     pub contract_term: ContractTerm,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9418,7 +9059,6 @@ impl crate::form::FormEncode for ListDiscountsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListDiscountsEntry {
-    /// `discount`.
     pub discount: Discount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -9530,11 +9170,8 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -9664,11 +9301,8 @@ impl RetrieveWithScheduledChangesRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveWithScheduledChangesResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -9802,14 +9436,10 @@ impl RemoveScheduledChangesRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveScheduledChangesResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -9915,17 +9545,14 @@ pub struct RemoveScheduledCancellationRequest {
     params: RemoveScheduledCancellationParams,
 }
 impl RemoveScheduledCancellationRequest {
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(
         mut self,
         value: RemoveScheduledCancellationContractTermParams,
@@ -9993,13 +9620,10 @@ impl RemoveScheduledCancellationRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveScheduledCancellationParams {
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<RemoveScheduledCancellationContractTermParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -10037,11 +9661,8 @@ impl crate::form::FormEncode for RemoveScheduledCancellationParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveScheduledCancellationResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -10137,7 +9758,6 @@ pub struct RemoveCouponsRequest {
     params: RemoveCouponsParams,
 }
 impl RemoveCouponsRequest {
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
@@ -10200,7 +9820,6 @@ impl RemoveCouponsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveCouponsParams {
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -10231,11 +9850,8 @@ impl crate::form::FormEncode for RemoveCouponsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveCouponsResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -10331,212 +9947,183 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
-    /// Sets `replace_addon_list`.
     pub fn replace_addon_list(mut self, value: bool) -> Self {
         self.params.replace_addon_list = Some(value);
         self
     }
-    /// Sets `mandatory_addons_to_remove` (a list).
     pub fn mandatory_addons_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_addons_to_remove = value;
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `prorate`.
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
-    /// Sets `end_of_term`.
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `token_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `override_relationship`.
     pub fn override_relationship(mut self, value: bool) -> Self {
         self.params.override_relationship = Some(value);
         self
     }
-    /// Sets `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
-    /// Sets `change_option`.
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: UpdateCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(mut self, value: UpdatePaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: UpdatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(mut self, value: UpdateBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(mut self, value: UpdateShippingAddressParams) -> Self {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: UpdateStatementDescriptorParams,
@@ -10544,27 +10131,22 @@ impl UpdateRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: UpdateCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: UpdateContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<UpdateAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<UpdateCouponsParams>) -> Self {
         self.params.coupons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<UpdateEventBasedAddonsParams>,
@@ -10628,145 +10210,111 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `replace_addon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_addon_list: Option<bool>,
-    /// `mandatory_addons_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_addons_to_remove: Vec<String>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `prorate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    /// `end_of_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `token_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `override_relationship`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_relationship: Option<bool>,
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdateCardParams>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<UpdatePaymentMethodParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<UpdatePaymentIntentParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateShippingAddressParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<UpdateStatementDescriptorParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateCustomerParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<UpdateContractTermParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<UpdateAddonsParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<UpdateCouponsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<UpdateEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -10892,20 +10440,14 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
-    /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -11026,207 +10568,176 @@ pub struct UpdateForItemsRequest {
     params: UpdateForItemsParams,
 }
 impl UpdateForItemsRequest {
-    /// Sets `mandatory_items_to_remove` (a list).
     pub fn mandatory_items_to_remove(mut self, value: Vec<String>) -> Self {
         self.params.mandatory_items_to_remove = value;
         self
     }
-    /// Sets `replace_items_list`.
     pub fn replace_items_list(mut self, value: bool) -> Self {
         self.params.replace_items_list = Some(value);
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `coupon`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon(mut self, value: impl Into<String>) -> Self {
         self.params.coupon = Some(value.into());
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.params.offline_payment_method = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `replace_coupon_list`.
     pub fn replace_coupon_list(mut self, value: bool) -> Self {
         self.params.replace_coupon_list = Some(value);
         self
     }
-    /// Sets `prorate`.
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
-    /// Sets `end_of_term`.
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
-    /// Sets `force_term_reset`.
     pub fn force_term_reset(mut self, value: bool) -> Self {
         self.params.force_term_reset = Some(value);
         self
     }
-    /// Sets `reactivate`.
     pub fn reactivate(mut self, value: bool) -> Self {
         self.params.reactivate = Some(value);
         self
     }
-    /// Sets `token_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.params.token_id = Some(value.into());
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `override_relationship`.
     pub fn override_relationship(mut self, value: bool) -> Self {
         self.params.override_relationship = Some(value);
         self
     }
-    /// Sets `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn changes_scheduled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.changes_scheduled_at = Some(value.into());
         self
     }
-    /// Sets `change_option`.
     pub fn change_option(mut self, value: enums::ChangeOption) -> Self {
         self.params.change_option = Some(value);
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `free_period`.
     pub fn free_period(mut self, value: i64) -> Self {
         self.params.free_period = Some(value);
         self
     }
-    /// Sets `free_period_unit`.
     pub fn free_period_unit(mut self, value: enums::FreePeriodUnit) -> Self {
         self.params.free_period_unit = Some(value);
         self
     }
-    /// Sets `create_pending_invoices`.
     pub fn create_pending_invoices(mut self, value: bool) -> Self {
         self.params.create_pending_invoices = Some(value);
         self
     }
-    /// Sets `auto_close_invoices`.
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
-    /// Sets `trial_end_action`.
     pub fn trial_end_action(mut self, value: enums::TrialEndAction) -> Self {
         self.params.trial_end_action = Some(value);
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `invoice_usages`.
     pub fn invoice_usages(mut self, value: bool) -> Self {
         self.params.invoice_usages = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: UpdateForItemsCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(mut self, value: UpdateForItemsPaymentMethodParams) -> Self {
         self.params.payment_method = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: UpdateForItemsPaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(mut self, value: UpdateForItemsBillingAddressParams) -> Self {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: UpdateForItemsShippingAddressParams,
@@ -11234,7 +10745,6 @@ impl UpdateForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: UpdateForItemsStatementDescriptorParams,
@@ -11242,17 +10752,14 @@ impl UpdateForItemsRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: UpdateForItemsCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: UpdateForItemsContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `billing_override`.
     pub fn billing_override(
         mut self,
         value: UpdateForItemsBillingOverrideParams,
@@ -11260,7 +10767,6 @@ impl UpdateForItemsRequest {
         self.params.billing_override = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<UpdateForItemsSubscriptionItemsParams>,
@@ -11268,17 +10774,14 @@ impl UpdateForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(mut self, value: Vec<UpdateForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<UpdateForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<UpdateForItemsCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -11341,151 +10844,112 @@ impl UpdateForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateForItemsParams {
-    /// `mandatory_items_to_remove` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mandatory_items_to_remove: Vec<String>,
-    /// `replace_items_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_items_list: Option<bool>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `coupon`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `replace_coupon_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replace_coupon_list: Option<bool>,
-    /// `prorate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    /// `end_of_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    /// `force_term_reset`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_term_reset: Option<bool>,
-    /// `reactivate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate: Option<bool>,
-    /// `token_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `override_relationship`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_relationship: Option<bool>,
-    /// `changes_scheduled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes_scheduled_at: Option<Timestamp>,
-    /// `change_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_option: Option<enums::ChangeOption>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `free_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period: Option<i64>,
-    /// `free_period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_period_unit: Option<enums::FreePeriodUnit>,
-    /// `create_pending_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_pending_invoices: Option<bool>,
-    /// `auto_close_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `invoice_usages`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_usages: Option<bool>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<UpdateForItemsCardParams>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<UpdateForItemsPaymentMethodParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<UpdateForItemsPaymentIntentParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<UpdateForItemsBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<UpdateForItemsShippingAddressParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<UpdateForItemsStatementDescriptorParams>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<UpdateForItemsCustomerParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<UpdateForItemsContractTermParams>,
-    /// `billing_override`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_override: Option<UpdateForItemsBillingOverrideParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<UpdateForItemsSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<UpdateForItemsDiscountsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<UpdateForItemsItemTiersParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<UpdateForItemsCouponsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -11615,20 +11079,14 @@ impl crate::form::FormEncode for UpdateForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateForItemsResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
-    /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -11749,12 +11207,10 @@ pub struct ChangeTermEndRequest {
     params: ChangeTermEndParams,
 }
 impl ChangeTermEndRequest {
-    /// Sets `prorate`.
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
@@ -11817,12 +11273,10 @@ impl ChangeTermEndRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChangeTermEndParams {
-    /// `term_ends_at` (Unix seconds).
+    /// Unix seconds.
     pub term_ends_at: Timestamp,
-    /// `prorate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -11857,20 +11311,14 @@ impl crate::form::FormEncode for ChangeTermEndParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChangeTermEndResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
-    /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -11991,62 +11439,53 @@ pub struct ReactivateRequest {
     params: ReactivateParams,
 }
 impl ReactivateRequest {
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_period_days`.
     pub fn trial_period_days(mut self, value: i64) -> Self {
         self.params.trial_period_days = Some(value);
         self
     }
-    /// Sets `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     pub fn reactivate_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.reactivate_from = Some(value.into());
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `billing_alignment_mode`.
     pub fn billing_alignment_mode(mut self, value: enums::BillingAlignmentMode) -> Self {
         self.params.billing_alignment_mode = Some(value);
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: ReactivateContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `statement_descriptor`.
     pub fn statement_descriptor(
         mut self,
         value: ReactivateStatementDescriptorParams,
@@ -12054,7 +11493,6 @@ impl ReactivateRequest {
         self.params.statement_descriptor = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: ReactivatePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
@@ -12117,43 +11555,33 @@ impl ReactivateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReactivateParams {
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
-    /// `reactivate_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactivate_from: Option<Timestamp>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `billing_alignment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alignment_mode: Option<enums::BillingAlignmentMode>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<ReactivateContractTermParams>,
-    /// `statement_descriptor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<ReactivateStatementDescriptorParams>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<ReactivatePaymentIntentParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -12211,17 +11639,12 @@ impl crate::form::FormEncode for ReactivateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReactivateResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -12332,37 +11755,33 @@ pub struct AddChargeAtTermEndRequest {
     params: AddChargeAtTermEndParams,
 }
 impl AddChargeAtTermEndRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `avalara_sale_type`.
     pub fn avalara_sale_type(mut self, value: enums::AvalaraSaleType) -> Self {
         self.params.avalara_sale_type = Some(value);
         self
     }
-    /// Sets `avalara_transaction_type`.
     pub fn avalara_transaction_type(mut self, value: i64) -> Self {
         self.params.avalara_transaction_type = Some(value);
         self
     }
-    /// Sets `avalara_service_type`.
     pub fn avalara_service_type(mut self, value: i64) -> Self {
         self.params.avalara_service_type = Some(value);
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
@@ -12427,27 +11846,23 @@ impl AddChargeAtTermEndRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AddChargeAtTermEndParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     pub description: String,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `avalara_sale_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_sale_type: Option<enums::AvalaraSaleType>,
-    /// `avalara_transaction_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_transaction_type: Option<i64>,
-    /// `avalara_service_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avalara_service_type: Option<i64>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -12492,7 +11907,6 @@ impl crate::form::FormEncode for AddChargeAtTermEndParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddChargeAtTermEndResponse {
-    /// `estimate`.
     pub estimate: estimate::Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -12572,32 +11986,30 @@ pub struct ChargeAddonAtTermEndRequest {
     params: ChargeAddonAtTermEndParams,
 }
 impl ChargeAddonAtTermEndRequest {
-    /// Sets `addon_quantity`.
     pub fn addon_quantity(mut self, value: i64) -> Self {
         self.params.addon_quantity = Some(value);
         self
     }
-    /// Sets `addon_unit_price`.
     pub fn addon_unit_price(mut self, value: i64) -> Self {
         self.params.addon_unit_price = Some(value);
         self
     }
-    /// Sets `addon_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn addon_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `addon_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn addon_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.addon_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
@@ -12662,24 +12074,22 @@ impl ChargeAddonAtTermEndRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChargeAddonAtTermEndParams {
-    /// `addon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub addon_id: String,
-    /// `addon_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity: Option<i64>,
-    /// `addon_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price: Option<i64>,
-    /// `addon_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_quantity_in_decimal: Option<String>,
-    /// `addon_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addon_unit_price_in_decimal: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -12722,7 +12132,6 @@ impl crate::form::FormEncode for ChargeAddonAtTermEndParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChargeAddonAtTermEndResponse {
-    /// `estimate`.
     pub estimate: estimate::Estimate,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -12802,22 +12211,18 @@ pub struct ChargeFutureRenewalsRequest {
     params: ChargeFutureRenewalsParams,
 }
 impl ChargeFutureRenewalsRequest {
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
     }
-    /// Sets `schedule_type`.
     pub fn schedule_type(mut self, value: enums::ScheduleType) -> Self {
         self.params.schedule_type = Some(value);
         self
     }
-    /// Sets `fixed_interval_schedule`.
     pub fn fixed_interval_schedule(
         mut self,
         value: ChargeFutureRenewalsFixedIntervalScheduleParams,
@@ -12825,7 +12230,6 @@ impl ChargeFutureRenewalsRequest {
         self.params.fixed_interval_schedule = Some(value);
         self
     }
-    /// Sets `specific_dates_schedule` (a list).
     pub fn specific_dates_schedule(
         mut self,
         value: Vec<ChargeFutureRenewalsSpecificDatesScheduleParams>,
@@ -12893,19 +12297,14 @@ impl ChargeFutureRenewalsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChargeFutureRenewalsParams {
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
-    /// `schedule_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_type: Option<enums::ScheduleType>,
-    /// `fixed_interval_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_interval_schedule: Option<ChargeFutureRenewalsFixedIntervalScheduleParams>,
-    /// `specific_dates_schedule` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub specific_dates_schedule: Vec<ChargeFutureRenewalsSpecificDatesScheduleParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -12944,17 +12343,12 @@ impl crate::form::FormEncode for ChargeFutureRenewalsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChargeFutureRenewalsResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `advance_invoice_schedules` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_invoice_schedules: Option<
         Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
@@ -13069,17 +12463,14 @@ pub struct EditAdvanceInvoiceScheduleRequest {
     params: EditAdvanceInvoiceScheduleParams,
 }
 impl EditAdvanceInvoiceScheduleRequest {
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.params.terms_to_charge = Some(value);
         self
     }
-    /// Sets `schedule_type`.
     pub fn schedule_type(mut self, value: enums::ScheduleType) -> Self {
         self.params.schedule_type = Some(value);
         self
     }
-    /// Sets `fixed_interval_schedule`.
     pub fn fixed_interval_schedule(
         mut self,
         value: EditAdvanceInvoiceScheduleFixedIntervalScheduleParams,
@@ -13087,7 +12478,6 @@ impl EditAdvanceInvoiceScheduleRequest {
         self.params.fixed_interval_schedule = Some(value);
         self
     }
-    /// Sets `specific_dates_schedule` (a list).
     pub fn specific_dates_schedule(
         mut self,
         value: Vec<EditAdvanceInvoiceScheduleSpecificDatesScheduleParams>,
@@ -13155,18 +12545,14 @@ impl EditAdvanceInvoiceScheduleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EditAdvanceInvoiceScheduleParams {
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `schedule_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_type: Option<enums::ScheduleType>,
-    /// `fixed_interval_schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_interval_schedule: Option<
         EditAdvanceInvoiceScheduleFixedIntervalScheduleParams,
     >,
-    /// `specific_dates_schedule` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub specific_dates_schedule: Vec<
         EditAdvanceInvoiceScheduleSpecificDatesScheduleParams,
@@ -13205,7 +12591,6 @@ impl crate::form::FormEncode for EditAdvanceInvoiceScheduleParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EditAdvanceInvoiceScheduleResponse {
-    /// `advance_invoice_schedules` (a list).
     pub advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -13329,7 +12714,6 @@ impl RetrieveAdvanceInvoiceScheduleRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveAdvanceInvoiceScheduleResponse {
-    /// `advance_invoice_schedules` (a list).
     pub advance_invoice_schedules: Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -13419,7 +12803,6 @@ pub struct RemoveAdvanceInvoiceScheduleRequest {
     params: RemoveAdvanceInvoiceScheduleParams,
 }
 impl RemoveAdvanceInvoiceScheduleRequest {
-    /// Sets `specific_dates_schedule` (a list).
     pub fn specific_dates_schedule(
         mut self,
         value: Vec<RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams>,
@@ -13487,7 +12870,6 @@ impl RemoveAdvanceInvoiceScheduleRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveAdvanceInvoiceScheduleParams {
-    /// `specific_dates_schedule` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub specific_dates_schedule: Vec<
         RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams,
@@ -13520,9 +12902,7 @@ impl crate::form::FormEncode for RemoveAdvanceInvoiceScheduleParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveAdvanceInvoiceScheduleResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `advance_invoice_schedules` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_invoice_schedules: Option<
         Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
@@ -13621,22 +13001,20 @@ pub struct RegenerateInvoiceRequest {
     params: RegenerateInvoiceParams,
 }
 impl RegenerateInvoiceRequest {
-    /// Sets `date_from` (Unix seconds).
+    /// Unix seconds.
     pub fn date_from(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_from = Some(value.into());
         self
     }
-    /// Sets `date_to` (Unix seconds).
+    /// Unix seconds.
     pub fn date_to(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.date_to = Some(value.into());
         self
     }
-    /// Sets `prorate`.
     pub fn prorate(mut self, value: bool) -> Self {
         self.params.prorate = Some(value);
         self
     }
-    /// Sets `invoice_immediately`.
     pub fn invoice_immediately(mut self, value: bool) -> Self {
         self.params.invoice_immediately = Some(value);
         self
@@ -13699,16 +13077,14 @@ impl RegenerateInvoiceRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RegenerateInvoiceParams {
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_from: Option<Timestamp>,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<Timestamp>,
-    /// `prorate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prorate: Option<bool>,
-    /// `invoice_immediately`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_immediately: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -13745,10 +13121,8 @@ impl crate::form::FormEncode for RegenerateInvoiceParams {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct RegenerateInvoiceResponse {
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -13827,157 +13201,145 @@ pub struct ImportSubscriptionRequest {
     params: ImportSubscriptionParams,
 }
 impl ImportSubscriptionRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn client_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params.client_profile_id = Some(value.into());
         self
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `current_term_end` (Unix seconds).
+    /// Unix seconds.
     pub fn current_term_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_end = Some(value.into());
         self
     }
-    /// Sets `current_term_start` (Unix seconds).
+    /// Unix seconds.
     pub fn current_term_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_start = Some(value.into());
         self
     }
-    /// Sets `trial_start` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_start = Some(value.into());
         self
     }
-    /// Sets `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
-    /// Sets `started_at` (Unix seconds).
+    /// Unix seconds.
     pub fn started_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.started_at = Some(value.into());
         self
     }
-    /// Sets `activated_at` (Unix seconds).
+    /// Unix seconds.
     pub fn activated_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.activated_at = Some(value.into());
         self
     }
-    /// Sets `pause_date` (Unix seconds).
+    /// Unix seconds.
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.pause_date = Some(value.into());
         self
     }
-    /// Sets `resume_date` (Unix seconds).
+    /// Unix seconds.
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
     }
-    /// Sets `create_current_term_invoice`.
     pub fn create_current_term_invoice(mut self, value: bool) -> Self {
         self.params.create_current_term_invoice = Some(value);
         self
     }
-    /// Sets `affiliate_token`; at most 250 characters.
+    /// At most 250 characters.
     pub fn affiliate_token(mut self, value: impl Into<String>) -> Self {
         self.params.affiliate_token = Some(value.into());
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `customer`.
     pub fn customer(mut self, value: ImportSubscriptionCustomerParams) -> Self {
         self.params.customer = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: ImportSubscriptionContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `card`.
     pub fn card(mut self, value: ImportSubscriptionCardParams) -> Self {
         self.params.card = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(
         mut self,
         value: ImportSubscriptionPaymentMethodParams,
@@ -13985,7 +13347,6 @@ impl ImportSubscriptionRequest {
         self.params.payment_method = Some(value);
         self
     }
-    /// Sets `billing_address`.
     pub fn billing_address(
         mut self,
         value: ImportSubscriptionBillingAddressParams,
@@ -13993,7 +13354,6 @@ impl ImportSubscriptionRequest {
         self.params.billing_address = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: ImportSubscriptionShippingAddressParams,
@@ -14001,17 +13361,14 @@ impl ImportSubscriptionRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `transaction`.
     pub fn transaction(mut self, value: ImportSubscriptionTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<ImportSubscriptionAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<ImportSubscriptionEventBasedAddonsParams>,
@@ -14019,7 +13376,6 @@ impl ImportSubscriptionRequest {
         self.params.event_based_addons = value;
         self
     }
-    /// Sets `charged_event_based_addons` (a list).
     pub fn charged_event_based_addons(
         mut self,
         value: Vec<ImportSubscriptionChargedEventBasedAddonsParams>,
@@ -14027,7 +13383,6 @@ impl ImportSubscriptionRequest {
         self.params.charged_event_based_addons = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<ImportSubscriptionCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -14086,120 +13441,100 @@ impl ImportSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportSubscriptionParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `client_profile_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile_id: Option<String>,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `status`.
     pub status: ImportSubscriptionStatus,
-    /// `current_term_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_end: Option<Timestamp>,
-    /// `current_term_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
-    /// `trial_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_start: Option<Timestamp>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `started_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
-    /// `activated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<Timestamp>,
-    /// `pause_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_date: Option<Timestamp>,
-    /// `resume_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
-    /// `create_current_term_invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_current_term_invoice: Option<bool>,
-    /// `affiliate_token`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliate_token: Option<String>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<ImportSubscriptionCustomerParams>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<ImportSubscriptionContractTermParams>,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<ImportSubscriptionCardParams>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<ImportSubscriptionPaymentMethodParams>,
-    /// `billing_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<ImportSubscriptionBillingAddressParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ImportSubscriptionShippingAddressParams>,
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<ImportSubscriptionTransactionParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<ImportSubscriptionAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<ImportSubscriptionEventBasedAddonsParams>,
-    /// `charged_event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charged_event_based_addons: Vec<ImportSubscriptionChargedEventBasedAddonsParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<ImportSubscriptionCouponsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -14309,14 +13644,10 @@ impl crate::form::FormEncode for ImportSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportSubscriptionResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -14417,147 +13748,136 @@ pub struct ImportForCustomerRequest {
     params: ImportForCustomerParams,
 }
 impl ImportForCustomerRequest {
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.params.plan_id = Some(value.into());
         self
     }
-    /// Sets `plan_quantity`.
     pub fn plan_quantity(mut self, value: i64) -> Self {
         self.params.plan_quantity = Some(value);
         self
     }
-    /// Sets `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn plan_quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `plan_unit_price`.
     pub fn plan_unit_price(mut self, value: i64) -> Self {
         self.params.plan_unit_price = Some(value);
         self
     }
-    /// Sets `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn plan_unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.params.plan_unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `current_term_end` (Unix seconds).
+    /// Unix seconds.
     pub fn current_term_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_end = Some(value.into());
         self
     }
-    /// Sets `current_term_start` (Unix seconds).
+    /// Unix seconds.
     pub fn current_term_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_start = Some(value.into());
         self
     }
-    /// Sets `trial_start` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_start = Some(value.into());
         self
     }
-    /// Sets `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
-    /// Sets `started_at` (Unix seconds).
+    /// Unix seconds.
     pub fn started_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.started_at = Some(value.into());
         self
     }
-    /// Sets `activated_at` (Unix seconds).
+    /// Unix seconds.
     pub fn activated_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.activated_at = Some(value.into());
         self
     }
-    /// Sets `pause_date` (Unix seconds).
+    /// Unix seconds.
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.pause_date = Some(value.into());
         self
     }
-    /// Sets `resume_date` (Unix seconds).
+    /// Unix seconds.
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `create_current_term_invoice`.
     pub fn create_current_term_invoice(mut self, value: bool) -> Self {
         self.params.create_current_term_invoice = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: ImportForCustomerContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `transaction`.
     pub fn transaction(mut self, value: ImportForCustomerTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: ImportForCustomerShippingAddressParams,
@@ -14565,12 +13885,10 @@ impl ImportForCustomerRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `addons` (a list).
     pub fn addons(mut self, value: Vec<ImportForCustomerAddonsParams>) -> Self {
         self.params.addons = value;
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<ImportForCustomerEventBasedAddonsParams>,
@@ -14578,7 +13896,6 @@ impl ImportForCustomerRequest {
         self.params.event_based_addons = value;
         self
     }
-    /// Sets `charged_event_based_addons` (a list).
     pub fn charged_event_based_addons(
         mut self,
         value: Vec<ImportForCustomerChargedEventBasedAddonsParams>,
@@ -14586,7 +13903,6 @@ impl ImportForCustomerRequest {
         self.params.charged_event_based_addons = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<ImportForCustomerCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -14650,105 +13966,89 @@ impl ImportForCustomerRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportForCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `plan_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    /// `plan_quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity: Option<i64>,
-    /// `plan_quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_quantity_in_decimal: Option<String>,
-    /// `plan_unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price: Option<i64>,
-    /// `plan_unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_unit_price_in_decimal: Option<String>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `status`.
     pub status: ImportForCustomerStatus,
-    /// `current_term_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_end: Option<Timestamp>,
-    /// `current_term_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
-    /// `trial_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_start: Option<Timestamp>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `started_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
-    /// `activated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<Timestamp>,
-    /// `pause_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_date: Option<Timestamp>,
-    /// `resume_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `create_current_term_invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_current_term_invoice: Option<bool>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<ImportForCustomerContractTermParams>,
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<ImportForCustomerTransactionParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ImportForCustomerShippingAddressParams>,
-    /// `addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<ImportForCustomerAddonsParams>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<ImportForCustomerEventBasedAddonsParams>,
-    /// `charged_event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charged_event_based_addons: Vec<ImportForCustomerChargedEventBasedAddonsParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<ImportForCustomerCouponsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -14848,14 +14148,10 @@ impl crate::form::FormEncode for ImportForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportForCustomerResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -14956,12 +14252,10 @@ pub struct ImportContractTermRequest {
     params: ImportContractTermParams,
 }
 impl ImportContractTermRequest {
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: ImportContractTermContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
@@ -15026,10 +14320,8 @@ impl ImportContractTermRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportContractTermParams {
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<ImportContractTermContractTermParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -15065,7 +14357,6 @@ impl crate::form::FormEncode for ImportContractTermParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportContractTermResponse {
-    /// `contract_term`.
     pub contract_term: ContractTerm,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -15151,7 +14442,6 @@ pub struct ImportUnbilledChargesRequest {
     params: ImportUnbilledChargesParams,
 }
 impl ImportUnbilledChargesRequest {
-    /// Sets `unbilled_charges` (a list).
     pub fn unbilled_charges(
         mut self,
         value: Vec<ImportUnbilledChargesUnbilledChargesParams>,
@@ -15159,7 +14449,6 @@ impl ImportUnbilledChargesRequest {
         self.params.unbilled_charges = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(
         mut self,
         value: Vec<ImportUnbilledChargesDiscountsParams>,
@@ -15167,7 +14456,6 @@ impl ImportUnbilledChargesRequest {
         self.params.discounts = value;
         self
     }
-    /// Sets `tiers` (a list).
     pub fn tiers(mut self, value: Vec<ImportUnbilledChargesTiersParams>) -> Self {
         self.params.tiers = value;
         self
@@ -15232,13 +14520,10 @@ impl ImportUnbilledChargesRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportUnbilledChargesParams {
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unbilled_charges: Vec<ImportUnbilledChargesUnbilledChargesParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<ImportUnbilledChargesDiscountsParams>,
-    /// `tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<ImportUnbilledChargesTiersParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -15273,7 +14558,6 @@ impl crate::form::FormEncode for ImportUnbilledChargesParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportUnbilledChargesResponse {
-    /// `unbilled_charges` (a list).
     pub unbilled_charges: Vec<unbilled_charge::UnbilledCharge>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -15359,147 +14643,134 @@ pub struct ImportForItemsRequest {
     params: ImportForItemsParams,
 }
 impl ImportForItemsRequest {
-    /// Sets `exhausted_coupon_ids` (a list).
     pub fn exhausted_coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.exhausted_coupon_ids = value;
         self
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_end = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.params.billing_cycles = Some(value);
         self
     }
-    /// Sets `setup_fee`.
     pub fn setup_fee(mut self, value: i64) -> Self {
         self.params.setup_fee = Some(value);
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.params.net_term_days = Some(value);
         self
     }
-    /// Sets `start_date` (Unix seconds).
+    /// Unix seconds.
     pub fn start_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.start_date = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
     }
-    /// Sets `po_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn po_number(mut self, value: impl Into<String>) -> Self {
         self.params.po_number = Some(value.into());
         self
     }
-    /// Sets `coupon_ids` (a list).
     pub fn coupon_ids(mut self, value: Vec<String>) -> Self {
         self.params.coupon_ids = value;
         self
     }
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `current_term_end` (Unix seconds).
+    /// Unix seconds.
     pub fn current_term_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_end = Some(value.into());
         self
     }
-    /// Sets `current_term_start` (Unix seconds).
+    /// Unix seconds.
     pub fn current_term_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.current_term_start = Some(value.into());
         self
     }
-    /// Sets `trial_start` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.trial_start = Some(value.into());
         self
     }
-    /// Sets `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancelled_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancelled_at = Some(value.into());
         self
     }
-    /// Sets `started_at` (Unix seconds).
+    /// Unix seconds.
     pub fn started_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.started_at = Some(value.into());
         self
     }
-    /// Sets `activated_at` (Unix seconds).
+    /// Unix seconds.
     pub fn activated_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.activated_at = Some(value.into());
         self
     }
-    /// Sets `pause_date` (Unix seconds).
+    /// Unix seconds.
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.pause_date = Some(value.into());
         self
     }
-    /// Sets `resume_date` (Unix seconds).
+    /// Unix seconds.
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
     }
-    /// Sets `contract_term_billing_cycle_on_renewal`.
     pub fn contract_term_billing_cycle_on_renewal(mut self, value: i64) -> Self {
         self.params.contract_term_billing_cycle_on_renewal = Some(value);
         self
     }
-    /// Sets `create_current_term_invoice`.
     pub fn create_current_term_invoice(mut self, value: bool) -> Self {
         self.params.create_current_term_invoice = Some(value);
         self
     }
-    /// Sets `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     pub fn invoice_notes(mut self, value: impl Into<String>) -> Self {
         self.params.invoice_notes = Some(value.into());
         self
     }
-    /// Sets `meta_data` (any JSON value).
+    /// Any JSON value.
     pub fn meta_data(mut self, value: Value) -> Self {
         self.params.meta_data = Some(value);
         self
     }
-    /// Sets `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
-    /// Sets `create_pending_invoices`.
     pub fn create_pending_invoices(mut self, value: bool) -> Self {
         self.params.create_pending_invoices = Some(value);
         self
     }
-    /// Sets `auto_close_invoices`.
     pub fn auto_close_invoices(mut self, value: bool) -> Self {
         self.params.auto_close_invoices = Some(value);
         self
     }
-    /// Sets `contract_term`.
     pub fn contract_term(mut self, value: ImportForItemsContractTermParams) -> Self {
         self.params.contract_term = Some(value);
         self
     }
-    /// Sets `transaction`.
     pub fn transaction(mut self, value: ImportForItemsTransactionParams) -> Self {
         self.params.transaction = Some(value);
         self
     }
-    /// Sets `shipping_address`.
     pub fn shipping_address(
         mut self,
         value: ImportForItemsShippingAddressParams,
@@ -15507,7 +14778,6 @@ impl ImportForItemsRequest {
         self.params.shipping_address = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<ImportForItemsSubscriptionItemsParams>,
@@ -15515,12 +14785,10 @@ impl ImportForItemsRequest {
         self.params.subscription_items = value;
         self
     }
-    /// Sets `discounts` (a list).
     pub fn discounts(mut self, value: Vec<ImportForItemsDiscountsParams>) -> Self {
         self.params.discounts = value;
         self
     }
-    /// Sets `charged_items` (a list).
     pub fn charged_items(
         mut self,
         value: Vec<ImportForItemsChargedItemsParams>,
@@ -15528,12 +14796,10 @@ impl ImportForItemsRequest {
         self.params.charged_items = value;
         self
     }
-    /// Sets `item_tiers` (a list).
     pub fn item_tiers(mut self, value: Vec<ImportForItemsItemTiersParams>) -> Self {
         self.params.item_tiers = value;
         self
     }
-    /// Sets `coupons` (a list).
     pub fn coupons(mut self, value: Vec<ImportForItemsCouponsParams>) -> Self {
         self.params.coupons = value;
         self
@@ -15595,108 +14861,89 @@ impl ImportForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportForItemsParams {
-    /// `exhausted_coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exhausted_coupon_ids: Vec<String>,
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `setup_fee`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_fee: Option<i64>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `start_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Timestamp>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `po_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub po_number: Option<String>,
-    /// `coupon_ids` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupon_ids: Vec<String>,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `status`.
     pub status: ImportForItemsStatus,
-    /// `current_term_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_end: Option<Timestamp>,
-    /// `current_term_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
-    /// `trial_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_start: Option<Timestamp>,
-    /// `cancelled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
-    /// `started_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
-    /// `activated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<Timestamp>,
-    /// `pause_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_date: Option<Timestamp>,
-    /// `resume_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
-    /// `contract_term_billing_cycle_on_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_billing_cycle_on_renewal: Option<i64>,
-    /// `create_current_term_invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_current_term_invoice: Option<bool>,
-    /// `invoice_notes`; at most 2000 characters.
+    /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
-    /// `meta_data` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Value>,
-    /// `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason_code: Option<String>,
-    /// `create_pending_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_pending_invoices: Option<bool>,
-    /// `auto_close_invoices`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close_invoices: Option<bool>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<ImportForItemsContractTermParams>,
-    /// `transaction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<ImportForItemsTransactionParams>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<ImportForItemsShippingAddressParams>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<ImportForItemsSubscriptionItemsParams>,
-    /// `discounts` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<ImportForItemsDiscountsParams>,
-    /// `charged_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charged_items: Vec<ImportForItemsChargedItemsParams>,
-    /// `item_tiers` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_tiers: Vec<ImportForItemsItemTiersParams>,
-    /// `coupons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<ImportForItemsCouponsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -15798,14 +15045,10 @@ impl crate::form::FormEncode for ImportForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ImportForItemsResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -15906,12 +15149,11 @@ pub struct OverrideBillingProfileRequest {
     params: OverrideBillingProfileParams,
 }
 impl OverrideBillingProfileRequest {
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.params.auto_collection = Some(value);
         self
@@ -15976,10 +15218,9 @@ impl OverrideBillingProfileRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OverrideBillingProfileParams {
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -16012,9 +15253,7 @@ impl crate::form::FormEncode for OverrideBillingProfileParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OverrideBillingProfileResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<Box<payment_source::PaymentSource>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -16145,11 +15384,8 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -16245,17 +15481,15 @@ pub struct PauseRequest {
     params: PauseParams,
 }
 impl PauseRequest {
-    /// Sets `pause_option`.
     pub fn pause_option(mut self, value: enums::PauseOption) -> Self {
         self.params.pause_option = Some(value);
         self
     }
-    /// Sets `pause_date` (Unix seconds).
+    /// Unix seconds.
     pub fn pause_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.pause_date = Some(value.into());
         self
     }
-    /// Sets `unbilled_charges_handling`.
     pub fn unbilled_charges_handling(
         mut self,
         value: enums::UnbilledChargesHandling,
@@ -16263,7 +15497,6 @@ impl PauseRequest {
         self.params.unbilled_charges_handling = Some(value);
         self
     }
-    /// Sets `invoice_dunning_handling`.
     pub fn invoice_dunning_handling(
         mut self,
         value: enums::InvoiceDunningHandling,
@@ -16271,12 +15504,11 @@ impl PauseRequest {
         self.params.invoice_dunning_handling = Some(value);
         self
     }
-    /// Sets `skip_billing_cycles`.
     pub fn skip_billing_cycles(mut self, value: i64) -> Self {
         self.params.skip_billing_cycles = Some(value);
         self
     }
-    /// Sets `resume_date` (Unix seconds).
+    /// Unix seconds.
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
@@ -16337,22 +15569,18 @@ impl PauseRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PauseParams {
-    /// `pause_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_option: Option<enums::PauseOption>,
-    /// `pause_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_date: Option<Timestamp>,
-    /// `unbilled_charges_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_handling: Option<enums::UnbilledChargesHandling>,
-    /// `invoice_dunning_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_dunning_handling: Option<enums::InvoiceDunningHandling>,
-    /// `skip_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_billing_cycles: Option<i64>,
-    /// `resume_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -16393,20 +15621,14 @@ impl crate::form::FormEncode for PauseParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PauseResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
-    /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -16527,22 +15749,19 @@ pub struct CancelRequest {
     params: CancelParams,
 }
 impl CancelRequest {
-    /// Sets `cancel_option`.
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
     }
-    /// Sets `end_of_term`.
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
-    /// Sets `cancel_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancel_at = Some(value.into());
         self
     }
-    /// Sets `credit_option_for_current_term_charges`.
     pub fn credit_option_for_current_term_charges(
         mut self,
         value: enums::CreditOptionForCurrentTermCharges,
@@ -16550,7 +15769,6 @@ impl CancelRequest {
         self.params.credit_option_for_current_term_charges = Some(value);
         self
     }
-    /// Sets `unbilled_charges_option`.
     pub fn unbilled_charges_option(
         mut self,
         value: enums::UnbilledChargesOption,
@@ -16558,7 +15776,6 @@ impl CancelRequest {
         self.params.unbilled_charges_option = Some(value);
         self
     }
-    /// Sets `account_receivables_handling`.
     pub fn account_receivables_handling(
         mut self,
         value: enums::AccountReceivablesHandling,
@@ -16566,7 +15783,6 @@ impl CancelRequest {
         self.params.account_receivables_handling = Some(value);
         self
     }
-    /// Sets `refundable_credits_handling`.
     pub fn refundable_credits_handling(
         mut self,
         value: enums::RefundableCreditsHandling,
@@ -16574,7 +15790,6 @@ impl CancelRequest {
         self.params.refundable_credits_handling = Some(value);
         self
     }
-    /// Sets `contract_term_cancel_option`.
     pub fn contract_term_cancel_option(
         mut self,
         value: enums::ContractTermCancelOption,
@@ -16582,17 +15797,16 @@ impl CancelRequest {
         self.params.contract_term_cancel_option = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
-    /// Sets `event_based_addons` (a list).
     pub fn event_based_addons(
         mut self,
         value: Vec<CancelEventBasedAddonsParams>,
@@ -16656,39 +15870,31 @@ impl CancelRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelParams {
-    /// `cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_option: Option<enums::CancelOption>,
-    /// `end_of_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    /// `cancel_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at: Option<Timestamp>,
-    /// `credit_option_for_current_term_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_option_for_current_term_charges: Option<
         enums::CreditOptionForCurrentTermCharges,
     >,
-    /// `unbilled_charges_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_option: Option<enums::UnbilledChargesOption>,
-    /// `account_receivables_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_receivables_handling: Option<enums::AccountReceivablesHandling>,
-    /// `refundable_credits_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_handling: Option<enums::RefundableCreditsHandling>,
-    /// `contract_term_cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_cancel_option: Option<enums::ContractTermCancelOption>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason_code: Option<String>,
-    /// `event_based_addons` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_based_addons: Vec<CancelEventBasedAddonsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -16742,20 +15948,14 @@ impl crate::form::FormEncode for CancelParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
-    /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -16876,22 +16076,19 @@ pub struct CancelForItemsRequest {
     params: CancelForItemsParams,
 }
 impl CancelForItemsRequest {
-    /// Sets `cancel_option`.
     pub fn cancel_option(mut self, value: enums::CancelOption) -> Self {
         self.params.cancel_option = Some(value);
         self
     }
-    /// Sets `end_of_term`.
     pub fn end_of_term(mut self, value: bool) -> Self {
         self.params.end_of_term = Some(value);
         self
     }
-    /// Sets `cancel_at` (Unix seconds).
+    /// Unix seconds.
     pub fn cancel_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.cancel_at = Some(value.into());
         self
     }
-    /// Sets `credit_option_for_current_term_charges`.
     pub fn credit_option_for_current_term_charges(
         mut self,
         value: enums::CreditOptionForCurrentTermCharges,
@@ -16899,7 +16096,6 @@ impl CancelForItemsRequest {
         self.params.credit_option_for_current_term_charges = Some(value);
         self
     }
-    /// Sets `unbilled_charges_option`.
     pub fn unbilled_charges_option(
         mut self,
         value: enums::UnbilledChargesOption,
@@ -16907,7 +16103,6 @@ impl CancelForItemsRequest {
         self.params.unbilled_charges_option = Some(value);
         self
     }
-    /// Sets `account_receivables_handling`.
     pub fn account_receivables_handling(
         mut self,
         value: enums::AccountReceivablesHandling,
@@ -16915,7 +16110,6 @@ impl CancelForItemsRequest {
         self.params.account_receivables_handling = Some(value);
         self
     }
-    /// Sets `refundable_credits_handling`.
     pub fn refundable_credits_handling(
         mut self,
         value: enums::RefundableCreditsHandling,
@@ -16923,7 +16117,6 @@ impl CancelForItemsRequest {
         self.params.refundable_credits_handling = Some(value);
         self
     }
-    /// Sets `contract_term_cancel_option`.
     pub fn contract_term_cancel_option(
         mut self,
         value: enums::ContractTermCancelOption,
@@ -16931,27 +16124,24 @@ impl CancelForItemsRequest {
         self.params.contract_term_cancel_option = Some(value);
         self
     }
-    /// Sets `invoice_date` (Unix seconds).
+    /// Unix seconds.
     pub fn invoice_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.invoice_date = Some(value.into());
         self
     }
-    /// Sets `include_cancellation_day_in_billing`.
     pub fn include_cancellation_day_in_billing(mut self, value: bool) -> Self {
         self.params.include_cancellation_day_in_billing = Some(value);
         self
     }
-    /// Sets `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     pub fn cancel_reason_code(mut self, value: impl Into<String>) -> Self {
         self.params.cancel_reason_code = Some(value.into());
         self
     }
-    /// Sets `decommissioned`.
     pub fn decommissioned(mut self, value: bool) -> Self {
         self.params.decommissioned = Some(value);
         self
     }
-    /// Sets `subscription_items` (a list).
     pub fn subscription_items(
         mut self,
         value: Vec<CancelForItemsSubscriptionItemsParams>,
@@ -17017,45 +16207,35 @@ impl CancelForItemsRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelForItemsParams {
-    /// `cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_option: Option<enums::CancelOption>,
-    /// `end_of_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_term: Option<bool>,
-    /// `cancel_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at: Option<Timestamp>,
-    /// `credit_option_for_current_term_charges`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_option_for_current_term_charges: Option<
         enums::CreditOptionForCurrentTermCharges,
     >,
-    /// `unbilled_charges_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges_option: Option<enums::UnbilledChargesOption>,
-    /// `account_receivables_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_receivables_handling: Option<enums::AccountReceivablesHandling>,
-    /// `refundable_credits_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refundable_credits_handling: Option<enums::RefundableCreditsHandling>,
-    /// `contract_term_cancel_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term_cancel_option: Option<enums::ContractTermCancelOption>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `include_cancellation_day_in_billing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_cancellation_day_in_billing: Option<bool>,
-    /// `cancel_reason_code`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason_code: Option<String>,
-    /// `decommissioned`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decommissioned: Option<bool>,
-    /// `subscription_items` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_items: Vec<CancelForItemsSubscriptionItemsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -17116,20 +16296,14 @@ impl crate::form::FormEncode for CancelForItemsParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelForItemsResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
-    /// `credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_notes: Option<Vec<credit_note::CreditNote>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -17250,22 +16424,19 @@ pub struct ResumeRequest {
     params: ResumeParams,
 }
 impl ResumeRequest {
-    /// Sets `resume_option`.
     pub fn resume_option(mut self, value: enums::ResumeOption) -> Self {
         self.params.resume_option = Some(value);
         self
     }
-    /// Sets `resume_date` (Unix seconds).
+    /// Unix seconds.
     pub fn resume_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.resume_date = Some(value.into());
         self
     }
-    /// Sets `charges_handling`.
     pub fn charges_handling(mut self, value: enums::ChargesHandling) -> Self {
         self.params.charges_handling = Some(value);
         self
     }
-    /// Sets `unpaid_invoices_handling`.
     pub fn unpaid_invoices_handling(
         mut self,
         value: enums::UnpaidInvoicesHandling,
@@ -17273,12 +16444,10 @@ impl ResumeRequest {
         self.params.unpaid_invoices_handling = Some(value);
         self
     }
-    /// Sets `payment_initiator`.
     pub fn payment_initiator(mut self, value: enums::PaymentInitiator) -> Self {
         self.params.payment_initiator = Some(value);
         self
     }
-    /// Sets `payment_intent`.
     pub fn payment_intent(mut self, value: ResumePaymentIntentParams) -> Self {
         self.params.payment_intent = Some(value);
         self
@@ -17339,22 +16508,17 @@ impl ResumeRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResumeParams {
-    /// `resume_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_option: Option<enums::ResumeOption>,
-    /// `resume_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
-    /// `charges_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges_handling: Option<enums::ChargesHandling>,
-    /// `unpaid_invoices_handling`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unpaid_invoices_handling: Option<enums::UnpaidInvoicesHandling>,
-    /// `payment_initiator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiator: Option<enums::PaymentInitiator>,
-    /// `payment_intent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<ResumePaymentIntentParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -17395,17 +16559,12 @@ impl crate::form::FormEncode for ResumeParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResumeResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<Box<invoice::Invoice>>,
-    /// `unbilled_charges` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -17554,11 +16713,8 @@ impl RemoveScheduledPauseRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveScheduledPauseResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -17692,11 +16848,8 @@ impl RemoveScheduledResumptionRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveScheduledResumptionResponse {
-    /// `subscription`.
     pub subscription: Subscription,
-    /// `customer`.
     pub customer: customer::Customer,
-    /// `card`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Box<card::Card>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -17792,7 +16945,6 @@ pub struct MoveRequest {
     params: MoveParams,
 }
 impl MoveRequest {
-    /// Sets `copy_payment_source`.
     pub fn copy_payment_source(mut self, value: bool) -> Self {
         self.params.copy_payment_source = Some(value);
         self
@@ -17853,9 +17005,8 @@ impl MoveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MoveParams {
-    /// `to_customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub to_customer_id: String,
-    /// `copy_payment_source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_payment_source: Option<bool>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -17888,7 +17039,6 @@ impl crate::form::FormEncode for MoveParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MoveResponse {
-    /// `subscription`.
     pub subscription: Subscription,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -17957,82 +17107,69 @@ impl<'de> Deserialize<'de> for MoveResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `entity_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
-    /// `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `taxjar_exemption_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_exemption_category: Option<enums::TaxjarExemptionCategory>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `offline_payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline_payment_method: Option<enums::OfflinePaymentMethod>,
-    /// `allow_direct_debit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_direct_debit: Option<bool>,
-    /// `consolidated_invoicing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consolidated_invoicing: Option<bool>,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    /// `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    /// `is_einvoice_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    /// `einvoicing_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
-    /// `business_customer_without_vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_customer_without_vat_number: Option<bool>,
-    /// `exemption_details` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exemption_details: Option<Value>,
-    /// `customer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -18072,62 +17209,58 @@ impl CreateCustomerParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
-    /// Sets `entity_code`.
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.entity_code = Some(value);
         self
     }
-    /// Sets `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.exempt_number = Some(value.into());
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.net_term_days = Some(value);
         self
     }
-    /// Sets `taxjar_exemption_category`.
     pub fn taxjar_exemption_category(
         mut self,
         value: enums::TaxjarExemptionCategory,
@@ -18135,72 +17268,63 @@ impl CreateCustomerParams {
         self.taxjar_exemption_category = Some(value);
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `offline_payment_method`.
     pub fn offline_payment_method(mut self, value: enums::OfflinePaymentMethod) -> Self {
         self.offline_payment_method = Some(value);
         self
     }
-    /// Sets `allow_direct_debit`.
     pub fn allow_direct_debit(mut self, value: bool) -> Self {
         self.allow_direct_debit = Some(value);
         self
     }
-    /// Sets `consolidated_invoicing`.
     pub fn consolidated_invoicing(mut self, value: bool) -> Self {
         self.consolidated_invoicing = Some(value);
         self
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
-    /// Sets `is_einvoice_enabled`.
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
-    /// Sets `einvoicing_method`.
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.einvoicing_method = Some(value);
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
     }
-    /// Sets `business_customer_without_vat_number`.
     pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
         self.business_customer_without_vat_number = Some(value);
         self
     }
-    /// Sets `exemption_details` (any JSON value).
+    /// Any JSON value.
     pub fn exemption_details(mut self, value: Value) -> Self {
         self.exemption_details = Some(value);
         self
     }
-    /// Sets `customer_type`.
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.customer_type = Some(value);
         self
@@ -18256,61 +17380,57 @@ crate::form::form_object!(CreateCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<CreateCardPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -18339,97 +17459,93 @@ impl CreateCardParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(mut self, value: CreateCardPreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -18464,55 +17580,52 @@ crate::form::form_object!(CreateCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateBankAccountParams {
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `iban`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-    /// `account_number`; at most 17 characters.
+    /// At most 17 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
-    /// `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
-    /// `account_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<enums::AccountType>,
-    /// `account_holder_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<enums::AccountHolderType>,
-    /// `echeck_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echeck_type: Option<enums::EcheckType>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swedish_identity_number: Option<String>,
-    /// `billing_address` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Value>,
 }
@@ -18539,87 +17652,84 @@ impl CreateBankAccountParams {
             billing_address: None,
         }
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `iban`; at most 50 characters.
+    /// At most 50 characters.
     pub fn iban(mut self, value: impl Into<String>) -> Self {
         self.iban = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `bank_name`; at most 100 characters.
+    /// At most 100 characters.
     pub fn bank_name(mut self, value: impl Into<String>) -> Self {
         self.bank_name = Some(value.into());
         self
     }
-    /// Sets `account_number`; at most 17 characters.
+    /// At most 17 characters.
     pub fn account_number(mut self, value: impl Into<String>) -> Self {
         self.account_number = Some(value.into());
         self
     }
-    /// Sets `routing_number`; at most 9 characters.
+    /// At most 9 characters.
     pub fn routing_number(mut self, value: impl Into<String>) -> Self {
         self.routing_number = Some(value.into());
         self
     }
-    /// Sets `bank_code`; at most 20 characters.
+    /// At most 20 characters.
     pub fn bank_code(mut self, value: impl Into<String>) -> Self {
         self.bank_code = Some(value.into());
         self
     }
-    /// Sets `account_type`.
     pub fn account_type(mut self, value: enums::AccountType) -> Self {
         self.account_type = Some(value);
         self
     }
-    /// Sets `account_holder_type`.
     pub fn account_holder_type(mut self, value: enums::AccountHolderType) -> Self {
         self.account_holder_type = Some(value);
         self
     }
-    /// Sets `echeck_type`.
     pub fn echeck_type(mut self, value: enums::EcheckType) -> Self {
         self.echeck_type = Some(value);
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `swedish_identity_number`; at most 12 characters.
+    /// At most 12 characters.
     pub fn swedish_identity_number(mut self, value: impl Into<String>) -> Self {
         self.swedish_identity_number = Some(value.into());
         self
     }
-    /// Sets `billing_address` (any JSON value).
+    /// Any JSON value.
     pub fn billing_address(mut self, value: Value) -> Self {
         self.billing_address = Some(value);
         self
@@ -18652,26 +17762,24 @@ crate::form::form_object!(CreateBankAccountParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePaymentMethodParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -18688,37 +17796,35 @@ impl CreatePaymentMethodParams {
             additional_information: None,
         }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -18741,25 +17847,24 @@ crate::form::form_object!(CreatePaymentMethodParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreatePaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreatePaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -18776,22 +17881,21 @@ impl CreatePaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreatePaymentIntentPaymentMethodType,
@@ -18799,17 +17903,17 @@ impl CreatePaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -18831,46 +17935,32 @@ crate::form::form_object!(CreatePaymentIntentParams);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateBillingAddressParams {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -18898,72 +17988,58 @@ impl CreateBillingAddressParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `first_name`.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -19004,46 +18080,45 @@ crate::form::form_object!(CreateBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -19067,72 +18142,71 @@ impl CreateShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -19162,7 +18236,7 @@ crate::form::form_object!(CreateShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -19171,7 +18245,7 @@ impl CreateStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
@@ -19188,10 +18262,8 @@ crate::form::form_object!(CreateStatementDescriptorParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -19203,7 +18275,6 @@ impl CreateContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateContractTermActionAtTermEnd,
@@ -19211,7 +18282,6 @@ impl CreateContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -19229,16 +18299,16 @@ crate::form::form_object!(CreateContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateEntityIdentifiersParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    /// `value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
 }
@@ -19252,22 +18322,22 @@ impl CreateEntityIdentifiersParams {
             standard: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn scheme(mut self, value: impl Into<String>) -> Self {
         self.scheme = Some(value.into());
         self
     }
-    /// Sets `value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn standard(mut self, value: impl Into<String>) -> Self {
         self.standard = Some(value.into());
         self
@@ -19287,13 +18357,13 @@ crate::form::form_object!(CreateEntityIdentifiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateTaxProvidersFieldsParams {
-    /// `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    /// `field_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_value`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
 }
@@ -19306,17 +18376,17 @@ impl CreateTaxProvidersFieldsParams {
             field_value: None,
         }
     }
-    /// Sets `provider_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn provider_name(mut self, value: impl Into<String>) -> Self {
         self.provider_name = Some(value.into());
         self
     }
-    /// Sets `field_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
-    /// Sets `field_value`; at most 50 characters.
+    /// At most 50 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
@@ -19335,25 +18405,22 @@ crate::form::form_object!(CreateTaxProvidersFieldsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
 }
@@ -19370,37 +18437,34 @@ impl CreateAddonsParams {
             trial_end: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
@@ -19423,31 +18487,25 @@ crate::form::form_object!(CreateAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
 }
@@ -19466,47 +18524,41 @@ impl CreateEventBasedAddonsParams {
             charge_on: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
@@ -19531,10 +18583,10 @@ crate::form::form_object!(CreateEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCouponsParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -19546,12 +18598,12 @@ impl CreateCouponsParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -19569,46 +18621,45 @@ crate::form::form_object!(CreateCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForCustomerShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -19632,72 +18683,71 @@ impl CreateForCustomerShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -19727,7 +18777,7 @@ crate::form::form_object!(CreateForCustomerShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForCustomerStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -19736,7 +18786,7 @@ impl CreateForCustomerStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
@@ -19753,25 +18803,24 @@ crate::form::form_object!(CreateForCustomerStatementDescriptorParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForCustomerPaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreateForCustomerPaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -19788,22 +18837,21 @@ impl CreateForCustomerPaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreateForCustomerPaymentIntentPaymentMethodType,
@@ -19811,17 +18859,17 @@ impl CreateForCustomerPaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -19844,10 +18892,8 @@ crate::form::form_object!(CreateForCustomerPaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForCustomerContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateForCustomerContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -19859,7 +18905,6 @@ impl CreateForCustomerContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateForCustomerContractTermActionAtTermEnd,
@@ -19867,7 +18912,6 @@ impl CreateForCustomerContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -19885,25 +18929,22 @@ crate::form::form_object!(CreateForCustomerContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForCustomerAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
 }
@@ -19920,37 +18961,34 @@ impl CreateForCustomerAddonsParams {
             trial_end: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
@@ -19973,31 +19011,25 @@ crate::form::form_object!(CreateForCustomerAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForCustomerEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
 }
@@ -20016,47 +19048,41 @@ impl CreateForCustomerEventBasedAddonsParams {
             charge_on: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
@@ -20081,10 +19107,10 @@ crate::form::form_object!(CreateForCustomerEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateForCustomerCouponsParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -20096,12 +19122,12 @@ impl CreateForCustomerCouponsParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -20119,46 +19145,45 @@ crate::form::form_object!(CreateForCustomerCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWithItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -20182,72 +19207,71 @@ impl CreateWithItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -20277,7 +19301,7 @@ crate::form::form_object!(CreateWithItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWithItemsStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -20286,7 +19310,7 @@ impl CreateWithItemsStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
@@ -20303,25 +19327,24 @@ crate::form::form_object!(CreateWithItemsStatementDescriptorParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWithItemsPaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<CreateWithItemsPaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -20338,22 +19361,21 @@ impl CreateWithItemsPaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: CreateWithItemsPaymentIntentPaymentMethodType,
@@ -20361,17 +19383,17 @@ impl CreateWithItemsPaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -20394,13 +19416,11 @@ crate::form::form_object!(CreateWithItemsPaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWithItemsContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<CreateWithItemsContractTermActionAtTermEnd>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -20413,7 +19433,6 @@ impl CreateWithItemsContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: CreateWithItemsContractTermActionAtTermEnd,
@@ -20421,12 +19440,11 @@ impl CreateWithItemsContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `contract_start` (Unix seconds).
+    /// Unix seconds.
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -20445,10 +19463,8 @@ crate::form::form_object!(CreateWithItemsContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWithItemsBillingOverrideParams {
-    /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_excess_payment_usage: Option<i64>,
-    /// `max_refundable_credits_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_refundable_credits_usage: Option<i64>,
 }
@@ -20460,12 +19476,10 @@ impl CreateWithItemsBillingOverrideParams {
             max_refundable_credits_usage: None,
         }
     }
-    /// Sets `max_excess_payment_usage`.
     pub fn max_excess_payment_usage(mut self, value: i64) -> Self {
         self.max_excess_payment_usage = Some(value);
         self
     }
-    /// Sets `max_refundable_credits_usage`.
     pub fn max_refundable_credits_usage(mut self, value: i64) -> Self {
         self.max_refundable_credits_usage = Some(value);
         self
@@ -20483,42 +19497,33 @@ crate::form::form_object!(CreateWithItemsBillingOverrideParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWithItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
@@ -20543,62 +19548,53 @@ impl CreateWithItemsSubscriptionItemsParams {
             usage_accumulation_reset_frequency: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
-    /// Sets `usage_accumulation_reset_frequency`.
     pub fn usage_accumulation_reset_frequency(
         mut self,
         value: enums::UsageAccumulationResetFrequency,
@@ -20633,30 +19629,22 @@ crate::form::form_object!(CreateWithItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWithItemsDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
@@ -20675,42 +19663,35 @@ impl CreateWithItemsDiscountsParams {
             quantity: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
@@ -20735,31 +19716,26 @@ crate::form::form_object!(CreateWithItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWithItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -20778,47 +19754,42 @@ impl CreateWithItemsItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -20843,10 +19814,10 @@ crate::form::form_object!(CreateWithItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateWithItemsCouponsParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -20858,12 +19829,12 @@ impl CreateWithItemsCouponsParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -20881,12 +19852,10 @@ crate::form::form_object!(CreateWithItemsCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveScheduledCancellationContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<
         RemoveScheduledCancellationContractTermActionAtTermEnd,
     >,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -20898,7 +19867,6 @@ impl RemoveScheduledCancellationContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: RemoveScheduledCancellationContractTermActionAtTermEnd,
@@ -20906,7 +19874,6 @@ impl RemoveScheduledCancellationContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -20924,61 +19891,57 @@ crate::form::form_object!(RemoveScheduledCancellationContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<UpdateCardPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -21007,97 +19970,93 @@ impl UpdateCardParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(mut self, value: UpdateCardPreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -21132,26 +20091,24 @@ crate::form::form_object!(UpdateCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdatePaymentMethodParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -21168,37 +20125,35 @@ impl UpdatePaymentMethodParams {
             additional_information: None,
         }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -21221,25 +20176,24 @@ crate::form::form_object!(UpdatePaymentMethodParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdatePaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<UpdatePaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -21256,22 +20210,21 @@ impl UpdatePaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: UpdatePaymentIntentPaymentMethodType,
@@ -21279,17 +20232,17 @@ impl UpdatePaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -21312,46 +20265,45 @@ crate::form::form_object!(UpdatePaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -21375,72 +20327,71 @@ impl UpdateBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -21470,46 +20421,45 @@ crate::form::form_object!(UpdateBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -21533,72 +20483,71 @@ impl UpdateShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -21628,7 +20577,7 @@ crate::form::form_object!(UpdateShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -21637,7 +20586,7 @@ impl UpdateStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
@@ -21654,28 +20603,24 @@ crate::form::form_object!(UpdateStatementDescriptorParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    /// `is_einvoice_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    /// `einvoicing_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    /// `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    /// `business_customer_without_vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_customer_without_vat_number: Option<bool>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
 }
@@ -21693,42 +20638,38 @@ impl UpdateCustomerParams {
             registered_for_gst: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
-    /// Sets `is_einvoice_enabled`.
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
-    /// Sets `einvoicing_method`.
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.einvoicing_method = Some(value);
         self
     }
-    /// Sets `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
-    /// Sets `business_customer_without_vat_number`.
     pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
         self.business_customer_without_vat_number = Some(value);
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
@@ -21755,10 +20696,8 @@ crate::form::form_object!(UpdateCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<UpdateContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -21770,7 +20709,6 @@ impl UpdateContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: UpdateContractTermActionAtTermEnd,
@@ -21778,7 +20716,6 @@ impl UpdateContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -21796,28 +20733,24 @@ crate::form::form_object!(UpdateContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
 }
@@ -21835,42 +20768,38 @@ impl UpdateAddonsParams {
             proration_type: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `proration_type`.
     pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
         self.proration_type = Some(value);
         self
@@ -21894,10 +20823,10 @@ crate::form::form_object!(UpdateAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateCouponsParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -21909,12 +20838,12 @@ impl UpdateCouponsParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -21932,31 +20861,25 @@ crate::form::form_object!(UpdateCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `charge_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on: Option<enums::ChargeOn>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
 }
@@ -21975,47 +20898,41 @@ impl UpdateEventBasedAddonsParams {
             unit_price_in_decimal: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `charge_on`.
     pub fn charge_on(mut self, value: enums::ChargeOn) -> Self {
         self.charge_on = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
@@ -22040,61 +20957,57 @@ crate::form::form_object!(UpdateEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<UpdateForItemsCardPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -22123,97 +21036,93 @@ impl UpdateForItemsCardParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(mut self, value: UpdateForItemsCardPreferredScheme) -> Self {
         self.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `ip_address`; at most 50 characters.
+    /// At most 50 characters.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -22248,26 +21157,24 @@ crate::form::form_object!(UpdateForItemsCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsPaymentMethodParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -22284,37 +21191,35 @@ impl UpdateForItemsPaymentMethodParams {
             additional_information: None,
         }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -22337,25 +21242,24 @@ crate::form::form_object!(UpdateForItemsPaymentMethodParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsPaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<UpdateForItemsPaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -22372,22 +21276,21 @@ impl UpdateForItemsPaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: UpdateForItemsPaymentIntentPaymentMethodType,
@@ -22395,17 +21298,17 @@ impl UpdateForItemsPaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -22428,46 +21331,45 @@ crate::form::form_object!(UpdateForItemsPaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -22491,72 +21393,71 @@ impl UpdateForItemsBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -22586,46 +21487,45 @@ crate::form::form_object!(UpdateForItemsBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -22649,72 +21549,71 @@ impl UpdateForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -22744,7 +21643,7 @@ crate::form::form_object!(UpdateForItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -22753,7 +21652,7 @@ impl UpdateForItemsStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
@@ -22770,28 +21669,24 @@ crate::form::form_object!(UpdateForItemsStatementDescriptorParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsCustomerParams {
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
-    /// `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_scheme: Option<String>,
-    /// `is_einvoice_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_einvoice_enabled: Option<bool>,
-    /// `einvoicing_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub einvoicing_method: Option<enums::EinvoicingMethod>,
-    /// `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_identifier_standard: Option<String>,
-    /// `business_customer_without_vat_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_customer_without_vat_number: Option<bool>,
-    /// `registered_for_gst`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_for_gst: Option<bool>,
 }
@@ -22809,42 +21704,38 @@ impl UpdateForItemsCustomerParams {
             registered_for_gst: None,
         }
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
     }
-    /// Sets `entity_identifier_scheme`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_scheme(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_scheme = Some(value.into());
         self
     }
-    /// Sets `is_einvoice_enabled`.
     pub fn is_einvoice_enabled(mut self, value: bool) -> Self {
         self.is_einvoice_enabled = Some(value);
         self
     }
-    /// Sets `einvoicing_method`.
     pub fn einvoicing_method(mut self, value: enums::EinvoicingMethod) -> Self {
         self.einvoicing_method = Some(value);
         self
     }
-    /// Sets `entity_identifier_standard`; at most 50 characters.
+    /// At most 50 characters.
     pub fn entity_identifier_standard(mut self, value: impl Into<String>) -> Self {
         self.entity_identifier_standard = Some(value.into());
         self
     }
-    /// Sets `business_customer_without_vat_number`.
     pub fn business_customer_without_vat_number(mut self, value: bool) -> Self {
         self.business_customer_without_vat_number = Some(value);
         self
     }
-    /// Sets `registered_for_gst`.
     pub fn registered_for_gst(mut self, value: bool) -> Self {
         self.registered_for_gst = Some(value);
         self
@@ -22871,13 +21762,11 @@ crate::form::form_object!(UpdateForItemsCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<UpdateForItemsContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
 }
@@ -22890,7 +21779,6 @@ impl UpdateForItemsContractTermParams {
             contract_start: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: UpdateForItemsContractTermActionAtTermEnd,
@@ -22898,12 +21786,11 @@ impl UpdateForItemsContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
     }
-    /// Sets `contract_start` (Unix seconds).
+    /// Unix seconds.
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
@@ -22922,10 +21809,8 @@ crate::form::form_object!(UpdateForItemsContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsBillingOverrideParams {
-    /// `max_excess_payment_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_excess_payment_usage: Option<i64>,
-    /// `max_refundable_credits_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_refundable_credits_usage: Option<i64>,
 }
@@ -22937,12 +21822,10 @@ impl UpdateForItemsBillingOverrideParams {
             max_refundable_credits_usage: None,
         }
     }
-    /// Sets `max_excess_payment_usage`.
     pub fn max_excess_payment_usage(mut self, value: i64) -> Self {
         self.max_excess_payment_usage = Some(value);
         self
     }
-    /// Sets `max_refundable_credits_usage`.
     pub fn max_refundable_credits_usage(mut self, value: i64) -> Self {
         self.max_refundable_credits_usage = Some(value);
         self
@@ -22960,45 +21843,35 @@ crate::form::form_object!(UpdateForItemsBillingOverrideParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `charge_on_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_option: Option<enums::ChargeOnOption>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
-    /// `proration_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_type: Option<enums::ProrationType>,
-    /// `usage_accumulation_reset_frequency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_accumulation_reset_frequency: Option<
         enums::UsageAccumulationResetFrequency,
@@ -23024,67 +21897,57 @@ impl UpdateForItemsSubscriptionItemsParams {
             usage_accumulation_reset_frequency: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `charge_on_option`.
     pub fn charge_on_option(mut self, value: enums::ChargeOnOption) -> Self {
         self.charge_on_option = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
     }
-    /// Sets `proration_type`.
     pub fn proration_type(mut self, value: enums::ProrationType) -> Self {
         self.proration_type = Some(value);
         self
     }
-    /// Sets `usage_accumulation_reset_frequency`.
     pub fn usage_accumulation_reset_frequency(
         mut self,
         value: enums::UsageAccumulationResetFrequency,
@@ -23120,35 +21983,26 @@ crate::form::form_object!(UpdateForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `operation_type`.
     pub operation_type: enums::OperationType,
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -23172,47 +22026,40 @@ impl UpdateForItemsDiscountsParams {
             id: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -23239,31 +22086,26 @@ crate::form::form_object!(UpdateForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -23282,47 +22124,42 @@ impl UpdateForItemsItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -23347,10 +22184,10 @@ crate::form::form_object!(UpdateForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpdateForItemsCouponsParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -23362,12 +22199,12 @@ impl UpdateForItemsCouponsParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -23385,10 +22222,8 @@ crate::form::form_object!(UpdateForItemsCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ReactivateContractTermParams {
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ReactivateContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -23400,7 +22235,6 @@ impl ReactivateContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: ReactivateContractTermActionAtTermEnd,
@@ -23408,7 +22242,6 @@ impl ReactivateContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -23426,7 +22259,7 @@ crate::form::form_object!(ReactivateContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ReactivateStatementDescriptorParams {
-    /// `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descriptor: Option<String>,
 }
@@ -23435,7 +22268,7 @@ impl ReactivateStatementDescriptorParams {
     pub fn new() -> Self {
         Self { descriptor: None }
     }
-    /// Sets `descriptor`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn descriptor(mut self, value: impl Into<String>) -> Self {
         self.descriptor = Some(value.into());
         self
@@ -23452,25 +22285,24 @@ crate::form::form_object!(ReactivateStatementDescriptorParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ReactivatePaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<ReactivatePaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -23487,22 +22319,21 @@ impl ReactivatePaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: ReactivatePaymentIntentPaymentMethodType,
@@ -23510,17 +22341,17 @@ impl ReactivatePaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -23543,16 +22374,13 @@ crate::form::form_object!(ReactivatePaymentIntentParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ChargeFutureRenewalsFixedIntervalScheduleParams {
-    /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_occurrences: Option<i64>,
-    /// `days_before_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_before_renewal: Option<i64>,
-    /// `end_schedule_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_schedule_on: Option<enums::EndScheduleOn>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -23566,22 +22394,19 @@ impl ChargeFutureRenewalsFixedIntervalScheduleParams {
             end_date: None,
         }
     }
-    /// Sets `number_of_occurrences`.
     pub fn number_of_occurrences(mut self, value: i64) -> Self {
         self.number_of_occurrences = Some(value);
         self
     }
-    /// Sets `days_before_renewal`.
     pub fn days_before_renewal(mut self, value: i64) -> Self {
         self.days_before_renewal = Some(value);
         self
     }
-    /// Sets `end_schedule_on`.
     pub fn end_schedule_on(mut self, value: enums::EndScheduleOn) -> Self {
         self.end_schedule_on = Some(value);
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -23601,10 +22426,9 @@ crate::form::form_object!(ChargeFutureRenewalsFixedIntervalScheduleParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ChargeFutureRenewalsSpecificDatesScheduleParams {
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
 }
@@ -23616,12 +22440,11 @@ impl ChargeFutureRenewalsSpecificDatesScheduleParams {
             date: None,
         }
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.terms_to_charge = Some(value);
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
@@ -23639,16 +22462,13 @@ crate::form::form_object!(ChargeFutureRenewalsSpecificDatesScheduleParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditAdvanceInvoiceScheduleFixedIntervalScheduleParams {
-    /// `number_of_occurrences`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_occurrences: Option<i64>,
-    /// `days_before_renewal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_before_renewal: Option<i64>,
-    /// `end_schedule_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_schedule_on: Option<enums::EndScheduleOn>,
-    /// `end_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Timestamp>,
 }
@@ -23662,22 +22482,19 @@ impl EditAdvanceInvoiceScheduleFixedIntervalScheduleParams {
             end_date: None,
         }
     }
-    /// Sets `number_of_occurrences`.
     pub fn number_of_occurrences(mut self, value: i64) -> Self {
         self.number_of_occurrences = Some(value);
         self
     }
-    /// Sets `days_before_renewal`.
     pub fn days_before_renewal(mut self, value: i64) -> Self {
         self.days_before_renewal = Some(value);
         self
     }
-    /// Sets `end_schedule_on`.
     pub fn end_schedule_on(mut self, value: enums::EndScheduleOn) -> Self {
         self.end_schedule_on = Some(value);
         self
     }
-    /// Sets `end_date` (Unix seconds).
+    /// Unix seconds.
     pub fn end_date(mut self, value: impl Into<Timestamp>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -23697,13 +22514,12 @@ crate::form::form_object!(EditAdvanceInvoiceScheduleFixedIntervalScheduleParams)
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `terms_to_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_charge: Option<i64>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
 }
@@ -23716,17 +22532,16 @@ impl EditAdvanceInvoiceScheduleSpecificDatesScheduleParams {
             date: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `terms_to_charge`.
     pub fn terms_to_charge(mut self, value: i64) -> Self {
         self.terms_to_charge = Some(value);
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
@@ -23745,7 +22560,7 @@ crate::form::form_object!(EditAdvanceInvoiceScheduleSpecificDatesScheduleParams)
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -23754,7 +22569,7 @@ impl RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParams {
     pub fn new() -> Self {
         Self { id: None }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -23771,55 +22586,48 @@ crate::form::form_object!(RemoveAdvanceInvoiceScheduleSpecificDatesScheduleParam
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImportSubscriptionCustomerParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `locale`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// `taxability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxability: Option<enums::Taxability>,
-    /// `entity_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_code: Option<enums::EntityCode>,
-    /// `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exempt_number: Option<String>,
-    /// `net_term_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_term_days: Option<i64>,
-    /// `taxjar_exemption_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxjar_exemption_category: Option<enums::TaxjarExemptionCategory>,
-    /// `customer_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_type: Option<enums::CustomerType>,
-    /// `auto_collection`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_collection: Option<enums::AutoCollection>,
-    /// `allow_direct_debit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_direct_debit: Option<bool>,
-    /// `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number: Option<String>,
-    /// `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_number_prefix: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -23850,62 +22658,58 @@ impl ImportSubscriptionCustomerParams {
             custom_fields: Default::default(),
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `locale`; at most 50 characters.
+    /// At most 50 characters.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
-    /// Sets `taxability`.
     pub fn taxability(mut self, value: enums::Taxability) -> Self {
         self.taxability = Some(value);
         self
     }
-    /// Sets `entity_code`.
     pub fn entity_code(mut self, value: enums::EntityCode) -> Self {
         self.entity_code = Some(value);
         self
     }
-    /// Sets `exempt_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn exempt_number(mut self, value: impl Into<String>) -> Self {
         self.exempt_number = Some(value.into());
         self
     }
-    /// Sets `net_term_days`.
     pub fn net_term_days(mut self, value: i64) -> Self {
         self.net_term_days = Some(value);
         self
     }
-    /// Sets `taxjar_exemption_category`.
     pub fn taxjar_exemption_category(
         mut self,
         value: enums::TaxjarExemptionCategory,
@@ -23913,27 +22717,24 @@ impl ImportSubscriptionCustomerParams {
         self.taxjar_exemption_category = Some(value);
         self
     }
-    /// Sets `customer_type`.
     pub fn customer_type(mut self, value: enums::CustomerType) -> Self {
         self.customer_type = Some(value);
         self
     }
-    /// Sets `auto_collection`.
     pub fn auto_collection(mut self, value: enums::AutoCollection) -> Self {
         self.auto_collection = Some(value);
         self
     }
-    /// Sets `allow_direct_debit`.
     pub fn allow_direct_debit(mut self, value: bool) -> Self {
         self.allow_direct_debit = Some(value);
         self
     }
-    /// Sets `vat_number`; at most 20 characters.
+    /// At most 20 characters.
     pub fn vat_number(mut self, value: impl Into<String>) -> Self {
         self.vat_number = Some(value.into());
         self
     }
-    /// Sets `vat_number_prefix`; at most 10 characters.
+    /// At most 10 characters.
     pub fn vat_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.vat_number_prefix = Some(value.into());
         self
@@ -23977,28 +22778,23 @@ crate::form::form_object!(ImportSubscriptionCustomerParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionContractTermParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    /// `total_amount_raised`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount_raised: Option<i64>,
-    /// `total_amount_raised_before_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount_raised_before_tax: Option<i64>,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ImportSubscriptionContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -24016,37 +22812,33 @@ impl ImportSubscriptionContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `created_at` (Unix seconds).
+    /// Unix seconds.
     pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `contract_start` (Unix seconds).
+    /// Unix seconds.
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
-    /// Sets `billing_cycle`.
     pub fn billing_cycle(mut self, value: i64) -> Self {
         self.billing_cycle = Some(value);
         self
     }
-    /// Sets `total_amount_raised`.
     pub fn total_amount_raised(mut self, value: i64) -> Self {
         self.total_amount_raised = Some(value);
         self
     }
-    /// Sets `total_amount_raised_before_tax`.
     pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
         self.total_amount_raised_before_tax = Some(value);
         self
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: ImportSubscriptionContractTermActionAtTermEnd,
@@ -24054,7 +22846,6 @@ impl ImportSubscriptionContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -24081,58 +22872,54 @@ crate::form::form_object!(ImportSubscriptionContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionCardParams {
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_token: Option<String>,
-    /// `first_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `number`; at most 1500 characters.
+    /// At most 1500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `expiry_month`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// `cvv`; at most 520 characters.
+    /// At most 520 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<String>,
-    /// `preferred_scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_scheme: Option<ImportSubscriptionCardPreferredScheme>,
-    /// `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr1: Option<String>,
-    /// `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_addr2: Option<String>,
-    /// `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_city: Option<String>,
-    /// `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state_code: Option<String>,
-    /// `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_state: Option<String>,
-    /// `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_zip: Option<String>,
-    /// `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -24160,52 +22947,48 @@ impl ImportSubscriptionCardParams {
             additional_information: None,
         }
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `tmp_token`; at most 300 characters.
+    /// At most 300 characters.
     pub fn tmp_token(mut self, value: impl Into<String>) -> Self {
         self.tmp_token = Some(value.into());
         self
     }
-    /// Sets `first_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `number`; at most 1500 characters.
+    /// At most 1500 characters.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `expiry_month`.
     pub fn expiry_month(mut self, value: i64) -> Self {
         self.expiry_month = Some(value);
         self
     }
-    /// Sets `expiry_year`.
     pub fn expiry_year(mut self, value: i64) -> Self {
         self.expiry_year = Some(value);
         self
     }
-    /// Sets `cvv`; at most 520 characters.
+    /// At most 520 characters.
     pub fn cvv(mut self, value: impl Into<String>) -> Self {
         self.cvv = Some(value.into());
         self
     }
-    /// Sets `preferred_scheme`.
     pub fn preferred_scheme(
         mut self,
         value: ImportSubscriptionCardPreferredScheme,
@@ -24213,42 +22996,42 @@ impl ImportSubscriptionCardParams {
         self.preferred_scheme = Some(value);
         self
     }
-    /// Sets `billing_addr1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr1(mut self, value: impl Into<String>) -> Self {
         self.billing_addr1 = Some(value.into());
         self
     }
-    /// Sets `billing_addr2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn billing_addr2(mut self, value: impl Into<String>) -> Self {
         self.billing_addr2 = Some(value.into());
         self
     }
-    /// Sets `billing_city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_city(mut self, value: impl Into<String>) -> Self {
         self.billing_city = Some(value.into());
         self
     }
-    /// Sets `billing_state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state_code(mut self, value: impl Into<String>) -> Self {
         self.billing_state_code = Some(value.into());
         self
     }
-    /// Sets `billing_state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_state(mut self, value: impl Into<String>) -> Self {
         self.billing_state = Some(value.into());
         self
     }
-    /// Sets `billing_zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn billing_zip(mut self, value: impl Into<String>) -> Self {
         self.billing_zip = Some(value.into());
         self
     }
-    /// Sets `billing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn billing_country(mut self, value: impl Into<String>) -> Self {
         self.billing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -24282,23 +23065,21 @@ crate::form::form_object!(ImportSubscriptionCardParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionPaymentMethodParams {
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<enums::Type>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuing_country: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -24314,32 +23095,30 @@ impl ImportSubscriptionPaymentMethodParams {
             additional_information: None,
         }
     }
-    /// Sets `type`.
     pub fn r#type(mut self, value: enums::Type) -> Self {
         self.r#type = Some(value);
         self
     }
-    /// Sets `gateway`.
     pub fn gateway(mut self, value: enums::Gateway) -> Self {
         self.gateway = Some(value);
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `reference_id`; at most 200 characters.
+    /// At most 200 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `issuing_country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn issuing_country(mut self, value: impl Into<String>) -> Self {
         self.issuing_country = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self
@@ -24361,46 +23140,45 @@ crate::form::form_object!(ImportSubscriptionPaymentMethodParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionBillingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -24424,72 +23202,71 @@ impl ImportSubscriptionBillingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -24519,46 +23296,45 @@ crate::form::form_object!(ImportSubscriptionBillingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -24582,72 +23358,71 @@ impl ImportSubscriptionShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -24677,16 +23452,14 @@ crate::form::form_object!(ImportSubscriptionShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionTransactionParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<enums::PaymentMethod>,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
 }
@@ -24700,22 +23473,20 @@ impl ImportSubscriptionTransactionParams {
             date: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(mut self, value: enums::PaymentMethod) -> Self {
         self.payment_method = Some(value);
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
@@ -24735,22 +23506,19 @@ crate::form::form_object!(ImportSubscriptionTransactionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
 }
@@ -24766,32 +23534,29 @@ impl ImportSubscriptionAddonsParams {
             billing_cycles: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
@@ -24813,28 +23578,23 @@ crate::form::form_object!(ImportSubscriptionAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
 }
@@ -24852,42 +23612,37 @@ impl ImportSubscriptionEventBasedAddonsParams {
             charge_once: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
@@ -24911,10 +23666,10 @@ crate::form::form_object!(ImportSubscriptionEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionChargedEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `last_charged_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_charged_at: Option<Timestamp>,
 }
@@ -24926,12 +23681,12 @@ impl ImportSubscriptionChargedEventBasedAddonsParams {
             last_charged_at: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `last_charged_at` (Unix seconds).
+    /// Unix seconds.
     pub fn last_charged_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.last_charged_at = Some(value.into());
         self
@@ -24949,10 +23704,10 @@ crate::form::form_object!(ImportSubscriptionChargedEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportSubscriptionCouponsParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -24964,12 +23719,12 @@ impl ImportSubscriptionCouponsParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -24987,28 +23742,23 @@ crate::form::form_object!(ImportSubscriptionCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForCustomerContractTermParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    /// `total_amount_raised`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount_raised: Option<i64>,
-    /// `total_amount_raised_before_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount_raised_before_tax: Option<i64>,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ImportForCustomerContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -25026,37 +23776,33 @@ impl ImportForCustomerContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `created_at` (Unix seconds).
+    /// Unix seconds.
     pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `contract_start` (Unix seconds).
+    /// Unix seconds.
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
-    /// Sets `billing_cycle`.
     pub fn billing_cycle(mut self, value: i64) -> Self {
         self.billing_cycle = Some(value);
         self
     }
-    /// Sets `total_amount_raised`.
     pub fn total_amount_raised(mut self, value: i64) -> Self {
         self.total_amount_raised = Some(value);
         self
     }
-    /// Sets `total_amount_raised_before_tax`.
     pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
         self.total_amount_raised_before_tax = Some(value);
         self
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: ImportForCustomerContractTermActionAtTermEnd,
@@ -25064,7 +23810,6 @@ impl ImportForCustomerContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -25091,16 +23836,14 @@ crate::form::form_object!(ImportForCustomerContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForCustomerTransactionParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<enums::PaymentMethod>,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
 }
@@ -25114,22 +23857,20 @@ impl ImportForCustomerTransactionParams {
             date: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(mut self, value: enums::PaymentMethod) -> Self {
         self.payment_method = Some(value);
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
@@ -25149,46 +23890,45 @@ crate::form::form_object!(ImportForCustomerTransactionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForCustomerShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -25212,72 +23952,71 @@ impl ImportForCustomerShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -25307,22 +24046,19 @@ crate::form::form_object!(ImportForCustomerShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForCustomerAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
 }
@@ -25338,32 +24074,29 @@ impl ImportForCustomerAddonsParams {
             billing_cycles: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
@@ -25385,28 +24118,23 @@ crate::form::form_object!(ImportForCustomerAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForCustomerEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
-    /// `on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_event: Option<enums::OnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
 }
@@ -25424,42 +24152,37 @@ impl ImportForCustomerEventBasedAddonsParams {
             charge_once: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
     }
-    /// Sets `on_event`.
     pub fn on_event(mut self, value: enums::OnEvent) -> Self {
         self.on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
@@ -25483,10 +24206,10 @@ crate::form::form_object!(ImportForCustomerEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForCustomerChargedEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `last_charged_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_charged_at: Option<Timestamp>,
 }
@@ -25498,12 +24221,12 @@ impl ImportForCustomerChargedEventBasedAddonsParams {
             last_charged_at: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `last_charged_at` (Unix seconds).
+    /// Unix seconds.
     pub fn last_charged_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.last_charged_at = Some(value.into());
         self
@@ -25521,10 +24244,10 @@ crate::form::form_object!(ImportForCustomerChargedEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForCustomerCouponsParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -25536,12 +24259,12 @@ impl ImportForCustomerCouponsParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -25559,40 +24282,32 @@ crate::form::form_object!(ImportForCustomerCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportContractTermContractTermParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `contract_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_end: Option<Timestamp>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ImportContractTermContractTermStatus>,
-    /// `total_amount_raised`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount_raised: Option<i64>,
-    /// `total_amount_raised_before_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount_raised_before_tax: Option<i64>,
-    /// `total_contract_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
-    /// `total_contract_value_before_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value_before_tax: Option<i64>,
-    /// `billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ImportContractTermContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -25614,57 +24329,50 @@ impl ImportContractTermContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `created_at` (Unix seconds).
+    /// Unix seconds.
     pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `contract_start` (Unix seconds).
+    /// Unix seconds.
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
-    /// Sets `contract_end` (Unix seconds).
+    /// Unix seconds.
     pub fn contract_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_end = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: ImportContractTermContractTermStatus) -> Self {
         self.status = Some(value);
         self
     }
-    /// Sets `total_amount_raised`.
     pub fn total_amount_raised(mut self, value: i64) -> Self {
         self.total_amount_raised = Some(value);
         self
     }
-    /// Sets `total_amount_raised_before_tax`.
     pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
         self.total_amount_raised_before_tax = Some(value);
         self
     }
-    /// Sets `total_contract_value`.
     pub fn total_contract_value(mut self, value: i64) -> Self {
         self.total_contract_value = Some(value);
         self
     }
-    /// Sets `total_contract_value_before_tax`.
     pub fn total_contract_value_before_tax(mut self, value: i64) -> Self {
         self.total_contract_value_before_tax = Some(value);
         self
     }
-    /// Sets `billing_cycle`.
     pub fn billing_cycle(mut self, value: i64) -> Self {
         self.billing_cycle = Some(value);
         self
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: ImportContractTermContractTermActionAtTermEnd,
@@ -25672,7 +24380,6 @@ impl ImportContractTermContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -25706,46 +24413,39 @@ crate::form::form_object!(ImportContractTermContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportUnbilledChargesUnbilledChargesParams {
-    /// `id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `date_from` (Unix seconds).
+    /// Unix seconds.
     pub date_from: Timestamp,
-    /// `date_to` (Unix seconds).
+    /// Unix seconds.
     pub date_to: Timestamp,
-    /// `entity_type`.
     pub entity_type: ImportUnbilledChargesUnbilledChargesEntityType,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_in_decimal: Option<String>,
-    /// `discount_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
-    /// `use_for_proration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_for_proration: Option<bool>,
-    /// `is_advance_charge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_advance_charge: Option<bool>,
 }
@@ -25774,62 +24474,56 @@ impl ImportUnbilledChargesUnbilledChargesParams {
             is_advance_charge: None,
         }
     }
-    /// Sets `id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `unit_amount`.
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `unit_amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `amount_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.amount_in_decimal = Some(value.into());
         self
     }
-    /// Sets `discount_amount`.
     pub fn discount_amount(mut self, value: i64) -> Self {
         self.discount_amount = Some(value);
         self
     }
-    /// Sets `use_for_proration`.
     pub fn use_for_proration(mut self, value: bool) -> Self {
         self.use_for_proration = Some(value);
         self
     }
-    /// Sets `is_advance_charge`.
     pub fn is_advance_charge(mut self, value: bool) -> Self {
         self.is_advance_charge = Some(value);
         self
@@ -25860,19 +24554,17 @@ crate::form::form_object!(ImportUnbilledChargesUnbilledChargesParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportUnbilledChargesDiscountsParams {
-    /// `unbilled_charge_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbilled_charge_id: Option<String>,
-    /// `entity_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<ImportUnbilledChargesDiscountsEntityType>,
-    /// `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `description`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `amount`.
     pub amount: i64,
 }
 impl ImportUnbilledChargesDiscountsParams {
@@ -25886,12 +24578,11 @@ impl ImportUnbilledChargesDiscountsParams {
             amount,
         }
     }
-    /// Sets `unbilled_charge_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn unbilled_charge_id(mut self, value: impl Into<String>) -> Self {
         self.unbilled_charge_id = Some(value.into());
         self
     }
-    /// Sets `entity_type`.
     pub fn entity_type(
         mut self,
         value: ImportUnbilledChargesDiscountsEntityType,
@@ -25899,12 +24590,12 @@ impl ImportUnbilledChargesDiscountsParams {
         self.entity_type = Some(value);
         self
     }
-    /// Sets `entity_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.entity_id = Some(value.into());
         self
     }
-    /// Sets `description`; at most 250 characters.
+    /// At most 250 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -25925,30 +24616,26 @@ crate::form::form_object!(ImportUnbilledChargesDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportUnbilledChargesTiersParams {
-    /// `unbilled_charge_id`; at most 40 characters.
+    /// At most 40 characters.
     pub unbilled_charge_id: String,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `quantity_used`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used: Option<i64>,
-    /// `unit_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `quantity_used_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_used_in_decimal: Option<String>,
-    /// `unit_amount_in_decimal`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount_in_decimal: Option<String>,
 }
@@ -25967,42 +24654,38 @@ impl ImportUnbilledChargesTiersParams {
             unit_amount_in_decimal: None,
         }
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `quantity_used`.
     pub fn quantity_used(mut self, value: i64) -> Self {
         self.quantity_used = Some(value);
         self
     }
-    /// Sets `unit_amount`.
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `quantity_used_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_used_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_used_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_amount_in_decimal`; at most 40 characters.
+    /// At most 40 characters.
     pub fn unit_amount_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_amount_in_decimal = Some(value.into());
         self
@@ -26027,28 +24710,23 @@ crate::form::form_object!(ImportUnbilledChargesTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForItemsContractTermParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    /// `total_amount_raised`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount_raised: Option<i64>,
-    /// `total_amount_raised_before_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount_raised_before_tax: Option<i64>,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ImportForItemsContractTermActionAtTermEnd>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
 }
@@ -26066,37 +24744,33 @@ impl ImportForItemsContractTermParams {
             cancellation_cutoff_period: None,
         }
     }
-    /// Sets `id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `created_at` (Unix seconds).
+    /// Unix seconds.
     pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `contract_start` (Unix seconds).
+    /// Unix seconds.
     pub fn contract_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.contract_start = Some(value.into());
         self
     }
-    /// Sets `billing_cycle`.
     pub fn billing_cycle(mut self, value: i64) -> Self {
         self.billing_cycle = Some(value);
         self
     }
-    /// Sets `total_amount_raised`.
     pub fn total_amount_raised(mut self, value: i64) -> Self {
         self.total_amount_raised = Some(value);
         self
     }
-    /// Sets `total_amount_raised_before_tax`.
     pub fn total_amount_raised_before_tax(mut self, value: i64) -> Self {
         self.total_amount_raised_before_tax = Some(value);
         self
     }
-    /// Sets `action_at_term_end`.
     pub fn action_at_term_end(
         mut self,
         value: ImportForItemsContractTermActionAtTermEnd,
@@ -26104,7 +24778,6 @@ impl ImportForItemsContractTermParams {
         self.action_at_term_end = Some(value);
         self
     }
-    /// Sets `cancellation_cutoff_period`.
     pub fn cancellation_cutoff_period(mut self, value: i64) -> Self {
         self.cancellation_cutoff_period = Some(value);
         self
@@ -26131,16 +24804,14 @@ crate::form::form_object!(ImportForItemsContractTermParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForItemsTransactionParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<enums::PaymentMethod>,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
 }
@@ -26154,22 +24825,20 @@ impl ImportForItemsTransactionParams {
             date: None,
         }
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `payment_method`.
     pub fn payment_method(mut self, value: enums::PaymentMethod) -> Self {
         self.payment_method = Some(value);
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.reference_number = Some(value.into());
         self
     }
-    /// Sets `date` (Unix seconds).
+    /// Unix seconds.
     pub fn date(mut self, value: impl Into<Timestamp>) -> Self {
         self.date = Some(value.into());
         self
@@ -26189,46 +24858,45 @@ crate::form::form_object!(ImportForItemsTransactionParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForItemsShippingAddressParams {
-    /// `first_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `zip`; at most 20 characters.
+    /// At most 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `country`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
 }
@@ -26252,72 +24920,71 @@ impl ImportForItemsShippingAddressParams {
             validation_status: None,
         }
     }
-    /// Sets `first_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
-    /// Sets `last_name`; at most 150 characters.
+    /// At most 150 characters.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `company`; at most 250 characters.
+    /// At most 250 characters.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
-    /// Sets `phone`; at most 50 characters.
+    /// At most 50 characters.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
-    /// Sets `line1`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line1(mut self, value: impl Into<String>) -> Self {
         self.line1 = Some(value.into());
         self
     }
-    /// Sets `line2`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(value.into());
         self
     }
-    /// Sets `line3`; at most 150 characters.
+    /// At most 150 characters.
     pub fn line3(mut self, value: impl Into<String>) -> Self {
         self.line3 = Some(value.into());
         self
     }
-    /// Sets `city`; at most 50 characters.
+    /// At most 50 characters.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
-    /// Sets `state_code`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state_code(mut self, value: impl Into<String>) -> Self {
         self.state_code = Some(value.into());
         self
     }
-    /// Sets `state`; at most 50 characters.
+    /// At most 50 characters.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `zip`; at most 20 characters.
+    /// At most 20 characters.
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
     }
-    /// Sets `country`; at most 50 characters.
+    /// At most 50 characters.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
-    /// Sets `validation_status`.
     pub fn validation_status(mut self, value: enums::ValidationStatus) -> Self {
         self.validation_status = Some(value);
         self
@@ -26347,36 +25014,29 @@ crate::form::form_object!(ImportForItemsShippingAddressParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
-    /// `trial_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<Timestamp>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
-    /// `charge_on_event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_on_event: Option<enums::ChargeOnEvent>,
-    /// `charge_once`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
-    /// `item_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<enums::ItemType>,
 }
@@ -26397,52 +25057,45 @@ impl ImportForItemsSubscriptionItemsParams {
             item_type: None,
         }
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `billing_cycles`.
     pub fn billing_cycles(mut self, value: i64) -> Self {
         self.billing_cycles = Some(value);
         self
     }
-    /// Sets `trial_end` (Unix seconds).
+    /// Unix seconds.
     pub fn trial_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.trial_end = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
     }
-    /// Sets `charge_on_event`.
     pub fn charge_on_event(mut self, value: enums::ChargeOnEvent) -> Self {
         self.charge_on_event = Some(value);
         self
     }
-    /// Sets `charge_once`.
     pub fn charge_once(mut self, value: bool) -> Self {
         self.charge_once = Some(value);
         self
     }
-    /// Sets `item_type`.
     pub fn item_type(mut self, value: enums::ItemType) -> Self {
         self.item_type = Some(value);
         self
@@ -26469,30 +25122,22 @@ crate::form::form_object!(ImportForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForItemsDiscountsParams {
-    /// `apply_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_on: Option<enums::ApplyOn>,
-    /// `duration_type`.
     pub duration_type: enums::DurationType,
-    /// `percentage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
-    /// `period_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<enums::PeriodUnit>,
-    /// `included_in_mrr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
@@ -26511,42 +25156,35 @@ impl ImportForItemsDiscountsParams {
             quantity: None,
         }
     }
-    /// Sets `apply_on`.
     pub fn apply_on(mut self, value: enums::ApplyOn) -> Self {
         self.apply_on = Some(value);
         self
     }
-    /// Sets `percentage`.
     pub fn percentage(mut self, value: f64) -> Self {
         self.percentage = Some(value);
         self
     }
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
-    /// Sets `period`.
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
-    /// Sets `period_unit`.
     pub fn period_unit(mut self, value: enums::PeriodUnit) -> Self {
         self.period_unit = Some(value);
         self
     }
-    /// Sets `included_in_mrr`.
     pub fn included_in_mrr(mut self, value: bool) -> Self {
         self.included_in_mrr = Some(value);
         self
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
@@ -26571,10 +25209,10 @@ crate::form::form_object!(ImportForItemsDiscountsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForItemsChargedItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `last_charged_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_charged_at: Option<Timestamp>,
 }
@@ -26586,12 +25224,12 @@ impl ImportForItemsChargedItemsParams {
             last_charged_at: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `last_charged_at` (Unix seconds).
+    /// Unix seconds.
     pub fn last_charged_at(mut self, value: impl Into<Timestamp>) -> Self {
         self.last_charged_at = Some(value.into());
         self
@@ -26609,31 +25247,26 @@ crate::form::form_object!(ImportForItemsChargedItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForItemsItemTiersParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `starting_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit: Option<i64>,
-    /// `ending_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit: Option<i64>,
-    /// `price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<i64>,
-    /// `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_unit_in_decimal: Option<String>,
-    /// `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_unit_in_decimal: Option<String>,
-    /// `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_decimal: Option<String>,
-    /// `pricing_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_type: Option<enums::PricingType>,
-    /// `package_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_size: Option<i64>,
 }
@@ -26652,47 +25285,42 @@ impl ImportForItemsItemTiersParams {
             package_size: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `starting_unit`.
     pub fn starting_unit(mut self, value: i64) -> Self {
         self.starting_unit = Some(value);
         self
     }
-    /// Sets `ending_unit`.
     pub fn ending_unit(mut self, value: i64) -> Self {
         self.ending_unit = Some(value);
         self
     }
-    /// Sets `price`.
     pub fn price(mut self, value: i64) -> Self {
         self.price = Some(value);
         self
     }
-    /// Sets `starting_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn starting_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.starting_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `ending_unit_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn ending_unit_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.ending_unit_in_decimal = Some(value.into());
         self
     }
-    /// Sets `price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `pricing_type`.
     pub fn pricing_type(mut self, value: enums::PricingType) -> Self {
         self.pricing_type = Some(value);
         self
     }
-    /// Sets `package_size`.
     pub fn package_size(mut self, value: i64) -> Self {
         self.package_size = Some(value);
         self
@@ -26717,10 +25345,10 @@ crate::form::form_object!(ImportForItemsItemTiersParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImportForItemsCouponsParams {
-    /// `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
-    /// `apply_till` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_till: Option<Timestamp>,
 }
@@ -26732,12 +25360,12 @@ impl ImportForItemsCouponsParams {
             apply_till: None,
         }
     }
-    /// Sets `coupon_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn coupon_id(mut self, value: impl Into<String>) -> Self {
         self.coupon_id = Some(value.into());
         self
     }
-    /// Sets `apply_till` (Unix seconds).
+    /// Unix seconds.
     pub fn apply_till(mut self, value: impl Into<Timestamp>) -> Self {
         self.apply_till = Some(value.into());
         self
@@ -26755,16 +25383,13 @@ crate::form::form_object!(ImportForItemsCouponsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CancelEventBasedAddonsParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `service_period_in_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_in_days: Option<i64>,
 }
@@ -26778,22 +25403,19 @@ impl CancelEventBasedAddonsParams {
             service_period_in_days: None,
         }
     }
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `service_period_in_days`.
     pub fn service_period_in_days(mut self, value: i64) -> Self {
         self.service_period_in_days = Some(value);
         self
@@ -26813,22 +25435,19 @@ crate::form::form_object!(CancelEventBasedAddonsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CancelForItemsSubscriptionItemsParams {
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_in_decimal: Option<String>,
-    /// `unit_price`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    /// `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price_in_decimal: Option<String>,
-    /// `service_period_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
 }
@@ -26844,32 +25463,29 @@ impl CancelForItemsSubscriptionItemsParams {
             service_period_days: None,
         }
     }
-    /// Sets `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn item_price_id(mut self, value: impl Into<String>) -> Self {
         self.item_price_id = Some(value.into());
         self
     }
-    /// Sets `quantity`.
     pub fn quantity(mut self, value: i64) -> Self {
         self.quantity = Some(value);
         self
     }
-    /// Sets `quantity_in_decimal`; at most 33 characters.
+    /// At most 33 characters.
     pub fn quantity_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.quantity_in_decimal = Some(value.into());
         self
     }
-    /// Sets `unit_price`.
     pub fn unit_price(mut self, value: i64) -> Self {
         self.unit_price = Some(value);
         self
     }
-    /// Sets `unit_price_in_decimal`; at most 39 characters.
+    /// At most 39 characters.
     pub fn unit_price_in_decimal(mut self, value: impl Into<String>) -> Self {
         self.unit_price_in_decimal = Some(value.into());
         self
     }
-    /// Sets `service_period_days`.
     pub fn service_period_days(mut self, value: i64) -> Self {
         self.service_period_days = Some(value);
         self
@@ -26891,25 +25507,24 @@ crate::form::form_object!(CancelForItemsSubscriptionItemsParams);
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ResumePaymentIntentParams {
-    /// `id`; at most 150 characters.
+    /// At most 150 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_token: Option<String>,
-    /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<ResumePaymentIntentPaymentMethodType>,
-    /// `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gw_payment_method_id: Option<String>,
-    /// `additional_information` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<Value>,
 }
@@ -26926,22 +25541,21 @@ impl ResumePaymentIntentParams {
             additional_information: None,
         }
     }
-    /// Sets `id`; at most 150 characters.
+    /// At most 150 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `gw_token`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_token(mut self, value: impl Into<String>) -> Self {
         self.gw_token = Some(value.into());
         self
     }
-    /// Sets `payment_method_type`.
     pub fn payment_method_type(
         mut self,
         value: ResumePaymentIntentPaymentMethodType,
@@ -26949,17 +25563,17 @@ impl ResumePaymentIntentParams {
         self.payment_method_type = Some(value);
         self
     }
-    /// Sets `reference_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn reference_id(mut self, value: impl Into<String>) -> Self {
         self.reference_id = Some(value.into());
         self
     }
-    /// Sets `gw_payment_method_id`; at most 65000 characters.
+    /// At most 65000 characters.
     pub fn gw_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.gw_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `additional_information` (any JSON value).
+    /// Any JSON value.
     pub fn additional_information(mut self, value: Value) -> Self {
         self.additional_information = Some(value);
         self

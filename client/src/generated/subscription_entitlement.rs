@@ -10,43 +10,32 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlement {
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `feature_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    /// `feature_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_unit: Option<String>,
-    /// `feature_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_type: Option<String>,
-    /// `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `is_overridden`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_overridden: Option<bool>,
-    /// `is_enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// `effective_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
-    /// `schedule_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_status: Option<ScheduleStatus>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    /// `components`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Box<Component>>,
     /// `object`: the name of the object's type, as sent.
@@ -199,7 +188,6 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Component {
-    /// `entitlement_overrides`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlement_overrides: Option<Box<entitlement_override::EntitlementOverride>>,
     /// `object`: the name of the object's type, as sent.
@@ -372,17 +360,15 @@ pub struct SubscriptionEntitlementsForSubscriptionRequest {
     params: SubscriptionEntitlementsForSubscriptionParams,
 }
 impl SubscriptionEntitlementsForSubscriptionRequest {
-    /// Sets `include_drafts`.
     pub fn include_drafts(mut self, value: bool) -> Self {
         self.params.include_drafts = Some(value);
         self
     }
-    /// Sets `embed`; at most 1000 characters.
+    /// At most 1000 characters.
     pub fn embed(mut self, value: impl Into<String>) -> Self {
         self.params.embed = Some(value.into());
         self
     }
-    /// Sets `include_scheduled_overrides`.
     pub fn include_scheduled_overrides(mut self, value: bool) -> Self {
         self.params.include_scheduled_overrides = Some(value);
         self
@@ -508,13 +494,11 @@ impl SubscriptionEntitlementsForSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlementsForSubscriptionParams {
-    /// `include_drafts`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
-    /// `embed`; at most 1000 characters.
+    /// At most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<String>,
-    /// `include_scheduled_overrides`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_scheduled_overrides: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -559,7 +543,6 @@ impl crate::form::FormEncode for SubscriptionEntitlementsForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlementsForSubscriptionEntry {
-    /// `subscription_entitlement`.
     pub subscription_entitlement: SubscriptionEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -645,7 +628,6 @@ pub struct SetSubscriptionEntitlementAvailabilityRequest {
     params: SetSubscriptionEntitlementAvailabilityParams,
 }
 impl SetSubscriptionEntitlementAvailabilityRequest {
-    /// Sets `subscription_entitlements` (a list).
     pub fn subscription_entitlements(
         mut self,
         value: Vec<SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams>,
@@ -726,9 +708,7 @@ impl SetSubscriptionEntitlementAvailabilityRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilityParams {
-    /// `is_enabled`.
     pub is_enabled: bool,
-    /// `subscription_entitlements` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscription_entitlements: Vec<
         SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams,
@@ -763,7 +743,6 @@ impl crate::form::FormEncode for SetSubscriptionEntitlementAvailabilityParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilityEntry {
-    /// `subscription_entitlement`.
     pub subscription_entitlement: SubscriptionEntitlement,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -835,7 +814,7 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {
-    /// `feature_id`; at most 50 characters.
+    /// At most 50 characters.
     pub feature_id: String,
 }
 impl SetSubscriptionEntitlementAvailabilitySubscriptionEntitlementsParams {

@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionEntitlementsUpdatedDetail {
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `has_next`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_next: Option<bool>,
     /// `object`: the name of the object's type, as sent.

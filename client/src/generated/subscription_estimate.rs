@@ -9,31 +9,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionEstimate {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `trial_end_action`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end_action: Option<enums::TrialEndAction>,
-    /// `next_billing_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_billing_at: Option<Timestamp>,
-    /// `pause_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_date: Option<Timestamp>,
-    /// `resume_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_date: Option<Timestamp>,
-    /// `shipping_address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Box<ShippingAddress>>,
-    /// `contract_term`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_term: Option<Box<ContractTerm>>,
     /// `object`: the name of the object's type, as sent.
@@ -160,46 +154,32 @@ impl<'de> Deserialize<'de> for SubscriptionEstimate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ShippingAddress {
-    /// `first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// `last_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `company`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `phone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `line1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
-    /// `line2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
-    /// `line3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line3: Option<String>,
-    /// `city`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `state_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
-    /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `validation_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<enums::ValidationStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -326,40 +306,31 @@ impl<'de> Deserialize<'de> for ShippingAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ContractTerm {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ContractTermStatus>,
-    /// `contract_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start: Option<Timestamp>,
-    /// `contract_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_end: Option<Timestamp>,
-    /// `billing_cycle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle: Option<i64>,
-    /// `action_at_term_end`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_at_term_end: Option<ContractTermActionAtTermEnd>,
-    /// `total_contract_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value: Option<i64>,
-    /// `total_contract_value_before_tax`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_value_before_tax: Option<i64>,
-    /// `cancellation_cutoff_period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_cutoff_period: Option<i64>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `remaining_billing_cycles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_billing_cycles: Option<i64>,
     /// `object`: the name of the object's type, as sent.

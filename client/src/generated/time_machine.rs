@@ -8,25 +8,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct TimeMachine {
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `time_travel_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_travel_status: Option<TimeTravelStatus>,
-    /// `genesis_time` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genesis_time: Option<Timestamp>,
-    /// `destination_time` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_time: Option<Timestamp>,
-    /// `failure_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_code: Option<String>,
-    /// `failure_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
-    /// `error_json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_json: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -286,7 +281,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `time_machine`.
     pub time_machine: TimeMachine,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -370,7 +364,7 @@ pub struct StartAfreshRequest {
     params: StartAfreshParams,
 }
 impl StartAfreshRequest {
-    /// Sets `genesis_time` (Unix seconds).
+    /// Unix seconds.
     pub fn genesis_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.genesis_time = Some(value.into());
         self
@@ -433,7 +427,7 @@ impl StartAfreshRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StartAfreshParams {
-    /// `genesis_time` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genesis_time: Option<Timestamp>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -464,7 +458,6 @@ impl crate::form::FormEncode for StartAfreshParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct StartAfreshResponse {
-    /// `time_machine`.
     pub time_machine: TimeMachine,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -548,7 +541,7 @@ pub struct TravelForwardRequest {
     params: TravelForwardParams,
 }
 impl TravelForwardRequest {
-    /// Sets `destination_time` (Unix seconds).
+    /// Unix seconds.
     pub fn destination_time(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.destination_time = Some(value.into());
         self
@@ -611,7 +604,7 @@ impl TravelForwardRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TravelForwardParams {
-    /// `destination_time` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_time: Option<Timestamp>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -642,7 +635,6 @@ impl crate::form::FormEncode for TravelForwardParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TravelForwardResponse {
-    /// `time_machine`.
     pub time_machine: TimeMachine,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

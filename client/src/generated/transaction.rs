@@ -12,142 +12,100 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Transaction {
-    /// `id`.
     pub id: String,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `payment_source_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `payment_method`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<enums::PaymentMethod>,
-    /// `reference_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `type`.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
-    /// `settled_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settled_at: Option<Timestamp>,
-    /// `exchange_rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `id_at_gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `fraud_flag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud_flag: Option<FraudFlag>,
-    /// `initiator_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator_type: Option<InitiatorType>,
-    /// `three_d_secure`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub three_d_secure: Option<bool>,
-    /// `authorization_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_reason: Option<AuthorizationReason>,
-    /// `error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `error_text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
-    /// `voided_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<Timestamp>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `fraud_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud_reason: Option<String>,
-    /// `custom_payment_method_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
-    /// `amount_unused`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_unused: Option<i64>,
-    /// `masked_card_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_card_number: Option<String>,
-    /// `reference_transaction_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_transaction_id: Option<String>,
-    /// `refunded_txn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunded_txn_id: Option<String>,
-    /// `reference_authorization_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_authorization_id: Option<String>,
-    /// `amount_capturable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_capturable: Option<i64>,
-    /// `reversal_transaction_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reversal_transaction_id: Option<String>,
-    /// `linked_invoices` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_invoices: Option<Vec<LinkedInvoice>>,
-    /// `linked_credit_notes` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_credit_notes: Option<Vec<LinkedCreditNote>>,
-    /// `linked_refunds` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_refunds: Option<Vec<LinkedRefund>>,
-    /// `linked_payments` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_payments: Option<Vec<LinkedPayment>>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `iin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin: Option<String>,
-    /// `last4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
-    /// `merchant_reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_reference_id: Option<String>,
-    /// `business_entity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_entity_id: Option<String>,
-    /// `payment_method_details`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_details: Option<String>,
-    /// `error_detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_detail: Option<Box<GatewayErrorDetail>>,
-    /// `custom_payment_method_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_name: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -602,22 +560,18 @@ impl<'de> Deserialize<'de> for Transaction {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedInvoice {
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `applied_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
-    /// `applied_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    /// `invoice_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Timestamp>,
-    /// `invoice_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_total: Option<i64>,
-    /// `invoice_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_status: Option<LinkedInvoiceInvoiceStatus>,
     /// `object`: the name of the object's type, as sent.
@@ -727,31 +681,24 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedCreditNote {
-    /// `cn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_id: Option<String>,
-    /// `applied_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_amount: Option<i64>,
-    /// `applied_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_at: Option<Timestamp>,
-    /// `cn_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reason_code: Option<LinkedCreditNoteCnReasonCode>,
-    /// `cn_create_reason_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_create_reason_code: Option<String>,
-    /// `cn_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_date: Option<Timestamp>,
-    /// `cn_total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_total: Option<i64>,
-    /// `cn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_status: Option<LinkedCreditNoteCnStatus>,
-    /// `cn_reference_invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn_reference_invoice_id: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -873,16 +820,13 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedRefund {
-    /// `txn_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_id: Option<String>,
-    /// `txn_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_status: Option<LinkedRefundTxnStatus>,
-    /// `txn_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_date: Option<Timestamp>,
-    /// `txn_amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txn_amount: Option<i64>,
     /// `object`: the name of the object's type, as sent.
@@ -964,16 +908,13 @@ impl<'de> Deserialize<'de> for LinkedRefund {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct LinkedPayment {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LinkedPaymentStatus>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -1055,49 +996,34 @@ impl<'de> Deserialize<'de> for LinkedPayment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct GatewayErrorDetail {
-    /// `request_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// `error_category`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_category: Option<String>,
-    /// `error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `error_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `decline_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
-    /// `decline_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_message: Option<String>,
-    /// `network_error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_error_code: Option<String>,
-    /// `network_error_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_error_message: Option<String>,
-    /// `error_field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_field: Option<String>,
-    /// `recommendation_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation_code: Option<String>,
-    /// `recommendation_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation_message: Option<String>,
-    /// `processor_error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_error_code: Option<String>,
-    /// `processor_error_message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_error_message: Option<String>,
-    /// `error_cause_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_cause_id: Option<String>,
-    /// `processor_advice_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_advice_code: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -2235,12 +2161,12 @@ pub struct CreateAuthorizationRequest {
     params: CreateAuthorizationParams,
 }
 impl CreateAuthorizationRequest {
-    /// Sets `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     pub fn payment_source_id(mut self, value: impl Into<String>) -> Self {
         self.params.payment_source_id = Some(value.into());
         self
     }
-    /// Sets `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     pub fn currency_code(mut self, value: impl Into<String>) -> Self {
         self.params.currency_code = Some(value.into());
         self
@@ -2299,15 +2225,14 @@ impl CreateAuthorizationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAuthorizationParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `payment_source_id`; at most 40 characters.
+    /// At most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
-    /// `currency_code`; at most 3 characters.
+    /// At most 3 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `amount`.
     pub amount: i64,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -2343,7 +2268,6 @@ impl crate::form::FormEncode for CreateAuthorizationParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAuthorizationResponse {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2464,7 +2388,6 @@ impl VoidTransactionRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VoidTransactionResponse {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2548,22 +2471,21 @@ pub struct RecordRefundRequest {
     params: RecordRefundParams,
 }
 impl RecordRefundRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     pub fn reference_number(mut self, value: impl Into<String>) -> Self {
         self.params.reference_number = Some(value.into());
         self
     }
-    /// Sets `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn custom_payment_method_id(mut self, value: impl Into<String>) -> Self {
         self.params.custom_payment_method_id = Some(value.into());
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -2625,20 +2547,18 @@ impl RecordRefundRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecordRefundParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `payment_method`.
     pub payment_method: enums::PaymentMethod,
-    /// `date` (Unix seconds).
+    /// Unix seconds.
     pub date: Timestamp,
-    /// `reference_number`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
-    /// `custom_payment_method_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_payment_method_id: Option<String>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2682,7 +2602,6 @@ impl crate::form::FormEncode for RecordRefundParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RecordRefundResponse {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2766,17 +2685,16 @@ pub struct ReconcileRequest {
     params: ReconcileParams,
 }
 impl ReconcileRequest {
-    /// Sets `id_at_gateway`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id_at_gateway(mut self, value: impl Into<String>) -> Self {
         self.params.id_at_gateway = Some(value.into());
         self
     }
-    /// Sets `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn customer_id(mut self, value: impl Into<String>) -> Self {
         self.params.customer_id = Some(value.into());
         self
     }
-    /// Sets `status`.
     pub fn status(mut self, value: ReconcileStatus) -> Self {
         self.params.status = Some(value);
         self
@@ -2838,13 +2756,12 @@ impl ReconcileRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReconcileParams {
-    /// `id_at_gateway`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_at_gateway: Option<String>,
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReconcileStatus>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -2879,7 +2796,6 @@ impl crate::form::FormEncode for ReconcileParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReconcileResponse {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -2963,12 +2879,11 @@ pub struct RefundRequest {
     params: RefundParams,
 }
 impl RefundRequest {
-    /// Sets `amount`.
     pub fn amount(mut self, value: i64) -> Self {
         self.params.amount = Some(value);
         self
     }
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -3028,10 +2943,9 @@ impl RefundRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RefundParams {
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -3064,7 +2978,6 @@ impl crate::form::FormEncode for RefundParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundResponse {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3147,7 +3060,6 @@ pub struct ListRequest {
     params: ListParams,
 }
 impl ListRequest {
-    /// Sets `include_deleted`.
     pub fn include_deleted(mut self, value: bool) -> Self {
         self.params.include_deleted = Some(value);
         self
@@ -3398,7 +3310,6 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListParams {
-    /// `include_deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -3598,7 +3509,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -3820,7 +3730,6 @@ impl crate::form::FormEncode for TransactionsForCustomerParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TransactionsForCustomerEntry {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4043,7 +3952,6 @@ impl crate::form::FormEncode for TransactionsForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TransactionsForSubscriptionEntry {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4265,7 +4173,6 @@ impl crate::form::FormEncode for PaymentsForInvoiceParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentsForInvoiceEntry {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4380,7 +4287,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -4464,7 +4370,7 @@ pub struct DeleteOfflineTransactionRequest {
     params: DeleteOfflineTransactionParams,
 }
 impl DeleteOfflineTransactionRequest {
-    /// Sets `comment`; at most 300 characters.
+    /// At most 300 characters.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.params.comment = Some(value.into());
         self
@@ -4528,7 +4434,7 @@ impl DeleteOfflineTransactionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteOfflineTransactionParams {
-    /// `comment`; at most 300 characters.
+    /// At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -4559,7 +4465,6 @@ impl crate::form::FormEncode for DeleteOfflineTransactionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteOfflineTransactionResponse {
-    /// `transaction`.
     pub transaction: Transaction,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -14,40 +14,31 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Usage {
-    /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `usage_date` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_date: Option<Timestamp>,
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_price_id: Option<String>,
-    /// `invoice_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
-    /// `line_item_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-    /// `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
-    /// `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<enums::Source>,
-    /// `note`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -309,17 +300,16 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `id`; at most 100 characters.
+    /// At most 100 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params.id = Some(value.into());
         self
     }
-    /// Sets `dedupe_option`.
     pub fn dedupe_option(mut self, value: enums::DedupeOption) -> Self {
         self.params.dedupe_option = Some(value);
         self
     }
-    /// Sets `note`; at most 500 characters.
+    /// At most 500 characters.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.params.note = Some(value.into());
         self
@@ -380,19 +370,18 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `item_price_id`; at most 100 characters.
+    /// At most 100 characters.
     pub item_price_id: String,
-    /// `quantity`; at most 40 characters.
+    /// At most 40 characters.
     pub quantity: String,
-    /// `usage_date` (Unix seconds).
+    /// Unix seconds.
     pub usage_date: Timestamp,
-    /// `dedupe_option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dedupe_option: Option<enums::DedupeOption>,
-    /// `note`; at most 500 characters.
+    /// At most 500 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -437,7 +426,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `usage`.
     pub usage: Usage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -569,7 +557,7 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     pub id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -599,7 +587,6 @@ impl crate::form::FormEncode for RetrieveParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `usage`.
     pub usage: Usage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -735,7 +722,7 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteParams {
-    /// `id`; at most 100 characters.
+    /// At most 100 characters.
     pub id: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -765,7 +752,6 @@ impl crate::form::FormEncode for DeleteParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `usage`.
     pub usage: Usage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1133,7 +1119,6 @@ impl crate::filter::SortField for ListSortField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `usage`.
     pub usage: Usage,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1212,12 +1197,10 @@ pub struct PdfRequest {
     params: PdfParams,
 }
 impl PdfRequest {
-    /// Sets `disposition_type`.
     pub fn disposition_type(mut self, value: enums::DispositionType) -> Self {
         self.params.disposition_type = Some(value);
         self
     }
-    /// Sets `invoice`.
     pub fn invoice(mut self, value: PdfInvoiceParams) -> Self {
         self.params.invoice = Some(value);
         self
@@ -1272,10 +1255,8 @@ impl PdfRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PdfParams {
-    /// `disposition_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition_type: Option<enums::DispositionType>,
-    /// `invoice`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<PdfInvoiceParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -1308,7 +1289,6 @@ impl crate::form::FormEncode for PdfParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PdfResponse {
-    /// `download`.
     pub download: download::Download,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1374,7 +1354,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PdfInvoiceParams {
-    /// `id`; at most 50 characters.
+    /// At most 50 characters.
     pub id: String,
 }
 impl PdfInvoiceParams {

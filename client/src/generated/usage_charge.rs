@@ -8,34 +8,26 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct UsageCharge {
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `included_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_usage: Option<String>,
-    /// `total_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_usage: Option<String>,
-    /// `on_demand_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_demand_usage: Option<String>,
-    /// `metered_item_price_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metered_item_price_id: Option<String>,
-    /// `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    /// `currency_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
-    /// `usage_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_from: Option<Timestamp>,
-    /// `usage_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_to: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -379,7 +371,6 @@ impl crate::form::FormEncode for RetrieveUsageChargesForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveUsageChargesForSubscriptionEntry {
-    /// `usage_charge`.
     pub usage_charge: UsageCharge,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

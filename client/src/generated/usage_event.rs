@@ -9,16 +9,14 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct UsageEvent {
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `deduplication_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deduplication_id: Option<String>,
-    /// `usage_timestamp` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_timestamp: Option<Timestamp>,
-    /// `properties` (any JSON value).
+    /// Any JSON value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Value>,
     /// `object`: the name of the object's type, as sent.
@@ -217,13 +215,13 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `deduplication_id`; at most 36 characters.
+    /// At most 36 characters.
     pub deduplication_id: String,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub subscription_id: String,
-    /// `usage_timestamp` (Unix seconds).
+    /// Unix seconds.
     pub usage_timestamp: Timestamp,
-    /// `properties` (any JSON value).
+    /// Any JSON value.
     pub properties: Value,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -267,7 +265,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `usage_event`.
     pub usage_event: UsageEvent,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -350,7 +347,6 @@ pub struct BatchIngestRequest {
     params: BatchIngestParams,
 }
 impl BatchIngestRequest {
-    /// Sets `events` (a list).
     pub fn events(mut self, value: Vec<BatchIngestEventsParams>) -> Self {
         self.params.events = value;
         self
@@ -401,7 +397,6 @@ impl BatchIngestRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BatchIngestParams {
-    /// `events` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<BatchIngestEventsParams>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -435,9 +430,7 @@ impl crate::form::FormEncode for BatchIngestParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BatchIngestResponse {
-    /// `batch_id`.
     pub batch_id: String,
-    /// `failed_events` (a list).
     pub failed_events: Vec<Value>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -515,13 +508,13 @@ impl<'de> Deserialize<'de> for BatchIngestResponse {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BatchIngestEventsParams {
-    /// `deduplication_id`; at most 36 characters.
+    /// At most 36 characters.
     pub deduplication_id: String,
-    /// `subscription_id`; at most 50 characters.
+    /// At most 50 characters.
     pub subscription_id: String,
-    /// `usage_timestamp` (Unix seconds).
+    /// Unix seconds.
     pub usage_timestamp: Timestamp,
-    /// `properties` (any JSON value).
+    /// Any JSON value.
     pub properties: Value,
 }
 impl BatchIngestEventsParams {

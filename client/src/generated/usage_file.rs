@@ -8,54 +8,40 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UsageFile {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `mime_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
-    /// `error_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `error_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
-    /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// `total_records_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_records_count: Option<i64>,
-    /// `processed_records_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processed_records_count: Option<i64>,
-    /// `failed_records_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_records_count: Option<i64>,
-    /// `file_size_in_bytes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size_in_bytes: Option<i64>,
-    /// `processing_started_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_started_at: Option<Timestamp>,
-    /// `processing_completed_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_completed_at: Option<Timestamp>,
-    /// `uploaded_by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_by: Option<String>,
-    /// `uploaded_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_at: Option<Timestamp>,
-    /// `error_file_path`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_file_path: Option<String>,
-    /// `error_file_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_file_url: Option<String>,
-    /// `upload_details`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_details: Option<Box<UploadDetail>>,
     /// `object`: the name of the object's type, as sent.
@@ -269,10 +255,9 @@ impl<'de> Deserialize<'de> for UsageFile {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct UploadDetail {
-    /// `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `expires_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -491,9 +476,9 @@ impl UploadUrlRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UploadUrlParams {
-    /// `file_name`; at most 150 characters.
+    /// At most 150 characters.
     pub file_name: String,
-    /// `mime_type`; at most 100 characters.
+    /// At most 100 characters.
     pub mime_type: String,
     /// Custom fields (`cf_*`), sent beside the parameters.
     #[serde(flatten)]
@@ -525,7 +510,6 @@ impl crate::form::FormEncode for UploadUrlParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UploadUrlResponse {
-    /// `usage_file`.
     pub usage_file: UsageFile,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -640,7 +624,6 @@ impl ProcessingStatusRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProcessingStatusResponse {
-    /// `usage_file`.
     pub usage_file: UsageFile,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

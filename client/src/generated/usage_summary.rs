@@ -9,19 +9,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct UsageSummary {
-    /// `subscription_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
-    /// `feature_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
-    /// `aggregated_value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregated_value: Option<String>,
-    /// `aggregated_from` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregated_from: Option<Timestamp>,
-    /// `aggregated_to` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregated_to: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -172,17 +169,16 @@ pub struct RetrieveUsageSummaryForSubscriptionRequest {
     params: RetrieveUsageSummaryForSubscriptionParams,
 }
 impl RetrieveUsageSummaryForSubscriptionRequest {
-    /// Sets `window_size`.
     pub fn window_size(mut self, value: enums::WindowSize) -> Self {
         self.params.window_size = Some(value);
         self
     }
-    /// Sets `timeframe_start` (Unix seconds).
+    /// Unix seconds.
     pub fn timeframe_start(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.timeframe_start = Some(value.into());
         self
     }
-    /// Sets `timeframe_end` (Unix seconds).
+    /// Unix seconds.
     pub fn timeframe_end(mut self, value: impl Into<Timestamp>) -> Self {
         self.params.timeframe_end = Some(value.into());
         self
@@ -305,15 +301,14 @@ impl RetrieveUsageSummaryForSubscriptionRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetrieveUsageSummaryForSubscriptionParams {
-    /// `feature_id`; at most 100 characters.
+    /// At most 100 characters.
     pub feature_id: String,
-    /// `window_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_size: Option<enums::WindowSize>,
-    /// `timeframe_start` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeframe_start: Option<Timestamp>,
-    /// `timeframe_end` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeframe_end: Option<Timestamp>,
     /// How many entries a page holds (Chargebee allows 1 to 100).
@@ -360,7 +355,6 @@ impl crate::form::FormEncode for RetrieveUsageSummaryForSubscriptionParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveUsageSummaryForSubscriptionEntry {
-    /// `usage_summary`.
     pub usage_summary: UsageSummary,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

@@ -8,18 +8,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VaultedPaymentMethod {
-    /// `id`.
     pub id: String,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `credit_card_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_card_id: Option<String>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `modified_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<Timestamp>,
     /// `object`: the name of the object's type, as sent.
@@ -199,7 +196,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `vaulted_payment_method`.
     pub vaulted_payment_method: VaultedPaymentMethod,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

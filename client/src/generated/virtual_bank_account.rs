@@ -14,48 +14,35 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VirtualBankAccount {
-    /// `id`.
     pub id: String,
-    /// `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<Scheme>,
-    /// `bank_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-    /// `account_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
-    /// `routing_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
-    /// `swift_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
-    /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<enums::Gateway>,
-    /// `gateway_account_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `resource_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
-    /// `updated_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    /// `created_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    /// `reference_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
-    /// `deleted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// `object`: the name of the object's type, as sent.
@@ -486,12 +473,11 @@ pub struct CreateUsingPermanentTokenRequest {
     params: CreateUsingPermanentTokenParams,
 }
 impl CreateUsingPermanentTokenRequest {
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `scheme`.
     pub fn scheme(mut self, value: CreateUsingPermanentTokenScheme) -> Self {
         self.params.scheme = Some(value);
         self
@@ -550,14 +536,13 @@ impl CreateUsingPermanentTokenRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `reference_id`; at most 150 characters.
+    /// At most 150 characters.
     pub reference_id: String,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<CreateUsingPermanentTokenScheme>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -594,9 +579,7 @@ impl crate::form::FormEncode for CreateUsingPermanentTokenParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateUsingPermanentTokenResponse {
-    /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Box<customer::Customer>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -687,17 +670,16 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `email`; at most 70 characters.
+    /// At most 70 characters.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.params.email = Some(value.into());
         self
     }
-    /// Sets `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     pub fn gateway_account_id(mut self, value: impl Into<String>) -> Self {
         self.params.gateway_account_id = Some(value.into());
         self
     }
-    /// Sets `scheme`.
     pub fn scheme(mut self, value: CreateScheme) -> Self {
         self.params.scheme = Some(value);
         self
@@ -752,15 +734,14 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `customer_id`; at most 50 characters.
+    /// At most 50 characters.
     pub customer_id: String,
-    /// `email`; at most 70 characters.
+    /// At most 70 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `gateway_account_id`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_account_id: Option<String>,
-    /// `scheme`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<CreateScheme>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -797,9 +778,7 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
-    /// `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Box<customer::Customer>>,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
@@ -923,7 +902,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1192,7 +1170,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1314,7 +1291,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1438,7 +1414,6 @@ impl DeleteLocalRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteLocalResponse {
-    /// `virtual_bank_account`.
     pub virtual_bank_account: VirtualBankAccount,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

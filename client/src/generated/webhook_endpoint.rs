@@ -9,30 +9,21 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookEndpoint {
-    /// `id`.
     pub id: String,
-    /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `send_card_resource`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_card_resource: Option<bool>,
-    /// `disabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `primary_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_url: Option<bool>,
-    /// `api_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<enums::ApiVersion>,
-    /// `chargebee_response_schema_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chargebee_response_schema_type: Option<enums::ChargebeeResponseSchemaType>,
-    /// `enabled_events` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_events: Option<Vec<enums::EventType>>,
     /// `object`: the name of the object's type, as sent.
@@ -251,37 +242,32 @@ pub struct CreateRequest {
     params: CreateParams,
 }
 impl CreateRequest {
-    /// Sets `api_version`.
     pub fn api_version(mut self, value: enums::ApiVersion) -> Self {
         self.params.api_version = Some(value);
         self
     }
-    /// Sets `primary_url`.
     pub fn primary_url(mut self, value: bool) -> Self {
         self.params.primary_url = Some(value);
         self
     }
-    /// Sets `disabled`.
     pub fn disabled(mut self, value: bool) -> Self {
         self.params.disabled = Some(value);
         self
     }
-    /// Sets `basic_auth_password`; at most 250 characters.
+    /// At most 250 characters.
     pub fn basic_auth_password(mut self, value: impl Into<String>) -> Self {
         self.params.basic_auth_password = Some(value.into());
         self
     }
-    /// Sets `basic_auth_username`; at most 250 characters.
+    /// At most 250 characters.
     pub fn basic_auth_username(mut self, value: impl Into<String>) -> Self {
         self.params.basic_auth_username = Some(value.into());
         self
     }
-    /// Sets `send_card_resource`.
     pub fn send_card_resource(mut self, value: bool) -> Self {
         self.params.send_card_resource = Some(value);
         self
     }
-    /// Sets `chargebee_response_schema_type`.
     pub fn chargebee_response_schema_type(
         mut self,
         value: enums::ChargebeeResponseSchemaType,
@@ -289,7 +275,6 @@ impl CreateRequest {
         self.params.chargebee_response_schema_type = Some(value);
         self
     }
-    /// Sets `enabled_events` (a list).
     pub fn enabled_events(mut self, value: Vec<enums::EventType>) -> Self {
         self.params.enabled_events = value;
         self
@@ -344,32 +329,26 @@ impl CreateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     pub name: String,
-    /// `api_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<enums::ApiVersion>,
-    /// `url`; at most 512 characters.
+    /// At most 512 characters.
     pub url: String,
-    /// `primary_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_url: Option<bool>,
-    /// `disabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `basic_auth_password`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_password: Option<String>,
-    /// `basic_auth_username`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_username: Option<String>,
-    /// `send_card_resource`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_card_resource: Option<bool>,
-    /// `chargebee_response_schema_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chargebee_response_schema_type: Option<enums::ChargebeeResponseSchemaType>,
-    /// `enabled_events` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enabled_events: Vec<enums::EventType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -421,7 +400,6 @@ impl crate::form::FormEncode for CreateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateResponse {
-    /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -507,47 +485,42 @@ pub struct UpdateRequest {
     params: UpdateParams,
 }
 impl UpdateRequest {
-    /// Sets `name`; at most 50 characters.
+    /// At most 50 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
     }
-    /// Sets `api_version`.
     pub fn api_version(mut self, value: enums::ApiVersion) -> Self {
         self.params.api_version = Some(value);
         self
     }
-    /// Sets `url`; at most 512 characters.
+    /// At most 512 characters.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.params.url = Some(value.into());
         self
     }
-    /// Sets `primary_url`.
     pub fn primary_url(mut self, value: bool) -> Self {
         self.params.primary_url = Some(value);
         self
     }
-    /// Sets `send_card_resource`.
     pub fn send_card_resource(mut self, value: bool) -> Self {
         self.params.send_card_resource = Some(value);
         self
     }
-    /// Sets `basic_auth_password`; at most 250 characters.
+    /// At most 250 characters.
     pub fn basic_auth_password(mut self, value: impl Into<String>) -> Self {
         self.params.basic_auth_password = Some(value.into());
         self
     }
-    /// Sets `basic_auth_username`; at most 250 characters.
+    /// At most 250 characters.
     pub fn basic_auth_username(mut self, value: impl Into<String>) -> Self {
         self.params.basic_auth_username = Some(value.into());
         self
     }
-    /// Sets `disabled`.
     pub fn disabled(mut self, value: bool) -> Self {
         self.params.disabled = Some(value);
         self
     }
-    /// Sets `enabled_events` (a list).
     pub fn enabled_events(mut self, value: Vec<enums::EventType>) -> Self {
         self.params.enabled_events = value;
         self
@@ -608,31 +581,26 @@ impl UpdateRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateParams {
-    /// `name`; at most 50 characters.
+    /// At most 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `api_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<enums::ApiVersion>,
-    /// `url`; at most 512 characters.
+    /// At most 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `primary_url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_url: Option<bool>,
-    /// `send_card_resource`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_card_resource: Option<bool>,
-    /// `basic_auth_password`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_password: Option<String>,
-    /// `basic_auth_username`; at most 250 characters.
+    /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic_auth_username: Option<String>,
-    /// `disabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `enabled_events` (a list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enabled_events: Vec<enums::EventType>,
     /// Custom fields (`cf_*`), sent beside the parameters.
@@ -679,7 +647,6 @@ impl crate::form::FormEncode for UpdateParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateResponse {
-    /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -797,7 +764,6 @@ impl RetrieveRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RetrieveResponse {
-    /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -919,7 +885,6 @@ impl DeleteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DeleteResponse {
-    /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]
@@ -1131,7 +1096,6 @@ impl crate::form::FormEncode for ListParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// `webhook_endpoint`.
     pub webhook_endpoint: WebhookEndpoint,
     /// Keys the spec does not name (custom fields `cf_*` among them), as received.
     #[serde(flatten)]

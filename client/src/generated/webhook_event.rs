@@ -13,35 +13,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookEvent {
-    /// `content`.
     pub content: content::Content,
-    /// `id`.
     pub id: String,
-    /// `occurred_at` (Unix seconds).
+    /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<Timestamp>,
-    /// `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<enums::Source>,
-    /// `user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// `webhook_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_status: Option<WebhookStatus>,
-    /// `webhook_failure_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_failure_reason: Option<String>,
-    /// `webhooks` (a list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Vec<event::Webhook>>,
-    /// `event_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<enums::EventType>,
-    /// `api_version`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<enums::ApiVersion>,
-    /// `origin_user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_user: Option<String>,
     /// `object`: the name of the object's type, as sent.

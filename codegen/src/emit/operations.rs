@@ -1,7 +1,7 @@
 //! Operations: the client accessor, and per operation its descriptor, parameters, builder
 //! and response types. Parameter objects get constructors for their required fields.
 
-use super::structs::{emit_model_struct, field_doc, rename_attr, StructKind};
+use super::structs::{emit_model_struct, field_doc, rename_attr, setter_doc, StructKind};
 use super::types::{doc, ident, rust_type, type_path, Imports};
 use crate::model::{
     Base, Body, Field, Filter, FilterKind, Method, Operation, PathPart, Resource, StructDef, Type,
@@ -595,7 +595,7 @@ fn setters(op: &Operation, slots: &[Slot], imports: &mut Imports) -> Vec<TokenSt
     let mut out = Vec::new();
     for f in op.params.iter().filter(|f| !f.required) {
         let id = ident(&f.ident);
-        let d = doc(&format!("Sets {}", lower_first(&field_doc(f))));
+        let d = setter_doc(f);
         let (arg, conv, wrap) = setter_parts(f, imports);
         let value = if wrap {
             quote!(Some(value #conv))
@@ -619,14 +619,6 @@ fn setter_parts(f: &Field, imports: &mut Imports) -> (TokenStream, TokenStream, 
     let (arg, conv) = arg(&f.ty, imports);
     let is_list = matches!(f.ty, Type::List(_));
     (arg, conv, !is_list)
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// A parameters struct (an operation's or an inline object's): public fields, `new` taking
@@ -653,7 +645,7 @@ fn params_struct(
     for f in &def.fields {
         let id = ident(&f.ident);
         let ty = rust_type(&f.ty, imports);
-        let d = doc(&field_doc(f));
+        let d = field_doc(f).map(|text| doc(&text));
         let rename = rename_attr(f);
         let wire = &f.wire;
         encode.push(quote!(form.field(#wire, &self.#id);));
@@ -690,7 +682,7 @@ fn params_struct(
             } else {
                 quote!(value #conv)
             };
-            let sd = doc(&format!("Sets {}", lower_first(&field_doc(f))));
+            let sd = setter_doc(f);
             fluent.push(quote! {
                 #sd
                 pub fn #id(mut self, value: #arg) -> Self {

@@ -323,7 +323,7 @@ fn model_type(f: &Field, required: bool, imports: &mut Imports) -> TokenStream {
 fn model_field(f: &Field, required: bool, imports: &mut Imports) -> TokenStream {
     let id = ident(&f.ident);
     let ty = model_type(f, required, imports);
-    let d = doc(&field_doc(f));
+    let d = field_doc(f).map(|text| doc(&text));
     let rename = rename_attr(f);
     if required {
         quote!(#d #rename pub #id: #ty,)
@@ -347,21 +347,38 @@ pub fn rename_attr(f: &Field) -> TokenStream {
     }
 }
 
-/// The doc line of a field: the spec's text, else its wire name and kind.
-pub fn field_doc(f: &Field) -> String {
+/// The doc of a field: the spec's text, else the facts its type and bounds give (`Unix
+/// seconds.`, `At most 70 characters.`); `None` when there are none, rather than a line that
+/// only repeats the field's name.
+pub fn field_doc(f: &Field) -> Option<String> {
     if let Some(d) = &f.doc {
-        return d.clone();
+        return Some(d.clone());
     }
-    let kind = match &f.ty {
-        Type::Timestamp => " (Unix seconds)",
-        Type::Json => " (any JSON value)",
-        Type::List(_) => " (a list)",
-        _ => "",
-    };
-    let mut text = format!("`{}`{kind}", f.wire);
+    let mut facts = Vec::new();
+    match &f.ty {
+        Type::Timestamp => facts.push("Unix seconds.".to_string()),
+        Type::Json => facts.push("Any JSON value.".to_string()),
+        _ => {}
+    }
     if let Some(n) = f.max_length {
-        text.push_str(&format!("; at most {n} characters"));
+        facts.push(format!("At most {n} characters."));
     }
-    text.push('.');
-    text
+    (!facts.is_empty()).then(|| facts.join(" "))
+}
+
+/// The doc of a parameter's setter: `Sets` and the spec's text, else the field's facts.
+pub fn setter_doc(f: &Field) -> TokenStream {
+    match (&f.doc, field_doc(f)) {
+        (Some(d), _) => doc(&format!("Sets {}", lower_first(d))),
+        (None, Some(facts)) => doc(&facts),
+        (None, None) => TokenStream::new(),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
