@@ -1,9 +1,9 @@
 //! Decoding realistic responses for each seed endpoint into the generated types, including
 //! an enum value the spec does not know, fields it does not name, and custom fields.
 
-use chargebee::enums::{AutoCollection, PricingModel};
+use chargebee::enums::{AutoCollection, ItemType, PricingModel};
 use chargebee::invoice::DunningStatus;
-use chargebee::{customer, hosted_page, item, subscription, ExtraFields, Timestamp};
+use chargebee::{customer, hosted_page, subscription, ExtraFields, Timestamp};
 use chargebee_tests::{fixture, gateway_client, MockServer, Reply};
 use serde_json::json;
 
@@ -93,7 +93,7 @@ async fn subscription_with_items_and_customer() {
     assert_eq!(s.status, Some(subscription::Status::Active));
     let items = s.subscription_items.as_ref().unwrap();
     assert_eq!(items.len(), 2);
-    assert_eq!(items[0].item_type, Some(chargebee::enums::ItemType::Plan));
+    assert_eq!(items[0].item_type, Some(ItemType::Plan));
     assert_eq!(items[1].amount, Some(500));
     assert_eq!(s.extra_field("cf_region"), Some(&json!("emea")));
     assert_eq!(r.customer.email.as_deref(), Some("ada@example.com"));
@@ -126,7 +126,7 @@ async fn item_and_item_price_lists() {
     let (_server, client) =
         respond(json!({"list": [{"item": fixture("item")}], "next_offset": "1"})).await;
     let page = client.items().list().send().await.unwrap();
-    assert_eq!(page.list[0].item.r#type, Some(item::Type::Plan));
+    assert_eq!(page.list[0].item.r#type, Some(ItemType::Plan));
     assert!(page.has_more());
 
     let (_server, client) = respond(json!({"list": [{"item_price": fixture("item_price")}]})).await;

@@ -3,7 +3,8 @@
 //!
 //! The pipeline reads top-down: [`load`] (serde_yaml, with a line index for errors) →
 //! [`validate`] (every error at once, each with file and line) → [`model`] (names
-//! resolved) → [`emit`] (tokens, printed by prettyplease). See [`names`] for the naming rules.
+//! resolved) → [`resolve`] (one type per shape) → [`emit`] (tokens, printed by
+//! prettyplease). See [`names`] for the naming rules.
 
 pub mod coverage;
 pub mod emit;
@@ -12,6 +13,7 @@ pub mod lines;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod resolve;
 pub mod spec;
 pub mod validate;
 
@@ -44,7 +46,8 @@ pub fn coverage(spec_dir: &Path, reference: &Path) -> Result<coverage::Report, S
 /// whole spec is valid.
 pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
     let files = load::load_dir(spec_dir).map_err(SpecErrors)?;
-    let api = validate::validate(&files).map_err(SpecErrors)?;
+    let mut api = validate::validate(&files).map_err(SpecErrors)?;
+    resolve::merge_shared_enums(&mut api);
     Ok(Generated {
         files: emit::emit(&api),
         cargo_features: emit::cargo_features(&api),

@@ -6,9 +6,8 @@
 //! emulator, with no key. With `MATON_API_KEY` set, they run against the real Maton gateway
 //! instead, and create real objects in the connected Chargebee site.
 
-use chargebee::enums::{CancelOption, PeriodUnit};
+use chargebee::enums::{CancelOption, ItemType, PeriodUnit};
 use chargebee::hosted_page::CheckoutNewForItemsSubscriptionItemsParams;
-use chargebee::item::CreateType;
 use chargebee::portal_session::CreateCustomerParams;
 use chargebee::subscription::{CreateWithItemsSubscriptionItemsParams, Status};
 use chargebee::{Client, EnumFilter, StringFilter, Timestamp, TimestampFilter};
@@ -44,12 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     client
         .items()
-        .create(
-            &item,
-            format!("Guide plan {run}"),
-            CreateType::Plan,
-            &family,
-        )
+        .create(&item, format!("Guide plan {run}"), ItemType::Plan, &family)
         .send()
         .await?;
     client

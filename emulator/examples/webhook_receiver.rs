@@ -9,8 +9,7 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header::AUTHORIZATION, HeaderMap, StatusCode};
-use chargebee::enums::{CancelOption, EventType, PeriodUnit};
-use chargebee::item::CreateType;
+use chargebee::enums::{CancelOption, EventType, ItemType, PeriodUnit};
 use chargebee::subscription::CreateWithItemsSubscriptionItemsParams;
 use chargebee::{webhook, ApiEnum};
 use chargebee_emulator::{Config, Emulator, Webhook};
@@ -126,7 +125,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     client
         .items()
-        .create("hooks-plan", "Hooks plan", CreateType::Plan, "hooks-family")
+        .create("hooks-plan", "Hooks plan", ItemType::Plan, "hooks-family")
         .send()
         .await?;
     client

@@ -73,7 +73,7 @@ pub struct Addon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_frequency_period_unit: Option<ShippingFrequencyPeriodUnit>,
+    pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
@@ -213,7 +213,7 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut is_shippable: Option<bool> = None;
                 let mut shipping_frequency_period: Option<i64> = None;
                 let mut shipping_frequency_period_unit: Option<
-                    ShippingFrequencyPeriodUnit,
+                    enums::BillingPeriodUnit,
                 > = None;
                 let mut resource_version: Option<i64> = None;
                 let mut updated_at: Option<Timestamp> = None;
@@ -910,47 +910,6 @@ impl ApiEnum for Status {
     }
 }
 crate::api_enum_traits!(Status);
-/// Values of `ShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingFrequencyPeriodUnit {
-    /// `year`
-    Year,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `day`
-    Day,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ShippingFrequencyPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "year",
-            Self::Month => "month",
-            Self::Week => "week",
-            Self::Day => "day",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"year" => Self::Year,
-                b"month" => Self::Month,
-                b"week" => Self::Week,
-                b"day" => Self::Day,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ShippingFrequencyPeriodUnit);
 /// Values of `ProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1111,47 +1070,6 @@ impl ApiEnum for CreateType {
     }
 }
 crate::api_enum_traits!(CreateType);
-/// Values of `CreateShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateShippingFrequencyPeriodUnit {
-    /// `year`
-    Year,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `day`
-    Day,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateShippingFrequencyPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "year",
-            Self::Month => "month",
-            Self::Week => "week",
-            Self::Day => "day",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"year" => Self::Year,
-                b"month" => Self::Month,
-                b"week" => Self::Week,
-                b"day" => Self::Day,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateShippingFrequencyPeriodUnit);
 /// Values of `CreateProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1345,47 +1263,6 @@ impl ApiEnum for UpdateType {
     }
 }
 crate::api_enum_traits!(UpdateType);
-/// Values of `UpdateShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateShippingFrequencyPeriodUnit {
-    /// `year`
-    Year,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `day`
-    Day,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateShippingFrequencyPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "year",
-            Self::Month => "month",
-            Self::Week => "week",
-            Self::Day => "day",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"year" => Self::Year,
-                b"month" => Self::Month,
-                b"week" => Self::Week,
-                b"day" => Self::Day,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateShippingFrequencyPeriodUnit);
 /// Values of `UpdateProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1662,7 +1539,7 @@ impl CreateRequest {
     }
     pub fn shipping_frequency_period_unit(
         mut self,
-        value: CreateShippingFrequencyPeriodUnit,
+        value: enums::BillingPeriodUnit,
     ) -> Self {
         self.params.shipping_frequency_period_unit = Some(value);
         self
@@ -1832,7 +1709,7 @@ pub struct CreateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_frequency_period_unit: Option<CreateShippingFrequencyPeriodUnit>,
+    pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2181,7 +2058,7 @@ impl UpdateRequest {
     }
     pub fn shipping_frequency_period_unit(
         mut self,
-        value: UpdateShippingFrequencyPeriodUnit,
+        value: enums::BillingPeriodUnit,
     ) -> Self {
         self.params.shipping_frequency_period_unit = Some(value);
         self
@@ -2352,7 +2229,7 @@ pub struct UpdateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_frequency_period_unit: Option<UpdateShippingFrequencyPeriodUnit>,
+    pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_in_mrr: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -372,43 +372,6 @@ impl ApiEnum for UpdateType {
     }
 }
 crate::api_enum_traits!(UpdateType);
-/// Values of `ListItemType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListItemType {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ListItemType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                b"charge" => Self::Charge,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ListItemType);
 /// The `attached_item` operations, reached through [`Client::attached_items`].
 #[derive(Debug, Clone)]
 pub struct AttachedItems {
@@ -1331,7 +1294,7 @@ impl ListRequest {
         self
     }
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn item_type(mut self, value: EnumFilter<ListItemType>) -> Self {
+    pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
@@ -1494,7 +1457,7 @@ pub struct ListParams {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub item_type: Vec<EnumFilter<ListItemType>>,
+    pub item_type: Vec<EnumFilter<enums::ItemType>>,
     /// Filter on `charge_on_event`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,

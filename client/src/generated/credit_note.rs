@@ -3579,63 +3579,6 @@ impl ApiEnum for ImportCreditNoteDiscountsEntityType {
     }
 }
 crate::api_enum_traits!(ImportCreditNoteDiscountsEntityType);
-/// Values of `ImportCreditNoteTaxesJurisType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportCreditNoteTaxesJurisType {
-    /// `country`
-    Country,
-    /// `federal`
-    Federal,
-    /// `state`
-    State,
-    /// `county`
-    County,
-    /// `city`
-    City,
-    /// `special`
-    Special,
-    /// `unincorporated`
-    Unincorporated,
-    /// `other`
-    Other,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportCreditNoteTaxesJurisType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Country => "country",
-            Self::Federal => "federal",
-            Self::State => "state",
-            Self::County => "county",
-            Self::City => "city",
-            Self::Special => "special",
-            Self::Unincorporated => "unincorporated",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"country" => Self::Country,
-                b"federal" => Self::Federal,
-                b"state" => Self::State,
-                b"county" => Self::County,
-                b"city" => Self::City,
-                b"special" => Self::Special,
-                b"unincorporated" => Self::Unincorporated,
-                b"other" => Self::Other,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportCreditNoteTaxesJurisType);
 /// The `credit_note` operations, reached through [`Client::credit_notes`].
 #[derive(Debug, Clone)]
 pub struct CreditNotes {
@@ -7879,7 +7822,7 @@ pub struct ImportCreditNoteTaxesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub juris_type: Option<ImportCreditNoteTaxesJurisType>,
+    pub juris_type: Option<enums::TaxJurisType>,
     /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_name: Option<String>,
@@ -7909,7 +7852,7 @@ impl ImportCreditNoteTaxesParams {
         self.description = Some(value.into());
         self
     }
-    pub fn juris_type(mut self, value: ImportCreditNoteTaxesJurisType) -> Self {
+    pub fn juris_type(mut self, value: enums::TaxJurisType) -> Self {
         self.juris_type = Some(value);
         self
     }

@@ -333,39 +333,6 @@ impl ApiEnum for RevenueRecognitionInvoiceStatus {
     }
 }
 crate::api_enum_traits!(RevenueRecognitionInvoiceStatus);
-/// Values of `RevenueRecognitionInvoicePriceType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevenueRecognitionInvoicePriceType {
-    /// `tax_exclusive`
-    TaxExclusive,
-    /// `tax_inclusive`
-    TaxInclusive,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for RevenueRecognitionInvoicePriceType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::TaxExclusive => "tax_exclusive",
-            Self::TaxInclusive => "tax_inclusive",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"tax_exclusive" => Self::TaxExclusive,
-                b"tax_inclusive" => Self::TaxInclusive,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(RevenueRecognitionInvoicePriceType);
 /// Values of `RevenueRecognitionInvoiceDunningStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -407,43 +374,6 @@ impl ApiEnum for RevenueRecognitionInvoiceDunningStatus {
     }
 }
 crate::api_enum_traits!(RevenueRecognitionInvoiceDunningStatus);
-/// Values of `RevenueRecognitionInvoiceChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevenueRecognitionInvoiceChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for RevenueRecognitionInvoiceChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(RevenueRecognitionInvoiceChannel);
 /// Values of `RevenueRecognitionSubscriptionStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -548,300 +478,6 @@ impl ApiEnum for RevenueRecognitionSubscriptionCancelReason {
     }
 }
 crate::api_enum_traits!(RevenueRecognitionSubscriptionCancelReason);
-/// Values of `RevenueRecognitionSubscriptionOfflinePaymentMethod`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevenueRecognitionSubscriptionOfflinePaymentMethod {
-    /// `no_preference`
-    NoPreference,
-    /// `cash`
-    Cash,
-    /// `check`
-    Check,
-    /// `bank_transfer`
-    BankTransfer,
-    /// `ach_credit`
-    AchCredit,
-    /// `sepa_credit`
-    SepaCredit,
-    /// `boleto`
-    Boleto,
-    /// `us_automated_bank_transfer`
-    UsAutomatedBankTransfer,
-    /// `eu_automated_bank_transfer`
-    EuAutomatedBankTransfer,
-    /// `uk_automated_bank_transfer`
-    UkAutomatedBankTransfer,
-    /// `jp_automated_bank_transfer`
-    JpAutomatedBankTransfer,
-    /// `mx_automated_bank_transfer`
-    MxAutomatedBankTransfer,
-    /// `custom`
-    Custom,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for RevenueRecognitionSubscriptionOfflinePaymentMethod {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::NoPreference => "no_preference",
-            Self::Cash => "cash",
-            Self::Check => "check",
-            Self::BankTransfer => "bank_transfer",
-            Self::AchCredit => "ach_credit",
-            Self::SepaCredit => "sepa_credit",
-            Self::Boleto => "boleto",
-            Self::UsAutomatedBankTransfer => "us_automated_bank_transfer",
-            Self::EuAutomatedBankTransfer => "eu_automated_bank_transfer",
-            Self::UkAutomatedBankTransfer => "uk_automated_bank_transfer",
-            Self::JpAutomatedBankTransfer => "jp_automated_bank_transfer",
-            Self::MxAutomatedBankTransfer => "mx_automated_bank_transfer",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"no_preference" => Self::NoPreference,
-                b"cash" => Self::Cash,
-                b"check" => Self::Check,
-                b"bank_transfer" => Self::BankTransfer,
-                b"ach_credit" => Self::AchCredit,
-                b"sepa_credit" => Self::SepaCredit,
-                b"boleto" => Self::Boleto,
-                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-                b"custom" => Self::Custom,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(RevenueRecognitionSubscriptionOfflinePaymentMethod);
-/// Values of `RevenueRecognitionSubscriptionChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevenueRecognitionSubscriptionChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for RevenueRecognitionSubscriptionChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(RevenueRecognitionSubscriptionChannel);
-/// Values of `RevenueRecognitionCustomerAutoCollection`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevenueRecognitionCustomerAutoCollection {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for RevenueRecognitionCustomerAutoCollection {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"on" => Self::On,
-                b"off" => Self::Off,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(RevenueRecognitionCustomerAutoCollection);
-/// Values of `RevenueRecognitionCustomerTaxability`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevenueRecognitionCustomerTaxability {
-    /// `taxable`
-    Taxable,
-    /// `exempt`
-    Exempt,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for RevenueRecognitionCustomerTaxability {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Taxable => "taxable",
-            Self::Exempt => "exempt",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"taxable" => Self::Taxable,
-                b"exempt" => Self::Exempt,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(RevenueRecognitionCustomerTaxability);
-/// Values of `RevenueRecognitionCustomerOfflinePaymentMethod`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevenueRecognitionCustomerOfflinePaymentMethod {
-    /// `no_preference`
-    NoPreference,
-    /// `cash`
-    Cash,
-    /// `check`
-    Check,
-    /// `bank_transfer`
-    BankTransfer,
-    /// `ach_credit`
-    AchCredit,
-    /// `sepa_credit`
-    SepaCredit,
-    /// `boleto`
-    Boleto,
-    /// `us_automated_bank_transfer`
-    UsAutomatedBankTransfer,
-    /// `eu_automated_bank_transfer`
-    EuAutomatedBankTransfer,
-    /// `uk_automated_bank_transfer`
-    UkAutomatedBankTransfer,
-    /// `jp_automated_bank_transfer`
-    JpAutomatedBankTransfer,
-    /// `mx_automated_bank_transfer`
-    MxAutomatedBankTransfer,
-    /// `custom`
-    Custom,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for RevenueRecognitionCustomerOfflinePaymentMethod {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::NoPreference => "no_preference",
-            Self::Cash => "cash",
-            Self::Check => "check",
-            Self::BankTransfer => "bank_transfer",
-            Self::AchCredit => "ach_credit",
-            Self::SepaCredit => "sepa_credit",
-            Self::Boleto => "boleto",
-            Self::UsAutomatedBankTransfer => "us_automated_bank_transfer",
-            Self::EuAutomatedBankTransfer => "eu_automated_bank_transfer",
-            Self::UkAutomatedBankTransfer => "uk_automated_bank_transfer",
-            Self::JpAutomatedBankTransfer => "jp_automated_bank_transfer",
-            Self::MxAutomatedBankTransfer => "mx_automated_bank_transfer",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"no_preference" => Self::NoPreference,
-                b"cash" => Self::Cash,
-                b"check" => Self::Check,
-                b"bank_transfer" => Self::BankTransfer,
-                b"ach_credit" => Self::AchCredit,
-                b"sepa_credit" => Self::SepaCredit,
-                b"boleto" => Self::Boleto,
-                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-                b"custom" => Self::Custom,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(RevenueRecognitionCustomerOfflinePaymentMethod);
-/// Values of `RevenueRecognitionCustomerChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevenueRecognitionCustomerChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for RevenueRecognitionCustomerChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(RevenueRecognitionCustomerChannel);
 /// Values of `DeferredRevenueInvoiceStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -891,39 +527,6 @@ impl ApiEnum for DeferredRevenueInvoiceStatus {
     }
 }
 crate::api_enum_traits!(DeferredRevenueInvoiceStatus);
-/// Values of `DeferredRevenueInvoicePriceType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeferredRevenueInvoicePriceType {
-    /// `tax_exclusive`
-    TaxExclusive,
-    /// `tax_inclusive`
-    TaxInclusive,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DeferredRevenueInvoicePriceType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::TaxExclusive => "tax_exclusive",
-            Self::TaxInclusive => "tax_inclusive",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"tax_exclusive" => Self::TaxExclusive,
-                b"tax_inclusive" => Self::TaxInclusive,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DeferredRevenueInvoicePriceType);
 /// Values of `DeferredRevenueInvoiceDunningStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -965,43 +568,6 @@ impl ApiEnum for DeferredRevenueInvoiceDunningStatus {
     }
 }
 crate::api_enum_traits!(DeferredRevenueInvoiceDunningStatus);
-/// Values of `DeferredRevenueInvoiceChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeferredRevenueInvoiceChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DeferredRevenueInvoiceChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DeferredRevenueInvoiceChannel);
 /// Values of `DeferredRevenueSubscriptionStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1106,341 +672,6 @@ impl ApiEnum for DeferredRevenueSubscriptionCancelReason {
     }
 }
 crate::api_enum_traits!(DeferredRevenueSubscriptionCancelReason);
-/// Values of `DeferredRevenueSubscriptionOfflinePaymentMethod`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeferredRevenueSubscriptionOfflinePaymentMethod {
-    /// `no_preference`
-    NoPreference,
-    /// `cash`
-    Cash,
-    /// `check`
-    Check,
-    /// `bank_transfer`
-    BankTransfer,
-    /// `ach_credit`
-    AchCredit,
-    /// `sepa_credit`
-    SepaCredit,
-    /// `boleto`
-    Boleto,
-    /// `us_automated_bank_transfer`
-    UsAutomatedBankTransfer,
-    /// `eu_automated_bank_transfer`
-    EuAutomatedBankTransfer,
-    /// `uk_automated_bank_transfer`
-    UkAutomatedBankTransfer,
-    /// `jp_automated_bank_transfer`
-    JpAutomatedBankTransfer,
-    /// `mx_automated_bank_transfer`
-    MxAutomatedBankTransfer,
-    /// `custom`
-    Custom,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DeferredRevenueSubscriptionOfflinePaymentMethod {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::NoPreference => "no_preference",
-            Self::Cash => "cash",
-            Self::Check => "check",
-            Self::BankTransfer => "bank_transfer",
-            Self::AchCredit => "ach_credit",
-            Self::SepaCredit => "sepa_credit",
-            Self::Boleto => "boleto",
-            Self::UsAutomatedBankTransfer => "us_automated_bank_transfer",
-            Self::EuAutomatedBankTransfer => "eu_automated_bank_transfer",
-            Self::UkAutomatedBankTransfer => "uk_automated_bank_transfer",
-            Self::JpAutomatedBankTransfer => "jp_automated_bank_transfer",
-            Self::MxAutomatedBankTransfer => "mx_automated_bank_transfer",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"no_preference" => Self::NoPreference,
-                b"cash" => Self::Cash,
-                b"check" => Self::Check,
-                b"bank_transfer" => Self::BankTransfer,
-                b"ach_credit" => Self::AchCredit,
-                b"sepa_credit" => Self::SepaCredit,
-                b"boleto" => Self::Boleto,
-                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-                b"custom" => Self::Custom,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DeferredRevenueSubscriptionOfflinePaymentMethod);
-/// Values of `DeferredRevenueSubscriptionChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeferredRevenueSubscriptionChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DeferredRevenueSubscriptionChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DeferredRevenueSubscriptionChannel);
-/// Values of `DeferredRevenueCustomerAutoCollection`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeferredRevenueCustomerAutoCollection {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DeferredRevenueCustomerAutoCollection {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"on" => Self::On,
-                b"off" => Self::Off,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DeferredRevenueCustomerAutoCollection);
-/// Values of `DeferredRevenueCustomerTaxability`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeferredRevenueCustomerTaxability {
-    /// `taxable`
-    Taxable,
-    /// `exempt`
-    Exempt,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DeferredRevenueCustomerTaxability {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Taxable => "taxable",
-            Self::Exempt => "exempt",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"taxable" => Self::Taxable,
-                b"exempt" => Self::Exempt,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DeferredRevenueCustomerTaxability);
-/// Values of `DeferredRevenueCustomerOfflinePaymentMethod`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeferredRevenueCustomerOfflinePaymentMethod {
-    /// `no_preference`
-    NoPreference,
-    /// `cash`
-    Cash,
-    /// `check`
-    Check,
-    /// `bank_transfer`
-    BankTransfer,
-    /// `ach_credit`
-    AchCredit,
-    /// `sepa_credit`
-    SepaCredit,
-    /// `boleto`
-    Boleto,
-    /// `us_automated_bank_transfer`
-    UsAutomatedBankTransfer,
-    /// `eu_automated_bank_transfer`
-    EuAutomatedBankTransfer,
-    /// `uk_automated_bank_transfer`
-    UkAutomatedBankTransfer,
-    /// `jp_automated_bank_transfer`
-    JpAutomatedBankTransfer,
-    /// `mx_automated_bank_transfer`
-    MxAutomatedBankTransfer,
-    /// `custom`
-    Custom,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DeferredRevenueCustomerOfflinePaymentMethod {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::NoPreference => "no_preference",
-            Self::Cash => "cash",
-            Self::Check => "check",
-            Self::BankTransfer => "bank_transfer",
-            Self::AchCredit => "ach_credit",
-            Self::SepaCredit => "sepa_credit",
-            Self::Boleto => "boleto",
-            Self::UsAutomatedBankTransfer => "us_automated_bank_transfer",
-            Self::EuAutomatedBankTransfer => "eu_automated_bank_transfer",
-            Self::UkAutomatedBankTransfer => "uk_automated_bank_transfer",
-            Self::JpAutomatedBankTransfer => "jp_automated_bank_transfer",
-            Self::MxAutomatedBankTransfer => "mx_automated_bank_transfer",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"no_preference" => Self::NoPreference,
-                b"cash" => Self::Cash,
-                b"check" => Self::Check,
-                b"bank_transfer" => Self::BankTransfer,
-                b"ach_credit" => Self::AchCredit,
-                b"sepa_credit" => Self::SepaCredit,
-                b"boleto" => Self::Boleto,
-                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-                b"custom" => Self::Custom,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DeferredRevenueCustomerOfflinePaymentMethod);
-/// Values of `DeferredRevenueCustomerChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeferredRevenueCustomerChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for DeferredRevenueCustomerChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(DeferredRevenueCustomerChannel);
-/// Values of `PlansPlanPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PlansPlanPeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for PlansPlanPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"week" => Self::Week,
-                b"month" => Self::Month,
-                b"year" => Self::Year,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(PlansPlanPeriodUnit);
 /// Values of `PlansPlanTrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1544,43 +775,6 @@ impl ApiEnum for PlansPlanStatus {
     }
 }
 crate::api_enum_traits!(PlansPlanStatus);
-/// Values of `PlansPlanChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PlansPlanChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for PlansPlanChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(PlansPlanChannel);
 /// Values of `AddonsAddonChargeType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1696,43 +890,6 @@ impl ApiEnum for AddonsAddonStatus {
     }
 }
 crate::api_enum_traits!(AddonsAddonStatus);
-/// Values of `AddonsAddonChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AddonsAddonChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AddonsAddonChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AddonsAddonChannel);
 /// Values of `CouponsCouponDiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1770,43 +927,6 @@ impl ApiEnum for CouponsCouponDiscountType {
     }
 }
 crate::api_enum_traits!(CouponsCouponDiscountType);
-/// Values of `CouponsCouponDurationType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CouponsCouponDurationType {
-    /// `one_time`
-    OneTime,
-    /// `forever`
-    Forever,
-    /// `limited_period`
-    LimitedPeriod,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CouponsCouponDurationType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::OneTime => "one_time",
-            Self::Forever => "forever",
-            Self::LimitedPeriod => "limited_period",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"one_time" => Self::OneTime,
-                b"forever" => Self::Forever,
-                b"limited_period" => Self::LimitedPeriod,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CouponsCouponDurationType);
 /// Values of `CouponsCouponStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1893,186 +1013,6 @@ impl ApiEnum for CouponsCouponApplyOn {
     }
 }
 crate::api_enum_traits!(CouponsCouponApplyOn);
-/// Values of `CustomersCustomerAutoCollection`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomersCustomerAutoCollection {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CustomersCustomerAutoCollection {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"on" => Self::On,
-                b"off" => Self::Off,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CustomersCustomerAutoCollection);
-/// Values of `CustomersCustomerTaxability`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomersCustomerTaxability {
-    /// `taxable`
-    Taxable,
-    /// `exempt`
-    Exempt,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CustomersCustomerTaxability {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Taxable => "taxable",
-            Self::Exempt => "exempt",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"taxable" => Self::Taxable,
-                b"exempt" => Self::Exempt,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CustomersCustomerTaxability);
-/// Values of `CustomersCustomerOfflinePaymentMethod`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomersCustomerOfflinePaymentMethod {
-    /// `no_preference`
-    NoPreference,
-    /// `cash`
-    Cash,
-    /// `check`
-    Check,
-    /// `bank_transfer`
-    BankTransfer,
-    /// `ach_credit`
-    AchCredit,
-    /// `sepa_credit`
-    SepaCredit,
-    /// `boleto`
-    Boleto,
-    /// `us_automated_bank_transfer`
-    UsAutomatedBankTransfer,
-    /// `eu_automated_bank_transfer`
-    EuAutomatedBankTransfer,
-    /// `uk_automated_bank_transfer`
-    UkAutomatedBankTransfer,
-    /// `jp_automated_bank_transfer`
-    JpAutomatedBankTransfer,
-    /// `mx_automated_bank_transfer`
-    MxAutomatedBankTransfer,
-    /// `custom`
-    Custom,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CustomersCustomerOfflinePaymentMethod {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::NoPreference => "no_preference",
-            Self::Cash => "cash",
-            Self::Check => "check",
-            Self::BankTransfer => "bank_transfer",
-            Self::AchCredit => "ach_credit",
-            Self::SepaCredit => "sepa_credit",
-            Self::Boleto => "boleto",
-            Self::UsAutomatedBankTransfer => "us_automated_bank_transfer",
-            Self::EuAutomatedBankTransfer => "eu_automated_bank_transfer",
-            Self::UkAutomatedBankTransfer => "uk_automated_bank_transfer",
-            Self::JpAutomatedBankTransfer => "jp_automated_bank_transfer",
-            Self::MxAutomatedBankTransfer => "mx_automated_bank_transfer",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"no_preference" => Self::NoPreference,
-                b"cash" => Self::Cash,
-                b"check" => Self::Check,
-                b"bank_transfer" => Self::BankTransfer,
-                b"ach_credit" => Self::AchCredit,
-                b"sepa_credit" => Self::SepaCredit,
-                b"boleto" => Self::Boleto,
-                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-                b"custom" => Self::Custom,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CustomersCustomerOfflinePaymentMethod);
-/// Values of `CustomersCustomerChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomersCustomerChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CustomersCustomerChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CustomersCustomerChannel);
 /// Values of `SubscriptionsSubscriptionStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2181,120 +1121,6 @@ impl ApiEnum for SubscriptionsSubscriptionCancelReason {
     }
 }
 crate::api_enum_traits!(SubscriptionsSubscriptionCancelReason);
-/// Values of `SubscriptionsSubscriptionOfflinePaymentMethod`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionsSubscriptionOfflinePaymentMethod {
-    /// `no_preference`
-    NoPreference,
-    /// `cash`
-    Cash,
-    /// `check`
-    Check,
-    /// `bank_transfer`
-    BankTransfer,
-    /// `ach_credit`
-    AchCredit,
-    /// `sepa_credit`
-    SepaCredit,
-    /// `boleto`
-    Boleto,
-    /// `us_automated_bank_transfer`
-    UsAutomatedBankTransfer,
-    /// `eu_automated_bank_transfer`
-    EuAutomatedBankTransfer,
-    /// `uk_automated_bank_transfer`
-    UkAutomatedBankTransfer,
-    /// `jp_automated_bank_transfer`
-    JpAutomatedBankTransfer,
-    /// `mx_automated_bank_transfer`
-    MxAutomatedBankTransfer,
-    /// `custom`
-    Custom,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for SubscriptionsSubscriptionOfflinePaymentMethod {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::NoPreference => "no_preference",
-            Self::Cash => "cash",
-            Self::Check => "check",
-            Self::BankTransfer => "bank_transfer",
-            Self::AchCredit => "ach_credit",
-            Self::SepaCredit => "sepa_credit",
-            Self::Boleto => "boleto",
-            Self::UsAutomatedBankTransfer => "us_automated_bank_transfer",
-            Self::EuAutomatedBankTransfer => "eu_automated_bank_transfer",
-            Self::UkAutomatedBankTransfer => "uk_automated_bank_transfer",
-            Self::JpAutomatedBankTransfer => "jp_automated_bank_transfer",
-            Self::MxAutomatedBankTransfer => "mx_automated_bank_transfer",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"no_preference" => Self::NoPreference,
-                b"cash" => Self::Cash,
-                b"check" => Self::Check,
-                b"bank_transfer" => Self::BankTransfer,
-                b"ach_credit" => Self::AchCredit,
-                b"sepa_credit" => Self::SepaCredit,
-                b"boleto" => Self::Boleto,
-                b"us_automated_bank_transfer" => Self::UsAutomatedBankTransfer,
-                b"eu_automated_bank_transfer" => Self::EuAutomatedBankTransfer,
-                b"uk_automated_bank_transfer" => Self::UkAutomatedBankTransfer,
-                b"jp_automated_bank_transfer" => Self::JpAutomatedBankTransfer,
-                b"mx_automated_bank_transfer" => Self::MxAutomatedBankTransfer,
-                b"custom" => Self::Custom,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(SubscriptionsSubscriptionOfflinePaymentMethod);
-/// Values of `SubscriptionsSubscriptionChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionsSubscriptionChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for SubscriptionsSubscriptionChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(SubscriptionsSubscriptionChannel);
 /// Values of `InvoicesInvoiceStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2344,39 +1170,6 @@ impl ApiEnum for InvoicesInvoiceStatus {
     }
 }
 crate::api_enum_traits!(InvoicesInvoiceStatus);
-/// Values of `InvoicesInvoicePriceType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InvoicesInvoicePriceType {
-    /// `tax_exclusive`
-    TaxExclusive,
-    /// `tax_inclusive`
-    TaxInclusive,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for InvoicesInvoicePriceType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::TaxExclusive => "tax_exclusive",
-            Self::TaxInclusive => "tax_inclusive",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"tax_exclusive" => Self::TaxExclusive,
-                b"tax_inclusive" => Self::TaxInclusive,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(InvoicesInvoicePriceType);
 /// Values of `InvoicesInvoiceDunningStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2418,43 +1211,6 @@ impl ApiEnum for InvoicesInvoiceDunningStatus {
     }
 }
 crate::api_enum_traits!(InvoicesInvoiceDunningStatus);
-/// Values of `InvoicesInvoiceChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InvoicesInvoiceChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for InvoicesInvoiceChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(InvoicesInvoiceChannel);
 /// Values of `CreditNotesCreditNoteType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2606,76 +1362,6 @@ impl ApiEnum for CreditNotesCreditNoteStatus {
     }
 }
 crate::api_enum_traits!(CreditNotesCreditNoteStatus);
-/// Values of `CreditNotesCreditNotePriceType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreditNotesCreditNotePriceType {
-    /// `tax_exclusive`
-    TaxExclusive,
-    /// `tax_inclusive`
-    TaxInclusive,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreditNotesCreditNotePriceType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::TaxExclusive => "tax_exclusive",
-            Self::TaxInclusive => "tax_inclusive",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"tax_exclusive" => Self::TaxExclusive,
-                b"tax_inclusive" => Self::TaxInclusive,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreditNotesCreditNotePriceType);
-/// Values of `CreditNotesCreditNoteChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreditNotesCreditNoteChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreditNotesCreditNoteChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreditNotesCreditNoteChannel);
 /// Values of `TransactionsTransactionPaymentMethod`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2957,275 +1643,6 @@ impl ApiEnum for TransactionsTransactionPaymentMethod {
     }
 }
 crate::api_enum_traits!(TransactionsTransactionPaymentMethod);
-/// Values of `TransactionsTransactionGateway`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TransactionsTransactionGateway {
-    /// `chargebee`
-    Chargebee,
-    /// `chargebee_payments`
-    ChargebeePayments,
-    /// `adyen`
-    Adyen,
-    /// `stripe`
-    Stripe,
-    /// `wepay`
-    Wepay,
-    /// `braintree`
-    Braintree,
-    /// `authorize_net`
-    AuthorizeNet,
-    /// `paypal_pro`
-    PaypalPro,
-    /// `pin`
-    Pin,
-    /// `eway`
-    Eway,
-    /// `eway_rapid`
-    EwayRapid,
-    /// `worldpay`
-    Worldpay,
-    /// `balanced_payments`
-    BalancedPayments,
-    /// `beanstream`
-    Beanstream,
-    /// `bluepay`
-    Bluepay,
-    /// `elavon`
-    Elavon,
-    /// `first_data_global`
-    FirstDataGlobal,
-    /// `hdfc`
-    Hdfc,
-    /// `migs`
-    Migs,
-    /// `nmi`
-    Nmi,
-    /// `ogone`
-    Ogone,
-    /// `paymill`
-    Paymill,
-    /// `paypal_payflow_pro`
-    PaypalPayflowPro,
-    /// `sage_pay`
-    SagePay,
-    /// `tco`
-    Tco,
-    /// `wirecard`
-    Wirecard,
-    /// `amazon_payments`
-    AmazonPayments,
-    /// `paypal_express_checkout`
-    PaypalExpressCheckout,
-    /// `gocardless`
-    Gocardless,
-    /// `orbital`
-    Orbital,
-    /// `moneris_us`
-    MonerisUs,
-    /// `moneris`
-    Moneris,
-    /// `bluesnap`
-    Bluesnap,
-    /// `cybersource`
-    Cybersource,
-    /// `vantiv`
-    Vantiv,
-    /// `checkout_com`
-    CheckoutCom,
-    /// `paypal`
-    Paypal,
-    /// `ingenico_direct`
-    IngenicoDirect,
-    /// `exact`
-    Exact,
-    /// `mollie`
-    Mollie,
-    /// `quickbooks`
-    Quickbooks,
-    /// `razorpay`
-    Razorpay,
-    /// `global_payments`
-    GlobalPayments,
-    /// `bank_of_america`
-    BankOfAmerica,
-    /// `ecentric`
-    Ecentric,
-    /// `metrics_global`
-    MetricsGlobal,
-    /// `windcave`
-    Windcave,
-    /// `pay_com`
-    PayCom,
-    /// `ebanx`
-    Ebanx,
-    /// `dlocal`
-    Dlocal,
-    /// `nuvei`
-    Nuvei,
-    /// `solidgate`
-    Solidgate,
-    /// `paystack`
-    Paystack,
-    /// `jp_morgan`
-    JpMorgan,
-    /// `deutsche_bank`
-    DeutscheBank,
-    /// `ezidebit`
-    Ezidebit,
-    /// `twikey`
-    Twikey,
-    /// `tempus`
-    Tempus,
-    /// `moyasar`
-    Moyasar,
-    /// `payway`
-    Payway,
-    /// `not_applicable`
-    NotApplicable,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for TransactionsTransactionGateway {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Chargebee => "chargebee",
-            Self::ChargebeePayments => "chargebee_payments",
-            Self::Adyen => "adyen",
-            Self::Stripe => "stripe",
-            Self::Wepay => "wepay",
-            Self::Braintree => "braintree",
-            Self::AuthorizeNet => "authorize_net",
-            Self::PaypalPro => "paypal_pro",
-            Self::Pin => "pin",
-            Self::Eway => "eway",
-            Self::EwayRapid => "eway_rapid",
-            Self::Worldpay => "worldpay",
-            Self::BalancedPayments => "balanced_payments",
-            Self::Beanstream => "beanstream",
-            Self::Bluepay => "bluepay",
-            Self::Elavon => "elavon",
-            Self::FirstDataGlobal => "first_data_global",
-            Self::Hdfc => "hdfc",
-            Self::Migs => "migs",
-            Self::Nmi => "nmi",
-            Self::Ogone => "ogone",
-            Self::Paymill => "paymill",
-            Self::PaypalPayflowPro => "paypal_payflow_pro",
-            Self::SagePay => "sage_pay",
-            Self::Tco => "tco",
-            Self::Wirecard => "wirecard",
-            Self::AmazonPayments => "amazon_payments",
-            Self::PaypalExpressCheckout => "paypal_express_checkout",
-            Self::Gocardless => "gocardless",
-            Self::Orbital => "orbital",
-            Self::MonerisUs => "moneris_us",
-            Self::Moneris => "moneris",
-            Self::Bluesnap => "bluesnap",
-            Self::Cybersource => "cybersource",
-            Self::Vantiv => "vantiv",
-            Self::CheckoutCom => "checkout_com",
-            Self::Paypal => "paypal",
-            Self::IngenicoDirect => "ingenico_direct",
-            Self::Exact => "exact",
-            Self::Mollie => "mollie",
-            Self::Quickbooks => "quickbooks",
-            Self::Razorpay => "razorpay",
-            Self::GlobalPayments => "global_payments",
-            Self::BankOfAmerica => "bank_of_america",
-            Self::Ecentric => "ecentric",
-            Self::MetricsGlobal => "metrics_global",
-            Self::Windcave => "windcave",
-            Self::PayCom => "pay_com",
-            Self::Ebanx => "ebanx",
-            Self::Dlocal => "dlocal",
-            Self::Nuvei => "nuvei",
-            Self::Solidgate => "solidgate",
-            Self::Paystack => "paystack",
-            Self::JpMorgan => "jp_morgan",
-            Self::DeutscheBank => "deutsche_bank",
-            Self::Ezidebit => "ezidebit",
-            Self::Twikey => "twikey",
-            Self::Tempus => "tempus",
-            Self::Moyasar => "moyasar",
-            Self::Payway => "payway",
-            Self::NotApplicable => "not_applicable",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"chargebee" => Self::Chargebee,
-                b"chargebee_payments" => Self::ChargebeePayments,
-                b"adyen" => Self::Adyen,
-                b"stripe" => Self::Stripe,
-                b"wepay" => Self::Wepay,
-                b"braintree" => Self::Braintree,
-                b"authorize_net" => Self::AuthorizeNet,
-                b"paypal_pro" => Self::PaypalPro,
-                b"pin" => Self::Pin,
-                b"eway" => Self::Eway,
-                b"eway_rapid" => Self::EwayRapid,
-                b"worldpay" => Self::Worldpay,
-                b"balanced_payments" => Self::BalancedPayments,
-                b"beanstream" => Self::Beanstream,
-                b"bluepay" => Self::Bluepay,
-                b"elavon" => Self::Elavon,
-                b"first_data_global" => Self::FirstDataGlobal,
-                b"hdfc" => Self::Hdfc,
-                b"migs" => Self::Migs,
-                b"nmi" => Self::Nmi,
-                b"ogone" => Self::Ogone,
-                b"paymill" => Self::Paymill,
-                b"paypal_payflow_pro" => Self::PaypalPayflowPro,
-                b"sage_pay" => Self::SagePay,
-                b"tco" => Self::Tco,
-                b"wirecard" => Self::Wirecard,
-                b"amazon_payments" => Self::AmazonPayments,
-                b"paypal_express_checkout" => Self::PaypalExpressCheckout,
-                b"gocardless" => Self::Gocardless,
-                b"orbital" => Self::Orbital,
-                b"moneris_us" => Self::MonerisUs,
-                b"moneris" => Self::Moneris,
-                b"bluesnap" => Self::Bluesnap,
-                b"cybersource" => Self::Cybersource,
-                b"vantiv" => Self::Vantiv,
-                b"checkout_com" => Self::CheckoutCom,
-                b"paypal" => Self::Paypal,
-                b"ingenico_direct" => Self::IngenicoDirect,
-                b"exact" => Self::Exact,
-                b"mollie" => Self::Mollie,
-                b"quickbooks" => Self::Quickbooks,
-                b"razorpay" => Self::Razorpay,
-                b"global_payments" => Self::GlobalPayments,
-                b"bank_of_america" => Self::BankOfAmerica,
-                b"ecentric" => Self::Ecentric,
-                b"metrics_global" => Self::MetricsGlobal,
-                b"windcave" => Self::Windcave,
-                b"pay_com" => Self::PayCom,
-                b"ebanx" => Self::Ebanx,
-                b"dlocal" => Self::Dlocal,
-                b"nuvei" => Self::Nuvei,
-                b"solidgate" => Self::Solidgate,
-                b"paystack" => Self::Paystack,
-                b"jp_morgan" => Self::JpMorgan,
-                b"deutsche_bank" => Self::DeutscheBank,
-                b"ezidebit" => Self::Ezidebit,
-                b"twikey" => Self::Twikey,
-                b"tempus" => Self::Tempus,
-                b"moyasar" => Self::Moyasar,
-                b"payway" => Self::Payway,
-                b"not_applicable" => Self::NotApplicable,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(TransactionsTransactionGateway);
 /// Values of `TransactionsTransactionType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3393,39 +1810,6 @@ impl ApiEnum for OrdersOrderStatus {
     }
 }
 crate::api_enum_traits!(OrdersOrderStatus);
-/// Values of `OrdersOrderPriceType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrdersOrderPriceType {
-    /// `tax_exclusive`
-    TaxExclusive,
-    /// `tax_inclusive`
-    TaxInclusive,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for OrdersOrderPriceType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::TaxExclusive => "tax_exclusive",
-            Self::TaxInclusive => "tax_inclusive",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"tax_exclusive" => Self::TaxExclusive,
-                b"tax_inclusive" => Self::TaxInclusive,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(OrdersOrderPriceType);
 /// Values of `OrdersOrderResentStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3459,43 +1843,6 @@ impl ApiEnum for OrdersOrderResentStatus {
     }
 }
 crate::api_enum_traits!(OrdersOrderResentStatus);
-/// Values of `ItemsItemType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ItemsItemType {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ItemsItemType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                b"charge" => Self::Charge,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ItemsItemType);
 /// Values of `ItemsItemItemApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3603,125 +1950,6 @@ impl ApiEnum for ItemsItemUsageCalculation {
     }
 }
 crate::api_enum_traits!(ItemsItemUsageCalculation);
-/// Values of `ItemsItemChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ItemsItemChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ItemsItemChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ItemsItemChannel);
-/// Values of `ItemPricesItemType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ItemPricesItemType {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ItemPricesItemType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                b"charge" => Self::Charge,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ItemPricesItemType);
-/// Values of `ItemPricesItemPricePricingModel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ItemPricesItemPricePricingModel {
-    /// `flat_fee`
-    FlatFee,
-    /// `per_unit`
-    PerUnit,
-    /// `tiered`
-    Tiered,
-    /// `volume`
-    Volume,
-    /// `stairstep`
-    Stairstep,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ItemPricesItemPricePricingModel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::FlatFee => "flat_fee",
-            Self::PerUnit => "per_unit",
-            Self::Tiered => "tiered",
-            Self::Volume => "volume",
-            Self::Stairstep => "stairstep",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"flat_fee" => Self::FlatFee,
-                b"per_unit" => Self::PerUnit,
-                b"tiered" => Self::Tiered,
-                b"volume" => Self::Volume,
-                b"stairstep" => Self::Stairstep,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ItemPricesItemPricePricingModel);
 /// Values of `ItemPricesItemPriceTrialPeriodUnit`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3792,121 +2020,6 @@ impl ApiEnum for ItemPricesItemPriceStatus {
     }
 }
 crate::api_enum_traits!(ItemPricesItemPriceStatus);
-/// Values of `ItemPricesItemPricePeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ItemPricesItemPricePeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ItemPricesItemPricePeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"week" => Self::Week,
-                b"month" => Self::Month,
-                b"year" => Self::Year,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ItemPricesItemPricePeriodUnit);
-/// Values of `ItemPricesItemPriceChannel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ItemPricesItemPriceChannel {
-    /// `web`
-    Web,
-    /// `app_store`
-    AppStore,
-    /// `play_store`
-    PlayStore,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ItemPricesItemPriceChannel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::AppStore => "app_store",
-            Self::PlayStore => "play_store",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"web" => Self::Web,
-                b"app_store" => Self::AppStore,
-                b"play_store" => Self::PlayStore,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ItemPricesItemPriceChannel);
-/// Values of `AttachedItemsItemType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AttachedItemsItemType {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AttachedItemsItemType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                b"charge" => Self::Charge,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AttachedItemsItemType);
 /// Values of `AttachedItemsAttachedItemType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3944,55 +2057,6 @@ impl ApiEnum for AttachedItemsAttachedItemType {
     }
 }
 crate::api_enum_traits!(AttachedItemsAttachedItemType);
-/// Values of `AttachedItemsAttachedItemChargeOnEvent`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AttachedItemsAttachedItemChargeOnEvent {
-    /// `subscription_creation`
-    SubscriptionCreation,
-    /// `subscription_trial_start`
-    SubscriptionTrialStart,
-    /// `plan_activation`
-    PlanActivation,
-    /// `subscription_activation`
-    SubscriptionActivation,
-    /// `contract_termination`
-    ContractTermination,
-    /// `on_demand`
-    OnDemand,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AttachedItemsAttachedItemChargeOnEvent {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionCreation => "subscription_creation",
-            Self::SubscriptionTrialStart => "subscription_trial_start",
-            Self::PlanActivation => "plan_activation",
-            Self::SubscriptionActivation => "subscription_activation",
-            Self::ContractTermination => "contract_termination",
-            Self::OnDemand => "on_demand",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"subscription_creation" => Self::SubscriptionCreation,
-                b"subscription_trial_start" => Self::SubscriptionTrialStart,
-                b"plan_activation" => Self::PlanActivation,
-                b"subscription_activation" => Self::SubscriptionActivation,
-                b"contract_termination" => Self::ContractTermination,
-                b"on_demand" => Self::OnDemand,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AttachedItemsAttachedItemChargeOnEvent);
 /// Values of `PriceVariantsPriceVariantStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4445,10 +2509,7 @@ impl RevenueRecognitionRequest {
         self
     }
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn invoice_price_type(
-        mut self,
-        value: EnumFilter<RevenueRecognitionInvoicePriceType>,
-    ) -> Self {
+    pub fn invoice_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
@@ -4501,10 +2562,7 @@ impl RevenueRecognitionRequest {
         self
     }
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn invoice_channel(
-        mut self,
-        value: EnumFilter<RevenueRecognitionInvoiceChannel>,
-    ) -> Self {
+    pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
@@ -4581,7 +2639,7 @@ impl RevenueRecognitionRequest {
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_offline_payment_method(
         mut self,
-        value: EnumFilter<RevenueRecognitionSubscriptionOfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.offline_payment_method,
@@ -4598,10 +2656,7 @@ impl RevenueRecognitionRequest {
         self
     }
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn subscription_channel(
-        mut self,
-        value: EnumFilter<RevenueRecognitionSubscriptionChannel>,
-    ) -> Self {
+    pub fn subscription_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
@@ -4643,16 +2698,13 @@ impl RevenueRecognitionRequest {
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_auto_collection(
         mut self,
-        value: EnumFilter<RevenueRecognitionCustomerAutoCollection>,
+        value: EnumFilter<enums::AutoCollection>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.auto_collection, value);
         self
     }
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn customer_taxability(
-        mut self,
-        value: EnumFilter<RevenueRecognitionCustomerTaxability>,
-    ) -> Self {
+    pub fn customer_taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
@@ -4669,7 +2721,7 @@ impl RevenueRecognitionRequest {
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_offline_payment_method(
         mut self,
-        value: EnumFilter<RevenueRecognitionCustomerOfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.offline_payment_method,
@@ -4686,10 +2738,7 @@ impl RevenueRecognitionRequest {
         self
     }
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn customer_channel(
-        mut self,
-        value: EnumFilter<RevenueRecognitionCustomerChannel>,
-    ) -> Self {
+    pub fn customer_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
@@ -5176,7 +3225,7 @@ pub struct RevenueRecognitionInvoiceFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub price_type: Vec<EnumFilter<RevenueRecognitionInvoicePriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -5246,7 +3295,7 @@ pub struct RevenueRecognitionInvoiceFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<RevenueRecognitionInvoiceChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl RevenueRecognitionInvoiceFilters {
     /// Whether no filter of the group is set.
@@ -5367,9 +3416,7 @@ pub struct RevenueRecognitionSubscriptionFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub offline_payment_method: Vec<
-        EnumFilter<RevenueRecognitionSubscriptionOfflinePaymentMethod>,
-    >,
+    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -5383,7 +3430,7 @@ pub struct RevenueRecognitionSubscriptionFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<RevenueRecognitionSubscriptionChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -5478,14 +3525,14 @@ pub struct RevenueRecognitionCustomerFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub auto_collection: Vec<EnumFilter<RevenueRecognitionCustomerAutoCollection>>,
+    pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub taxability: Vec<EnumFilter<RevenueRecognitionCustomerTaxability>>,
+    pub taxability: Vec<EnumFilter<enums::Taxability>>,
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -5506,9 +3553,7 @@ pub struct RevenueRecognitionCustomerFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub offline_payment_method: Vec<
-        EnumFilter<RevenueRecognitionCustomerOfflinePaymentMethod>,
-    >,
+    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -5522,7 +3567,7 @@ pub struct RevenueRecognitionCustomerFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<RevenueRecognitionCustomerChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl RevenueRecognitionCustomerFilters {
     /// Whether no filter of the group is set.
@@ -5730,10 +3775,7 @@ impl DeferredRevenueRequest {
         self
     }
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn invoice_price_type(
-        mut self,
-        value: EnumFilter<DeferredRevenueInvoicePriceType>,
-    ) -> Self {
+    pub fn invoice_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
@@ -5786,10 +3828,7 @@ impl DeferredRevenueRequest {
         self
     }
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn invoice_channel(
-        mut self,
-        value: EnumFilter<DeferredRevenueInvoiceChannel>,
-    ) -> Self {
+    pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
@@ -5866,7 +3905,7 @@ impl DeferredRevenueRequest {
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_offline_payment_method(
         mut self,
-        value: EnumFilter<DeferredRevenueSubscriptionOfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.offline_payment_method,
@@ -5883,10 +3922,7 @@ impl DeferredRevenueRequest {
         self
     }
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn subscription_channel(
-        mut self,
-        value: EnumFilter<DeferredRevenueSubscriptionChannel>,
-    ) -> Self {
+    pub fn subscription_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
@@ -5928,16 +3964,13 @@ impl DeferredRevenueRequest {
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_auto_collection(
         mut self,
-        value: EnumFilter<DeferredRevenueCustomerAutoCollection>,
+        value: EnumFilter<enums::AutoCollection>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.auto_collection, value);
         self
     }
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn customer_taxability(
-        mut self,
-        value: EnumFilter<DeferredRevenueCustomerTaxability>,
-    ) -> Self {
+    pub fn customer_taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
@@ -5954,7 +3987,7 @@ impl DeferredRevenueRequest {
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_offline_payment_method(
         mut self,
-        value: EnumFilter<DeferredRevenueCustomerOfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.offline_payment_method,
@@ -5971,10 +4004,7 @@ impl DeferredRevenueRequest {
         self
     }
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn customer_channel(
-        mut self,
-        value: EnumFilter<DeferredRevenueCustomerChannel>,
-    ) -> Self {
+    pub fn customer_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
@@ -6456,7 +4486,7 @@ pub struct DeferredRevenueInvoiceFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub price_type: Vec<EnumFilter<DeferredRevenueInvoicePriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -6526,7 +4556,7 @@ pub struct DeferredRevenueInvoiceFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<DeferredRevenueInvoiceChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl DeferredRevenueInvoiceFilters {
     /// Whether no filter of the group is set.
@@ -6647,9 +4677,7 @@ pub struct DeferredRevenueSubscriptionFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub offline_payment_method: Vec<
-        EnumFilter<DeferredRevenueSubscriptionOfflinePaymentMethod>,
-    >,
+    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -6663,7 +4691,7 @@ pub struct DeferredRevenueSubscriptionFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<DeferredRevenueSubscriptionChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `subscription[plan_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -6758,14 +4786,14 @@ pub struct DeferredRevenueCustomerFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub auto_collection: Vec<EnumFilter<DeferredRevenueCustomerAutoCollection>>,
+    pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub taxability: Vec<EnumFilter<DeferredRevenueCustomerTaxability>>,
+    pub taxability: Vec<EnumFilter<enums::Taxability>>,
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -6786,9 +4814,7 @@ pub struct DeferredRevenueCustomerFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub offline_payment_method: Vec<
-        EnumFilter<DeferredRevenueCustomerOfflinePaymentMethod>,
-    >,
+    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -6802,7 +4828,7 @@ pub struct DeferredRevenueCustomerFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<DeferredRevenueCustomerChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl DeferredRevenueCustomerFilters {
     /// Whether no filter of the group is set.
@@ -6983,7 +5009,10 @@ impl PlansRequest {
         self
     }
     /// Filter on `plan[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn plan_period_unit(mut self, value: EnumFilter<PlansPlanPeriodUnit>) -> Self {
+    pub fn plan_period_unit(
+        mut self,
+        value: EnumFilter<enums::BillingPeriodUnit>,
+    ) -> Self {
         crate::filter::add_condition(&mut self.params.plan.period_unit, value);
         self
     }
@@ -7024,7 +5053,7 @@ impl PlansRequest {
         self
     }
     /// Filter on `plan[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn plan_channel(mut self, value: EnumFilter<PlansPlanChannel>) -> Self {
+    pub fn plan_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.plan.channel, value);
         self
     }
@@ -7218,7 +5247,7 @@ pub struct PlansPlanFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub period_unit: Vec<EnumFilter<PlansPlanPeriodUnit>>,
+    pub period_unit: Vec<EnumFilter<enums::BillingPeriodUnit>>,
     /// Filter on `plan[trial_period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`, `is_present`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -7267,7 +5296,7 @@ pub struct PlansPlanFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<PlansPlanChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl PlansPlanFilters {
     /// Whether no filter of the group is set.
@@ -7431,7 +5460,7 @@ impl AddonsRequest {
         self
     }
     /// Filter on `addon[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn addon_channel(mut self, value: EnumFilter<AddonsAddonChannel>) -> Self {
+    pub fn addon_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.addon.channel, value);
         self
     }
@@ -7638,7 +5667,7 @@ pub struct AddonsAddonFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<AddonsAddonChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl AddonsAddonFilters {
     /// Whether no filter of the group is set.
@@ -7776,7 +5805,7 @@ impl CouponsRequest {
     /// Filter on `coupon[duration_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn coupon_duration_type(
         mut self,
-        value: EnumFilter<CouponsCouponDurationType>,
+        value: EnumFilter<enums::DurationType>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.coupon.duration_type, value);
         self
@@ -7978,7 +6007,7 @@ pub struct CouponsCouponFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub duration_type: Vec<EnumFilter<CouponsCouponDurationType>>,
+    pub duration_type: Vec<EnumFilter<enums::DurationType>>,
     /// Filter on `coupon[status]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -8154,16 +6183,13 @@ impl CustomersRequest {
     /// Filter on `customer[auto_collection]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_auto_collection(
         mut self,
-        value: EnumFilter<CustomersCustomerAutoCollection>,
+        value: EnumFilter<enums::AutoCollection>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.customer.auto_collection, value);
         self
     }
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn customer_taxability(
-        mut self,
-        value: EnumFilter<CustomersCustomerTaxability>,
-    ) -> Self {
+    pub fn customer_taxability(mut self, value: EnumFilter<enums::Taxability>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.taxability, value);
         self
     }
@@ -8180,7 +6206,7 @@ impl CustomersRequest {
     /// Filter on `customer[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn customer_offline_payment_method(
         mut self,
-        value: EnumFilter<CustomersCustomerOfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.customer.offline_payment_method,
@@ -8197,10 +6223,7 @@ impl CustomersRequest {
         self
     }
     /// Filter on `customer[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn customer_channel(
-        mut self,
-        value: EnumFilter<CustomersCustomerChannel>,
-    ) -> Self {
+    pub fn customer_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.customer.channel, value);
         self
     }
@@ -8460,14 +6483,14 @@ pub struct CustomersCustomerFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub auto_collection: Vec<EnumFilter<CustomersCustomerAutoCollection>>,
+    pub auto_collection: Vec<EnumFilter<enums::AutoCollection>>,
     /// Filter on `customer[taxability]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub taxability: Vec<EnumFilter<CustomersCustomerTaxability>>,
+    pub taxability: Vec<EnumFilter<enums::Taxability>>,
     /// Filter on `customer[created_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -8488,7 +6511,7 @@ pub struct CustomersCustomerFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub offline_payment_method: Vec<EnumFilter<CustomersCustomerOfflinePaymentMethod>>,
+    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `customer[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -8502,7 +6525,7 @@ pub struct CustomersCustomerFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<CustomersCustomerChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl CustomersCustomerFilters {
     /// Whether no filter of the group is set.
@@ -8749,7 +6772,7 @@ impl SubscriptionsRequest {
     /// Filter on `subscription[offline_payment_method]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn subscription_offline_payment_method(
         mut self,
-        value: EnumFilter<SubscriptionsSubscriptionOfflinePaymentMethod>,
+        value: EnumFilter<enums::OfflinePaymentMethod>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.subscription.offline_payment_method,
@@ -8766,10 +6789,7 @@ impl SubscriptionsRequest {
         self
     }
     /// Filter on `subscription[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn subscription_channel(
-        mut self,
-        value: EnumFilter<SubscriptionsSubscriptionChannel>,
-    ) -> Self {
+    pub fn subscription_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.subscription.channel, value);
         self
     }
@@ -9079,9 +7099,7 @@ pub struct SubscriptionsSubscriptionFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub offline_payment_method: Vec<
-        EnumFilter<SubscriptionsSubscriptionOfflinePaymentMethod>,
-    >,
+    pub offline_payment_method: Vec<EnumFilter<enums::OfflinePaymentMethod>>,
     /// Filter on `subscription[auto_close_invoices]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -9095,7 +7113,7 @@ pub struct SubscriptionsSubscriptionFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<SubscriptionsSubscriptionChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
     /// Filter on `subscription[decommissioned]`; operators: `is`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -9258,10 +7276,7 @@ impl InvoicesRequest {
         self
     }
     /// Filter on `invoice[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn invoice_price_type(
-        mut self,
-        value: EnumFilter<InvoicesInvoicePriceType>,
-    ) -> Self {
+    pub fn invoice_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.price_type, value);
         self
     }
@@ -9314,7 +7329,7 @@ impl InvoicesRequest {
         self
     }
     /// Filter on `invoice[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn invoice_channel(mut self, value: EnumFilter<InvoicesInvoiceChannel>) -> Self {
+    pub fn invoice_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.invoice.channel, value);
         self
     }
@@ -9537,7 +7552,7 @@ pub struct InvoicesInvoiceFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub price_type: Vec<EnumFilter<InvoicesInvoicePriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `invoice[date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -9607,7 +7622,7 @@ pub struct InvoicesInvoiceFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<InvoicesInvoiceChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl InvoicesInvoiceFilters {
     /// Whether no filter of the group is set.
@@ -9796,7 +7811,7 @@ impl CreditNotesRequest {
     /// Filter on `credit_note[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn credit_note_price_type(
         mut self,
-        value: EnumFilter<CreditNotesCreditNotePriceType>,
+        value: EnumFilter<enums::PriceType>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.price_type, value);
         self
@@ -9836,10 +7851,7 @@ impl CreditNotesRequest {
         self
     }
     /// Filter on `credit_note[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn credit_note_channel(
-        mut self,
-        value: EnumFilter<CreditNotesCreditNoteChannel>,
-    ) -> Self {
+    pub fn credit_note_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.credit_note.channel, value);
         self
     }
@@ -10088,7 +8100,7 @@ pub struct CreditNotesCreditNoteFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub price_type: Vec<EnumFilter<CreditNotesCreditNotePriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `credit_note[amount_allocated]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -10130,7 +8142,7 @@ pub struct CreditNotesCreditNoteFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<CreditNotesCreditNoteChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl CreditNotesCreditNoteFilters {
     /// Whether no filter of the group is set.
@@ -10285,10 +8297,7 @@ impl TransactionsRequest {
         self
     }
     /// Filter on `transaction[gateway]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn transaction_gateway(
-        mut self,
-        value: EnumFilter<TransactionsTransactionGateway>,
-    ) -> Self {
+    pub fn transaction_gateway(mut self, value: EnumFilter<enums::Gateway>) -> Self {
         crate::filter::add_condition(&mut self.params.transaction.gateway, value);
         self
     }
@@ -10552,7 +8561,7 @@ pub struct TransactionsTransactionFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub gateway: Vec<EnumFilter<TransactionsTransactionGateway>>,
+    pub gateway: Vec<EnumFilter<enums::Gateway>>,
     /// Filter on `transaction[gateway_account_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -10758,7 +8767,7 @@ impl OrdersRequest {
         self
     }
     /// Filter on `order[price_type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn order_price_type(mut self, value: EnumFilter<OrdersOrderPriceType>) -> Self {
+    pub fn order_price_type(mut self, value: EnumFilter<enums::PriceType>) -> Self {
         crate::filter::add_condition(&mut self.params.order.price_type, value);
         self
     }
@@ -11043,7 +9052,7 @@ pub struct OrdersOrderFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub price_type: Vec<EnumFilter<OrdersOrderPriceType>>,
+    pub price_type: Vec<EnumFilter<enums::PriceType>>,
     /// Filter on `order[order_date]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -11544,7 +9553,7 @@ impl ItemsRequest {
         self
     }
     /// Filter on `item[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn item_type(mut self, value: EnumFilter<ItemsItemType>) -> Self {
+    pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item.r#type, value);
         self
     }
@@ -11600,7 +9609,7 @@ impl ItemsRequest {
         self
     }
     /// Filter on `item[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn item_channel(mut self, value: EnumFilter<ItemsItemChannel>) -> Self {
+    pub fn item_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.item.channel, value);
         self
     }
@@ -11799,7 +9808,7 @@ pub struct ItemsItemFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub r#type: Vec<EnumFilter<ItemsItemType>>,
+    pub r#type: Vec<EnumFilter<enums::ItemType>>,
     /// Filter on `item[name]`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -11869,7 +9878,7 @@ pub struct ItemsItemFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<ItemsItemChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl ItemsItemFilters {
     /// Whether no filter of the group is set.
@@ -11988,7 +9997,7 @@ impl ItemPricesRequest {
         self
     }
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn item_type(mut self, value: EnumFilter<ItemPricesItemType>) -> Self {
+    pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
@@ -12023,7 +10032,7 @@ impl ItemPricesRequest {
     /// Filter on `item_price[pricing_model]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_pricing_model(
         mut self,
-        value: EnumFilter<ItemPricesItemPricePricingModel>,
+        value: EnumFilter<enums::PricingModel>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.pricing_model, value);
         self
@@ -12073,7 +10082,7 @@ impl ItemPricesRequest {
     /// Filter on `item_price[period_unit]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn item_price_period_unit(
         mut self,
-        value: EnumFilter<ItemPricesItemPricePeriodUnit>,
+        value: EnumFilter<enums::BillingPeriodUnit>,
     ) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.period_unit, value);
         self
@@ -12084,10 +10093,7 @@ impl ItemPricesRequest {
         self
     }
     /// Filter on `item_price[channel]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn item_price_channel(
-        mut self,
-        value: EnumFilter<ItemPricesItemPriceChannel>,
-    ) -> Self {
+    pub fn item_price_channel(mut self, value: EnumFilter<enums::Channel>) -> Self {
         crate::filter::add_condition(&mut self.params.item_price.channel, value);
         self
     }
@@ -12241,7 +10247,7 @@ pub struct ItemPricesParams {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub item_type: Vec<EnumFilter<ItemPricesItemType>>,
+    pub item_type: Vec<EnumFilter<enums::ItemType>>,
     /// Filter on `currency_code`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -12325,7 +10331,7 @@ pub struct ItemPricesItemPriceFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub pricing_model: Vec<EnumFilter<ItemPricesItemPricePricingModel>>,
+    pub pricing_model: Vec<EnumFilter<enums::PricingModel>>,
     /// Filter on `item_price[item_id]`; operators: `is`, `is_not`, `starts_with`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -12374,7 +10380,7 @@ pub struct ItemPricesItemPriceFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub period_unit: Vec<EnumFilter<ItemPricesItemPricePeriodUnit>>,
+    pub period_unit: Vec<EnumFilter<enums::BillingPeriodUnit>>,
     /// Filter on `item_price[period]`; operators: `is`, `is_not`, `lt`, `lte`, `gt`, `gte`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -12388,7 +10394,7 @@ pub struct ItemPricesItemPriceFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub channel: Vec<EnumFilter<ItemPricesItemPriceChannel>>,
+    pub channel: Vec<EnumFilter<enums::Channel>>,
 }
 impl ItemPricesItemPriceFilters {
     /// Whether no filter of the group is set.
@@ -12501,7 +10507,7 @@ pub struct AttachedItemsRequest {
 }
 impl AttachedItemsRequest {
     /// Filter on `item_type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn item_type(mut self, value: EnumFilter<AttachedItemsItemType>) -> Self {
+    pub fn item_type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.item_type, value);
         self
     }
@@ -12526,7 +10532,7 @@ impl AttachedItemsRequest {
     /// Filter on `attached_item[charge_on_event]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     pub fn attached_item_charge_on_event(
         mut self,
-        value: EnumFilter<AttachedItemsAttachedItemChargeOnEvent>,
+        value: EnumFilter<enums::ChargeOnEvent>,
     ) -> Self {
         crate::filter::add_condition(
             &mut self.params.attached_item.charge_on_event,
@@ -12640,7 +10646,7 @@ pub struct AttachedItemsParams {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub item_type: Vec<EnumFilter<AttachedItemsItemType>>,
+    pub item_type: Vec<EnumFilter<enums::ItemType>>,
     /// Filters in the `attached_item` group.
     #[serde(default, skip_serializing_if = "AttachedItemsAttachedItemFilters::is_empty")]
     pub attached_item: AttachedItemsAttachedItemFilters,
@@ -12702,7 +10708,7 @@ pub struct AttachedItemsAttachedItemFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub charge_on_event: Vec<EnumFilter<AttachedItemsAttachedItemChargeOnEvent>>,
+    pub charge_on_event: Vec<EnumFilter<enums::ChargeOnEvent>>,
     /// Filter on `attached_item[updated_at]`; operators: `after`, `before`, `on`, `between`. Each call adds an operator (replacing the same one).
     #[serde(
         default,

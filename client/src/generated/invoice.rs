@@ -5663,63 +5663,6 @@ impl ApiEnum for ImportInvoiceDiscountsEntityType {
     }
 }
 crate::api_enum_traits!(ImportInvoiceDiscountsEntityType);
-/// Values of `ImportInvoiceTaxesJurisType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImportInvoiceTaxesJurisType {
-    /// `country`
-    Country,
-    /// `federal`
-    Federal,
-    /// `state`
-    State,
-    /// `county`
-    County,
-    /// `city`
-    City,
-    /// `special`
-    Special,
-    /// `unincorporated`
-    Unincorporated,
-    /// `other`
-    Other,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ImportInvoiceTaxesJurisType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Country => "country",
-            Self::Federal => "federal",
-            Self::State => "state",
-            Self::County => "county",
-            Self::City => "city",
-            Self::Special => "special",
-            Self::Unincorporated => "unincorporated",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"country" => Self::Country,
-                b"federal" => Self::Federal,
-                b"state" => Self::State,
-                b"county" => Self::County,
-                b"city" => Self::City,
-                b"special" => Self::Special,
-                b"unincorporated" => Self::Unincorporated,
-                b"other" => Self::Other,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ImportInvoiceTaxesJurisType);
 /// Values of `ImportInvoiceNotesEntityType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18947,7 +18890,7 @@ pub struct ImportInvoiceTaxesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub juris_type: Option<ImportInvoiceTaxesJurisType>,
+    pub juris_type: Option<enums::TaxJurisType>,
     /// At most 250 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub juris_name: Option<String>,
@@ -18977,7 +18920,7 @@ impl ImportInvoiceTaxesParams {
         self.description = Some(value.into());
         self
     }
-    pub fn juris_type(mut self, value: ImportInvoiceTaxesJurisType) -> Self {
+    pub fn juris_type(mut self, value: enums::TaxJurisType) -> Self {
         self.juris_type = Some(value);
         self
     }

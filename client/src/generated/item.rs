@@ -31,7 +31,7 @@ pub struct Item {
     pub item_family_id: Option<String>,
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<Type>,
+    pub r#type: Option<enums::ItemType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_shippable: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,7 +146,7 @@ impl<'de> Deserialize<'de> for Item {
                 let mut resource_version: Option<i64> = None;
                 let mut updated_at: Option<Timestamp> = None;
                 let mut item_family_id: Option<String> = None;
-                let mut r#type: Option<Type> = None;
+                let mut r#type: Option<enums::ItemType> = None;
                 let mut is_shippable: Option<bool> = None;
                 let mut is_giftable: Option<bool> = None;
                 let mut redirect_url: Option<String> = None;
@@ -639,43 +639,6 @@ impl ApiEnum for Status {
     }
 }
 crate::api_enum_traits!(Status);
-/// Values of `Type`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Type {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for Type {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                b"charge" => Self::Charge,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(Type);
 /// Values of `ItemApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -775,43 +738,6 @@ impl ApiEnum for BundleConfigurationType {
     }
 }
 crate::api_enum_traits!(BundleConfigurationType);
-/// Values of `CreateType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateType {
-    /// `plan`
-    Plan,
-    /// `addon`
-    Addon,
-    /// `charge`
-    Charge,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Plan => "plan",
-            Self::Addon => "addon",
-            Self::Charge => "charge",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"plan" => Self::Plan,
-                b"addon" => Self::Addon,
-                b"charge" => Self::Charge,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateType);
 /// Values of `CreateItemApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1025,7 +951,7 @@ impl Items {
         &self,
         id: impl Into<String>,
         name: impl Into<String>,
-        r#type: CreateType,
+        r#type: enums::ItemType,
         item_family_id: impl Into<String>,
     ) -> CreateRequest {
         CreateRequest {
@@ -1236,7 +1162,7 @@ pub struct CreateParams {
     /// At most 100 characters.
     pub name: String,
     #[serde(rename = "type")]
-    pub r#type: CreateType,
+    pub r#type: enums::ItemType,
     /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1293,7 +1219,7 @@ impl CreateParams {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        r#type: CreateType,
+        r#type: enums::ItemType,
         item_family_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -1923,7 +1849,7 @@ impl ListRequest {
         self
     }
     /// Filter on `type`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn r#type(mut self, value: EnumFilter<Type>) -> Self {
+    pub fn r#type(mut self, value: EnumFilter<enums::ItemType>) -> Self {
         crate::filter::add_condition(&mut self.params.r#type, value);
         self
     }
@@ -1991,7 +1917,10 @@ impl ListRequest {
         self
     }
     /// Filter on `bundle_configuration[type]`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn bundle_configuration_type(mut self, value: EnumFilter<Type>) -> Self {
+    pub fn bundle_configuration_type(
+        mut self,
+        value: EnumFilter<enums::ItemType>,
+    ) -> Self {
         crate::filter::add_condition(
             &mut self.params.bundle_configuration.r#type,
             value,
@@ -2186,7 +2115,7 @@ pub struct ListParams {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub r#type: Vec<EnumFilter<Type>>,
+    pub r#type: Vec<EnumFilter<enums::ItemType>>,
     /// Filter on `name`; operators: `is`, `is_not`, `starts_with`. Each call adds an operator (replacing the same one).
     #[serde(
         default,
@@ -2348,7 +2277,7 @@ pub struct ListBundleConfigurationFilters {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub r#type: Vec<EnumFilter<Type>>,
+    pub r#type: Vec<EnumFilter<enums::ItemType>>,
 }
 impl ListBundleConfigurationFilters {
     /// Whether no filter of the group is set.

@@ -53,7 +53,7 @@ pub struct ItemPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_period_unit: Option<ShippingPeriodUnit>,
+    pub shipping_period_unit: Option<enums::BillingPeriodUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,7 +203,7 @@ impl<'de> Deserialize<'de> for ItemPrice {
                 let mut trial_period_unit: Option<TrialPeriodUnit> = None;
                 let mut trial_end_action: Option<TrialEndAction> = None;
                 let mut shipping_period: Option<i64> = None;
-                let mut shipping_period_unit: Option<ShippingPeriodUnit> = None;
+                let mut shipping_period_unit: Option<enums::BillingPeriodUnit> = None;
                 let mut billing_cycles: Option<i64> = None;
                 let mut free_quantity: Option<i64> = None;
                 let mut free_quantity_in_decimal: Option<String> = None;
@@ -1145,47 +1145,6 @@ impl ApiEnum for TrialEndAction {
     }
 }
 crate::api_enum_traits!(TrialEndAction);
-/// Values of `ShippingPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingPeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ShippingPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"week" => Self::Week,
-                b"month" => Self::Month,
-                b"year" => Self::Year,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ShippingPeriodUnit);
 /// Values of `CreateProrationType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1256,47 +1215,6 @@ impl ApiEnum for CreateTrialPeriodUnit {
     }
 }
 crate::api_enum_traits!(CreateTrialPeriodUnit);
-/// Values of `CreateShippingPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateShippingPeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateShippingPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"week" => Self::Week,
-                b"month" => Self::Month,
-                b"year" => Self::Year,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateShippingPeriodUnit);
 /// Values of `CreateTrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1437,47 +1355,6 @@ impl ApiEnum for UpdateTrialPeriodUnit {
     }
 }
 crate::api_enum_traits!(UpdateTrialPeriodUnit);
-/// Values of `UpdateShippingPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateShippingPeriodUnit {
-    /// `day`
-    Day,
-    /// `week`
-    Week,
-    /// `month`
-    Month,
-    /// `year`
-    Year,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateShippingPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"day" => Self::Day,
-                b"week" => Self::Week,
-                b"month" => Self::Month,
-                b"year" => Self::Year,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateShippingPeriodUnit);
 /// Values of `UpdateTrialEndAction`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1728,7 +1605,7 @@ impl CreateRequest {
         self.params.shipping_period = Some(value);
         self
     }
-    pub fn shipping_period_unit(mut self, value: CreateShippingPeriodUnit) -> Self {
+    pub fn shipping_period_unit(mut self, value: enums::BillingPeriodUnit) -> Self {
         self.params.shipping_period_unit = Some(value);
         self
     }
@@ -1871,7 +1748,7 @@ pub struct CreateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_period_unit: Option<CreateShippingPeriodUnit>,
+    pub shipping_period_unit: Option<enums::BillingPeriodUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2274,7 +2151,7 @@ impl UpdateRequest {
         self.params.shipping_period = Some(value);
         self
     }
-    pub fn shipping_period_unit(mut self, value: UpdateShippingPeriodUnit) -> Self {
+    pub fn shipping_period_unit(mut self, value: enums::BillingPeriodUnit) -> Self {
         self.params.shipping_period_unit = Some(value);
         self
     }
@@ -2422,7 +2299,7 @@ pub struct UpdateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_period: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_period_unit: Option<UpdateShippingPeriodUnit>,
+    pub shipping_period_unit: Option<enums::BillingPeriodUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

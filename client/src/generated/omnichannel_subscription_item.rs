@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `OmnichannelSubscriptionItem` resource and its operations.
+use super::enums;
 #[cfg(feature = "omnichannel_subscription_item_offer")]
 use super::omnichannel_subscription_item_offer;
 #[cfg(feature = "omnichannel_subscription_item_scheduled_change")]
@@ -20,7 +21,7 @@ pub struct OmnichannelSubscriptionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_renew_status: Option<AutoRenewStatus>,
+    pub auto_renew_status: Option<enums::AutoCollection>,
     /// Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_term_start: Option<Timestamp>,
@@ -116,7 +117,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                 let mut item_id_at_source: Option<String> = None;
                 let mut item_parent_id_at_source: Option<String> = None;
                 let mut status: Option<Status> = None;
-                let mut auto_renew_status: Option<AutoRenewStatus> = None;
+                let mut auto_renew_status: Option<enums::AutoCollection> = None;
                 let mut current_term_start: Option<Timestamp> = None;
                 let mut current_term_end: Option<Timestamp> = None;
                 let mut expired_at: Option<Timestamp> = None;
@@ -503,39 +504,6 @@ impl ApiEnum for Status {
     }
 }
 crate::api_enum_traits!(Status);
-/// Values of `AutoRenewStatus`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AutoRenewStatus {
-    /// `off`
-    Off,
-    /// `on`
-    On,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for AutoRenewStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "off",
-            Self::On => "on",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"off" => Self::Off,
-                b"on" => Self::On,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(AutoRenewStatus);
 /// Values of `ExpirationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

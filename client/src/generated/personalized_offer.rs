@@ -4,6 +4,7 @@
 //! The `PersonalizedOffer` resource and its operations.
 #[cfg(feature = "brand")]
 use super::brand;
+use super::enums;
 use crate::{ApiEnum, Client, Error, ExtraFields, ResponseInfo, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -192,7 +193,7 @@ pub struct PersonalizedOfferOption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_type: Option<OptionProcessingType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processing_layout: Option<OptionProcessingLayout>,
+    pub processing_layout: Option<enums::Layout>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// `object`: the name of the object's type, as sent.
@@ -224,7 +225,7 @@ impl<'de> Deserialize<'de> for PersonalizedOfferOption {
                 let mut id: Option<String> = None;
                 let mut label: Option<String> = None;
                 let mut processing_type: Option<OptionProcessingType> = None;
-                let mut processing_layout: Option<OptionProcessingLayout> = None;
+                let mut processing_layout: Option<enums::Layout> = None;
                 let mut redirect_url: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
@@ -334,39 +335,6 @@ impl ApiEnum for OptionProcessingType {
     }
 }
 crate::api_enum_traits!(OptionProcessingType);
-/// Values of `OptionProcessingLayout`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OptionProcessingLayout {
-    /// `in_app`
-    InApp,
-    /// `full_page`
-    FullPage,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for OptionProcessingLayout {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::InApp => "in_app",
-            Self::FullPage => "full_page",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"in_app" => Self::InApp,
-                b"full_page" => Self::FullPage,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(OptionProcessingLayout);
 /// The `personalized_offer` operations, reached through [`Client::personalized_offers`].
 #[derive(Debug, Clone)]
 pub struct PersonalizedOffers {

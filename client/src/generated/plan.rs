@@ -37,7 +37,7 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_model: Option<ChargeModel>,
+    pub charge_model: Option<enums::PricingModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,7 +88,7 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_frequency_period_unit: Option<ShippingFrequencyPeriodUnit>,
+    pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<i64>,
     /// Unix seconds.
@@ -230,7 +230,7 @@ impl<'de> Deserialize<'de> for Plan {
                 let mut trial_period_unit: Option<TrialPeriodUnit> = None;
                 let mut trial_end_action: Option<TrialEndAction> = None;
                 let mut pricing_model: Option<enums::PricingModel> = None;
-                let mut charge_model: Option<ChargeModel> = None;
+                let mut charge_model: Option<enums::PricingModel> = None;
                 let mut free_quantity: Option<i64> = None;
                 let mut setup_cost: Option<i64> = None;
                 let mut downgrade_penalty: Option<f64> = None;
@@ -256,7 +256,7 @@ impl<'de> Deserialize<'de> for Plan {
                 let mut is_shippable: Option<bool> = None;
                 let mut shipping_frequency_period: Option<i64> = None;
                 let mut shipping_frequency_period_unit: Option<
-                    ShippingFrequencyPeriodUnit,
+                    enums::BillingPeriodUnit,
                 > = None;
                 let mut resource_version: Option<i64> = None;
                 let mut updated_at: Option<Timestamp> = None;
@@ -1232,51 +1232,6 @@ impl ApiEnum for TrialEndAction {
     }
 }
 crate::api_enum_traits!(TrialEndAction);
-/// Values of `ChargeModel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ChargeModel {
-    /// `flat_fee`
-    FlatFee,
-    /// `per_unit`
-    PerUnit,
-    /// `tiered`
-    Tiered,
-    /// `volume`
-    Volume,
-    /// `stairstep`
-    Stairstep,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ChargeModel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::FlatFee => "flat_fee",
-            Self::PerUnit => "per_unit",
-            Self::Tiered => "tiered",
-            Self::Volume => "volume",
-            Self::Stairstep => "stairstep",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"flat_fee" => Self::FlatFee,
-                b"per_unit" => Self::PerUnit,
-                b"tiered" => Self::Tiered,
-                b"volume" => Self::Volume,
-                b"stairstep" => Self::Stairstep,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ChargeModel);
 /// Values of `Status`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1347,47 +1302,6 @@ impl ApiEnum for AddonApplicability {
     }
 }
 crate::api_enum_traits!(AddonApplicability);
-/// Values of `ShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingFrequencyPeriodUnit {
-    /// `year`
-    Year,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `day`
-    Day,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ShippingFrequencyPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "year",
-            Self::Month => "month",
-            Self::Week => "week",
-            Self::Day => "day",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"year" => Self::Year,
-                b"month" => Self::Month,
-                b"week" => Self::Week,
-                b"day" => Self::Day,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ShippingFrequencyPeriodUnit);
 /// Values of `AttachedAddonType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1491,51 +1405,6 @@ impl ApiEnum for CreateTrialEndAction {
     }
 }
 crate::api_enum_traits!(CreateTrialEndAction);
-/// Values of `CreateChargeModel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateChargeModel {
-    /// `flat_fee`
-    FlatFee,
-    /// `per_unit`
-    PerUnit,
-    /// `tiered`
-    Tiered,
-    /// `volume`
-    Volume,
-    /// `stairstep`
-    Stairstep,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateChargeModel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::FlatFee => "flat_fee",
-            Self::PerUnit => "per_unit",
-            Self::Tiered => "tiered",
-            Self::Volume => "volume",
-            Self::Stairstep => "stairstep",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"flat_fee" => Self::FlatFee,
-                b"per_unit" => Self::PerUnit,
-                b"tiered" => Self::Tiered,
-                b"volume" => Self::Volume,
-                b"stairstep" => Self::Stairstep,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateChargeModel);
 /// Values of `CreateAddonApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1569,47 +1438,6 @@ impl ApiEnum for CreateAddonApplicability {
     }
 }
 crate::api_enum_traits!(CreateAddonApplicability);
-/// Values of `CreateShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateShippingFrequencyPeriodUnit {
-    /// `year`
-    Year,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `day`
-    Day,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for CreateShippingFrequencyPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "year",
-            Self::Month => "month",
-            Self::Week => "week",
-            Self::Day => "day",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"year" => Self::Year,
-                b"month" => Self::Month,
-                b"week" => Self::Week,
-                b"day" => Self::Day,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(CreateShippingFrequencyPeriodUnit);
 /// Values of `CreateStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1746,51 +1574,6 @@ impl ApiEnum for UpdateTrialEndAction {
     }
 }
 crate::api_enum_traits!(UpdateTrialEndAction);
-/// Values of `UpdateChargeModel`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateChargeModel {
-    /// `flat_fee`
-    FlatFee,
-    /// `per_unit`
-    PerUnit,
-    /// `tiered`
-    Tiered,
-    /// `volume`
-    Volume,
-    /// `stairstep`
-    Stairstep,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateChargeModel {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::FlatFee => "flat_fee",
-            Self::PerUnit => "per_unit",
-            Self::Tiered => "tiered",
-            Self::Volume => "volume",
-            Self::Stairstep => "stairstep",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"flat_fee" => Self::FlatFee,
-                b"per_unit" => Self::PerUnit,
-                b"tiered" => Self::Tiered,
-                b"volume" => Self::Volume,
-                b"stairstep" => Self::Stairstep,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateChargeModel);
 /// Values of `UpdateAddonApplicability`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1824,47 +1607,6 @@ impl ApiEnum for UpdateAddonApplicability {
     }
 }
 crate::api_enum_traits!(UpdateAddonApplicability);
-/// Values of `UpdateShippingFrequencyPeriodUnit`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateShippingFrequencyPeriodUnit {
-    /// `year`
-    Year,
-    /// `month`
-    Month,
-    /// `week`
-    Week,
-    /// `day`
-    Day,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for UpdateShippingFrequencyPeriodUnit {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "year",
-            Self::Month => "month",
-            Self::Week => "week",
-            Self::Day => "day",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"year" => Self::Year,
-                b"month" => Self::Month,
-                b"week" => Self::Week,
-                b"day" => Self::Day,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(UpdateShippingFrequencyPeriodUnit);
 /// Values of `UpdateAttachedAddonsType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2062,7 +1804,7 @@ impl CreateRequest {
         self.params.pricing_model = Some(value);
         self
     }
-    pub fn charge_model(mut self, value: CreateChargeModel) -> Self {
+    pub fn charge_model(mut self, value: enums::PricingModel) -> Self {
         self.params.charge_model = Some(value);
         self
     }
@@ -2172,7 +1914,7 @@ impl CreateRequest {
     }
     pub fn shipping_frequency_period_unit(
         mut self,
-        value: CreateShippingFrequencyPeriodUnit,
+        value: enums::BillingPeriodUnit,
     ) -> Self {
         self.params.shipping_frequency_period_unit = Some(value);
         self
@@ -2322,7 +2064,7 @@ pub struct CreateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_model: Option<CreateChargeModel>,
+    pub charge_model: Option<enums::PricingModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
     /// At most 33 characters.
@@ -2382,7 +2124,7 @@ pub struct CreateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_frequency_period_unit: Option<CreateShippingFrequencyPeriodUnit>,
+    pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
     /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
@@ -2682,7 +2424,7 @@ impl UpdateRequest {
         self.params.pricing_model = Some(value);
         self
     }
-    pub fn charge_model(mut self, value: UpdateChargeModel) -> Self {
+    pub fn charge_model(mut self, value: enums::PricingModel) -> Self {
         self.params.charge_model = Some(value);
         self
     }
@@ -2792,7 +2534,7 @@ impl UpdateRequest {
     }
     pub fn shipping_frequency_period_unit(
         mut self,
-        value: UpdateShippingFrequencyPeriodUnit,
+        value: enums::BillingPeriodUnit,
     ) -> Self {
         self.params.shipping_frequency_period_unit = Some(value);
         self
@@ -2933,7 +2675,7 @@ pub struct UpdateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing_model: Option<enums::PricingModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_model: Option<UpdateChargeModel>,
+    pub charge_model: Option<enums::PricingModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_quantity: Option<i64>,
     /// At most 33 characters.
@@ -2993,7 +2735,7 @@ pub struct UpdateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_frequency_period: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_frequency_period_unit: Option<UpdateShippingFrequencyPeriodUnit>,
+    pub shipping_frequency_period_unit: Option<enums::BillingPeriodUnit>,
     /// At most 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_notes: Option<String>,
@@ -3276,7 +3018,7 @@ impl ListRequest {
         self
     }
     /// Filter on `charge_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
-    pub fn charge_model(mut self, value: EnumFilter<ChargeModel>) -> Self {
+    pub fn charge_model(mut self, value: EnumFilter<enums::PricingModel>) -> Self {
         crate::filter::add_condition(&mut self.params.charge_model, value);
         self
     }
@@ -3534,7 +3276,7 @@ pub struct ListParams {
         skip_serializing_if = "Vec::is_empty",
         with = "crate::filter::conditions"
     )]
-    pub charge_model: Vec<EnumFilter<ChargeModel>>,
+    pub charge_model: Vec<EnumFilter<enums::PricingModel>>,
     /// Filter on `pricing_model`; operators: `is`, `is_not`, `in`, `not_in`. Each call adds an operator (replacing the same one).
     #[serde(
         default,

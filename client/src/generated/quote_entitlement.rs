@@ -2,6 +2,7 @@
 // `cargo run -p chargebee-codegen`.
 
 //! The `QuoteEntitlement` resource and its operations.
+use super::enums;
 use crate::{
     ApiEnum, Client, Error, ExtraFields, Page, ResponseInfo, StringFilter, Timestamp,
     TimestampFilter,
@@ -16,7 +17,7 @@ pub struct QuoteEntitlement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<EntityType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_type: Option<ActionType>,
+    pub action_type: Option<enums::Action>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,7 +76,7 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
             ) -> Result<QuoteEntitlement, A::Error> {
                 let mut entity_id: Option<String> = None;
                 let mut entity_type: Option<EntityType> = None;
-                let mut action_type: Option<ActionType> = None;
+                let mut action_type: Option<enums::Action> = None;
                 let mut feature_id: Option<String> = None;
                 let mut value: Option<String> = None;
                 let mut is_enabled: Option<bool> = None;
@@ -227,39 +228,6 @@ impl ApiEnum for EntityType {
     }
 }
 crate::api_enum_traits!(EntityType);
-/// Values of `ActionType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ActionType {
-    /// `upsert`
-    Upsert,
-    /// `remove`
-    Remove,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for ActionType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Upsert => "upsert",
-            Self::Remove => "remove",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"upsert" => Self::Upsert,
-                b"remove" => Self::Remove,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(ActionType);
 /// The `quote_entitlement` operations, reached through [`Client::quote_entitlements`].
 #[derive(Debug, Clone)]
 pub struct QuoteEntitlements {

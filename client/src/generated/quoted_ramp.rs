@@ -168,7 +168,7 @@ pub struct LineItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_on_event: Option<LineItemChargeOnEvent>,
+    pub charge_on_event: Option<enums::OnEvent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,7 +240,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut free_quantity_in_decimal: Option<String> = None;
                 let mut billing_cycles: Option<i64> = None;
                 let mut service_period_days: Option<i64> = None;
-                let mut charge_on_event: Option<LineItemChargeOnEvent> = None;
+                let mut charge_on_event: Option<enums::OnEvent> = None;
                 let mut charge_once: Option<bool> = None;
                 let mut charge_on_option: Option<enums::ChargeOnOption> = None;
                 let mut start_date: Option<Timestamp> = None;
@@ -928,51 +928,6 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Values of `LineItemChargeOnEvent`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemChargeOnEvent {
-    /// `subscription_creation`
-    SubscriptionCreation,
-    /// `subscription_trial_start`
-    SubscriptionTrialStart,
-    /// `plan_activation`
-    PlanActivation,
-    /// `subscription_activation`
-    SubscriptionActivation,
-    /// `contract_termination`
-    ContractTermination,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for LineItemChargeOnEvent {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionCreation => "subscription_creation",
-            Self::SubscriptionTrialStart => "subscription_trial_start",
-            Self::PlanActivation => "plan_activation",
-            Self::SubscriptionActivation => "subscription_activation",
-            Self::ContractTermination => "contract_termination",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"subscription_creation" => Self::SubscriptionCreation,
-                b"subscription_trial_start" => Self::SubscriptionTrialStart,
-                b"plan_activation" => Self::PlanActivation,
-                b"subscription_activation" => Self::SubscriptionActivation,
-                b"contract_termination" => Self::ContractTermination,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(LineItemChargeOnEvent);
 /// Values of `DiscountType`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

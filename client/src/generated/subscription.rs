@@ -985,7 +985,7 @@ pub struct SubscriptionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period_days: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_on_event: Option<SubscriptionItemChargeOnEvent>,
+    pub charge_on_event: Option<enums::OnEvent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_once: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1042,7 +1042,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                 let mut trial_end: Option<Timestamp> = None;
                 let mut billing_cycles: Option<i64> = None;
                 let mut service_period_days: Option<i64> = None;
-                let mut charge_on_event: Option<SubscriptionItemChargeOnEvent> = None;
+                let mut charge_on_event: Option<enums::OnEvent> = None;
                 let mut charge_once: Option<bool> = None;
                 let mut charge_on_option: Option<enums::ChargeOnOption> = None;
                 let mut proration_type: Option<enums::ProrationType> = None;
@@ -2876,51 +2876,6 @@ impl ApiEnum for CancelReason {
     }
 }
 crate::api_enum_traits!(CancelReason);
-/// Values of `SubscriptionItemChargeOnEvent`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionItemChargeOnEvent {
-    /// `subscription_creation`
-    SubscriptionCreation,
-    /// `subscription_trial_start`
-    SubscriptionTrialStart,
-    /// `plan_activation`
-    PlanActivation,
-    /// `subscription_activation`
-    SubscriptionActivation,
-    /// `contract_termination`
-    ContractTermination,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for SubscriptionItemChargeOnEvent {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionCreation => "subscription_creation",
-            Self::SubscriptionTrialStart => "subscription_trial_start",
-            Self::PlanActivation => "plan_activation",
-            Self::SubscriptionActivation => "subscription_activation",
-            Self::ContractTermination => "contract_termination",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"subscription_creation" => Self::SubscriptionCreation,
-                b"subscription_trial_start" => Self::SubscriptionTrialStart,
-                b"plan_activation" => Self::PlanActivation,
-                b"subscription_activation" => Self::SubscriptionActivation,
-                b"contract_termination" => Self::ContractTermination,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(SubscriptionItemChargeOnEvent);
 /// Values of `ReferralInfoRewardStatus`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -49,7 +49,7 @@ pub struct Transaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fraud_flag: Option<FraudFlag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiator_type: Option<InitiatorType>,
+    pub initiator_type: Option<enums::PaymentInitiator>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub three_d_secure: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,7 +206,7 @@ impl<'de> Deserialize<'de> for Transaction {
                 let mut id_at_gateway: Option<String> = None;
                 let mut status: Option<Status> = None;
                 let mut fraud_flag: Option<FraudFlag> = None;
-                let mut initiator_type: Option<InitiatorType> = None;
+                let mut initiator_type: Option<enums::PaymentInitiator> = None;
                 let mut three_d_secure: Option<bool> = None;
                 let mut authorization_reason: Option<AuthorizationReason> = None;
                 let mut error_code: Option<String> = None;
@@ -1336,39 +1336,6 @@ impl ApiEnum for FraudFlag {
     }
 }
 crate::api_enum_traits!(FraudFlag);
-/// Values of `InitiatorType`; values added to the API later decode as `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InitiatorType {
-    /// `customer`
-    Customer,
-    /// `merchant`
-    Merchant,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ApiEnum for InitiatorType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::Merchant => "merchant",
-            Self::Unknown(value) => value,
-        }
-    }
-    fn known(value: &[u8]) -> Option<Self> {
-        Some(
-            match value {
-                b"customer" => Self::Customer,
-                b"merchant" => Self::Merchant,
-                _ => return None,
-            },
-        )
-    }
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-}
-crate::api_enum_traits!(InitiatorType);
 /// Values of `AuthorizationReason`; values added to the API later decode as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -1,7 +1,6 @@
 //! Setup shared by the emulator's tests.
 
-use chargebee::enums::PeriodUnit;
-use chargebee::item::CreateType;
+use chargebee::enums::{ItemType, PeriodUnit};
 use chargebee::Client;
 
 /// A catalog of one plan: item family `saas`, item `pro`, and its monthly price
@@ -15,7 +14,7 @@ pub async fn catalog(client: &Client) {
         .unwrap();
     client
         .items()
-        .create("pro", "Pro", CreateType::Plan, "saas")
+        .create("pro", "Pro", ItemType::Plan, "saas")
         .send()
         .await
         .unwrap();
