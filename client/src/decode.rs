@@ -11,37 +11,38 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A map key as decoded, still as bytes: the generated impls match known keys on the bytes
-/// (a key equal to an ASCII name is valid UTF-8 without checking), and only keys kept in
-/// `extra` are checked, by [`WireKey::into_string`]. Borrowed from the input when it can be,
-/// owned when it had escapes.
-pub(crate) enum WireKey<'de> {
+/// A map key or an enum value as decoded, still as bytes: the generated impls match known
+/// keys and values on the bytes (a match with an ASCII name is valid UTF-8 without checking),
+/// and only text that is kept (unnamed keys, unknown values) is checked, by
+/// [`WireText::into_string`]. Borrowed from the input when it can be, owned when it had
+/// escapes.
+pub(crate) enum WireText<'de> {
     Borrowed(&'de [u8]),
     Owned(Vec<u8>),
 }
 
-impl WireKey<'_> {
-    /// The key's bytes.
+impl WireText<'_> {
+    /// The text's bytes.
     pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
-            WireKey::Borrowed(b) => b,
-            WireKey::Owned(b) => b,
+            WireText::Borrowed(b) => b,
+            WireText::Owned(b) => b,
         }
     }
 
-    /// The key as an owned string; an error if it is not UTF-8.
+    /// The text as an owned string; an error if it is not UTF-8.
     pub(crate) fn into_string<E: Error>(self) -> Result<String, E> {
         let bytes = match self {
-            WireKey::Borrowed(b) => b.to_vec(),
-            WireKey::Owned(b) => b,
+            WireText::Borrowed(b) => b.to_vec(),
+            WireText::Owned(b) => b,
         };
         String::from_utf8(bytes)
-            .map_err(|e| E::invalid_value(Unexpected::Bytes(e.as_bytes()), &"a UTF-8 object key"))
+            .map_err(|e| E::invalid_value(Unexpected::Bytes(e.as_bytes()), &"UTF-8 text"))
     }
 }
 
-impl<'de> Deserialize<'de> for WireKey<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<WireKey<'de>, D::Error> {
+impl<'de> Deserialize<'de> for WireText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<WireText<'de>, D::Error> {
         // serde_json hands a string key over as bytes without checking its UTF-8; its
         // `Value` and serde's buffered content call the `str` methods. (`serde_yaml` refuses
         // `deserialize_bytes`: YAML goes through a `serde_json::Value`.)
@@ -49,30 +50,30 @@ impl<'de> Deserialize<'de> for WireKey<'de> {
     }
 }
 
-/// Builds a [`WireKey`] from whatever form the deserializer hands a key over in.
+/// Builds a [`WireText`] from whatever form the deserializer hands the text over in.
 struct KeyVisitor;
 impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = WireKey<'de>;
+    type Value = WireText<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string key")
+        f.write_str("a string")
     }
     fn visit_borrowed_bytes<E: Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
-        Ok(WireKey::Borrowed(v))
+        Ok(WireText::Borrowed(v))
     }
     fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-        Ok(WireKey::Owned(v.to_vec()))
+        Ok(WireText::Owned(v.to_vec()))
     }
     fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
-        Ok(WireKey::Owned(v))
+        Ok(WireText::Owned(v))
     }
     fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(WireKey::Borrowed(v.as_bytes()))
+        Ok(WireText::Borrowed(v.as_bytes()))
     }
     fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(WireKey::Owned(v.as_bytes().to_vec()))
+        Ok(WireText::Owned(v.as_bytes().to_vec()))
     }
     fn visit_string<E: Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(WireKey::Owned(v.into_bytes()))
+        Ok(WireText::Owned(v.into_bytes()))
     }
 }
 
@@ -115,7 +116,7 @@ pub(crate) fn optional_list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 /// Keeps the value of a key no field names in `extra`.
 pub(crate) fn keep<'de, A: MapAccess<'de>>(
     map: &mut A,
-    key: WireKey<'de>,
+    key: WireText<'de>,
     extra: &mut Map<String, Value>,
 ) -> Result<(), A::Error> {
     let key = key.into_string()?;
@@ -281,7 +282,7 @@ mod tests {
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
                 let (mut tag, mut extra) = (None, Map::new());
-                while map.next_key::<WireKey<'de>>()?.is_some() {
+                while map.next_key::<WireText<'de>>()?.is_some() {
                     read_object_key(&mut map, "customer", &mut tag, &mut extra)?;
                 }
                 Ok((tag, extra))

@@ -120,36 +120,19 @@ macro_rules! api_enum_traits {
 
 /// Decodes an [`ApiEnum`] from a string without allocating for known values. A JSON
 /// deserializer hands the string over as bytes without checking its UTF-8: a known value is
-/// valid by construction, and only an unknown one is checked.
+/// valid by construction, and only an unknown one is checked. The string is read by one
+/// reader shared by every enum, so each enum adds only its match on the value.
 #[doc(hidden)]
 pub fn deserialize_api_enum<'de, D, E>(deserializer: D) -> Result<E, D::Error>
 where
     D: serde::Deserializer<'de>,
     E: ApiEnum,
 {
-    struct Visitor<E>(std::marker::PhantomData<E>);
-    impl<E: ApiEnum> serde::de::Visitor<'_> for Visitor<E> {
-        type Value = E;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_bytes<Err: serde::de::Error>(self, v: &[u8]) -> Result<E, Err> {
-            match E::known(v) {
-                Some(known) => Ok(known),
-                None => match std::str::from_utf8(v) {
-                    Ok(s) => Ok(E::unknown(s.to_owned())),
-                    Err(_) => Err(Err::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
-                },
-            }
-        }
-        fn visit_str<Err: serde::de::Error>(self, v: &str) -> Result<E, Err> {
-            Ok(E::from_wire(v))
-        }
-        fn visit_string<Err: serde::de::Error>(self, v: String) -> Result<E, Err> {
-            Ok(E::known(v.as_bytes()).unwrap_or_else(|| E::unknown(v)))
-        }
+    let wire = <crate::decode::WireText<'de> as serde::Deserialize>::deserialize(deserializer)?;
+    match E::known(wire.as_bytes()) {
+        Some(known) => Ok(known),
+        None => wire.into_string().map(E::unknown),
     }
-    deserializer.deserialize_bytes(Visitor(std::marker::PhantomData))
 }
 
 /// Decoded objects (resources, their sub-objects, operation answers and page entries): every

@@ -52,7 +52,7 @@ impl<'de> Deserialize<'de> for AlertStatus {
                 let mut alarm_triggered_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -375,7 +375,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForSubscriptionEntry {
             ) -> Result<AlertStatusesForSubscriptionEntry, A::Error> {
                 let mut alert_status: Option<AlertStatus> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -601,7 +601,7 @@ impl<'de> Deserialize<'de> for AlertStatusesForAlertEntry {
             ) -> Result<AlertStatusesForAlertEntry, A::Error> {
                 let mut alert_status: Option<AlertStatus> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

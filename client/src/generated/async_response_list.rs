@@ -39,7 +39,7 @@ impl<'de> Deserialize<'de> for AsyncResponseList {
                 #[cfg(feature = "async_response")]
                 let mut list: Option<Vec<async_response::AsyncResponse>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -127,7 +127,7 @@ impl<'de> Deserialize<'de> for Card {
                 let mut masked_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -774,7 +774,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1107,7 +1107,7 @@ impl<'de> Deserialize<'de> for UpdateCardForCustomerResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1289,7 +1289,7 @@ impl<'de> Deserialize<'de> for SwitchGatewayForCustomerResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Card> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1464,7 +1464,7 @@ impl<'de> Deserialize<'de> for CopyCardForCustomerResponse {
                     third_party_payment_method::ThirdPartyPaymentMethod,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1589,7 +1589,7 @@ impl<'de> Deserialize<'de> for DeleteCardForCustomerResponse {
             ) -> Result<DeleteCardForCustomerResponse, A::Error> {
                 let mut customer: Option<customer::Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -59,7 +59,7 @@ impl<'de> Deserialize<'de> for Connection {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -338,7 +338,7 @@ impl<'de> Deserialize<'de> for ListResponse {
             ) -> Result<ListResponse, A::Error> {
                 let mut connections: Option<Vec<Connection>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -480,7 +480,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut connection: Option<Connection> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -594,7 +594,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut connection: Option<Connection> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -695,7 +695,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 mut map: A,
             ) -> Result<DeleteResponse, A::Error> {
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     crate::decode::keep(&mut map, key, &mut extra)?;
                 }
                 Ok(DeleteResponse { extra })

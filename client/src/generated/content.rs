@@ -1067,7 +1067,7 @@ impl<'de> Deserialize<'de> for Content {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

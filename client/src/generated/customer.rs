@@ -328,7 +328,7 @@ impl<'de> Deserialize<'de> for Customer {
                 let mut entity_identifier_standard: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -872,7 +872,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1008,7 +1008,7 @@ impl<'de> Deserialize<'de> for ReferralUrl {
                 let mut referral_system: Option<enums::ReferralSystem> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1152,7 +1152,7 @@ impl<'de> Deserialize<'de> for Contact {
                 let mut send_billing_email: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1268,7 +1268,7 @@ impl<'de> Deserialize<'de> for PaymentMethod {
                 let mut reference_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1377,7 +1377,7 @@ impl<'de> Deserialize<'de> for Balance {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1508,7 +1508,7 @@ impl<'de> Deserialize<'de> for EntityIdentifier {
                 let mut standard: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1592,7 +1592,7 @@ impl<'de> Deserialize<'de> for TaxProvidersField {
                 let mut field_value: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1678,7 +1678,7 @@ impl<'de> Deserialize<'de> for Relationship {
                 let mut invoice_owner_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1783,7 +1783,7 @@ impl<'de> Deserialize<'de> for ParentAccountAccess {
                 let mut send_payment_emails: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1905,7 +1905,7 @@ impl<'de> Deserialize<'de> for ChildAccountAccess {
                 let mut send_payment_emails: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4172,7 +4172,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4773,7 +4773,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4890,7 +4890,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5279,7 +5279,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5461,7 +5461,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5740,7 +5740,7 @@ impl<'de> Deserialize<'de> for UpdateBillingInfoResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5960,7 +5960,7 @@ impl<'de> Deserialize<'de> for ContactsForCustomerEntry {
             ) -> Result<ContactsForCustomerEntry, A::Error> {
                 let mut contact: Option<Contact> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6137,7 +6137,7 @@ impl<'de> Deserialize<'de> for AssignPaymentRoleResponse {
                 let mut customer: Option<Customer> = None;
                 let mut payment_source: Option<payment_source::PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6321,7 +6321,7 @@ impl<'de> Deserialize<'de> for AddContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6498,7 +6498,7 @@ impl<'de> Deserialize<'de> for UpdateContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6675,7 +6675,7 @@ impl<'de> Deserialize<'de> for DeleteContactResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6877,7 +6877,7 @@ impl<'de> Deserialize<'de> for AddPromotionalCreditsResponse {
             ) -> Result<AddPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7076,7 +7076,7 @@ impl<'de> Deserialize<'de> for DeductPromotionalCreditsResponse {
             ) -> Result<DeductPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7275,7 +7275,7 @@ impl<'de> Deserialize<'de> for SetPromotionalCreditsResponse {
             ) -> Result<SetPromotionalCreditsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7460,7 +7460,7 @@ impl<'de> Deserialize<'de> for RecordExcessPaymentResponse {
                 let mut customer: Option<Customer> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7723,7 +7723,7 @@ impl<'de> Deserialize<'de> for CollectPaymentResponse {
                 let mut customer: Option<Customer> = None;
                 let mut transaction: Option<transaction::Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7903,7 +7903,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8073,7 +8073,7 @@ impl<'de> Deserialize<'de> for MoveResponse {
                     resource_migration::ResourceMigration,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8289,7 +8289,7 @@ impl<'de> Deserialize<'de> for ChangeBillingDateResponse {
             ) -> Result<ChangeBillingDateResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8454,7 +8454,7 @@ impl<'de> Deserialize<'de> for MergeResponse {
             ) -> Result<MergeResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8570,7 +8570,7 @@ impl<'de> Deserialize<'de> for ClearPersonalDataResponse {
             ) -> Result<ClearPersonalDataResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8795,7 +8795,7 @@ impl<'de> Deserialize<'de> for RelationshipsResponse {
             ) -> Result<RelationshipsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8911,7 +8911,7 @@ impl<'de> Deserialize<'de> for DeleteRelationshipResponse {
             ) -> Result<DeleteRelationshipResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9070,7 +9070,7 @@ impl<'de> Deserialize<'de> for HierarchyResponse {
             ) -> Result<HierarchyResponse, A::Error> {
                 let mut hierarchies: Option<Vec<hierarchy::Hierarchy>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9294,7 +9294,7 @@ impl<'de> Deserialize<'de> for ListHierarchyDetailEntry {
             ) -> Result<ListHierarchyDetailEntry, A::Error> {
                 let mut hierarchy: Option<hierarchy::Hierarchy> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9495,7 +9495,7 @@ impl<'de> Deserialize<'de> for UpdateHierarchySettingsResponse {
             ) -> Result<UpdateHierarchySettingsResponse, A::Error> {
                 let mut customer: Option<Customer> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

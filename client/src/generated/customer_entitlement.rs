@@ -54,7 +54,7 @@ impl<'de> Deserialize<'de> for CustomerEntitlement {
                 let mut is_enabled: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -337,7 +337,7 @@ impl<'de> Deserialize<'de> for EntitlementsForCustomerEntry {
             ) -> Result<EntitlementsForCustomerEntry, A::Error> {
                 let mut customer_entitlement: Option<CustomerEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

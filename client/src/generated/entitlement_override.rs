@@ -95,7 +95,7 @@ impl<'de> Deserialize<'de> for EntitlementOverride {
                 let mut schedule_status: Option<ScheduleStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -436,7 +436,7 @@ impl<'de> Deserialize<'de> for AddEntitlementOverrideForSubscriptionEntry {
             ) -> Result<AddEntitlementOverrideForSubscriptionEntry, A::Error> {
                 let mut entitlement_override: Option<EntitlementOverride> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -704,7 +704,7 @@ impl<'de> Deserialize<'de> for ListEntitlementOverrideForSubscriptionEntry {
             ) -> Result<ListEntitlementOverrideForSubscriptionEntry, A::Error> {
                 let mut entitlement_override: Option<EntitlementOverride> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -94,7 +94,7 @@ impl<'de> Deserialize<'de> for Estimate {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1322,7 +1322,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
             ) -> Result<CreateSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1638,7 +1638,7 @@ impl<'de> Deserialize<'de> for CreateSubItemEstimateResponse {
             ) -> Result<CreateSubItemEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1922,7 +1922,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerEstimateResponse {
             ) -> Result<CreateSubForCustomerEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2242,7 +2242,7 @@ impl<'de> Deserialize<'de> for CreateSubItemForCustomerEstimateResponse {
             ) -> Result<CreateSubItemForCustomerEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2601,7 +2601,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
             ) -> Result<UpdateSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2996,7 +2996,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionForItemsResponse {
             ) -> Result<UpdateSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3193,7 +3193,7 @@ impl<'de> Deserialize<'de> for RenewalEstimateResponse {
             ) -> Result<RenewalEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3400,7 +3400,7 @@ impl<'de> Deserialize<'de> for AdvanceInvoiceEstimateResponse {
             ) -> Result<AdvanceInvoiceEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3595,7 +3595,7 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceEstimateResponse {
             ) -> Result<RegenerateInvoiceEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3761,7 +3761,7 @@ impl<'de> Deserialize<'de> for UpcomingInvoicesEstimateResponse {
             ) -> Result<UpcomingInvoicesEstimateResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3938,7 +3938,7 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
             ) -> Result<ChangeTermEndResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4214,7 +4214,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
             ) -> Result<CancelSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4501,7 +4501,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionForItemsResponse {
             ) -> Result<CancelSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4685,7 +4685,7 @@ impl<'de> Deserialize<'de> for PauseSubscriptionResponse {
             ) -> Result<PauseSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4868,7 +4868,7 @@ impl<'de> Deserialize<'de> for ResumeSubscriptionResponse {
             ) -> Result<ResumeSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5085,7 +5085,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionResponse {
             ) -> Result<GiftSubscriptionResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5316,7 +5316,7 @@ impl<'de> Deserialize<'de> for GiftSubscriptionForItemsResponse {
             ) -> Result<GiftSubscriptionForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5607,7 +5607,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceResponse {
             ) -> Result<CreateInvoiceResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5936,7 +5936,7 @@ impl<'de> Deserialize<'de> for CreateInvoiceForItemsResponse {
             ) -> Result<CreateInvoiceForItemsResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6121,7 +6121,7 @@ impl<'de> Deserialize<'de> for PaymentSchedulesResponse {
             ) -> Result<PaymentSchedulesResponse, A::Error> {
                 let mut estimate: Option<Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -73,7 +73,7 @@ impl<'de> Deserialize<'de> for Export {
                 let mut download: Option<Box<Download>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -169,7 +169,7 @@ impl<'de> Deserialize<'de> for Download {
                 let mut mime_type: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2413,7 +2413,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3679,7 +3679,7 @@ impl<'de> Deserialize<'de> for RevenueRecognitionResponse {
             ) -> Result<RevenueRecognitionResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4940,7 +4940,7 @@ impl<'de> Deserialize<'de> for DeferredRevenueResponse {
             ) -> Result<DeferredRevenueResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5365,7 +5365,7 @@ impl<'de> Deserialize<'de> for PlansResponse {
             ) -> Result<PlansResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5731,7 +5731,7 @@ impl<'de> Deserialize<'de> for AddonsResponse {
             ) -> Result<AddonsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6098,7 +6098,7 @@ impl<'de> Deserialize<'de> for CouponsResponse {
             ) -> Result<CouponsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6637,7 +6637,7 @@ impl<'de> Deserialize<'de> for CustomersResponse {
             ) -> Result<CustomersResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7202,7 +7202,7 @@ impl<'de> Deserialize<'de> for SubscriptionsResponse {
             ) -> Result<SubscriptionsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7697,7 +7697,7 @@ impl<'de> Deserialize<'de> for InvoicesResponse {
             ) -> Result<InvoicesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8219,7 +8219,7 @@ impl<'de> Deserialize<'de> for CreditNotesResponse {
             ) -> Result<CreditNotesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8698,7 +8698,7 @@ impl<'de> Deserialize<'de> for TransactionsResponse {
             ) -> Result<TransactionsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9213,7 +9213,7 @@ impl<'de> Deserialize<'de> for OrdersResponse {
             ) -> Result<OrdersResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9486,7 +9486,7 @@ impl<'de> Deserialize<'de> for ItemFamiliesResponse {
             ) -> Result<ItemFamiliesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9948,7 +9948,7 @@ impl<'de> Deserialize<'de> for ItemsResponse {
             ) -> Result<ItemsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10463,7 +10463,7 @@ impl<'de> Deserialize<'de> for ItemPricesResponse {
             ) -> Result<ItemPricesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10782,7 +10782,7 @@ impl<'de> Deserialize<'de> for AttachedItemsResponse {
             ) -> Result<AttachedItemsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11045,7 +11045,7 @@ impl<'de> Deserialize<'de> for DifferentialPricesResponse {
             ) -> Result<DifferentialPricesResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11358,7 +11358,7 @@ impl<'de> Deserialize<'de> for PriceVariantsResponse {
             ) -> Result<PriceVariantsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11615,7 +11615,7 @@ impl<'de> Deserialize<'de> for RampsResponse {
             ) -> Result<RampsResponse, A::Error> {
                 let mut export: Option<Export> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

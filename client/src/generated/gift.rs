@@ -100,7 +100,7 @@ impl<'de> Deserialize<'de> for Gift {
                 let mut gift_timelines: Option<Vec<GiftTimeline>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -233,7 +233,7 @@ impl<'de> Deserialize<'de> for Gifter {
                 let mut note: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -323,7 +323,7 @@ impl<'de> Deserialize<'de> for GiftReceiver {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -413,7 +413,7 @@ impl<'de> Deserialize<'de> for GiftTimeline {
                 let mut occurred_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1312,7 +1312,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1593,7 +1593,7 @@ impl<'de> Deserialize<'de> for CreateForItemsResponse {
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1716,7 +1716,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2048,7 +2048,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2172,7 +2172,7 @@ impl<'de> Deserialize<'de> for ClaimResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2296,7 +2296,7 @@ impl<'de> Deserialize<'de> for CancelResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2496,7 +2496,7 @@ impl<'de> Deserialize<'de> for UpdateGiftResponse {
                 let mut gift: Option<Gift> = None;
                 let mut subscription: Option<subscription::Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -138,7 +138,7 @@ impl<'de> Deserialize<'de> for GrantBlock {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -751,7 +751,7 @@ impl<'de> Deserialize<'de> for ListGrantBlocksEntry {
             ) -> Result<ListGrantBlocksEntry, A::Error> {
                 let mut grant_block: Option<GrantBlock> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -93,7 +93,7 @@ impl<'de> Deserialize<'de> for HostedPage {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1105,7 +1105,7 @@ impl<'de> Deserialize<'de> for CheckoutNewResponse {
             ) -> Result<CheckoutNewResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1411,7 +1411,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeResponse {
             ) -> Result<CheckoutOneTimeResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1757,7 +1757,7 @@ impl<'de> Deserialize<'de> for CheckoutOneTimeForItemsResponse {
             ) -> Result<CheckoutOneTimeForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2110,7 +2110,7 @@ impl<'de> Deserialize<'de> for CheckoutNewForItemsResponse {
             ) -> Result<CheckoutNewForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2467,7 +2467,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingResponse {
             ) -> Result<CheckoutExistingResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2875,7 +2875,7 @@ impl<'de> Deserialize<'de> for CheckoutExistingForItemsResponse {
             ) -> Result<CheckoutExistingForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3097,7 +3097,7 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
             ) -> Result<UpdateCardResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3321,7 +3321,7 @@ impl<'de> Deserialize<'de> for UpdatePaymentMethodResponse {
             ) -> Result<UpdatePaymentMethodResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3519,7 +3519,7 @@ impl<'de> Deserialize<'de> for ManagePaymentSourcesResponse {
             ) -> Result<ManagePaymentSourcesResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3726,7 +3726,7 @@ impl<'de> Deserialize<'de> for CollectNowResponse {
             ) -> Result<CollectNowResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3912,7 +3912,7 @@ impl<'de> Deserialize<'de> for AcceptQuoteResponse {
             ) -> Result<AcceptQuoteResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4098,7 +4098,7 @@ impl<'de> Deserialize<'de> for ExtendSubscriptionResponse {
             ) -> Result<ExtendSubscriptionResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4300,7 +4300,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftResponse {
             ) -> Result<CheckoutGiftResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4528,7 +4528,7 @@ impl<'de> Deserialize<'de> for CheckoutGiftForItemsResponse {
             ) -> Result<CheckoutGiftForItemsResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4714,7 +4714,7 @@ impl<'de> Deserialize<'de> for ClaimGiftResponse {
             ) -> Result<ClaimGiftResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4880,7 +4880,7 @@ impl<'de> Deserialize<'de> for RetrieveAgreementPdfResponse {
             ) -> Result<RetrieveAgreementPdfResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5000,7 +5000,7 @@ impl<'de> Deserialize<'de> for AcknowledgeResponse {
             ) -> Result<AcknowledgeResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5114,7 +5114,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5399,7 +5399,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5607,7 +5607,7 @@ impl<'de> Deserialize<'de> for PreCancelResponse {
             ) -> Result<PreCancelResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5782,7 +5782,7 @@ impl<'de> Deserialize<'de> for EventsResponse {
             ) -> Result<EventsResponse, A::Error> {
                 let mut success: Option<bool> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5954,7 +5954,7 @@ impl<'de> Deserialize<'de> for ViewVoucherResponse {
             ) -> Result<ViewVoucherResponse, A::Error> {
                 let mut hosted_page: Option<HostedPage> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

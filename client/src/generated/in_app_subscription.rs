@@ -54,7 +54,7 @@ impl<'de> Deserialize<'de> for InAppSubscription {
                 let mut invoice_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -386,7 +386,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
             ) -> Result<ProcessReceiptResponse, A::Error> {
                 let mut in_app_subscription: Option<InAppSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -575,7 +575,7 @@ impl<'de> Deserialize<'de> for ImportReceiptResponse {
             ) -> Result<ImportReceiptResponse, A::Error> {
                 let mut in_app_subscriptions: Option<Vec<InAppSubscription>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -762,7 +762,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
             ) -> Result<ImportSubscriptionResponse, A::Error> {
                 let mut in_app_subscription: Option<InAppSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -937,7 +937,7 @@ impl<'de> Deserialize<'de> for RetrieveStoreSubsResponse {
             ) -> Result<RetrieveStoreSubsResponse, A::Error> {
                 let mut in_app_subscriptions: Option<Vec<InAppSubscription>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -73,7 +73,7 @@ impl<'de> Deserialize<'de> for ItemEntitlement {
                 let mut name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -503,7 +503,7 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForItemEntry {
             ) -> Result<ItemEntitlementsForItemEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -734,7 +734,7 @@ impl<'de> Deserialize<'de> for ItemEntitlementsForFeatureEntry {
             ) -> Result<ItemEntitlementsForFeatureEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -918,7 +918,7 @@ impl<'de> Deserialize<'de> for AddItemEntitlementsEntry {
             ) -> Result<AddItemEntitlementsEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1117,7 +1117,7 @@ impl<'de> Deserialize<'de> for UpsertOrRemoveItemEntitlementsForItemEntry {
             ) -> Result<UpsertOrRemoveItemEntitlementsForItemEntry, A::Error> {
                 let mut item_entitlement: Option<ItemEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

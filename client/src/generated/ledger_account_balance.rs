@@ -64,7 +64,7 @@ impl<'de> Deserialize<'de> for LedgerAccountBalance {
                 let mut overdraft_balance: Option<Box<OverdraftBalance>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -180,7 +180,7 @@ impl<'de> Deserialize<'de> for ProvisionedBalance {
                 let mut hold_amount: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -280,7 +280,7 @@ impl<'de> Deserialize<'de> for OverdraftBalance {
                 let mut hold_amount: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -616,7 +616,7 @@ impl<'de> Deserialize<'de> for ListLedgerAccountBalancesEntry {
             ) -> Result<ListLedgerAccountBalancesEntry, A::Error> {
                 let mut ledger_account_balance: Option<LedgerAccountBalance> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

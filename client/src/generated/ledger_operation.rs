@@ -124,7 +124,7 @@ impl<'de> Deserialize<'de> for LedgerOperation {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -551,7 +551,7 @@ impl<'de> Deserialize<'de> for RetrieveLedgerOperationResponse {
             ) -> Result<RetrieveLedgerOperationResponse, A::Error> {
                 let mut ledger_operation: Option<LedgerOperation> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -861,7 +861,7 @@ impl<'de> Deserialize<'de> for ListLedgerOperationsEntry {
             ) -> Result<ListLedgerOperationsEntry, A::Error> {
                 let mut ledger_operation: Option<LedgerOperation> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1075,7 +1075,7 @@ impl<'de> Deserialize<'de> for CaptureResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1329,7 +1329,7 @@ impl<'de> Deserialize<'de> for AuthorizeResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1570,7 +1570,7 @@ impl<'de> Deserialize<'de> for CaptureAuthorizationResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1806,7 +1806,7 @@ impl<'de> Deserialize<'de> for ReleaseAuthorizationResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2040,7 +2040,7 @@ impl<'de> Deserialize<'de> for AllocateResponse {
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut ledger_entries: Option<Vec<ledger_entry::LedgerEntry>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

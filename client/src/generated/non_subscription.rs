@@ -48,7 +48,7 @@ impl<'de> Deserialize<'de> for NonSubscription {
                 let mut charge_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -316,7 +316,7 @@ impl<'de> Deserialize<'de> for ProcessReceiptResponse {
             ) -> Result<ProcessReceiptResponse, A::Error> {
                 let mut non_subscription: Option<NonSubscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -36,7 +36,7 @@ impl<'de> Deserialize<'de> for OfferEvent {
             ) -> Result<OfferEvent, A::Error> {
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -254,7 +254,7 @@ impl<'de> Deserialize<'de> for OfferEventsResponse {
                 mut map: A,
             ) -> Result<OfferEventsResponse, A::Error> {
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     crate::decode::keep(&mut map, key, &mut extra)?;
                 }
                 Ok(OfferEventsResponse { extra })

@@ -89,7 +89,7 @@ impl<'de> Deserialize<'de> for OfferFulfillment {
                 let mut error: Option<Box<OfferFulfillmentError>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -208,7 +208,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentError {
                 let mut message: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -606,7 +606,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsResponse {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut hosted_page: Option<Box<hosted_page::HostedPage>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -726,7 +726,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsGetResponse {
             ) -> Result<OfferFulfillmentsGetResponse, A::Error> {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -911,7 +911,7 @@ impl<'de> Deserialize<'de> for OfferFulfillmentsUpdateResponse {
             ) -> Result<OfferFulfillmentsUpdateResponse, A::Error> {
                 let mut offer_fulfillment: Option<OfferFulfillment> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

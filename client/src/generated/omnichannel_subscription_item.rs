@@ -138,7 +138,7 @@ impl<'de> Deserialize<'de> for OmnichannelSubscriptionItem {
                 let mut linked_item: Option<Box<LinkedItem>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -334,7 +334,7 @@ impl<'de> Deserialize<'de> for UpcomingRenewal {
                 let mut price_nanos: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -418,7 +418,7 @@ impl<'de> Deserialize<'de> for LinkedItem {
                 let mut linked_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -826,7 +826,7 @@ impl<'de> Deserialize<'de> for ListOmniSubItemScheduleChangesEntry {
                     omnichannel_subscription_item_scheduled_change::OmnichannelSubscriptionItemScheduledChange,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -72,7 +72,7 @@ impl<'de> Deserialize<'de> for PaymentScheduleEstimate {
                 let mut schedule_entries: Option<Vec<ScheduleEntry>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -179,7 +179,7 @@ impl<'de> Deserialize<'de> for ScheduleEntry {
                 let mut status: Option<ScheduleEntryStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -159,7 +159,7 @@ impl<'de> Deserialize<'de> for PaymentSource {
                 let mut business_entity_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -397,7 +397,7 @@ impl<'de> Deserialize<'de> for Card {
                 let mut masked_number: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -588,7 +588,7 @@ impl<'de> Deserialize<'de> for BankAccount {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -716,7 +716,7 @@ impl<'de> Deserialize<'de> for CustVoucherSource {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -833,7 +833,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -949,7 +949,7 @@ impl<'de> Deserialize<'de> for AmazonPayment {
                 let mut agreement_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1026,7 +1026,7 @@ impl<'de> Deserialize<'de> for Upi {
                 let mut vpa: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1094,7 +1094,7 @@ impl<'de> Deserialize<'de> for Paypal {
                 let mut agreement_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1171,7 +1171,7 @@ impl<'de> Deserialize<'de> for Venmo {
                 let mut user_name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1236,7 +1236,7 @@ impl<'de> Deserialize<'de> for KlarnaPayNow {
                 let mut email: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1312,7 +1312,7 @@ impl<'de> Deserialize<'de> for Mandate {
                 let mut created_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2420,7 +2420,7 @@ impl<'de> Deserialize<'de> for CreateUsingTempTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2717,7 +2717,7 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2905,7 +2905,7 @@ impl<'de> Deserialize<'de> for CreateUsingTokenResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3102,7 +3102,7 @@ impl<'de> Deserialize<'de> for CreateUsingPaymentIntentResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3290,7 +3290,7 @@ impl<'de> Deserialize<'de> for CreateVoucherPaymentSourceResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3482,7 +3482,7 @@ impl<'de> Deserialize<'de> for CreateCardResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3686,7 +3686,7 @@ impl<'de> Deserialize<'de> for CreateBankAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3890,7 +3890,7 @@ impl<'de> Deserialize<'de> for UpdateCardResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4076,7 +4076,7 @@ impl<'de> Deserialize<'de> for UpdateBankAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4257,7 +4257,7 @@ impl<'de> Deserialize<'de> for VerifyBankAccountResponse {
             ) -> Result<VerifyBankAccountResponse, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4508,7 +4508,7 @@ impl<'de> Deserialize<'de> for ListGatewayTokensForPaymentSourceEntry {
                     gateway_payment_method_token::GatewayPaymentMethodToken,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4628,7 +4628,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4981,7 +4981,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5159,7 +5159,7 @@ impl<'de> Deserialize<'de> for SwitchGatewayAccountResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5342,7 +5342,7 @@ impl<'de> Deserialize<'de> for ExportPaymentSourceResponse {
                     third_party_payment_method::ThirdPartyPaymentMethod,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5469,7 +5469,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5599,7 +5599,7 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut payment_source: Option<PaymentSource> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

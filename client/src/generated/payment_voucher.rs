@@ -130,7 +130,7 @@ impl<'de> Deserialize<'de> for PaymentVoucher {
                 let mut linked_invoices: Option<Vec<LinkedInvoice>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -305,7 +305,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                 let mut applied_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -614,7 +614,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
             ) -> Result<CreateResponse, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -731,7 +731,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -959,7 +959,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForInvoiceEntry {
             ) -> Result<PaymentVouchersForInvoiceEntry, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1187,7 +1187,7 @@ impl<'de> Deserialize<'de> for PaymentVouchersForCustomerEntry {
             ) -> Result<PaymentVouchersForCustomerEntry, A::Error> {
                 let mut payment_voucher: Option<PaymentVoucher> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -52,7 +52,7 @@ impl<'de> Deserialize<'de> for PricingPageSession {
                 let mut expires_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -455,7 +455,7 @@ impl<'de> Deserialize<'de> for CreateForNewSubscriptionResponse {
             ) -> Result<CreateForNewSubscriptionResponse, A::Error> {
                 let mut pricing_page_session: Option<PricingPageSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -688,7 +688,7 @@ impl<'de> Deserialize<'de> for CreateForExistingSubscriptionResponse {
             ) -> Result<CreateForExistingSubscriptionResponse, A::Error> {
                 let mut pricing_page_session: Option<PricingPageSession> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -58,7 +58,7 @@ impl<'de> Deserialize<'de> for PromotionalGrant {
                 let mut metadata: Option<Value> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -318,7 +318,7 @@ impl<'de> Deserialize<'de> for PromotionalGrantsResponse {
                 > = None;
                 let mut grant_blocks: Option<Vec<grant_block::GrantBlock>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

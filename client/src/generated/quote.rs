@@ -245,7 +245,7 @@ impl<'de> Deserialize<'de> for Quote {
                 let mut has_entitlements: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -631,7 +631,7 @@ impl<'de> Deserialize<'de> for LineItem {
                 let mut proration_mode: Option<LineItemProrationMode> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -871,7 +871,7 @@ impl<'de> Deserialize<'de> for LineItemTier {
                 let mut package_size: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1027,7 +1027,7 @@ impl<'de> Deserialize<'de> for LineItemDiscount {
                 let mut discount_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1167,7 +1167,7 @@ impl<'de> Deserialize<'de> for LineItemTax {
                 let mut local_currency_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1346,7 +1346,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut coupon_set_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1454,7 +1454,7 @@ impl<'de> Deserialize<'de> for Tax {
                 let mut description: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1568,7 +1568,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1720,7 +1720,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2979,7 +2979,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3290,7 +3290,7 @@ impl<'de> Deserialize<'de> for CreateSubForCustomerQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3588,7 +3588,7 @@ impl<'de> Deserialize<'de> for EditCreateSubForCustomerQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3961,7 +3961,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4333,7 +4333,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteResponse {
                     Box<quoted_subscription::QuotedSubscription>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4613,7 +4613,7 @@ impl<'de> Deserialize<'de> for CreateForOnetimeChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4885,7 +4885,7 @@ impl<'de> Deserialize<'de> for EditOneTimeQuoteResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5259,7 +5259,7 @@ impl<'de> Deserialize<'de> for CreateSubItemsForCustomerQuoteResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -5635,7 +5635,7 @@ impl<'de> Deserialize<'de> for EditCreateSubCustomerQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6069,7 +6069,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6508,7 +6508,7 @@ impl<'de> Deserialize<'de> for EditUpdateSubscriptionQuoteForItemsResponse {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6845,7 +6845,7 @@ impl<'de> Deserialize<'de> for CreateForChargeItemsAndChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7169,7 +7169,7 @@ impl<'de> Deserialize<'de> for EditForChargeItemsAndChargesResponse {
                 let mut quote: Option<Quote> = None;
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7539,7 +7539,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 > = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7767,7 +7767,7 @@ impl<'de> Deserialize<'de> for QuoteLineGroupsForQuoteEntry {
             ) -> Result<QuoteLineGroupsForQuoteEntry, A::Error> {
                 let mut quote_line_group: Option<quote_line_group::QuoteLineGroup> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8008,7 +8008,7 @@ impl<'de> Deserialize<'de> for ConvertResponse {
                 let mut credit_note: Option<Box<credit_note::CreditNote>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8242,7 +8242,7 @@ impl<'de> Deserialize<'de> for UpdateStatusResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8441,7 +8441,7 @@ impl<'de> Deserialize<'de> for ExtendExpiryDateResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8644,7 +8644,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut quoted_charge: Option<Box<quoted_charge::QuotedCharge>> = None;
                 let mut quoted_ramp: Option<Box<quoted_ramp::QuotedRamp>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8839,7 +8839,7 @@ impl<'de> Deserialize<'de> for PdfResponse {
             ) -> Result<PdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8951,7 +8951,7 @@ impl<'de> Deserialize<'de> for RetrieveSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9073,7 +9073,7 @@ impl<'de> Deserialize<'de> for RetrieveSignedPdfResponse {
             ) -> Result<RetrieveSignedPdfResponse, A::Error> {
                 let mut download: Option<download::Download> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9191,7 +9191,7 @@ impl<'de> Deserialize<'de> for CreateSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9315,7 +9315,7 @@ impl<'de> Deserialize<'de> for UpdateSignatureResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9498,7 +9498,7 @@ impl<'de> Deserialize<'de> for UpdateSignatureStatusResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9622,7 +9622,7 @@ impl<'de> Deserialize<'de> for RefreshSignatureLinkResponse {
                     cpq_quote_signature::CpqQuoteSignature,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -92,7 +92,7 @@ impl<'de> Deserialize<'de> for QuoteEntitlement {
                 let mut metered: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -494,7 +494,7 @@ impl<'de> Deserialize<'de> for ListQuoteEntitlementsEntry {
             ) -> Result<ListQuoteEntitlementsEntry, A::Error> {
                 let mut quote_entitlement: Option<QuoteEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -57,7 +57,7 @@ impl<'de> Deserialize<'de> for QuotedCharge {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -177,7 +177,7 @@ impl<'de> Deserialize<'de> for Charge {
                 let mut avalara_service_type: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -315,7 +315,7 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut service_period: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -443,7 +443,7 @@ impl<'de> Deserialize<'de> for InvoiceItem {
                 let mut service_period_days: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -585,7 +585,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -716,7 +716,7 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut coupon_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -784,7 +784,7 @@ impl<'de> Deserialize<'de> for CouponApplicabilityMapping {
                 let mut applicable_item_price_ids: Option<Vec<String>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -59,7 +59,7 @@ impl<'de> Deserialize<'de> for ResourceMigration {
                 let mut updated_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -376,7 +376,7 @@ impl<'de> Deserialize<'de> for RetrieveLatestResponse {
             ) -> Result<RetrieveLatestResponse, A::Error> {
                 let mut resource_migration: Option<ResourceMigration> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -400,7 +400,7 @@ impl<'de> Deserialize<'de> for Subscription {
                 let mut decommissioned: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1051,7 +1051,7 @@ impl<'de> Deserialize<'de> for SubscriptionItem {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1316,7 +1316,7 @@ impl<'de> Deserialize<'de> for ItemTier {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1451,7 +1451,7 @@ impl<'de> Deserialize<'de> for ChargedItem {
                 let mut last_charged_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1561,7 +1561,7 @@ impl<'de> Deserialize<'de> for Addon {
                 let mut proration_type: Option<enums::ProrationType> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1703,7 +1703,7 @@ impl<'de> Deserialize<'de> for EventBasedAddon {
                 let mut unit_price_in_decimal: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1812,7 +1812,7 @@ impl<'de> Deserialize<'de> for ChargedEventBasedAddon {
                 let mut last_charged_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1899,7 +1899,7 @@ impl<'de> Deserialize<'de> for Coupon {
                 let mut coupon_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2021,7 +2021,7 @@ impl<'de> Deserialize<'de> for ShippingAddress {
                 let mut validation_status: Option<enums::ValidationStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2173,7 +2173,7 @@ impl<'de> Deserialize<'de> for ReferralInfo {
                 let mut post_purchase_widget_enabled: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2334,7 +2334,7 @@ impl<'de> Deserialize<'de> for BillingOverride {
                 let mut max_refundable_credits_usage: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2452,7 +2452,7 @@ impl<'de> Deserialize<'de> for ContractTerm {
                 let mut remaining_billing_cycles: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2653,7 +2653,7 @@ impl<'de> Deserialize<'de> for Discount {
                 let mut index: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -6583,7 +6583,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7122,7 +7122,7 @@ impl<'de> Deserialize<'de> for CreateForCustomerResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -7671,7 +7671,7 @@ impl<'de> Deserialize<'de> for CreateWithItemsResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8344,7 +8344,7 @@ impl<'de> Deserialize<'de> for ListEntry {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8572,7 +8572,7 @@ impl<'de> Deserialize<'de> for SubscriptionsForCustomerEntry {
             ) -> Result<SubscriptionsForCustomerEntry, A::Error> {
                 let mut subscription: Option<Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -8827,7 +8827,7 @@ impl<'de> Deserialize<'de> for ContractTermsForSubscriptionEntry {
             ) -> Result<ContractTermsForSubscriptionEntry, A::Error> {
                 let mut contract_term: Option<ContractTerm> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9049,7 +9049,7 @@ impl<'de> Deserialize<'de> for ListDiscountsEntry {
             ) -> Result<ListDiscountsEntry, A::Error> {
                 let mut discount: Option<Discount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9167,7 +9167,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9298,7 +9298,7 @@ impl<'de> Deserialize<'de> for RetrieveWithScheduledChangesResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9437,7 +9437,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledChangesResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9658,7 +9658,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledCancellationResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -9847,7 +9847,7 @@ impl<'de> Deserialize<'de> for RemoveCouponsResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -10449,7 +10449,7 @@ impl<'de> Deserialize<'de> for UpdateResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11088,7 +11088,7 @@ impl<'de> Deserialize<'de> for UpdateForItemsResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11320,7 +11320,7 @@ impl<'de> Deserialize<'de> for ChangeTermEndResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11644,7 +11644,7 @@ impl<'de> Deserialize<'de> for ReactivateResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -11897,7 +11897,7 @@ impl<'de> Deserialize<'de> for AddChargeAtTermEndResponse {
             ) -> Result<AddChargeAtTermEndResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12122,7 +12122,7 @@ impl<'de> Deserialize<'de> for ChargeAddonAtTermEndResponse {
             ) -> Result<ChargeAddonAtTermEndResponse, A::Error> {
                 let mut estimate: Option<estimate::Estimate> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12352,7 +12352,7 @@ impl<'de> Deserialize<'de> for ChargeFutureRenewalsResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12585,7 +12585,7 @@ impl<'de> Deserialize<'de> for EditAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12708,7 +12708,7 @@ impl<'de> Deserialize<'de> for RetrieveAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -12900,7 +12900,7 @@ impl<'de> Deserialize<'de> for RemoveAdvanceInvoiceScheduleResponse {
                     Vec<advance_invoice_schedule::AdvanceInvoiceSchedule>,
                 > = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13106,7 +13106,7 @@ impl<'de> Deserialize<'de> for RegenerateInvoiceResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -13645,7 +13645,7 @@ impl<'de> Deserialize<'de> for ImportSubscriptionResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14149,7 +14149,7 @@ impl<'de> Deserialize<'de> for ImportForCustomerResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14347,7 +14347,7 @@ impl<'de> Deserialize<'de> for ImportContractTermResponse {
             ) -> Result<ImportContractTermResponse, A::Error> {
                 let mut contract_term: Option<ContractTerm> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -14548,7 +14548,7 @@ impl<'de> Deserialize<'de> for ImportUnbilledChargesResponse {
             ) -> Result<ImportUnbilledChargesResponse, A::Error> {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15046,7 +15046,7 @@ impl<'de> Deserialize<'de> for ImportForItemsResponse {
                 let mut card: Option<Box<card::Card>> = None;
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15247,7 +15247,7 @@ impl<'de> Deserialize<'de> for OverrideBillingProfileResponse {
                 let mut subscription: Option<Subscription> = None;
                 let mut payment_source: Option<Box<payment_source::PaymentSource>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15381,7 +15381,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15630,7 +15630,7 @@ impl<'de> Deserialize<'de> for PauseResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -15957,7 +15957,7 @@ impl<'de> Deserialize<'de> for CancelResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -16305,7 +16305,7 @@ impl<'de> Deserialize<'de> for CancelForItemsResponse {
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut credit_notes: Option<Vec<credit_note::CreditNote>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -16564,7 +16564,7 @@ impl<'de> Deserialize<'de> for ResumeResponse {
                 let mut invoice: Option<Box<invoice::Invoice>> = None;
                 let mut unbilled_charges: Option<Vec<unbilled_charge::UnbilledCharge>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -16710,7 +16710,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledPauseResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -16845,7 +16845,7 @@ impl<'de> Deserialize<'de> for RemoveScheduledResumptionResponse {
                 let mut customer: Option<customer::Customer> = None;
                 let mut card: Option<Box<card::Card>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -17029,7 +17029,7 @@ impl<'de> Deserialize<'de> for MoveResponse {
             ) -> Result<MoveResponse, A::Error> {
                 let mut subscription: Option<Subscription> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

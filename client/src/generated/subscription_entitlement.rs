@@ -79,7 +79,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlement {
                 let mut components: Option<Box<Component>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -221,7 +221,7 @@ impl<'de> Deserialize<'de> for Component {
                 > = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -578,7 +578,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsForSubscriptionEntry {
             ) -> Result<SubscriptionEntitlementsForSubscriptionEntry, A::Error> {
                 let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -778,7 +778,7 @@ impl<'de> Deserialize<'de> for SetSubscriptionEntitlementAvailabilityEntry {
             ) -> Result<SetSubscriptionEntitlementAvailabilityEntry, A::Error> {
                 let mut subscription_entitlement: Option<SubscriptionEntitlement> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

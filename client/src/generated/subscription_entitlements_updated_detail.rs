@@ -42,7 +42,7 @@ impl<'de> Deserialize<'de> for SubscriptionEntitlementsUpdatedDetail {
                 let mut has_next: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

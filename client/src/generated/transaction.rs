@@ -237,7 +237,7 @@ impl<'de> Deserialize<'de> for Transaction {
                 let mut custom_payment_method_name: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -608,7 +608,7 @@ impl<'de> Deserialize<'de> for LinkedInvoice {
                 let mut invoice_status: Option<LinkedInvoiceInvoiceStatus> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -738,7 +738,7 @@ impl<'de> Deserialize<'de> for LinkedCreditNote {
                 let mut cn_reference_invoice_id: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -861,7 +861,7 @@ impl<'de> Deserialize<'de> for LinkedRefund {
                 let mut txn_amount: Option<i64> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -949,7 +949,7 @@ impl<'de> Deserialize<'de> for LinkedPayment {
                 let mut date: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1069,7 +1069,7 @@ impl<'de> Deserialize<'de> for GatewayErrorDetail {
                 let mut processor_advice_code: Option<String> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2270,7 +2270,7 @@ impl<'de> Deserialize<'de> for CreateAuthorizationResponse {
             ) -> Result<CreateAuthorizationResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2390,7 +2390,7 @@ impl<'de> Deserialize<'de> for VoidTransactionResponse {
             ) -> Result<VoidTransactionResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2604,7 +2604,7 @@ impl<'de> Deserialize<'de> for RecordRefundResponse {
             ) -> Result<RecordRefundResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2798,7 +2798,7 @@ impl<'de> Deserialize<'de> for ReconcileResponse {
             ) -> Result<ReconcileResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -2980,7 +2980,7 @@ impl<'de> Deserialize<'de> for RefundResponse {
             ) -> Result<RefundResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3511,7 +3511,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3732,7 +3732,7 @@ impl<'de> Deserialize<'de> for TransactionsForCustomerEntry {
             ) -> Result<TransactionsForCustomerEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -3954,7 +3954,7 @@ impl<'de> Deserialize<'de> for TransactionsForSubscriptionEntry {
             ) -> Result<TransactionsForSubscriptionEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4175,7 +4175,7 @@ impl<'de> Deserialize<'de> for PaymentsForInvoiceEntry {
             ) -> Result<PaymentsForInvoiceEntry, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4289,7 +4289,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -4467,7 +4467,7 @@ impl<'de> Deserialize<'de> for DeleteOfflineTransactionResponse {
             ) -> Result<DeleteOfflineTransactionResponse, A::Error> {
                 let mut transaction: Option<Transaction> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

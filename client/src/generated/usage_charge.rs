@@ -68,7 +68,7 @@ impl<'de> Deserialize<'de> for UsageCharge {
                 let mut usage_to: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -406,7 +406,7 @@ impl<'de> Deserialize<'de> for RetrieveUsageChargesForSubscriptionEntry {
             ) -> Result<RetrieveUsageChargesForSubscriptionEntry, A::Error> {
                 let mut usage_charge: Option<UsageCharge> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -115,7 +115,7 @@ impl<'de> Deserialize<'de> for UsageFile {
                 let mut upload_details: Option<Box<UploadDetail>> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -290,7 +290,7 @@ impl<'de> Deserialize<'de> for UploadDetail {
                 let mut expires_at: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -545,7 +545,7 @@ impl<'de> Deserialize<'de> for UploadUrlResponse {
             ) -> Result<UploadUrlResponse, A::Error> {
                 let mut usage_file: Option<UsageFile> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -659,7 +659,7 @@ impl<'de> Deserialize<'de> for ProcessingStatusResponse {
             ) -> Result<ProcessingStatusResponse, A::Error> {
                 let mut usage_file: Option<UsageFile> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -54,7 +54,7 @@ impl<'de> Deserialize<'de> for UsageSummary {
                 let mut aggregated_to: Option<Timestamp> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -390,7 +390,7 @@ impl<'de> Deserialize<'de> for RetrieveUsageSummaryForSubscriptionEntry {
             ) -> Result<RetrieveUsageSummaryForSubscriptionEntry, A::Error> {
                 let mut usage_summary: Option<UsageSummary> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

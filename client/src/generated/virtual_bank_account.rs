@@ -112,7 +112,7 @@ impl<'de> Deserialize<'de> for VirtualBankAccount {
                 let mut deleted: Option<bool> = None;
                 let mut object = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -618,7 +618,7 @@ impl<'de> Deserialize<'de> for CreateUsingPermanentTokenResponse {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut customer: Option<Box<customer::Customer>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -817,7 +817,7 @@ impl<'de> Deserialize<'de> for CreateResponse {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut customer: Option<Box<customer::Customer>> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -937,7 +937,7 @@ impl<'de> Deserialize<'de> for RetrieveResponse {
             ) -> Result<RetrieveResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1205,7 +1205,7 @@ impl<'de> Deserialize<'de> for ListEntry {
             ) -> Result<ListEntry, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1326,7 +1326,7 @@ impl<'de> Deserialize<'de> for DeleteResponse {
             ) -> Result<DeleteResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {
@@ -1449,7 +1449,7 @@ impl<'de> Deserialize<'de> for DeleteLocalResponse {
             ) -> Result<DeleteLocalResponse, A::Error> {
                 let mut virtual_bank_account: Option<VirtualBankAccount> = None;
                 let mut extra = serde_json::Map::new();
-                while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                     let slot = {
                         let key = key.as_bytes();
                         match key.len() {

@@ -296,7 +296,7 @@ fn deserialize_impl(
                         #(#slots)*
                         #object_slot
                         let mut extra = serde_json::Map::new();
-                        while let Some(key) = map.next_key::<crate::decode::WireKey<'de>>()? {
+                        while let Some(key) = map.next_key::<crate::decode::WireText<'de>>()? {
                             #read
                         }
                         Ok(#name { #(#inits)* #object_init extra })
