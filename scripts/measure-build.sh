@@ -80,7 +80,7 @@ for p in user-stripe user-full user-default user-small; do
     user-default) label='chargebee, default' ;;
     user-small) label='chargebee, customer+subscription' ;;
   esac
-  printf '%-34s %8ss %8ss %10s GB %11sx\n' "$label" "${wall[$p]}" "${cpu[$p]}" "${peak[$p]}" \
+  printf '%-34s %8ss %8ss %9s GiB %11sx\n' "$label" "${wall[$p]}" "${cpu[$p]}" "${peak[$p]}" \
     "$(ratio "${wall[$p]}" "${wall[user-stripe]}")"
 done
 printf 'generated code: %s lines in %s files\n' "$(cat client/src/generated/*.rs | wc -l)" \
