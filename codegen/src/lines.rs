@@ -1,10 +1,11 @@
 //! Where each mapping key stands in a YAML file, so errors found after deserialising can
-//! still name a line. Duplicate keys are found here too: serde would keep only one.
+//! still name a line. Duplicate keys are found here too (serde would keep only one), and
+//! bare keys ending in `?` (which YAML 1.1 parsers such as PyYAML refuse inside `{…}`).
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// Line of every key path (`["operations", "list", "returns"]`) in one file.
 #[derive(Debug, Default)]
@@ -12,6 +13,8 @@ pub struct LineIndex {
     lines: HashMap<Vec<String>, usize>,
     /// Keys that appear twice in one mapping: (path, line of the second).
     pub duplicates: Vec<(Vec<String>, usize)>,
+    /// Unquoted keys ending in `?` (`card?: Card`): (path, line).
+    pub bare_optional_keys: Vec<(Vec<String>, usize)>,
 }
 
 impl LineIndex {
@@ -81,10 +84,13 @@ impl MarkedEventReceiver for Builder {
                 self.stack.pop();
                 self.value_done();
             }
-            Event::Scalar(value, ..) if self.expects_key() => {
+            Event::Scalar(value, style, ..) if self.expects_key() => {
                 let mut path = self.path();
                 path.push(value.clone());
                 let line = mark.line();
+                if style == TScalarStyle::Plain && value.ends_with('?') {
+                    self.index.bare_optional_keys.push((path.clone(), line));
+                }
                 match self.index.lines.entry(path) {
                     Entry::Occupied(seen) => {
                         // Keys below a duplicated key repeat too; report only the outermost.

@@ -96,7 +96,8 @@ pub struct OperationSpec {
     pub filters: IndexMap<String, FilterSpec>,
     #[serde(default)]
     pub sort_by: Vec<String>,
-    /// Response keys (`card?` when optional) → resource type, `list<Type>` or `json`.
+    /// Response keys (`"card?"`, quoted, when optional) → resource type, `list<Type>` or
+    /// `json`.
     #[serde(default)]
     pub returns: IndexMap<String, String>,
 }

@@ -30,6 +30,14 @@ pub fn validate(files: &[LoadedFile]) -> Result<Api, Vec<SpecError>> {
         for (path, line) in &file.lines.duplicates {
             v.error(file, *line, format!("duplicate key `{}`", path.join(".")));
         }
+        for (path, line) in &file.lines.bare_optional_keys {
+            let key = path.last().map_or("", String::as_str);
+            v.error(
+                file,
+                *line,
+                format!("write the key `{key}` quoted (`\"{key}\"`): YAML 1.1 parsers such as PyYAML refuse a bare `?` key inside `{{…}}`"),
+            );
+        }
         for (name, values) in &file.spec.enums {
             let (f, line) = at(&["enums", name]);
             if !names::is_pascal(name) {

@@ -88,6 +88,18 @@ fn dangling_response_reference() {
     );
 }
 
+/// The spec stays readable by YAML 1.1 parsers (PyYAML): an optional response key is quoted.
+#[test]
+fn bare_optional_key() {
+    let text = format!("{OK_HEAD}operations:\n  retrieve:\n    method: GET\n    path: /things/{{id}}\n    returns: {{thing: Thing, extra?: Thing}}\n");
+    assert_one(
+        &errors(&[("thing.yaml", &text)]),
+        "thing.yaml",
+        8,
+        "write the key `extra?` quoted (`\"extra?\"`)",
+    );
+}
+
 #[test]
 fn duplicate_operation() {
     let op = "    method: GET\n    path: /things\n";

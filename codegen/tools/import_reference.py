@@ -198,7 +198,9 @@ def returns_line(imp, owner, fields):
             ty = "list<%s>" % t["of"]["name"]
         else:
             ty = imp.type_of(f, owner)["type"]
-        parts.append("%s%s: %s" % (f["name"], "" if f["required"] else "?", q(ty) if "<" in ty else ty))
+        # An optional key is quoted: PyYAML refuses a bare `key?:` inside a flow mapping.
+        key = f["name"] if f["required"] else q(f["name"] + "?")
+        parts.append("%s: %s" % (key, q(ty) if "<" in ty else ty))
     return "{%s}" % ", ".join(parts)
 
 
