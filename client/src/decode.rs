@@ -46,13 +46,13 @@ impl<'de> Deserialize<'de> for WireText<'de> {
         // serde_json hands a string key over as bytes without checking its UTF-8; its
         // `Value` and serde's buffered content call the `str` methods. (`serde_yaml` refuses
         // `deserialize_bytes`: YAML goes through a `serde_json::Value`.)
-        deserializer.deserialize_bytes(KeyVisitor)
+        deserializer.deserialize_bytes(TextVisitor)
     }
 }
 
 /// Builds a [`WireText`] from whatever form the deserializer hands the text over in.
-struct KeyVisitor;
-impl<'de> Visitor<'de> for KeyVisitor {
+struct TextVisitor;
+impl<'de> Visitor<'de> for TextVisitor {
     type Value = WireText<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
@@ -77,30 +77,24 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Reads the value of the field `key`; on failure notes `key` in the error's JSON path. Kept
-/// out of line, so the many fields of one type share one copy of its decoding code; inlined
-/// into every match arm, the decoders of large resources overflow the instruction cache and
-/// decode markedly slower.
+/// Reads the value of the field `key`. Kept out of line, so the many fields of one type share
+/// one copy of its decoding code; inlined into every match arm, the decoders of large
+/// resources overflow the instruction cache and decode markedly slower.
 #[inline(never)]
 pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     key: &'static str,
 ) -> Result<T, A::Error> {
-    let value = map.next_value();
-    if value.is_err() {
-        json_path::note_key(key);
-    }
-    value
+    read(map, key, PhantomData)
 }
 
-/// Reads the list under `key`, noting the key and the index of an entry that fails.
+/// Reads the list under `key`, noting the index of an entry that fails.
 #[inline(never)]
 pub(crate) fn list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     key: &'static str,
 ) -> Result<Vec<T>, A::Error> {
-    map.next_value_seed(Entries(PhantomData))
-        .inspect_err(|_| json_path::note_key(key))
+    read(map, key, Entries(PhantomData))
 }
 
 /// Reads the list or `null` under `key`, as [`list`] does.
@@ -109,7 +103,17 @@ pub(crate) fn optional_list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     key: &'static str,
 ) -> Result<Option<Vec<T>>, A::Error> {
-    map.next_value_seed(OptionalEntries(PhantomData))
+    read(map, key, OptionalEntries(PhantomData))
+}
+
+/// Reads the value under `key` with `seed`; on failure notes `key` in the error's JSON path.
+#[inline(always)]
+fn read<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
+    map: &mut A,
+    key: &'static str,
+    seed: S,
+) -> Result<S::Value, A::Error> {
+    map.next_value_seed(seed)
         .inspect_err(|_| json_path::note_key(key))
 }
 

@@ -18,7 +18,7 @@
 
 use crate::error::decode_json_any;
 use crate::form::{Form, FormEncode, FormField};
-use crate::transport::{answer_json, ApiBase, BodyKind, CallOptions, HttpMethod, Operation};
+use crate::transport::{ApiBase, BodyKind, CallOptions, HttpMethod, Operation};
 use crate::{Client, Error, HttpRequest, ResponseInfo};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -89,19 +89,16 @@ impl RawRequest {
     /// Sends the call; returns the decoded answer with what happened on the way.
     pub async fn send_with_info<T: DeserializeOwned>(self) -> Result<(T, ResponseInfo), Error> {
         let op = self.operation()?;
-        let (body, info) = self
-            .client
-            .fetch(
+        let params = RawParams(&self.params);
+        self.client
+            .execute_with(
                 &op,
                 self.path.clone(),
-                &RawParams(&self.params),
+                &params,
                 &self.options,
+                decode_json_any,
             )
-            .await?;
-        match decode_json_any(op.id, info.status, answer_json(&body)) {
-            Ok(value) => Ok((value, info)),
-            Err(error) => Err(self.client.redact(error)),
-        }
+            .await
     }
 
     /// The request `send()` would make, built and checked the same way but not sent (the

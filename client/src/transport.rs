@@ -204,10 +204,24 @@ impl Client {
         params: &dyn FormEncode,
         options: &CallOptions,
     ) -> Result<(T, ResponseInfo), Error> {
+        self.execute_with(op, path, params, options, decode_json)
+            .await
+    }
+
+    /// [`Client::execute`] decoding the 2xx answer with `decode` (given the operation id,
+    /// the status and the body); a decode error has the client's key redacted.
+    pub(crate) async fn execute_with<T>(
+        &self,
+        op: &Operation,
+        path: String,
+        params: &dyn FormEncode,
+        options: &CallOptions,
+        decode: fn(&'static str, u16, &[u8]) -> Result<T, Error>,
+    ) -> Result<(T, ResponseInfo), Error> {
         let (body, info) = self.fetch(op, path, params, options).await?;
-        match decode_json(op.id, info.status, answer_json(&body)) {
+        match decode(op.id, info.status, answer_json(&body)) {
             Ok(value) => Ok((value, info)),
-            Err(error) => Err(self.redact(error)),
+            Err(error) => Err(error.redacted(&self.secrets())),
         }
     }
 
@@ -217,7 +231,7 @@ impl Client {
     /// Nothing here is generic: the parameters encode themselves through [`FormEncode`],
     /// and only the decoding of the answer (by the caller) depends on the operation, so each
     /// operation adds little code of its own to the crate.
-    pub(crate) async fn fetch(
+    async fn fetch(
         &self,
         op: &Operation,
         path: String,
@@ -248,11 +262,6 @@ impl Client {
                 attempts: attempts.load(Ordering::Relaxed),
             }),
         }
-    }
-
-    /// `error` with the client's key removed from whatever text it carries.
-    pub(crate) fn redact(&self, error: Error) -> Error {
-        error.redacted(&self.secrets())
     }
 
     /// The request `execute` would send first, shown and not sent; the credentials redacted.
@@ -587,7 +596,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
 }
 
 /// The JSON text of a 2xx answer's body: an empty body reads as `{}`.
-pub(crate) fn answer_json(body: &[u8]) -> &[u8] {
+fn answer_json(body: &[u8]) -> &[u8] {
     if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
