@@ -99,6 +99,7 @@ macro_rules! api_enum_traits {
             }
         }
         impl ::std::convert::From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 <$name as $crate::ApiEnum>::from_wire(value)
             }

@@ -228,11 +228,13 @@ impl AlertStatusesForSubscriptionRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<AlertStatusesForSubscriptionEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<AlertStatusesForSubscriptionEntry>, ResponseInfo), Error> {
@@ -249,6 +251,7 @@ impl AlertStatusesForSubscriptionRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -468,11 +471,13 @@ impl AlertStatusesForAlertRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<AlertStatusesForAlertEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<AlertStatusesForAlertEntry>, ResponseInfo), Error> {
@@ -489,6 +494,7 @@ impl AlertStatusesForAlertRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<

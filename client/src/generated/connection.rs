@@ -262,11 +262,13 @@ impl ListRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<ListResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(ListResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&LIST, path, &self.params, &self.options).await
@@ -405,11 +407,13 @@ impl CreateRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&CREATE, path, &self.params, &self.options).await
@@ -543,11 +547,13 @@ impl RetrieveRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
@@ -657,11 +663,13 @@ impl DeleteRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<DeleteResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&DELETE, path, &(), &self.options).await

@@ -3906,11 +3906,13 @@ impl CreateRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&CREATE, path, &self.params, &self.options).await
@@ -4446,11 +4448,13 @@ impl ListRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&LIST, path, &self.params, &self.options).await
@@ -4463,6 +4467,7 @@ impl ListRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
@@ -4835,11 +4840,13 @@ impl RetrieveRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
@@ -5092,11 +5099,13 @@ impl UpdateRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<UpdateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(UpdateResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&UPDATE, path, &self.params, &self.options).await
@@ -5374,11 +5383,13 @@ impl UpdatePaymentMethodRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<UpdatePaymentMethodResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(UpdatePaymentMethodResponse, ResponseInfo), Error> {
@@ -5606,11 +5617,13 @@ impl UpdateBillingInfoRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<UpdateBillingInfoResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(UpdateBillingInfoResponse, ResponseInfo), Error> {
@@ -5832,11 +5845,13 @@ impl ContactsForCustomerRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<ContactsForCustomerEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<ContactsForCustomerEntry>, ResponseInfo), Error> {
@@ -5853,6 +5868,7 @@ impl ContactsForCustomerRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -6045,11 +6061,13 @@ impl AssignPaymentRoleRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<AssignPaymentRoleResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(AssignPaymentRoleResponse, ResponseInfo), Error> {
@@ -6236,11 +6254,13 @@ impl AddContactRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<AddContactResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(AddContactResponse, ResponseInfo), Error> {
@@ -6413,11 +6433,13 @@ impl UpdateContactRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<UpdateContactResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(UpdateContactResponse, ResponseInfo), Error> {
@@ -6590,11 +6612,13 @@ impl DeleteContactRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<DeleteContactResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(DeleteContactResponse, ResponseInfo), Error> {
@@ -6777,11 +6801,13 @@ impl AddPromotionalCreditsRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<AddPromotionalCreditsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(AddPromotionalCreditsResponse, ResponseInfo), Error> {
@@ -6976,11 +7002,13 @@ impl DeductPromotionalCreditsRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<DeductPromotionalCreditsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(DeductPromotionalCreditsResponse, ResponseInfo), Error> {
@@ -7175,11 +7203,13 @@ impl SetPromotionalCreditsRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<SetPromotionalCreditsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(SetPromotionalCreditsResponse, ResponseInfo), Error> {
@@ -7369,11 +7399,13 @@ impl RecordExcessPaymentRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<RecordExcessPaymentResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(RecordExcessPaymentResponse, ResponseInfo), Error> {
@@ -7598,11 +7630,13 @@ impl CollectPaymentRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CollectPaymentResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(CollectPaymentResponse, ResponseInfo), Error> {
@@ -7820,11 +7854,13 @@ impl DeleteRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<DeleteResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&DELETE, path, &self.params, &self.options).await
@@ -7985,11 +8021,13 @@ impl MoveRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<MoveResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(MoveResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&MOVE, path, &self.params, &self.options).await
@@ -8190,11 +8228,13 @@ impl ChangeBillingDateRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<ChangeBillingDateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(ChangeBillingDateResponse, ResponseInfo), Error> {
@@ -8368,11 +8408,13 @@ impl MergeRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<MergeResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(MergeResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&MERGE, path, &self.params, &self.options).await
@@ -8519,11 +8561,13 @@ impl ClearPersonalDataRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<ClearPersonalDataResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(ClearPersonalDataResponse, ResponseInfo), Error> {
@@ -8688,11 +8732,13 @@ impl RelationshipsRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<RelationshipsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(RelationshipsResponse, ResponseInfo), Error> {
@@ -8860,11 +8906,13 @@ impl DeleteRelationshipRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<DeleteRelationshipResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(DeleteRelationshipResponse, ResponseInfo), Error> {
@@ -8990,11 +9038,13 @@ impl HierarchyRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<HierarchyResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(HierarchyResponse, ResponseInfo), Error> {
@@ -9163,11 +9213,13 @@ impl ListHierarchyDetailRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<ListHierarchyDetailEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<ListHierarchyDetailEntry>, ResponseInfo), Error> {
@@ -9184,6 +9236,7 @@ impl ListHierarchyDetailRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -9401,11 +9454,13 @@ impl UpdateHierarchySettingsRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<UpdateHierarchySettingsResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(UpdateHierarchySettingsResponse, ResponseInfo), Error> {

@@ -337,6 +337,7 @@ impl AddEntitlementOverrideForSubscriptionRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Page<AddEntitlementOverrideForSubscriptionEntry>, Error> {
@@ -344,6 +345,7 @@ impl AddEntitlementOverrideForSubscriptionRequest {
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<
@@ -548,6 +550,7 @@ impl ListEntitlementOverrideForSubscriptionRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Page<ListEntitlementOverrideForSubscriptionEntry>, Error> {
@@ -555,6 +558,7 @@ impl ListEntitlementOverrideForSubscriptionRequest {
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<
@@ -579,6 +583,7 @@ impl ListEntitlementOverrideForSubscriptionRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<

@@ -366,11 +366,13 @@ impl ItemEntitlementsForItemRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<ItemEntitlementsForItemEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<ItemEntitlementsForItemEntry>, ResponseInfo), Error> {
@@ -387,6 +389,7 @@ impl ItemEntitlementsForItemRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -602,11 +605,13 @@ impl ItemEntitlementsForFeatureRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<ItemEntitlementsForFeatureEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<ItemEntitlementsForFeatureEntry>, ResponseInfo), Error> {
@@ -623,6 +628,7 @@ impl ItemEntitlementsForFeatureRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -832,11 +838,13 @@ impl AddItemEntitlementsRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<AddItemEntitlementsEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<AddItemEntitlementsEntry>, ResponseInfo), Error> {
@@ -1019,6 +1027,7 @@ impl UpsertOrRemoveItemEntitlementsForItemRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Page<UpsertOrRemoveItemEntitlementsForItemEntry>, Error> {
@@ -1026,6 +1035,7 @@ impl UpsertOrRemoveItemEntitlementsForItemRequest {
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<

@@ -2300,11 +2300,13 @@ impl CreateUsingTempTokenRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateUsingTempTokenResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(CreateUsingTempTokenResponse, ResponseInfo), Error> {
@@ -2568,11 +2570,13 @@ impl CreateUsingPermanentTokenRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateUsingPermanentTokenResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(CreateUsingPermanentTokenResponse, ResponseInfo), Error> {
@@ -2810,11 +2814,13 @@ impl CreateUsingTokenRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateUsingTokenResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(CreateUsingTokenResponse, ResponseInfo), Error> {
@@ -3005,11 +3011,13 @@ impl CreateUsingPaymentIntentRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateUsingPaymentIntentResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(CreateUsingPaymentIntentResponse, ResponseInfo), Error> {
@@ -3198,11 +3206,13 @@ impl CreateVoucherPaymentSourceRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateVoucherPaymentSourceResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(CreateVoucherPaymentSourceResponse, ResponseInfo), Error> {
@@ -3387,11 +3397,13 @@ impl CreateCardRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateCardResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(CreateCardResponse, ResponseInfo), Error> {
@@ -3584,11 +3596,13 @@ impl CreateBankAccountRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateBankAccountResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(CreateBankAccountResponse, ResponseInfo), Error> {
@@ -3796,11 +3810,13 @@ impl UpdateCardRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<UpdateCardResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(UpdateCardResponse, ResponseInfo), Error> {
@@ -3990,11 +4006,13 @@ impl UpdateBankAccountRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<UpdateBankAccountResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(UpdateBankAccountResponse, ResponseInfo), Error> {
@@ -4172,11 +4190,13 @@ impl VerifyBankAccountRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<VerifyBankAccountResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(VerifyBankAccountResponse, ResponseInfo), Error> {
@@ -4360,6 +4380,7 @@ impl ListGatewayTokensForPaymentSourceRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Page<ListGatewayTokensForPaymentSourceEntry>, Error> {
@@ -4367,6 +4388,7 @@ impl ListGatewayTokensForPaymentSourceRequest {
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<ListGatewayTokensForPaymentSourceEntry>, ResponseInfo), Error> {
@@ -4388,6 +4410,7 @@ impl ListGatewayTokensForPaymentSourceRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -4577,11 +4600,13 @@ impl RetrieveRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
@@ -4781,11 +4806,13 @@ impl ListRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&LIST, path, &self.params, &self.options).await
@@ -4798,6 +4825,7 @@ impl ListRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
@@ -5073,11 +5101,13 @@ impl SwitchGatewayAccountRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<SwitchGatewayAccountResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(SwitchGatewayAccountResponse, ResponseInfo), Error> {
@@ -5255,11 +5285,13 @@ impl ExportPaymentSourceRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<ExportPaymentSourceResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(ExportPaymentSourceResponse, ResponseInfo), Error> {
@@ -5417,11 +5449,13 @@ impl DeleteRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<DeleteResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&DELETE, path, &(), &self.options).await
@@ -5545,11 +5579,13 @@ impl DeleteLocalRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<DeleteLocalResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(DeleteLocalResponse, ResponseInfo), Error> {

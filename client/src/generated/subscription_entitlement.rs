@@ -422,6 +422,7 @@ impl SubscriptionEntitlementsForSubscriptionRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Page<SubscriptionEntitlementsForSubscriptionEntry>, Error> {
@@ -429,6 +430,7 @@ impl SubscriptionEntitlementsForSubscriptionRequest {
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<
@@ -453,6 +455,7 @@ impl SubscriptionEntitlementsForSubscriptionRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -680,6 +683,7 @@ impl SetSubscriptionEntitlementAvailabilityRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Page<SetSubscriptionEntitlementAvailabilityEntry>, Error> {
@@ -687,6 +691,7 @@ impl SetSubscriptionEntitlementAvailabilityRequest {
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<

@@ -356,11 +356,13 @@ impl CreateRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<CreateResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(CreateResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&CREATE, path, &self.params, &self.options).await
@@ -541,11 +543,13 @@ impl RetrieveRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<RetrieveResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(RetrieveResponse, ResponseInfo), Error> {
@@ -708,11 +712,13 @@ impl DeleteRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<DeleteResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(DeleteResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&DELETE, path, &self.params, &self.options).await
@@ -945,11 +951,13 @@ impl ListRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<Page<ListEntry>, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(Page<ListEntry>, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&LIST, path, &self.params, &self.options).await
@@ -962,6 +970,7 @@ impl ListRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<ListEntry, Error>> + Send + 'static {
@@ -1241,11 +1250,13 @@ impl PdfRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(self) -> Result<PdfResponse, Error> {
         self.send_with_info().await.map(|(value, _)| value)
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(self) -> Result<(PdfResponse, ResponseInfo), Error> {
         let path = self.prepare()?;
         self.client.execute(&PDF, path, &self.params, &self.options).await

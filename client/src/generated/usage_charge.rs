@@ -257,6 +257,7 @@ impl RetrieveUsageChargesForSubscriptionRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Page<RetrieveUsageChargesForSubscriptionEntry>, Error> {
@@ -264,6 +265,7 @@ impl RetrieveUsageChargesForSubscriptionRequest {
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<RetrieveUsageChargesForSubscriptionEntry>, ResponseInfo), Error> {
@@ -285,6 +287,7 @@ impl RetrieveUsageChargesForSubscriptionRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<

@@ -232,6 +232,7 @@ impl RetrieveUsageSummaryForSubscriptionRequest {
         self
     }
     /// Sends the request and decodes the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Page<RetrieveUsageSummaryForSubscriptionEntry>, Error> {
@@ -239,6 +240,7 @@ impl RetrieveUsageSummaryForSubscriptionRequest {
     }
     /// Sends the request; returns the decoded response with what happened on the way
     /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+    #[inline]
     pub async fn send_with_info(
         self,
     ) -> Result<(Page<RetrieveUsageSummaryForSubscriptionEntry>, ResponseInfo), Error> {
@@ -260,6 +262,7 @@ impl RetrieveUsageSummaryForSubscriptionRequest {
     /// Streams every entry of every page, fetching one page at a time from the
     /// offset set (or the first page), so memory stays bounded by one page. A
     /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures::Stream<

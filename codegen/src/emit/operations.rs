@@ -257,6 +257,7 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
             /// Streams every entry of every page, fetching one page at a time from the
             /// offset set (or the first page), so memory stays bounded by one page. A
             /// `next_offset` that comes back again ends it with `Error::RepeatedOffset`.
+            #[inline]
             pub fn stream(self) -> impl futures::Stream<Item = Result<#entry, Error>> + Send + 'static {
                 let (check, path) = match self.prepare() {
                     Ok(path) => (Ok(()), path),
@@ -292,6 +293,9 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
         "A request for {}; set optional parameters, then `send()`.",
         describe(op)
     ));
+    // `send`, `send_with_info` and `stream` are `#[inline]`: rustc then compiles them, and the
+    // response decoders they reach, in the crate that calls them, for the operations it
+    // calls, instead of in this crate for all of them, whatever the optimization level.
     quote! {
         #descriptor
         #request_doc
@@ -315,11 +319,13 @@ fn operation_items(op: &Operation, imports: &mut Imports) -> TokenStream {
                 self
             }
             /// Sends the request and decodes the response.
+            #[inline]
             pub async fn send(self) -> Result<#output, Error> {
                 self.send_with_info().await.map(|(value, _)| value)
             }
             /// Sends the request; returns the decoded response with what happened on the way
             /// (status, attempts, idempotency key, whether Chargebee replayed the answer).
+            #[inline]
             pub async fn send_with_info(self) -> Result<(#output, ResponseInfo), Error> {
                 let path = self.prepare()?;
                 self.client.execute(&#constant, path, #params_arg, &self.options).await
